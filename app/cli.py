@@ -1,0 +1,51 @@
+"""Command line: argument parsing and the headless commands.
+
+Heavy modules (Qt, SQLAlchemy, ReportLab) are imported only by the path that needs them, so
+``--smoke`` and the first window come up fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+log = logging.getLogger("app")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m app", description="ClinicLink 医共体基层工作站")
+    p.add_argument("--data-dir", type=Path, default=None, help="数据目录（默认：用户数据目录）")
+    p.add_argument("--demo", action="store_true", help="首次运行时生成演示数据")
+    p.add_argument("--lang", default=None, choices=["zh_CN", "en"], help="界面语言")
+    p.add_argument("--smoke", action="store_true", help="启动到第一个窗口后退出（打包/CI 用）")
+    sub = p.add_subparsers(dest="command")
+    sub.add_parser("check", help="检查数据库完整性和一致性，有问题时返回非零")
+    return p
+
+
+def setup_logging(data_dir: Path) -> None:
+    logs = data_dir / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(logs / "cliniclink.log", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from app.config import default_data_dir
+
+    data_dir: Path = (args.data_dir or default_data_dir()).expanduser().resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    setup_logging(data_dir)
+    if args.command == "check":
+        from app.commands.check import run_check
+
+        return run_check(data_dir)
+    from app.ui.application import run_gui
+
+    return run_gui(data_dir, lang=args.lang, demo=args.demo, smoke=args.smoke)

@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy 2 models, the SQLite engine, migrations and backups."""

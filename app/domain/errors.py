@@ -1,0 +1,40 @@
+"""Validation errors that name the field at fault.
+
+The domain and services raise :class:`ValidationError` with one :class:`FieldError` per bad
+field. Each carries a stable ``code`` (the UI translates it) and a Chinese ``message`` that the
+command line and logs show as is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    code: str
+    message: str
+
+
+@dataclass
+class ValidationError(Exception):
+    errors: list[FieldError] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "；".join(e.message for e in self.errors)
+
+    def fields(self) -> set[str]:
+        return {e.field for e in self.errors}
+
+
+class PermissionDenied(Exception):
+    """The current user's role may not do this. The message is Chinese and user-facing."""
+
+
+class NotFound(Exception):
+    """A record asked for by id does not exist (or is voided where that matters)."""
+
+
+class KnownError(Exception):
+    """A problem the user can act on (disk full, database damaged); message is Chinese."""

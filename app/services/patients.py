@@ -1,0 +1,294 @@
+"""Patients (居民): register, edit, void, find, and search as you type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from app.db.models import Patient
+from app.domain import patient as rules
+from app.domain.codes import SEX, payment_label
+from app.domain.errors import FieldError, NotFound, ValidationError
+from app.domain.idcard import age_on
+from app.domain.names import pinyin_keys
+from app.domain.roles import Perm
+from app.domain.search import QueryKind, classify, prefix_upper_bound
+from app.services.context import Changes, ServiceContext
+from app.services.recording import record_write
+
+RECORD_TYPE = "patient"
+EDITABLE = [f.name for f in fields(rules.PatientInput) if f.name != "extra"]
+
+
+@dataclass(frozen=True)
+class PatientRow:
+    id: str
+    name: str
+    sex: str
+    birth_date: date
+    id_number: str
+    phone: str
+    village: str
+    address: str
+    record_number: str
+    payment_type: str
+    allergies: str
+    notes: str
+    deleted: bool
+    void_reason: str
+    sync_state: str
+    version: int
+    updated_at: datetime
+
+    @property
+    def sex_label(self) -> str:
+        return SEX.get(self.sex, "")
+
+    @property
+    def payment_label(self) -> str:
+        return payment_label(self.payment_type)
+
+    def age(self, on: date) -> int:
+        return age_on(self.birth_date, on)
+
+    def to_input(self) -> rules.PatientInput:
+        return rules.PatientInput(**{k: getattr(self, k) for k in EDITABLE})
+
+
+class DuplicateIdNumber(Exception):
+    """An active patient already has this ID number; the caller may confirm and go on."""
+
+    def __init__(self, existing: list[PatientRow]) -> None:
+        self.existing = existing
+        names = "、".join(p.name for p in existing)
+        super().__init__(f"身份证号码已登记：{names}")
+
+
+# Sort keys the table may ask for; names sort by pinyin, which is how clinics alphabetise.
+SORT_COLUMNS: dict[str, ColumnElement[object]] = {
+    "name": Patient.name_pinyin,  # type: ignore[dict-item]
+    "sex": Patient.sex,  # type: ignore[dict-item]
+    "birth_date": Patient.birth_date,  # type: ignore[dict-item]
+    "id_number": Patient.id_number,  # type: ignore[dict-item]
+    "phone": Patient.phone,  # type: ignore[dict-item]
+    "village": Patient.village,  # type: ignore[dict-item]
+    "record_number": Patient.record_number,  # type: ignore[dict-item]
+    "updated_at": Patient.updated_at,  # type: ignore[dict-item]
+    "sync_state": Patient.sync_state,  # type: ignore[dict-item]
+}
+
+
+def to_row(p: Patient) -> PatientRow:
+    return PatientRow(
+        id=p.id,
+        name=p.name,
+        sex=p.sex,
+        birth_date=p.birth_date,
+        id_number=p.id_number or "",
+        phone=p.phone,
+        village=p.village,
+        address=p.address,
+        record_number=p.record_number,
+        payment_type=p.payment_type,
+        allergies=p.allergies,
+        notes=p.notes,
+        deleted=p.deleted,
+        void_reason=p.void_reason,
+        sync_state=p.sync_state,
+        version=p.version,
+        updated_at=p.updated_at,
+    )
+
+
+def _prefix(col: ColumnElement[object], text: str) -> ColumnElement[bool]:
+    return and_(col >= text, col < prefix_upper_bound(text))
+
+
+def search_condition(query: str) -> ColumnElement[bool] | None:
+    """Index-friendly match for a search box query (ranges, never ``LIKE 'x%'``)."""
+    q = classify(query)
+    if q.kind is QueryKind.EMPTY:
+        return None
+    t = q.text
+    if q.kind is QueryKind.NAME:
+        return _prefix(Patient.name, t)  # type: ignore[arg-type]
+    if q.kind is QueryKind.PINYIN:
+        return or_(
+            _prefix(Patient.name_initials, t),  # type: ignore[arg-type]
+            _prefix(Patient.name_pinyin, t),  # type: ignore[arg-type]
+            _prefix(Patient.record_number, t.upper()),  # type: ignore[arg-type]
+        )
+    if q.kind is QueryKind.DIGITS:
+        terms = [
+            _prefix(Patient.record_number, t),  # type: ignore[arg-type]
+            _prefix(Patient.phone, t),  # type: ignore[arg-type]
+        ]
+        if len(t) >= 4:
+            # "last 4+ digits" of the ID number or phone: prefix of the reversed column.
+            terms.append(_prefix(Patient.id_number_rev, t[::-1]))  # type: ignore[arg-type]
+            terms.append(_prefix(Patient.phone_rev, t[::-1]))  # type: ignore[arg-type]
+        if len(t) >= 6:
+            terms.append(_prefix(Patient.id_number, t))  # type: ignore[arg-type]
+        if len(t) == 15:
+            try:
+                from app.domain.idcard import upgrade_15
+
+                terms.append(Patient.id_number == upgrade_15(t))
+            except ValueError:
+                pass
+        return or_(*terms)
+    return or_(
+        _prefix(Patient.record_number, t),  # type: ignore[arg-type]
+        _prefix(Patient.name, t),  # type: ignore[arg-type]
+    )
+
+
+class PatientService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    # -- reading -------------------------------------------------------------------------
+    def get(self, patient_id: str) -> PatientRow:
+        self.ctx.require(Perm.PATIENT_VIEW)
+        with self.ctx.reader() as s:
+            p = s.get(Patient, patient_id)
+            if p is None:
+                raise NotFound(patient_id)
+            return to_row(p)
+
+    def search(
+        self,
+        query: str = "",
+        *,
+        offset: int = 0,
+        limit: int = 100,
+        sort: str = "updated_at",
+        descending: bool = True,
+        include_voided: bool = False,
+    ) -> list[PatientRow]:
+        """One page of patients matching ``query`` (name, pinyin, ID, phone, record no.)."""
+        self.ctx.require(Perm.PATIENT_VIEW)
+        stmt = select(Patient)
+        cond = search_condition(query)
+        if cond is not None:
+            stmt = stmt.where(cond)
+        if not include_voided:
+            stmt = stmt.where(Patient.deleted.is_(False))
+        col = SORT_COLUMNS.get(sort, Patient.updated_at)  # type: ignore[arg-type]
+        order = col.desc() if descending else col.asc()
+        tiebreak = Patient.id.desc() if descending else Patient.id.asc()
+        stmt = stmt.order_by(order, tiebreak).offset(offset).limit(limit)
+        with self.ctx.reader() as s:
+            return [to_row(p) for p in s.scalars(stmt)]
+
+    def count(self, query: str = "", include_voided: bool = False) -> int:
+        self.ctx.require(Perm.PATIENT_VIEW)
+        stmt = select(func.count()).select_from(Patient)
+        cond = search_condition(query)
+        if cond is not None:
+            stmt = stmt.where(cond)
+        if not include_voided:
+            stmt = stmt.where(Patient.deleted.is_(False))
+        with self.ctx.reader() as s:
+            return int(s.scalar(stmt) or 0)
+
+    def find_by_id_number(self, number: str, exclude_id: str | None = None) -> list[PatientRow]:
+        with self.ctx.reader() as s:
+            return self._same_id(s, number, exclude_id)
+
+    @staticmethod
+    def _same_id(s: Session, number: str, exclude_id: str | None) -> list[PatientRow]:
+        if not number:
+            return []
+        stmt = select(Patient).where(Patient.id_number == number, Patient.deleted.is_(False))
+        if exclude_id:
+            stmt = stmt.where(Patient.id != exclude_id)
+        return [to_row(p) for p in s.scalars(stmt)]
+
+    # -- writing -------------------------------------------------------------------------
+    def create(self, data: rules.PatientInput, *, allow_duplicate: bool = False) -> PatientRow:
+        self.ctx.require(Perm.PATIENT_CREATE)
+        clean = rules.validate(data, self.ctx.today())
+        with self.ctx.session() as s:
+            dup = self._same_id(s, clean.id_number, None)
+            if dup and not allow_duplicate:
+                raise DuplicateIdNumber(dup)
+            p = Patient()
+            self._apply(p, clean)
+            detail = {"duplicate_of": [d.id for d in dup]} if dup else {}
+            record_write(s, self.ctx, p, RECORD_TYPE, "create", detail, new=True)
+            row = to_row(p)
+        self.ctx.notify(Changes(RECORD_TYPE, frozenset({row.id}), "create"))
+        return row
+
+    def update(
+        self,
+        patient_id: str,
+        data: rules.PatientInput,
+        *,
+        expected_version: int | None = None,
+        allow_duplicate: bool = False,
+    ) -> PatientRow:
+        self.ctx.require(Perm.PATIENT_EDIT)
+        clean = rules.validate(data, self.ctx.today())
+        with self.ctx.session() as s:
+            p = s.get(Patient, patient_id)
+            if p is None:
+                raise NotFound(patient_id)
+            if p.deleted:
+                raise ValidationError([FieldError("name", "voided", "该居民档案已作废，不能修改")])
+            if expected_version is not None and p.version != expected_version:
+                raise ValidationError(
+                    [FieldError("name", "stale", "该档案已被他人修改，请关闭后重新打开")]
+                )
+            dup = self._same_id(s, clean.id_number, patient_id)
+            if dup and not allow_duplicate and clean.id_number != (p.id_number or ""):
+                raise DuplicateIdNumber(dup)
+            before = to_row(p)
+            self._apply(p, clean)
+            changed = [k for k in EDITABLE if getattr(before, k) != getattr(to_row(p), k)]
+            if not changed:
+                return before
+            record_write(s, self.ctx, p, RECORD_TYPE, "edit", {"fields": changed})
+            row = to_row(p)
+        self.ctx.notify(Changes(RECORD_TYPE, frozenset({row.id}), "edit"))
+        return row
+
+    def void(self, patient_id: str, reason: str) -> PatientRow:
+        self.ctx.require(Perm.PATIENT_VOID)
+        reason = reason.strip()
+        if not reason:
+            raise ValidationError([FieldError("void_reason", "required", "请填写作废原因")])
+        with self.ctx.session() as s:
+            p = s.get(Patient, patient_id)
+            if p is None:
+                raise NotFound(patient_id)
+            if p.deleted:
+                return to_row(p)
+            p.deleted = True
+            p.void_reason = reason[:200]
+            record_write(s, self.ctx, p, RECORD_TYPE, "void", {"reason": p.void_reason})
+            row = to_row(p)
+        self.ctx.notify(Changes(RECORD_TYPE, frozenset({row.id}), "void"))
+        return row
+
+    @staticmethod
+    def _apply(p: Patient, clean: rules.PatientInput) -> None:
+        p.name = clean.name
+        p.name_initials, p.name_pinyin = pinyin_keys(clean.name)
+        p.sex = clean.sex
+        assert clean.birth_date is not None
+        p.birth_date = clean.birth_date
+        p.id_number = clean.id_number or None
+        p.id_number_rev = clean.id_number[::-1] if clean.id_number else None
+        p.phone = clean.phone
+        p.phone_rev = clean.phone[::-1]
+        p.village = clean.village
+        p.address = clean.address
+        p.record_number = clean.record_number
+        p.payment_type = clean.payment_type
+        p.allergies = clean.allergies
+        p.notes = clean.notes

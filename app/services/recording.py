@@ -1,0 +1,84 @@
+"""Write bookkeeping shared by every service: version, outbox row and audit row."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db.base import SyncColumns
+from app.db.models import AuditLog, Outbox
+from app.services.context import ServiceContext
+
+
+def audit(
+    session: Session,
+    ctx: ServiceContext,
+    action: str,
+    record_type: str = "",
+    record_id: str = "",
+    detail: dict[str, Any] | None = None,
+    *,
+    username: str | None = None,
+    user_id: str | None = None,
+) -> None:
+    actor = ctx.actor
+    session.add(
+        AuditLog(
+            at=ctx.clock(),
+            user_id=user_id if user_id is not None else (actor.user_id if actor else None),
+            username=username if username is not None else (actor.username if actor else ""),
+            action=action,
+            record_type=record_type,
+            record_id=record_id,
+            detail=json.dumps(detail or {}, ensure_ascii=False, default=str),
+        )
+    )
+
+
+def record_write(
+    session: Session,
+    ctx: ServiceContext,
+    record: SyncColumns,
+    record_type: str,
+    action: str,
+    detail: dict[str, Any] | None = None,
+    *,
+    new: bool = False,
+) -> None:
+    """Stamp a synced record as changed and queue it, in the caller's transaction."""
+    now = ctx.clock()
+    if new:
+        record.clinic_code = ctx.clinic_code
+        record.version = 1
+        record.created_at = now
+        record.deleted = False
+        session.add(record)
+    else:
+        record.version = record.version + 1
+    record.updated_at = now
+    record.sync_state = "pending"
+    record.sync_error = None
+    session.flush()
+    row = session.scalar(
+        select(Outbox).where(Outbox.record_type == record_type, Outbox.record_id == record.id)
+    )
+    if row is None:
+        session.add(
+            Outbox(
+                record_type=record_type,
+                record_id=record.id,
+                version=record.version,
+                state="pending",
+                attempts=0,
+                queued_at=now,
+            )
+        )
+    else:
+        row.version = record.version
+        row.state = "pending"
+        row.error = None
+        row.queued_at = now
+    audit(session, ctx, action, record_type, record.id, detail)
