@@ -1,0 +1,30 @@
+"""All services of one running workstation, handed to the UI and the commands.
+
+Each area adds its service as a field here (one line in the class, one in ``create``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.services.context import ServiceContext
+from app.services.patients import PatientService
+from app.services.users import UserService
+
+
+@dataclass
+class AppServices:
+    ctx: ServiceContext
+    data_dir: Path
+    users: UserService
+    patients: PatientService
+
+    @classmethod
+    def create(cls, ctx: ServiceContext, data_dir: Path) -> AppServices:
+        return cls(
+            ctx=ctx,
+            data_dir=Path(data_dir),
+            users=UserService(ctx),
+            patients=PatientService(ctx),
+        )
