@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,6 +12,9 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from argon2 import PasswordHasher  # noqa: E402
+
+from app.db.engine import db_path, make_engine  # noqa: E402
 from app.db.migrate import open_database  # noqa: E402
 from app.domain.roles import Role  # noqa: E402
 from app.services.bundle import AppServices  # noqa: E402
@@ -20,16 +24,34 @@ ADMIN_PASSWORD = "admin-pass-1"
 STAFF_PASSWORD = "staff-pass-1"
 
 
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    d = tmp_path / "data"
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One freshly migrated database, copied (closed, so a plain copy is safe) into each test."""
+    d = tmp_path_factory.mktemp("template")
     open_database(d)
+    engine = make_engine(db_path(d))
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return db_path(d)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, migrated_template: Path) -> Path:
+    d = tmp_path / "data"
+    d.mkdir()
+    shutil.copyfile(migrated_template, db_path(d))
     return d
+
+
+def fast_hasher() -> PasswordHasher:
+    # Still argon2id, with cheap parameters so that a test's accounts don't cost half a second.
+    return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
 @pytest.fixture
 def ctx(data_dir: Path) -> Iterator[ServiceContext]:
-    c = ServiceContext.open(data_dir)
+    c = ServiceContext.open(data_dir, password_hasher=fast_hasher())
     yield c
     c.dispose()
 

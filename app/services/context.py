@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from argon2 import PasswordHasher
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
@@ -48,6 +49,8 @@ class ServiceContext:
     clock: Callable[[], datetime] = _utcnow  # naive UTC
     actor: Actor | None = None
     listeners: list[Callable[[Changes], None]] = field(default_factory=list)
+    # argon2id with the library's recommended parameters; tests pass a cheaper one.
+    password_hasher: PasswordHasher = field(default_factory=PasswordHasher)
     _clinic_code: str | None = None
 
     @classmethod

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 
@@ -15,7 +14,6 @@ from app.domain.roles import Perm, Role
 from app.services.context import Actor, Changes, ServiceContext
 from app.services.recording import audit
 
-_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 _USERNAME = re.compile(r"^[A-Za-z0-9_.\-]{2,40}$")
 _CLINIC_CODE = re.compile(r"^[A-Za-z0-9]{2,20}$")
 PASSWORD_MIN = 6
@@ -104,7 +102,7 @@ class UserService:
                 username=admin_username.strip(),
                 display_name=admin_display_name.strip(),
                 role=Role.ADMIN.value,
-                password_hash=_hasher.hash(admin_password),
+                password_hash=self.ctx.password_hasher.hash(admin_password),
                 phone="",
                 active=True,
                 created_at=self.ctx.clock(),
@@ -125,7 +123,7 @@ class UserService:
             ok = False
             if u is not None and u.active:
                 try:
-                    ok = _hasher.verify(u.password_hash, password)
+                    ok = self.ctx.password_hasher.verify(u.password_hash, password)
                 except (VerificationError, InvalidHashError):
                     ok = False
             if not ok:
@@ -134,8 +132,8 @@ class UserService:
                       user_id=u.id if u else None)
             else:
                 assert u is not None
-                if _hasher.check_needs_rehash(u.password_hash):
-                    u.password_hash = _hasher.hash(password)
+                if self.ctx.password_hasher.check_needs_rehash(u.password_hash):
+                    u.password_hash = self.ctx.password_hasher.hash(password)
                 u.last_login_at = self.ctx.clock()
                 audit(s, self.ctx, "login", "user", u.id, username=u.username, user_id=u.id)
                 actor = Actor(u.id, u.username, u.display_name, Role(u.role))
@@ -171,7 +169,7 @@ class UserService:
                 username=username.strip(),
                 display_name=display_name.strip(),
                 role=Role(role).value,
-                password_hash=_hasher.hash(password),
+                password_hash=self.ctx.password_hasher.hash(password),
                 phone=phone.strip(),
                 active=True,
                 created_at=self.ctx.clock(),
@@ -209,6 +207,6 @@ class UserService:
             u = s.get(User, user_id)
             if u is None:
                 raise ValidationError([FieldError("username", "missing", "用户不存在")])
-            u.password_hash = _hasher.hash(new_password)
+            u.password_hash = self.ctx.password_hasher.hash(new_password)
             u.updated_at = self.ctx.clock()
             audit(s, self.ctx, "edit", "user", u.id, {"fields": ["password"]})
