@@ -28,8 +28,10 @@ def leaks(paths: list[Path], forbidden: tuple[str, ...]) -> list[str]:
     out = []
     for f in paths:
         for name in imports_of(f):
-            if name.split(".")[0] in forbidden or name in forbidden or any(
-                name == fb or name.startswith(fb + ".") for fb in forbidden
+            if (
+                name.split(".")[0] in forbidden
+                or name in forbidden
+                or any(name == fb or name.startswith(fb + ".") for fb in forbidden)
             ):
                 out.append(f"{f.relative_to(ROOT)} imports {name}")
     return out

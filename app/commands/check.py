@@ -63,7 +63,8 @@ def run_check(data_dir: Path) -> int:
         return 1
     revs, heads = current_revisions(path), script_heads()
     if revs != heads:
-        print(f"数据库结构版本 {sorted(revs)} 与程序 {sorted(heads)} 不一致：请先正常启动一次程序完成升级。")
+        print(f"数据库结构版本 {sorted(revs)} 与程序 {sorted(heads)} 不一致：")
+        print("请先正常启动一次程序完成升级。")
         return 1
     problems = consistency_problems(path)
     if problems:

@@ -33,7 +33,11 @@ class PatientInput:
 
 
 def normalize_phone(raw: str) -> str:
-    return raw.strip().replace(" ", "").translate(str.maketrans("０１２３４５６７８９－", "0123456789-"))
+    return (
+        raw.strip()
+        .replace(" ", "")
+        .translate(str.maketrans("０１２３４５６７８９－", "0123456789-"))
+    )
 
 
 def validate(data: PatientInput, today: date | None = None) -> PatientInput:
@@ -92,7 +96,9 @@ def validate(data: PatientInput, today: date | None = None) -> PatientInput:
     out.phone = normalize_phone(data.phone)
     if out.phone and not (_MOBILE.match(out.phone) or _LANDLINE.match(out.phone)):
         errors.append(
-            FieldError("phone", "phone_format", "联系电话格式不正确（手机11位，座机如0551-1234567）")
+            FieldError(
+                "phone", "phone_format", "联系电话格式不正确（手机11位，座机如0551-1234567）"
+            )
         )
     if out.payment_type and out.payment_type not in PAYMENT_TYPES:
         errors.append(FieldError("payment_type", "unknown", "医疗付费方式不在标准代码表中"))

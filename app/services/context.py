@@ -90,9 +90,7 @@ class ServiceContext:
         if self.actor is None:
             raise PermissionDenied("请先登录")
         if not allowed(self.actor.role, perm):
-            raise PermissionDenied(
-                f"{self.actor.role_name}无权{PERM_NAMES[perm]}，请联系管理员"
-            )
+            raise PermissionDenied(f"{self.actor.role_name}无权{PERM_NAMES[perm]}，请联系管理员")
         return self.actor
 
     def notify(self, changes: Changes) -> None:

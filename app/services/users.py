@@ -47,7 +47,9 @@ def _to_user(u: User) -> UserRow:
     return UserRow(u.id, u.username, u.display_name, Role(u.role), u.phone, u.active)
 
 
-def _check_account(username: str, display_name: str, password: str, errors: list[FieldError]) -> None:
+def _check_account(
+    username: str, display_name: str, password: str, errors: list[FieldError]
+) -> None:
     if not _USERNAME.match(username):
         errors.append(
             FieldError("username", "format", "用户名须为2-40位字母、数字、下划线、点或连字符")
@@ -96,8 +98,14 @@ class UserService:
         with self.ctx.session() as s:
             if s.scalar(select(func.count()).select_from(Clinic)):
                 raise ValidationError([FieldError("clinic_code", "exists", "本机已完成初始设置")])
-            s.add(Clinic(code=code, name=clinic_name.strip(), county_hospital=county_hospital.strip(),
-                         created_at=self.ctx.clock()))
+            s.add(
+                Clinic(
+                    code=code,
+                    name=clinic_name.strip(),
+                    county_hospital=county_hospital.strip(),
+                    created_at=self.ctx.clock(),
+                )
+            )
             u = User(
                 username=admin_username.strip(),
                 display_name=admin_display_name.strip(),
@@ -110,8 +118,16 @@ class UserService:
             )
             s.add(u)
             s.flush()
-            audit(s, self.ctx, "setup", "clinic", code, {"admin": u.username},
-                  username=u.username, user_id=u.id)
+            audit(
+                s,
+                self.ctx,
+                "setup",
+                "clinic",
+                code,
+                {"admin": u.username},
+                username=u.username,
+                user_id=u.id,
+            )
         self.ctx._clinic_code = code
         return ClinicInfo(code, clinic_name.strip(), county_hospital.strip())
 
@@ -127,9 +143,16 @@ class UserService:
                 except (VerificationError, InvalidHashError):
                     ok = False
             if not ok:
-                audit(s, self.ctx, "login_failed", "user", u.id if u else "",
-                      {"username": username[:40]}, username=username[:40],
-                      user_id=u.id if u else None)
+                audit(
+                    s,
+                    self.ctx,
+                    "login_failed",
+                    "user",
+                    u.id if u else "",
+                    {"username": username[:40]},
+                    username=username[:40],
+                    user_id=u.id if u else None,
+                )
             else:
                 assert u is not None
                 if self.ctx.password_hasher.check_needs_rehash(u.password_hash):
@@ -202,7 +225,9 @@ class UserService:
         if actor is None or actor.user_id != user_id:
             self.ctx.require(Perm.USER_MANAGE)
         if len(new_password) < PASSWORD_MIN:
-            raise ValidationError([FieldError("password", "too_short", f"密码至少{PASSWORD_MIN}位")])
+            raise ValidationError(
+                [FieldError("password", "too_short", f"密码至少{PASSWORD_MIN}位")]
+            )
         with self.ctx.session() as s:
             u = s.get(User, user_id)
             if u is None:

@@ -17,7 +17,10 @@ ROOT = Path(__file__).resolve().parents[2]
 def run_check(data_dir: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "app", "--data-dir", str(data_dir), "check"],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 

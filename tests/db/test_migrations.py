@@ -91,7 +91,9 @@ def test_downgrade_and_upgrade_again(tmp_path: Path) -> None:
     assert "patients" in tables(path)
 
 
-def test_a_failed_migration_rolls_back_cleanly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_migration_rolls_back_cleanly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = db_path(tmp_path)
     tmp_path.mkdir(exist_ok=True)
     migrate.upgrade(path, "0001_core")

@@ -1,4 +1,4 @@
-"""ID-number rules (GB 11643-1999): checksum with X, real dates incl. leap days, 15-digit upgrade."""
+"""ID-number rules (GB 11643-1999): checksum with X, leap days, 15-digit upgrade."""
 
 from datetime import date
 

@@ -30,7 +30,11 @@ def test_a_patient_without_an_id_card_is_recordable() -> None:
         (PatientInput(name="", sex="1", birth_date=date(1990, 1, 1)), "name", "姓名"),
         (PatientInput(name="甲", sex="1", birth_date=date(2027, 1, 1)), "birth_date", "晚于今天"),
         (PatientInput(name="甲", id_number="110105194912310021"), "id_number", "校验位"),
-        (PatientInput(name="甲", sex="1", birth_date=date(1990, 1, 1), phone="1381234"), "phone", "电话"),
+        (
+            PatientInput(name="甲", sex="1", birth_date=date(1990, 1, 1), phone="1381234"),
+            "phone",
+            "电话",
+        ),
         (PatientInput(name="甲", sex="1", id_number="11010519491231002X"), "sex", "性别与身份证"),
         (
             PatientInput(name="甲", birth_date=date(1950, 1, 1), id_number="11010519491231002X"),

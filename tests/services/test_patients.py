@@ -30,16 +30,21 @@ def zhang(**kw: object) -> PatientInput:
     return PatientInput(**base)  # type: ignore[arg-type]
 
 
-def test_register_writes_record_outbox_and_audit_together(services: AppServices, data_dir: Path) -> None:
+def test_register_writes_record_outbox_and_audit_together(
+    services: AppServices, data_dir: Path
+) -> None:
     p0, o0, a0 = counts(data_dir)
     row = services.patients.create(zhang())
     assert row.birth_date == date(1949, 12, 31) and row.sex == "2"
     assert row.sync_state == "pending" and row.version == 1
     assert counts(data_dir) == (p0 + 1, o0 + 1, a0 + 1)
     with sqlite3.connect(db_path(data_dir)) as c:
-        clinic_code, = c.execute("SELECT clinic_code FROM patients WHERE id=?", (row.id,)).fetchone()
+        (clinic_code,) = c.execute(
+            "SELECT clinic_code FROM patients WHERE id=?", (row.id,)
+        ).fetchone()
         outbox = c.execute(
-            "SELECT version, state FROM outbox WHERE record_type='patient' AND record_id=?", (row.id,)
+            "SELECT version, state FROM outbox WHERE record_type='patient' AND record_id=?",
+            (row.id,),
         ).fetchone()
         audit = c.execute(
             "SELECT action, username FROM audit_log WHERE record_id=?", (row.id,)
@@ -54,8 +59,12 @@ def test_edit_bumps_version_and_queues_that_version(services: AppServices, data_
     edited = services.patients.update(row.id, zhang(village="黄庄村"), expected_version=1)
     assert edited.version == 2 and edited.village == "黄庄村"
     with sqlite3.connect(db_path(data_dir)) as c:
-        assert c.execute("SELECT version FROM outbox WHERE record_id=?", (row.id,)).fetchall() == [(2,)]
-        actions = [r[0] for r in c.execute("SELECT action FROM audit_log WHERE record_id=?", (row.id,))]
+        assert c.execute("SELECT version FROM outbox WHERE record_id=?", (row.id,)).fetchall() == [
+            (2,)
+        ]
+        actions = [
+            r[0] for r in c.execute("SELECT action FROM audit_log WHERE record_id=?", (row.id,))
+        ]
     assert actions == ["create", "edit"]
 
 
@@ -67,7 +76,9 @@ def test_stale_edit_is_refused(services: AppServices) -> None:
     assert services.patients.get(row.id).village == "黄庄村"
 
 
-def test_void_keeps_a_tombstone_and_hides_from_search(services: AppServices, data_dir: Path) -> None:
+def test_void_keeps_a_tombstone_and_hides_from_search(
+    services: AppServices, data_dir: Path
+) -> None:
     row = services.patients.create(zhang())
     with pytest.raises(ValidationError, match="作废原因"):
         services.patients.void(row.id, "  ")
@@ -81,12 +92,27 @@ def test_void_keeps_a_tombstone_and_hides_from_search(services: AppServices, dat
 
 @pytest.mark.parametrize(
     "query",
-    ["张三", "张", "zs", "ZS", "zhangs", "002X", "002x", "1231002X", "11010519491231002X",
-     "110105491231002", "1381234", "5678", "345678"],
+    [
+        "张三",
+        "张",
+        "zs",
+        "ZS",
+        "zhangs",
+        "002X",
+        "002x",
+        "1231002X",
+        "11010519491231002X",
+        "110105491231002",
+        "1381234",
+        "5678",
+        "345678",
+    ],
 )
 def test_search_finds_by_every_key(services: AppServices, query: str) -> None:
     services.patients.create(zhang(record_number="34112210100100001"))
-    services.patients.create(PatientInput(name="李四", sex="1", birth_date=date(1960, 3, 1), phone="13900001111"))
+    services.patients.create(
+        PatientInput(name="李四", sex="1", birth_date=date(1960, 3, 1), phone="13900001111")
+    )
     names = [p.name for p in services.patients.search(query)]
     assert names == ["张三"], query
 
@@ -98,9 +124,7 @@ def test_search_by_record_number_prefix(services: AppServices) -> None:
 
 def test_search_sorts_and_pages(services: AppServices) -> None:
     for i, name in enumerate(["王五", "赵六", "钱七", "孙八", "周九"]):
-        services.patients.create(
-            PatientInput(name=name, sex="1", birth_date=date(1950 + i, 1, 1))
-        )
+        services.patients.create(PatientInput(name=name, sex="1", birth_date=date(1950 + i, 1, 1)))
     by_birth = [p.name for p in services.patients.search(sort="birth_date", descending=False)]
     assert by_birth == ["王五", "赵六", "钱七", "孙八", "周九"]
     by_pinyin = [p.name for p in services.patients.search(sort="name", descending=False)]
@@ -151,7 +175,9 @@ def test_bad_input_names_the_field_and_writes_nothing(
 def test_unusual_text_is_stored_exactly(services: AppServices, text: str) -> None:
     name = text[:50]
     row = services.patients.create(
-        PatientInput(name=name, sex="9", birth_date=date(1970, 1, 1), notes=text, address=text[:200])
+        PatientInput(
+            name=name, sex="9", birth_date=date(1970, 1, 1), notes=text, address=text[:200]
+        )
     )
     back = services.patients.get(row.id)
     assert (back.name, back.notes, back.address) == (name, text, text[:200])

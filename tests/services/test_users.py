@@ -25,10 +25,21 @@ def test_first_run_setup_validates_every_field(ctx: ServiceContext) -> None:
     users = UserService(ctx)
     assert users.needs_setup()
     with pytest.raises(ValidationError) as err:
-        users.setup(clinic_code="桃花", clinic_name="", county_hospital="", admin_username="a",
-                    admin_display_name="", admin_password="123")
+        users.setup(
+            clinic_code="桃花",
+            clinic_name="",
+            county_hospital="",
+            admin_username="a",
+            admin_display_name="",
+            admin_password="123",
+        )
     assert err.value.fields() == {
-        "clinic_code", "clinic_name", "county_hospital", "username", "display_name", "password"
+        "clinic_code",
+        "clinic_name",
+        "county_hospital",
+        "username",
+        "display_name",
+        "password",
     }
     assert users.needs_setup()
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from alembic import context
 
-from app.db.base import Base
 from app.db import all_models  # noqa: F401  (registers every table on Base.metadata)
+from app.db.base import Base
 
 config = context.config
 connection = config.attributes.get("connection")
