@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from app.db.models import Patient
 from app.domain import patient as rules
 from app.domain.codes import SEX, payment_label
 from app.domain.errors import FieldError, NotFound, ValidationError
-from app.domain.idcard import age_on
+from app.domain.idcard import age_on, upgrade_15
 from app.domain.names import pinyin_keys
 from app.domain.roles import Perm
 from app.domain.search import QueryKind, classify, prefix_upper_bound
@@ -81,6 +83,15 @@ SORT_COLUMNS: dict[str, ColumnElement[object]] = {
 }
 
 
+ROW_COLUMNS = [getattr(Patient, f.name) for f in fields(PatientRow)]
+
+
+def _clean(m: Mapping[str, Any]) -> dict[str, Any]:
+    d = dict(m)
+    d["id_number"] = d["id_number"] or ""
+    return d
+
+
 def to_row(p: Patient) -> PatientRow:
     return PatientRow(
         id=p.id,
@@ -103,53 +114,43 @@ def to_row(p: Patient) -> PatientRow:
     )
 
 
-def _prefix(col: ColumnElement[object], text: str) -> ColumnElement[bool]:
-    return and_(col >= text, col < prefix_upper_bound(text))
+def _prefix(col: Any, text: str, indexed: bool) -> ColumnElement[bool]:
+    # ``col || ''`` hides the index from SQLite's planner: used for broad queries, whose page
+    # is read faster by walking the sort column's index than by sorting every match.
+    c = col if indexed else col.concat("")
+    return and_(c >= text, c < prefix_upper_bound(text))
 
 
-def search_condition(query: str) -> ColumnElement[bool] | None:
+def search_condition(query: str, *, indexed: bool = True) -> ColumnElement[bool] | None:
     """Index-friendly match for a search box query (ranges, never ``LIKE 'x%'``)."""
     q = classify(query)
     if q.kind is QueryKind.EMPTY:
         return None
     t = q.text
+    i = indexed
     if q.kind is QueryKind.NAME:
-        return _prefix(Patient.name, t)  # type: ignore[arg-type]
+        return _prefix(Patient.name, t, i)
     if q.kind is QueryKind.PINYIN:
         return or_(
-            _prefix(Patient.name_initials, t),  # type: ignore[arg-type]
-            _prefix(Patient.name_pinyin, t),  # type: ignore[arg-type]
-            _prefix(Patient.record_number, t.upper()),  # type: ignore[arg-type]
+            _prefix(Patient.name_initials, t, i),
+            _prefix(Patient.name_pinyin, t, i),
+            _prefix(Patient.record_number, t.upper(), i),
         )
     if q.kind is QueryKind.DIGITS:
-        terms = [
-            _prefix(Patient.record_number, t),  # type: ignore[arg-type]
-            _prefix(Patient.phone, t),  # type: ignore[arg-type]
-        ]
+        terms = [_prefix(Patient.record_number, t, i), _prefix(Patient.phone, t, i)]
         if len(t) >= 4:
             # "last 4+ digits" of the ID number or phone: prefix of the reversed column.
-            terms.append(_prefix(Patient.id_number_rev, t[::-1]))  # type: ignore[arg-type]
-            terms.append(_prefix(Patient.phone_rev, t[::-1]))  # type: ignore[arg-type]
+            terms.append(_prefix(Patient.id_number_rev, t[::-1], i))
+            terms.append(_prefix(Patient.phone_rev, t[::-1], i))
         if len(t) >= 6:
-            terms.append(_prefix(Patient.id_number, t))  # type: ignore[arg-type]
+            terms.append(_prefix(Patient.id_number, t, i))
         if len(t) == 15:
-            try:
-                from app.domain.idcard import upgrade_15
-
-                terms.append(Patient.id_number == upgrade_15(t))
-            except ValueError:
-                pass
+            terms.append(Patient.id_number == upgrade_15(t))
         return or_(*terms)
-    return or_(
-        _prefix(Patient.record_number, t),  # type: ignore[arg-type]
-        _prefix(Patient.name, t),  # type: ignore[arg-type]
-    )
+    return or_(_prefix(Patient.record_number, t, i), _prefix(Patient.name, t, i))
 
 
 class PatientService:
-    def __init__(self, ctx: ServiceContext) -> None:
-        self.ctx = ctx
-
     # -- reading -------------------------------------------------------------------------
     def get(self, patient_id: str) -> PatientRow:
         self.ctx.require(Perm.PATIENT_VIEW)
@@ -158,6 +159,10 @@ class PatientService:
             if p is None:
                 raise NotFound(patient_id)
             return to_row(p)
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+        self._table_size: int | None = None
 
     def search(
         self,
@@ -171,18 +176,34 @@ class PatientService:
     ) -> list[PatientRow]:
         """One page of patients matching ``query`` (name, pinyin, ID, phone, record no.)."""
         self.ctx.require(Perm.PATIENT_VIEW)
-        stmt = select(Patient)
         cond = search_condition(query)
-        if cond is not None:
-            stmt = stmt.where(cond)
-        if not include_voided:
-            stmt = stmt.where(Patient.deleted.is_(False))
+        where = [] if include_voided else [Patient.deleted.is_(False)]
         col = SORT_COLUMNS.get(sort, Patient.updated_at)  # type: ignore[arg-type]
-        order = col.desc() if descending else col.asc()
-        tiebreak = Patient.id.desc() if descending else Patient.id.asc()
-        stmt = stmt.order_by(order, tiebreak).offset(offset).limit(limit)
+        order = (col.desc(), Patient.id.desc()) if descending else (col.asc(), Patient.id.asc())
         with self.ctx.reader() as s:
-            return [to_row(p) for p in s.scalars(stmt)]
+            stmt = select(*ROW_COLUMNS)
+            if cond is not None:
+                if sort == "updated_at" and self._is_broad(s, cond, offset + limit):
+                    cond = search_condition(query, indexed=False)
+                stmt = stmt.where(cond)  # type: ignore[arg-type]
+            stmt = stmt.where(*where).order_by(*order).offset(offset).limit(limit)
+            return [PatientRow(**_clean(r._mapping)) for r in s.execute(stmt)]
+
+    def _is_broad(self, s: Session, cond: ColumnElement[bool], wanted: int) -> bool:
+        """Whether walking the updated_at index beats sorting every match.
+
+        Walking reads about wanted * N / matches rows, sorting reads all matches: walking wins
+        past sqrt(wanted * N) matches. Counting up to that bound reads only the key indexes.
+        (Only for the default sort by last change, which does not correlate with any search
+        key; a name-ordered walk over a pinyin query would read most of the table.)
+        """
+        if self._table_size is None:
+            self._table_size = int(
+                s.scalar(select(func.max(literal_column("rowid"))).select_from(Patient)) or 0
+            )
+        bound = int((wanted * max(self._table_size, 1)) ** 0.5)
+        capped = select(literal_column("1")).where(cond).limit(bound + 1).subquery()
+        return int(s.scalar(select(func.count()).select_from(capped)) or 0) > bound
 
     def count(self, query: str = "", include_voided: bool = False) -> int:
         self.ctx.require(Perm.PATIENT_VIEW)
