@@ -70,16 +70,16 @@ class DuplicateIdNumber(Exception):
 
 
 # Sort keys the table may ask for; names sort by pinyin, which is how clinics alphabetise.
-SORT_COLUMNS: dict[str, ColumnElement[object]] = {
-    "name": Patient.name_pinyin,  # type: ignore[dict-item]
-    "sex": Patient.sex,  # type: ignore[dict-item]
-    "birth_date": Patient.birth_date,  # type: ignore[dict-item]
-    "id_number": Patient.id_number,  # type: ignore[dict-item]
-    "phone": Patient.phone,  # type: ignore[dict-item]
-    "village": Patient.village,  # type: ignore[dict-item]
-    "record_number": Patient.record_number,  # type: ignore[dict-item]
-    "updated_at": Patient.updated_at,  # type: ignore[dict-item]
-    "sync_state": Patient.sync_state,  # type: ignore[dict-item]
+SORT_COLUMNS: dict[str, tuple[Any, ...]] = {
+    "name": (Patient.name_pinyin, Patient.name),
+    "sex": (Patient.sex,),
+    "birth_date": (Patient.birth_date,),
+    "id_number": (Patient.id_number,),
+    "phone": (Patient.phone,),
+    "village": (Patient.village,),
+    "record_number": (Patient.record_number,),
+    "updated_at": (Patient.updated_at,),
+    "sync_state": (Patient.sync_state,),
 }
 
 
@@ -178,8 +178,8 @@ class PatientService:
         self.ctx.require(Perm.PATIENT_VIEW)
         cond = search_condition(query)
         where = [] if include_voided else [Patient.deleted.is_(False)]
-        col = SORT_COLUMNS.get(sort, Patient.updated_at)  # type: ignore[arg-type]
-        order = (col.desc(), Patient.id.desc()) if descending else (col.asc(), Patient.id.asc())
+        cols = (*SORT_COLUMNS.get(sort, (Patient.updated_at,)), Patient.id)
+        order = [c.desc() if descending else c.asc() for c in cols]
         with self.ctx.reader() as s:
             stmt = select(*ROW_COLUMNS)
             if cond is not None:

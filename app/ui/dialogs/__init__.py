@@ -1,0 +1,1 @@
+"""Dialogs: first-run setup, login, patient registration and others."""

@@ -1,0 +1,124 @@
+"""The main window: navigation between the areas, and a status bar with user, clinic, sync."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+
+from app.services.bundle import AppServices
+from app.ui.change_bus import ChangeBus
+from app.ui.pages import PAGES
+
+SYNC_COLOURS = {"ok": "#1e8449", "pending": "#b9770e", "error": "#c0392b", "off": "#666666"}
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, services: AppServices, bus: ChangeBus, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.services = services
+        self.bus = bus
+        clinic = services.users.clinic()
+        clinic_name = clinic.name if clinic else ""
+        self.setWindowTitle(self.tr("ClinicLink Primary Care Workstation") + f" — {clinic_name}")
+        self.resize(1280, 760)
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(120)
+        self.nav.setStyleSheet(
+            "QListWidget { font-size: 15px; } QListWidget::item { padding: 10px 8px; }"
+        )
+        self.stack = QStackedWidget()
+        self.pages: dict[str, QWidget] = {}
+        self._factories = []
+        for i, (key, title, factory) in enumerate(PAGES):
+            item = QListWidgetItem(title())
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setToolTip(f"Ctrl+{i + 1}")
+            self.nav.addItem(item)
+            self.stack.addWidget(QWidget())  # built on first visit: login stays fast
+            self._factories.append((key, factory))
+        self.nav.currentRowChanged.connect(self.show_area)
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        actor = services.ctx.actor
+        self.user_label = QLabel(f"{actor.display_name}（{actor.role_name}）" if actor else "")
+        self.user_label.setObjectName("userStatus")
+        self.clinic_label = QLabel(clinic_name)
+        self.clinic_label.setObjectName("clinicStatus")
+        self.sync_label = QLabel()
+        self.sync_label.setObjectName("syncStatus")
+        bar = self.statusBar()
+        bar.addWidget(self.user_label)
+        bar.addWidget(self.clinic_label)
+        bar.addPermanentWidget(self.sync_label)
+        self.set_sync_status(self.tr("Sync: not configured"), "off")
+
+        for i in range(len(PAGES)):
+            act = QAction(self)
+            act.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
+            act.triggered.connect(lambda _=False, row=i: self.nav.setCurrentRow(row))
+            self.addAction(act)
+        new_act = QAction(self)
+        new_act.setShortcut(QKeySequence.StandardKey.New)
+        new_act.triggered.connect(self.new_patient)
+        self.addAction(new_act)
+        find_act = QAction(self)
+        find_act.setShortcut(QKeySequence.StandardKey.Find)
+        find_act.triggered.connect(self.focus_search)
+        self.addAction(find_act)
+        self.nav.setCurrentRow(0)
+
+    # -- areas ---------------------------------------------------------------------------
+    def page(self, key: str) -> QWidget:
+        """The page of an area, built the first time it is needed."""
+        if key not in self.pages:
+            row = next(i for i, (k, _f) in enumerate(self._factories) if k == key)
+            widget = self._factories[row][1](self.services, self.bus, self.stack)
+            old = self.stack.widget(row)
+            self.stack.insertWidget(row, widget)
+            self.stack.removeWidget(old)
+            old.deleteLater()
+            self.pages[key] = widget
+        return self.pages[key]
+
+    def show_area(self, row: int) -> None:
+        if row < 0:
+            return
+        key = self._factories[row][0]
+        self.stack.setCurrentWidget(self.page(key))
+
+    def show_key(self, key: str) -> QWidget:
+        row = next(i for i, (k, _f) in enumerate(self._factories) if k == key)
+        self.nav.setCurrentRow(row)
+        return self.page(key)
+
+    def new_patient(self) -> None:
+        page = self.show_key("patients")
+        page.new_patient()  # type: ignore[attr-defined]
+
+    def focus_search(self) -> None:
+        page = self.show_key("patients")
+        page.focus_search()  # type: ignore[attr-defined]
+
+    # -- status bar ----------------------------------------------------------------------
+    def set_sync_status(self, text: str, state: str) -> None:
+        """state: ok / pending / error / off (colours the text; never green while unsent)."""
+        self.sync_label.setText(text)
+        self.sync_label.setProperty("state", state)
+        self.sync_label.setStyleSheet(f"color: {SYNC_COLOURS.get(state, '#666666')};")

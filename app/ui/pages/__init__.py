@@ -1,0 +1,64 @@
+"""The navigation areas of the main window, in order.
+
+Each entry: (key, title function, factory(services, bus, parent) -> QWidget). An area that is
+not built yet shows an honest placeholder. Areas register by replacing their entry's factory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QWidget
+
+from app.services.bundle import AppServices
+from app.ui.change_bus import ChangeBus
+
+PageFactory = Callable[[AppServices, ChangeBus, QWidget | None], QWidget]
+
+
+def _patients(services: AppServices, bus: ChangeBus, parent: QWidget | None) -> QWidget:
+    from app.ui.pages.patients import PatientsPage
+
+    return PatientsPage(services, bus, parent)
+
+
+def _settings(services: AppServices, bus: ChangeBus, parent: QWidget | None) -> QWidget:
+    from app.ui.pages.settings import SettingsPage
+
+    return SettingsPage(services, bus, parent)
+
+
+def _placeholder(key: str) -> PageFactory:
+    def make(services: AppServices, bus: ChangeBus, parent: QWidget | None) -> QWidget:
+        from app.ui.pages.placeholder import PlaceholderPage
+
+        return PlaceholderPage(key, parent)
+
+    return make
+
+
+PAGES: list[tuple[str, Callable[[], str], PageFactory]] = [
+    ("patients", lambda: QCoreApplication.translate("Navigation", "Patients"), _patients),
+    (
+        "referrals",
+        lambda: QCoreApplication.translate("Navigation", "Referrals"),
+        _placeholder("referrals"),
+    ),
+    (
+        "followups",
+        lambda: QCoreApplication.translate("Navigation", "Follow-ups"),
+        _placeholder("followups"),
+    ),
+    (
+        "training",
+        lambda: QCoreApplication.translate("Navigation", "Training"),
+        _placeholder("training"),
+    ),
+    (
+        "statistics",
+        lambda: QCoreApplication.translate("Navigation", "Statistics"),
+        _placeholder("statistics"),
+    ),
+    ("settings", lambda: QCoreApplication.translate("Navigation", "Settings"), _settings),
+]

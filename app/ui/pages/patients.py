@@ -1,0 +1,180 @@
+"""患者: find a patient as you type, register, edit, void."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.errors import PermissionDenied, ValidationError
+from app.domain.roles import Perm, allowed
+from app.services.bundle import AppServices
+from app.services.context import Changes
+from app.ui.change_bus import ChangeBus
+from app.ui.dialogs.patient_dialog import PatientDialog
+from app.ui.models.patient_table import PatientTableModel
+
+SEARCH_DELAY_MS = 150
+
+
+class PatientsPage(QWidget):
+    def __init__(self, services: AppServices, bus: ChangeBus, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.services = services
+        self.search = QLineEdit()
+        self.search.setObjectName("patientSearch")
+        self.search.setClearButtonEnabled(True)
+        self.search.setPlaceholderText(
+            self.tr("Search: name, pinyin initials (zs), ID number or its last 4 digits, phone")
+        )
+        self.new_button = QPushButton(self.tr("New patient (Ctrl+N)"))
+        self.new_button.setObjectName("newPatient")
+        self.edit_button = QPushButton(self.tr("Edit"))
+        self.edit_button.setObjectName("editPatient")
+        self.void_button = QPushButton(self.tr("Void"))
+        self.void_button.setObjectName("voidPatient")
+        self.count_label = QLabel()
+        self.count_label.setObjectName("patientCount")
+
+        self.model = PatientTableModel(services.patients, page_size=100, today=date.today())
+        self.table = QTableView()
+        self.table.setObjectName("patientTable")
+        self.table.setModel(self.model)
+        # No column indicated: the list starts with the most recently changed patients.
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.DescendingOrder)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for col, width in enumerate((90, 50, 50, 100, 170, 120, 110, 150, 150)):
+            self.table.setColumnWidth(col, width)
+
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.new_button)
+        top.addWidget(self.edit_button)
+        top.addWidget(self.void_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count_label)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self.run_search)
+        self.search.textChanged.connect(lambda _t: self._timer.start())
+        self.search.returnPressed.connect(self.run_search)
+        self.new_button.clicked.connect(self.new_patient)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.void_button.clicked.connect(self.void_selected)
+        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        bus.changed.connect(self.on_changed)
+        self._loaded = False
+        self._update_buttons()
+
+    # -- loading -------------------------------------------------------------------------
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().showEvent(event)
+        if not self._loaded:
+            self.load()
+
+    def load(self) -> None:
+        self._loaded = True
+        self.run_search()
+
+    def run_search(self) -> None:
+        self._timer.stop()
+        self.model.set_query(self.search.text())
+        self._update_count()
+        self._update_buttons()
+
+    def _update_count(self) -> None:
+        shown = self.model.rowCount()
+        more = "+" if self.model.canFetchMore() else ""
+        self.count_label.setText(self.tr("%1 patients shown").replace("%1", f"{shown}{more}"))
+
+    def on_changed(self, changes: Changes) -> None:
+        if changes.record_type != "patient" or not self._loaded:
+            return
+        if changes.action == "create":
+            self.run_search()
+        else:
+            self.model.refresh_rows(set(changes.ids))
+            self._update_count()
+
+    # -- actions -------------------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def selected_id(self) -> str | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.model.row_at(rows[0].row()).id
+
+    def _update_buttons(self) -> None:
+        actor = self.services.ctx.actor
+        role = actor.role if actor else None
+        has = self.selected_id() is not None
+        self.new_button.setEnabled(bool(role and allowed(role, Perm.PATIENT_CREATE)))
+        self.edit_button.setEnabled(has and bool(role and allowed(role, Perm.PATIENT_EDIT)))
+        can_void = bool(role and allowed(role, Perm.PATIENT_VOID))
+        self.void_button.setEnabled(has and can_void)
+        if not can_void:
+            self.void_button.setToolTip(self.tr("Only doctors and administrators may void records"))
+
+    def new_patient(self) -> PatientDialog:
+        dialog = PatientDialog(self.services, parent=self)
+        dialog.open()
+        return dialog
+
+    def edit_selected(self) -> PatientDialog | None:
+        pid = self.selected_id()
+        if pid is None:
+            return None
+        dialog = PatientDialog(self.services, self.services.patients.get(pid), parent=self)
+        dialog.open()
+        return dialog
+
+    def select_row(self, index: QModelIndex) -> None:
+        self.table.selectRow(index.row())
+
+    def void_selected(self) -> None:
+        pid = self.selected_id()
+        if pid is None:
+            return
+        p = self.services.patients.get(pid)
+        reason, ok = QInputDialog.getText(
+            self,
+            self.tr("Void patient record"),
+            self.tr("Reason for voiding the record of %1 (kept in the audit log):").replace(
+                "%1", p.name
+            ),
+        )
+        if not ok:
+            return
+        try:
+            self.services.patients.void(pid, reason)
+        except (ValidationError, PermissionDenied) as exc:
+            QMessageBox.warning(self, self.tr("Not voided"), str(exc))

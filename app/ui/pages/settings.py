@@ -1,0 +1,166 @@
+"""设置: the clinic's details and, for administrators, the user accounts."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.errors import PermissionDenied, ValidationError
+from app.domain.roles import ROLE_NAMES, Perm, Role, allowed
+from app.services.bundle import AppServices
+from app.services.context import Changes
+from app.ui.change_bus import ChangeBus
+from app.ui.widgets.form_errors import FieldErrors
+
+
+class SettingsPage(QWidget):
+    def __init__(self, services: AppServices, bus: ChangeBus, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.services = services
+        clinic = services.users.clinic()
+        info = QGroupBox(self.tr("This clinic"))
+        info_form = QFormLayout(info)
+        if clinic:
+            info_form.addRow(self.tr("Clinic name"), QLabel(clinic.name))
+            info_form.addRow(self.tr("Clinic code"), QLabel(clinic.code))
+            info_form.addRow(self.tr("County hospital"), QLabel(clinic.county_hospital))
+        info_form.addRow(self.tr("Data folder"), QLabel(str(services.data_dir)))
+
+        users_box = QGroupBox(self.tr("User accounts"))
+        self.users_table = QTableWidget(0, 4)
+        self.users_table.setObjectName("usersTable")
+        self.users_table.setHorizontalHeaderLabels(
+            [self.tr("Username"), self.tr("Name"), self.tr("Role"), self.tr("Status")]
+        )
+        self.users_table.horizontalHeader().setStretchLastSection(True)
+        self.users_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.users_table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.new_username = QLineEdit()
+        self.new_username.setObjectName("username")
+        self.new_name = QLineEdit()
+        self.new_name.setObjectName("display_name")
+        self.new_role = QComboBox()
+        self.new_role.setObjectName("role")
+        for role in (Role.DOCTOR, Role.NURSE, Role.ADMIN):
+            self.new_role.addItem(ROLE_NAMES[role], role.value)
+        self.new_password = QLineEdit()
+        self.new_password.setObjectName("password")
+        self.new_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.add_button = QPushButton(self.tr("Add user"))
+        self.add_button.setObjectName("addUser")
+        self.toggle_button = QPushButton(self.tr("Deactivate / reactivate"))
+        self.toggle_button.setObjectName("toggleUser")
+        self.admin_note = QLabel()
+        self.admin_note.setObjectName("adminNote")
+        self.admin_note.setStyleSheet("color: #666;")
+        self.errors = FieldErrors()
+        self.general_error = QLabel()
+        self.general_error.setStyleSheet("color: #c0392b;")
+        self.general_error.hide()
+        add_form = QFormLayout()
+        for key, label, widget in (
+            ("username", self.tr("Username"), self.new_username),
+            ("display_name", self.tr("Name"), self.new_name),
+            ("role", self.tr("Role"), self.new_role),
+            ("password", self.tr("Initial password"), self.new_password),
+        ):
+            add_form.addRow(label, widget)
+            add_form.addRow("", self.errors.add(key, widget))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.toggle_button)
+        buttons.addStretch(1)
+        users_layout = QVBoxLayout(users_box)
+        users_layout.addWidget(self.admin_note)
+        users_layout.addWidget(self.users_table)
+        users_layout.addLayout(add_form)
+        users_layout.addWidget(self.general_error)
+        users_layout.addLayout(buttons)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(info)
+        layout.addWidget(users_box, 1)
+        self.add_button.clicked.connect(self.add_user)
+        self.toggle_button.clicked.connect(self.toggle_selected)
+        bus.changed.connect(self.on_changed)
+        self._user_ids: list[tuple[str, bool]] = []
+        self.refresh()
+
+    def is_admin(self) -> bool:
+        actor = self.services.ctx.actor
+        return bool(actor and allowed(actor.role, Perm.USER_MANAGE))
+
+    def refresh(self) -> None:
+        admin = self.is_admin()
+        for w in (
+            self.new_username,
+            self.new_name,
+            self.new_role,
+            self.new_password,
+            self.add_button,
+            self.toggle_button,
+        ):
+            w.setEnabled(admin)
+        self.admin_note.setText(
+            "" if admin else self.tr("Only an administrator can view and manage user accounts.")
+        )
+        self.admin_note.setVisible(not admin)
+        self.users_table.setRowCount(0)
+        self._user_ids = []
+        if not admin:
+            return
+        for user in self.services.users.list_users():
+            r = self.users_table.rowCount()
+            self.users_table.insertRow(r)
+            status = self.tr("Active") if user.active else self.tr("Deactivated")
+            for c, text in enumerate(
+                (user.username, user.display_name, ROLE_NAMES[user.role], status)
+            ):
+                self.users_table.setItem(r, c, QTableWidgetItem(text))
+            self._user_ids.append((user.id, user.active))
+
+    def on_changed(self, changes: Changes) -> None:
+        if changes.record_type == "user":
+            self.refresh()
+
+    def add_user(self) -> None:
+        self.errors.clear()
+        self.general_error.hide()
+        try:
+            self.services.users.create_user(
+                self.new_username.text(),
+                self.new_name.text(),
+                Role(self.new_role.currentData()),
+                self.new_password.text(),
+            )
+        except ValidationError as exc:
+            self.errors.show(exc.errors, self.general_error)
+            return
+        except PermissionDenied as exc:
+            self.general_error.setText(str(exc))
+            self.general_error.show()
+            return
+        for w in (self.new_username, self.new_name, self.new_password):
+            w.clear()
+
+    def toggle_selected(self) -> None:
+        rows = self.users_table.selectionModel().selectedRows()
+        if not rows:
+            return
+        user_id, active = self._user_ids[rows[0].row()]
+        try:
+            self.services.users.set_active(user_id, not active)
+        except (ValidationError, PermissionDenied) as exc:
+            self.general_error.setText(str(exc))
+            self.general_error.show()

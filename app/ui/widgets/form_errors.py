@@ -1,0 +1,58 @@
+"""Show a ValidationError beside the fields it names: red text under each, field highlighted."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QWidget
+
+from app.domain.errors import FieldError
+
+ERROR_STYLE = "color: #c0392b;"
+INVALID_PROPERTY = "invalid"
+
+
+class FieldErrors:
+    """Pairs each field key with its input widget and an error label placed beside it."""
+
+    def __init__(self) -> None:
+        self._fields: dict[str, tuple[QWidget, QLabel]] = {}
+
+    def add(self, key: str, widget: QWidget) -> QLabel:
+        label = QLabel()
+        label.setObjectName(f"error_{key}")
+        label.setStyleSheet(ERROR_STYLE)
+        label.setWordWrap(True)
+        label.hide()
+        self._fields[key] = (widget, label)
+        return label
+
+    def clear(self) -> None:
+        for widget, label in self._fields.values():
+            label.clear()
+            label.hide()
+            widget.setProperty(INVALID_PROPERTY, False)
+            widget.setStyleSheet("")
+
+    def show(self, errors: list[FieldError], fallback: QLabel | None = None) -> QWidget | None:
+        """Display errors; returns the first offending widget (to focus it)."""
+        self.clear()
+        first: QWidget | None = None
+        unplaced: list[str] = []
+        for err in errors:
+            pair = self._fields.get(err.field)
+            if pair is None:
+                unplaced.append(err.message)
+                continue
+            widget, label = pair
+            text = label.text()
+            label.setText(f"{text}\n{err.message}" if text else err.message)
+            label.show()
+            widget.setProperty(INVALID_PROPERTY, True)
+            widget.setStyleSheet("border: 1px solid #c0392b;")
+            first = first or widget
+        if fallback is not None:
+            fallback.setText("\n".join(unplaced))
+            fallback.setVisible(bool(unplaced))
+        return first
+
+    def text(self, key: str) -> str:
+        return self._fields[key][1].text()

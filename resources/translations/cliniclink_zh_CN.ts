@@ -1,0 +1,389 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <source>ClinicLink — log in</source>
+        <translation>ClinicLink — 登录</translation>
+    </message>
+    <message>
+        <source>ClinicLink Primary Care Workstation</source>
+        <translation>ClinicLink 医共体基层工作站</translation>
+    </message>
+    <message>
+        <source>Username</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Log in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>Exit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>Wrong username or password</source>
+        <translation>用户名或密码错误</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>ClinicLink Primary Care Workstation</source>
+        <translation>ClinicLink 医共体基层工作站</translation>
+    </message>
+    <message>
+        <source>Sync: not configured</source>
+        <translation>同步：未配置</translation>
+    </message>
+</context>
+<context>
+    <name>Navigation</name>
+    <message>
+        <source>Patients</source>
+        <translation>患者</translation>
+    </message>
+    <message>
+        <source>Referrals</source>
+        <translation>转诊</translation>
+    </message>
+    <message>
+        <source>Follow-ups</source>
+        <translation>随访</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>培训</translation>
+    </message>
+    <message>
+        <source>Statistics</source>
+        <translation>统计</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+</context>
+<context>
+    <name>PatientDialog</name>
+    <message>
+        <source>Edit patient</source>
+        <translation>修改居民信息</translation>
+    </message>
+    <message>
+        <source>Register patient</source>
+        <translation>登记居民</translation>
+    </message>
+    <message>
+        <source>(from ID number)</source>
+        <translation>（按身份证号码）</translation>
+    </message>
+    <message>
+        <source>e.g. 1960-03-15; blank to take it from the ID</source>
+        <translation>如 1960-03-15；留空则按身份证号码</translation>
+    </message>
+    <message>
+        <source>18 digits (15-digit old numbers are upgraded)</source>
+        <translation>18位（旧式15位号码自动升位）</translation>
+    </message>
+    <message>
+        <source>Name *</source>
+        <translation>姓名 *</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>身份证号码</translation>
+    </message>
+    <message>
+        <source>Sex *</source>
+        <translation>性别 *</translation>
+    </message>
+    <message>
+        <source>Date of birth *</source>
+        <translation>出生日期 *</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>村/社区</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>住址</translation>
+    </message>
+    <message>
+        <source>Health record no.</source>
+        <translation>健康档案编号</translation>
+    </message>
+    <message>
+        <source>Payment type</source>
+        <translation>医疗付费方式</translation>
+    </message>
+    <message>
+        <source>Allergies</source>
+        <translation>过敏史</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Save (Ctrl+S)</source>
+        <translation>保存 (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>From the ID number: born %1, %2, age %3</source>
+        <translation>据身份证号码：出生于 %1，%2，%3 岁</translation>
+    </message>
+    <message>
+        <source>Date of birth must be a real date such as 1960-03-15</source>
+        <translation>出生日期须为真实日期，格式如 1960-03-15</translation>
+    </message>
+    <message>
+        <source>ID number already registered</source>
+        <translation>身份证号码已登记</translation>
+    </message>
+    <message>
+        <source>This ID number is already registered for: %1.
+Register another record with the same number anyway?</source>
+        <translation>该身份证号码已登记于：%1。
+仍要用同一号码再建一份档案吗？</translation>
+    </message>
+</context>
+<context>
+    <name>PatientTable</name>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <source>Age</source>
+        <translation>年龄</translation>
+    </message>
+    <message>
+        <source>Date of birth</source>
+        <translation>出生日期</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>身份证号码</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>村/社区</translation>
+    </message>
+    <message>
+        <source>Health record no.</source>
+        <translation>健康档案编号</translation>
+    </message>
+    <message>
+        <source>Payment type</source>
+        <translation>医疗付费方式</translation>
+    </message>
+    <message>
+        <source>Sync</source>
+        <translation>同步</translation>
+    </message>
+    <message>
+        <source>Not uploaded</source>
+        <translation>未上传</translation>
+    </message>
+    <message>
+        <source>Uploaded</source>
+        <translation>已上传</translation>
+    </message>
+    <message>
+        <source>Upload error</source>
+        <translation>上传出错</translation>
+    </message>
+</context>
+<context>
+    <name>PatientsPage</name>
+    <message>
+        <source>Search: name, pinyin initials (zs), ID number or its last 4 digits, phone</source>
+        <translation>搜索：姓名、拼音首字母（如 zs）、身份证号或其后4位、电话</translation>
+    </message>
+    <message>
+        <source>New patient (Ctrl+N)</source>
+        <translation>新建居民 (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>修改</translation>
+    </message>
+    <message>
+        <source>Void</source>
+        <translation>作废</translation>
+    </message>
+    <message>
+        <source>%1 patients shown</source>
+        <translation>已显示 %1 位居民</translation>
+    </message>
+    <message>
+        <source>Only doctors and administrators may void records</source>
+        <translation>只有医生和管理员可以作废档案</translation>
+    </message>
+    <message>
+        <source>Void patient record</source>
+        <translation>作废居民档案</translation>
+    </message>
+    <message>
+        <source>Reason for voiding the record of %1 (kept in the audit log):</source>
+        <translation>作废 %1 的档案的原因（记入审计日志）：</translation>
+    </message>
+    <message>
+        <source>Not voided</source>
+        <translation>未作废</translation>
+    </message>
+</context>
+<context>
+    <name>PlaceholderPage</name>
+    <message>
+        <source>This area is not available yet. It will come in a later version of ClinicLink.</source>
+        <translation>本功能尚未开放，将在 ClinicLink 后续版本中提供。</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPage</name>
+    <message>
+        <source>This clinic</source>
+        <translation>本机构</translation>
+    </message>
+    <message>
+        <source>Clinic name</source>
+        <translation>机构名称</translation>
+    </message>
+    <message>
+        <source>Clinic code</source>
+        <translation>机构编码</translation>
+    </message>
+    <message>
+        <source>County hospital</source>
+        <translation>县级医院（牵头医院）</translation>
+    </message>
+    <message>
+        <source>Data folder</source>
+        <translation>数据目录</translation>
+    </message>
+    <message>
+        <source>User accounts</source>
+        <translation>用户账号</translation>
+    </message>
+    <message>
+        <source>Username</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Add user</source>
+        <translation>添加用户</translation>
+    </message>
+    <message>
+        <source>Deactivate / reactivate</source>
+        <translation>停用 / 启用</translation>
+    </message>
+    <message>
+        <source>Initial password</source>
+        <translation>初始密码</translation>
+    </message>
+    <message>
+        <source>Only an administrator can view and manage user accounts.</source>
+        <translation>只有管理员可以查看和管理用户账号。</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>Deactivated</source>
+        <translation>已停用</translation>
+    </message>
+</context>
+<context>
+    <name>SetupDialog</name>
+    <message>
+        <source>ClinicLink — first-run setup</source>
+        <translation>ClinicLink — 首次设置</translation>
+    </message>
+    <message>
+        <source>Welcome. Enter this clinic's details and create the first administrator account. You can add doctors and nurses later under Settings.</source>
+        <translation>欢迎使用。请填写本机构信息并创建第一个管理员账号。医生和护士账号可稍后在“设置”中添加。</translation>
+    </message>
+    <message>
+        <source>e.g. Taohua Township Health Centre</source>
+        <translation>如：桃花镇卫生院</translation>
+    </message>
+    <message>
+        <source>code assigned by the county, letters/digits</source>
+        <translation>县里分配的编码，字母或数字</translation>
+    </message>
+    <message>
+        <source>Clinic name</source>
+        <translation>机构名称</translation>
+    </message>
+    <message>
+        <source>Clinic code</source>
+        <translation>机构编码</translation>
+    </message>
+    <message>
+        <source>County hospital</source>
+        <translation>县级医院（牵头医院）</translation>
+    </message>
+    <message>
+        <source>Administrator username</source>
+        <translation>管理员用户名</translation>
+    </message>
+    <message>
+        <source>Administrator name</source>
+        <translation>管理员姓名</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Repeat password</source>
+        <translation>再次输入密码</translation>
+    </message>
+    <message>
+        <source>Finish setup</source>
+        <translation>完成设置</translation>
+    </message>
+    <message>
+        <source>The passwords differ</source>
+        <translation>两次输入的密码不一致</translation>
+    </message>
+</context>
+</TS>

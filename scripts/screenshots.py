@@ -1,0 +1,75 @@
+"""Render the main screens to PNG (offscreen): scripts/screenshots.py OUT_DIR [--lang en]."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+from app.db.migrate import open_database  # noqa: E402
+from app.demo import seed_demo  # noqa: E402
+from app.services.bundle import AppServices  # noqa: E402
+from app.services.context import ServiceContext  # noqa: E402
+from app.ui.application import install_translators  # noqa: E402
+from app.ui.change_bus import ChangeBus  # noqa: E402
+
+
+def shot(widget: QWidget, path: Path) -> None:
+    widget.show()
+    QApplication.processEvents()
+    widget.grab().save(str(path))
+    print(path)
+
+
+def main() -> None:
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    lang = "en" if "--lang" in sys.argv and sys.argv[-1] == "en" else "zh_CN"
+    app = QApplication([])
+    install_translators(app, lang)
+    tmp = Path(tempfile.mkdtemp())
+    open_database(tmp / "setup")
+    fresh = AppServices.create(ServiceContext.open(tmp / "setup"), tmp / "setup")
+    from app.ui.dialogs.setup_dialog import SetupDialog
+
+    setup = SetupDialog(fresh)
+    shot(setup, out / f"setup-{lang}.png")
+
+    open_database(tmp / "demo")
+    services = AppServices.create(ServiceContext.open(tmp / "demo"), tmp / "demo")
+    seed_demo(services, patients=120)
+    from app.ui.dialogs.login_dialog import LoginDialog
+
+    login = LoginDialog(services, services.users.clinic().name, "doctor")  # type: ignore[union-attr]
+    login.password.setText("wrong")
+    login.submit()
+    shot(login, out / f"login-{lang}.png")
+    services.users.login("doctor", "doctor123")
+    bus = ChangeBus(services.ctx)
+    from app.ui.main_window import MainWindow
+
+    window = MainWindow(services, bus)
+    window.resize(1366, 768)
+    shot(window, out / f"main-{lang}.png")
+    page = window.page("patients")
+    page.search.setText("wxm")  # type: ignore[attr-defined]
+    page.run_search()  # type: ignore[attr-defined]
+    shot(window, out / f"main-search-{lang}.png")
+    dialog = page.new_patient()  # type: ignore[attr-defined]
+    dialog.name.setText("张三")
+    dialog.id_number.setText("110105194912310021")
+    dialog.phone.setText("1381234")
+    dialog.save()
+    shot(dialog, out / f"patient-dialog-{lang}.png")
+    window.show_key("referrals")
+    shot(window, out / f"placeholder-{lang}.png")
+
+
+if __name__ == "__main__":
+    main()

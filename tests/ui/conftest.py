@@ -1,0 +1,48 @@
+"""UI fixtures: real widgets on a real database; modal boxes answered by monkeypatching."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from app.services.bundle import AppServices
+from app.ui.change_bus import ChangeBus
+
+
+@pytest.fixture
+def bus(services: AppServices) -> Iterator[ChangeBus]:
+    b = ChangeBus(services.ctx)
+    yield b
+    services.ctx.listeners.clear()
+
+
+@pytest.fixture
+def message_boxes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """Record QMessageBox statics instead of blocking; questions are answered Yes."""
+    seen: list[tuple[str, str]] = []
+
+    def record(kind: str, answer: QMessageBox.StandardButton):  # type: ignore[no-untyped-def]
+        def box(parent, title, text, *args, **kwargs):  # type: ignore[no-untyped-def]
+            seen.append((kind, text))
+            return answer
+
+        return box
+
+    for kind in ("warning", "critical", "information"):
+        monkeypatch.setattr(QMessageBox, kind, record(kind, QMessageBox.StandardButton.Ok))
+    monkeypatch.setattr(QMessageBox, "question", record("question", QMessageBox.StandardButton.Yes))
+    return seen
+
+
+@pytest.fixture(scope="session", autouse=True)
+def chinese_ui(qapp):  # type: ignore[no-untyped-def]
+    """The UI is tested as the clinics see it: in Simplified Chinese (the default language)."""
+    from app.ui.application import install_translators
+
+    installed = install_translators(qapp, "zh_CN")
+    assert installed, "zh_CN translation did not load"
+    yield
+    for t in installed:
+        qapp.removeTranslator(t)
