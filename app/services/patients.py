@@ -86,7 +86,7 @@ SORT_COLUMNS: dict[str, tuple[Any, ...]] = {
 ROW_COLUMNS = [getattr(Patient, f.name) for f in fields(PatientRow)]
 
 
-def _clean(m: Mapping[str, Any]) -> dict[str, Any]:
+def _clean(m: Mapping[Any, Any]) -> dict[str, Any]:
     d = dict(m)
     d["id_number"] = d["id_number"] or ""
     return d

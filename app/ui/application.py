@@ -12,7 +12,7 @@ from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator
-from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QMessageBox, QWidget
 
 from app.config import Settings
 from app.resources import resource_path
@@ -85,7 +85,7 @@ class Workstation(QObject):
         self.data_dir = data_dir
         self.bus = ChangeBus(services.ctx, self)
         self.window: QWidget | None = None
-        self.main_window = None
+        self.main_window: QMainWindow | None = None
 
     def start(self) -> QWidget:
         if self.services.users.needs_setup():
@@ -118,17 +118,18 @@ class Workstation(QObject):
         if actor and self.settings.last_username != actor.username:
             self.settings.last_username = actor.username
             self.settings.save(self.data_dir)
-        self.main_window = MainWindow(self.services, self.bus)
-        self.main_window.destroyed.connect(self.app.quit)
+        window = MainWindow(self.services, self.bus)
+        window.destroyed.connect(self.app.quit)
+        self.main_window = window
         self.app.setQuitOnLastWindowClosed(True)
-        return self._show(self.main_window)
+        return self._show(window)
 
     def _show(self, widget: QWidget) -> QWidget:
         self.window = widget
-        if isinstance(widget, QMainWindow):
-            widget.show()
-        else:
+        if isinstance(widget, QDialog):
             widget.open()
+        else:
+            widget.show()
         return widget
 
 

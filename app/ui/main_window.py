@@ -92,8 +92,9 @@ class MainWindow(QMainWindow):
             widget = self._factories[row][1](self.services, self.bus, self.stack)
             old = self.stack.widget(row)
             self.stack.insertWidget(row, widget)
-            self.stack.removeWidget(old)
-            old.deleteLater()
+            if old is not None:
+                self.stack.removeWidget(old)
+                old.deleteLater()
             self.pages[key] = widget
         return self.pages[key]
 
