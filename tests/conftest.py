@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,7 +15,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from argon2 import PasswordHasher  # noqa: E402
 
-from app.db.engine import db_path, make_engine  # noqa: E402
+from app.db.engine import db_path  # noqa: E402
 from app.db.migrate import open_database  # noqa: E402
 from app.domain.roles import Role  # noqa: E402
 from app.services.bundle import AppServices  # noqa: E402
@@ -29,10 +30,9 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One freshly migrated database, copied (closed, so a plain copy is safe) into each test."""
     d = tmp_path_factory.mktemp("template")
     open_database(d)
-    engine = make_engine(db_path(d))
-    with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    engine.dispose()
+    conn = sqlite3.connect(db_path(d))
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
     return db_path(d)
 
 

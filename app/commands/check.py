@@ -8,8 +8,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from app.db.engine import db_path
 from app.db.migrate import check_file, current_revisions, script_heads
+from app.db.paths import db_path
 
 
 def consistency_problems(path: Path) -> list[str]:

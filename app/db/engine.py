@@ -9,11 +9,9 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-DB_FILENAME = "cliniclink.db"
+from app.db.paths import DB_FILENAME, db_path
 
-
-def db_path(data_dir: Path) -> Path:
-    return Path(data_dir) / DB_FILENAME
+__all__ = ["DB_FILENAME", "db_path", "make_engine", "make_sessionmaker"]
 
 
 def make_engine(path: Path, *, foreign_keys: bool = True) -> Engine:

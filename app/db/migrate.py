@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.db.backup import backup, backup_dir, restore
-from app.db.engine import db_path
+from app.db.paths import db_path
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,10 @@
-"""Start the workstation: translators, database checks, first-run setup or login, main window."""
+"""Start the workstation: translators, first window at once, database check, login, main window.
+
+The first window appears before SQLAlchemy is even imported: a read-only peek gives the
+clinic's name, the login window shows, and the database check (quick_check), backup and
+migration run in the background while the user types. Login stays disabled until the check
+has passed, so nothing is written to a database that failed it.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +16,16 @@ import traceback
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QMessageBox, QWidget
 
 from app.config import Settings
 from app.resources import resource_path
+
+if TYPE_CHECKING:
+    from app.services.bundle import AppServices
 
 log = logging.getLogger(__name__)
 APP_TRANSLATION = "cliniclink_zh_CN.qm"
@@ -34,9 +44,8 @@ def install_translators(app: QApplication, language: str) -> list[QTranslator]:
         installed.append(ours)
     else:
         log.warning("translation %s not found", APP_TRANSLATION)
-    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     qtbase = QTranslator(app)
-    if qtbase.load("qtbase_zh_CN", qt_dir):
+    if qtbase.load("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
         app.installTranslator(qtbase)
         installed.append(qtbase)
     return installed
@@ -75,38 +84,99 @@ def _report_shown() -> None:
 class Workstation(QObject):
     """Drives setup → login → main window with non-blocking dialogs (tests can answer them)."""
 
-    def __init__(self, app: QApplication, services, settings: Settings, data_dir: Path):  # type: ignore[no-untyped-def]
-        super().__init__()
-        from app.ui.change_bus import ChangeBus
+    ready = Signal()  # the database passed its check and the services are open
+    failed = Signal(str)  # the database cannot be used; the message says what to do
 
+    def __init__(
+        self,
+        app: QApplication,
+        services: AppServices | None,
+        settings: Settings,
+        data_dir: Path,
+        *,
+        interactive: bool = True,
+    ) -> None:
+        super().__init__()
         self.app = app
         self.services = services
         self.settings = settings
         self.data_dir = data_dir
-        self.bus = ChangeBus(services.ctx, self)
+        self.interactive = interactive
+        self.bus = None if services is None else self._make_bus(services)
         self.window: QWidget | None = None
         self.main_window: QMainWindow | None = None
+        self.error: str | None = None
 
-    def start(self) -> QWidget:
-        if self.services.users.needs_setup():
-            return self.show_setup()
-        return self.show_login()
+    @staticmethod
+    def _make_bus(services: AppServices):  # type: ignore[no-untyped-def]
+        from app.ui.change_bus import ChangeBus
 
+        return ChangeBus(services.ctx)
+
+    # -- first window --------------------------------------------------------------------
+    def start(self, clinic_name: str | None = None) -> QWidget:
+        if self.services is not None:
+            return self.show_setup() if self.services.users.needs_setup() else self.show_login()
+        return self.show_login(clinic_name or "")
+
+    def prepare_in_background(self) -> None:
+        """Check and migrate the database off the GUI thread, then open the services."""
+        from app.ui.tasks import TaskRunner
+
+        self.tasks = TaskRunner(self)
+
+        def work() -> AppServices:
+            from app.services.startup import open_services, prepare
+
+            prepare(self.data_dir)
+            return open_services(self.data_dir)
+
+        self.tasks.run(work, self._prepared, self._prepare_failed)
+
+    def _prepared(self, services: AppServices) -> None:
+        self.services = services
+        self.bus = self._make_bus(services)
+        from app.ui.dialogs.login_dialog import LoginDialog
+
+        if isinstance(self.window, LoginDialog):
+            self.window.set_services(services)
+        self.ready.emit()
+
+    def _prepare_failed(self, exc: Exception) -> None:
+        from app.services.startup import DatabaseDamaged, MigrationFailed
+
+        if isinstance(exc, DatabaseDamaged | MigrationFailed):
+            message = str(exc)
+        elif isinstance(exc, OSError):
+            message = (
+                f"无法打开数据目录 {self.data_dir}：{exc.strerror}。请检查磁盘空间和文件夹权限。"
+            )
+        else:
+            raise exc
+        self.error = message
+        print(message, file=sys.stderr)
+        if self.interactive:
+            QMessageBox.critical(self.window, "ClinicLink", message)
+        self.failed.emit(message)
+        self.app.exit(2)
+
+    # -- flow ----------------------------------------------------------------------------
     def show_setup(self) -> QWidget:
         from app.ui.dialogs.setup_dialog import SetupDialog
 
+        assert self.services is not None
         dialog = SetupDialog(self.services)
-        dialog.accepted.connect(self.show_login)
+        dialog.accepted.connect(lambda: self.show_login())
         dialog.rejected.connect(self.app.quit)
         return self._show(dialog)
 
-    def show_login(self) -> QWidget:
+    def show_login(self, clinic_name: str | None = None) -> QWidget:
         from app.ui.dialogs.login_dialog import LoginDialog
 
-        clinic = self.services.users.clinic()
-        dialog = LoginDialog(
-            self.services, clinic.name if clinic else "", self.settings.last_username
-        )
+        if clinic_name is None and self.services is not None:
+            clinic = self.services.users.clinic()
+            clinic_name = clinic.name if clinic else ""
+        dialog = LoginDialog(self.services, clinic_name or "", self.settings.last_username)
         dialog.accepted.connect(self.show_main)
         dialog.rejected.connect(self.app.quit)
         return self._show(dialog)
@@ -114,6 +184,7 @@ class Workstation(QObject):
     def show_main(self) -> QWidget:
         from app.ui.main_window import MainWindow
 
+        assert self.services is not None and self.bus is not None
         actor = self.services.ctx.actor
         if actor and self.settings.last_username != actor.username:
             self.settings.last_username = actor.username
@@ -133,12 +204,6 @@ class Workstation(QObject):
         return widget
 
 
-def show_fatal(message: str, smoke: bool) -> None:
-    print(message, file=sys.stderr)
-    if not smoke:
-        QMessageBox.critical(None, "ClinicLink", message)
-
-
 def run_gui(data_dir: Path, *, lang: str | None, demo: bool, smoke: bool) -> int:
     headless = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     if smoke and headless and sys.platform.startswith("linux"):
@@ -155,40 +220,52 @@ def run_gui(data_dir: Path, *, lang: str | None, demo: bool, smoke: bool) -> int
     install_translators(app, settings.language)
     install_crash_handler(data_dir, interactive=not smoke)
 
-    from app.db.migrate import DatabaseDamaged, MigrationFailed, open_database
+    from app.services.startup import peek
 
-    try:
-        open_database(data_dir)
-    except (DatabaseDamaged, MigrationFailed) as exc:
-        show_fatal(str(exc), smoke)
-        return 2
-    except OSError as exc:
-        show_fatal(
-            f"无法打开数据目录 {data_dir}：{exc.strerror}。请检查磁盘空间和文件夹权限。", smoke
-        )
-        return 2
+    first_look = peek(data_dir)
+    if first_look.clinic_name is not None:
+        # The everyday case: show the login window now, check the database meanwhile.
+        workstation = Workstation(app, None, settings, data_dir, interactive=not smoke)
+        first = workstation.start(first_look.clinic_name)
+        QTimer.singleShot(0, _report_shown)
+        QTimer.singleShot(0, workstation.prepare_in_background)
+    else:
+        # First run (or a database we could not even peek into): check and create it first.
+        from app.services.startup import DatabaseDamaged, MigrationFailed, open_services, prepare
 
-    from app.services.bundle import AppServices
-    from app.services.context import ServiceContext
+        try:
+            prepare(data_dir)
+        except (DatabaseDamaged, MigrationFailed) as exc:
+            print(str(exc), file=sys.stderr)
+            if not smoke:
+                QMessageBox.critical(None, "ClinicLink", str(exc))
+            return 2
+        services = open_services(data_dir)
+        if demo and services.users.needs_setup():
+            from app.demo import seed_demo
 
-    services = AppServices.create(ServiceContext.open(data_dir), data_dir)
-    if demo and services.users.needs_setup():
-        from app.demo import seed_demo
-
-        accounts = seed_demo(services)
-        print("已生成演示数据。演示账号：")
-        for username, password, role in accounts:
-            print(f"  {username} / {password}（{role}）")
-
-    workstation = Workstation(app, services, settings, data_dir)
-    first = workstation.start()
-    QTimer.singleShot(0, _report_shown)
+            accounts = seed_demo(services)
+            print("已生成演示数据。演示账号：")
+            for username, password, role in accounts:
+                print(f"  {username} / {password}（{role}）")
+        workstation = Workstation(app, services, settings, data_dir, interactive=not smoke)
+        first = workstation.start()
+        QTimer.singleShot(0, _report_shown)
     if smoke:
-        QTimer.singleShot(200, app.quit)
-        app.exec()
-        print(f"smoke ok: {type(first).__name__} ({first.windowTitle()})")
-        services.ctx.dispose()
-        return 0
+        # Exit once the database check has finished and the event loop has turned.
+        def finish() -> None:
+            QTimer.singleShot(100, app.quit)
+
+        if workstation.services is not None:
+            finish()
+        else:
+            workstation.ready.connect(finish)
     code = app.exec()
-    services.ctx.dispose()
+    if workstation.error is not None:
+        return 2
+    if smoke:
+        print(f"smoke ok: {type(first).__name__} ({first.windowTitle()})")
+        code = 0
+    if workstation.services is not None:
+        workstation.services.ctx.dispose()
     return code

@@ -28,6 +28,10 @@
         <translation>退出</translation>
     </message>
     <message>
+        <source>Checking the database…</source>
+        <translation>正在检查数据库…</translation>
+    </message>
+    <message>
         <source>Wrong username or password</source>
         <translation>用户名或密码错误</translation>
     </message>

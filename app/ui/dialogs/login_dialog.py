@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
@@ -13,15 +15,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.bundle import AppServices
-from app.services.context import Actor
-from app.services.users import LoginFailed
+if TYPE_CHECKING:  # kept out of start-up: the login window shows before SQLAlchemy loads
+    from app.services.bundle import AppServices
+    from app.services.context import Actor
 
 
 class LoginDialog(QDialog):
     def __init__(
         self,
-        services: AppServices,
+        services: AppServices | None,
         clinic_name: str,
         last_username: str = "",
         parent: QWidget | None = None,
@@ -55,15 +57,33 @@ class LoginDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Exit"))
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
+        self.login_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.status = QLabel()
+        self.status.setObjectName("loginStatus")
+        self.status.setStyleSheet("color: #666;")
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(clinic)
         layout.addLayout(form)
         layout.addWidget(self.message)
+        layout.addWidget(self.status)
         layout.addWidget(buttons)
         (self.password if last_username else self.username).setFocus()
+        if services is None:
+            # The window shows at once; the database check finishes while the user types.
+            self.login_button.setEnabled(False)
+            self.status.setText(self.tr("Checking the database…"))
+
+    def set_services(self, services: AppServices) -> None:
+        self.services = services
+        self.login_button.setEnabled(True)
+        self.status.clear()
 
     def submit(self) -> None:
+        if self.services is None:
+            return
+        from app.services.users import LoginFailed
+
         try:
             self.actor = self.services.users.login(self.username.text(), self.password.text())
         except LoginFailed:

@@ -1,0 +1,1 @@
+"""Benchmarks with their targets (run by hand; never timed assertions in tests)."""
