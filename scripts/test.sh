@@ -10,7 +10,7 @@ if [ "${CLINICLINK_TEST_PG:-0}" = "1" ] && [ -f scripts/ci-postgres.sh ]; then
   export CLINICLINK_TEST_PG_URL
 fi
 echo "==> ruff"
-.venv/bin/ruff check app county tests bench scripts
+.venv/bin/ruff check .
 echo "==> mypy"
 .venv/bin/mypy
 echo "==> pytest"
