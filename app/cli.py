@@ -21,6 +21,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--smoke", action="store_true", help="启动到第一个窗口后退出（打包/CI 用）")
     sub = p.add_subparsers(dest="command")
     sub.add_parser("check", help="检查数据库完整性和一致性，有问题时返回非零")
+    pr = sub.add_parser("print-referral", help="把转诊单保存为 PDF")
+    pr.add_argument("number", help="转诊单号")
+    pr.add_argument("--out", type=Path, required=True, help="输出的 PDF 文件")
+    pr.add_argument("--page", choices=["A4", "A5"], default="A4", help="纸张（默认 A4）")
+    pr.add_argument("--user", default="", help="以哪个用户的名义打印（记入审计日志）")
     return p
 
 
@@ -45,6 +50,10 @@ def main(argv: list[str] | None = None) -> int:
         from app.commands.check import run_check
 
         return run_check(data_dir)
+    if args.command == "print-referral":
+        from app.commands.print_referral import run_print_referral
+
+        return run_print_referral(data_dir, args.number, args.out, args.page, args.user)
     from app.ui.application import run_gui
 
     return run_gui(data_dir, lang=args.lang, demo=args.demo, smoke=args.smoke)

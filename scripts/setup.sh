@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   python3-venv libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3
   xvfb xauth libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
-  libxcb-render-util0 libxcb-shape0 libxcb-xkb1 fonts-wqy-microhei poppler-utils
+  libxcb-render-util0 libxcb-shape0 libxcb-xkb1 fonts-wqy-microhei fonts-hanazono poppler-utils
 )
 
 if command -v apt-get >/dev/null 2>&1; then

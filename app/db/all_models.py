@@ -1,8 +1,8 @@
 """Import every model module so Base.metadata and SYNCED_MODELS are complete.
 
-Each area adds its module here (one line), e.g. ``from app.db import referral_models``.
+Each area adds its module to the import below.
 """
 
 from __future__ import annotations
 
-from app.db import models  # noqa: F401
+from app.db import models, referral_models  # noqa: F401

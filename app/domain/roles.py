@@ -22,6 +22,12 @@ class Perm(StrEnum):
     USER_MANAGE = "user.manage"
     SETTINGS_EDIT = "settings.edit"
     AUDIT_VIEW = "audit.view"
+    REFERRAL_VIEW = "referral.view"
+    REFERRAL_CREATE = "referral.create"  # write and submit a slip, enter a downward one
+    REFERRAL_CANCEL = "referral.cancel"
+    REFERRAL_ACK = "referral.ack"  # acknowledge receipt / arrival of a downward referral
+    REFERRAL_PRINT = "referral.print"
+    REFERRAL_DESTINATIONS = "referral.destinations"
 
 
 PERM_NAMES = {
@@ -32,14 +38,39 @@ PERM_NAMES = {
     Perm.USER_MANAGE: "管理用户",
     Perm.SETTINGS_EDIT: "修改系统设置",
     Perm.AUDIT_VIEW: "查看审计日志",
+    Perm.REFERRAL_VIEW: "查看转诊单",
+    Perm.REFERRAL_CREATE: "开具转诊单",
+    Perm.REFERRAL_CANCEL: "取消转诊",
+    Perm.REFERRAL_ACK: "确认下转接收和到诊",
+    Perm.REFERRAL_PRINT: "打印转诊单",
+    Perm.REFERRAL_DESTINATIONS: "维护转诊机构和科室",
 }
 
 MATRIX: dict[Role, frozenset[Perm]] = {
     Role.ADMIN: frozenset(Perm),
     Role.DOCTOR: frozenset(
-        {Perm.PATIENT_VIEW, Perm.PATIENT_CREATE, Perm.PATIENT_EDIT, Perm.PATIENT_VOID}
+        {
+            Perm.PATIENT_VIEW,
+            Perm.PATIENT_CREATE,
+            Perm.PATIENT_EDIT,
+            Perm.PATIENT_VOID,
+            Perm.REFERRAL_VIEW,
+            Perm.REFERRAL_CREATE,
+            Perm.REFERRAL_CANCEL,
+            Perm.REFERRAL_ACK,
+            Perm.REFERRAL_PRINT,
+        }
     ),
-    Role.NURSE: frozenset({Perm.PATIENT_VIEW, Perm.PATIENT_CREATE, Perm.PATIENT_EDIT}),
+    Role.NURSE: frozenset(
+        {
+            Perm.PATIENT_VIEW,
+            Perm.PATIENT_CREATE,
+            Perm.PATIENT_EDIT,
+            Perm.REFERRAL_VIEW,
+            Perm.REFERRAL_ACK,
+            Perm.REFERRAL_PRINT,
+        }
+    ),
 }
 
 

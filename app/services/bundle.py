@@ -10,6 +10,7 @@ from pathlib import Path
 
 from app.services.context import ServiceContext
 from app.services.patients import PatientService
+from app.services.referrals import ReferralService
 from app.services.users import UserService
 
 
@@ -19,6 +20,7 @@ class AppServices:
     data_dir: Path
     users: UserService
     patients: PatientService
+    referrals: ReferralService
 
     @classmethod
     def create(cls, ctx: ServiceContext, data_dir: Path) -> AppServices:
@@ -27,4 +29,5 @@ class AppServices:
             data_dir=Path(data_dir),
             users=UserService(ctx),
             patients=PatientService(ctx),
+            referrals=ReferralService(ctx),
         )
