@@ -56,6 +56,9 @@ class PatientRow:
     def age(self, on: date) -> int:
         return age_on(self.birth_date, on)
 
+    def age_text(self, on: date | None = None) -> str:
+        return f"{self.age(on or date.today())}岁"
+
     def to_input(self) -> rules.PatientInput:
         return rules.PatientInput(**{k: getattr(self, k) for k in EDITABLE})
 

@@ -559,6 +559,14 @@ class ReferralService:
         local_now = datetime.now() if reprint else None
         return referral_slip_pdf(slip_data(row, reprint, local_now), page), row, reprint
 
+    def preview_pdf(self, referral_id: str, page: str = "A4") -> bytes:
+        """The slip as it would print now (补打 if printed before), without recording a print."""
+        from app.reports.referral_slip import referral_slip_pdf
+
+        row, _ = self.slip(referral_id, record_print=False)
+        reprint = row.print_count > 0
+        return referral_slip_pdf(slip_data(row, reprint, datetime.now() if reprint else None), page)
+
     def clinic_header(self) -> tuple[str, str]:
         with self.ctx.reader() as s:
             c = s.scalar(select(Clinic).limit(1))

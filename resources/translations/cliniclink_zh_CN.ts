@@ -168,6 +168,17 @@ Register another record with the same number anyway?</source>
     </message>
 </context>
 <context>
+    <name>PatientPicker</name>
+    <message>
+        <source>Find patient: name, pinyin initials, ID, phone</source>
+        <translation>查找患者：姓名、拼音首字母、身份证号、电话</translation>
+    </message>
+    <message>
+        <source>Register new…</source>
+        <translation>登记新居民…</translation>
+    </message>
+</context>
+<context>
     <name>PatientTable</name>
     <message>
         <source>Name</source>
@@ -241,6 +252,10 @@ Register another record with the same number anyway?</source>
         <translation>作废</translation>
     </message>
     <message>
+        <source>Timeline</source>
+        <translation>时间线</translation>
+    </message>
+    <message>
         <source>%1 patients shown</source>
         <translation>已显示 %1 位居民</translation>
     </message>
@@ -262,10 +277,354 @@ Register another record with the same number anyway?</source>
     </message>
 </context>
 <context>
+    <name>PdfPreviewDialog</name>
+    <message>
+        <source>Print…</source>
+        <translation>打印…</translation>
+    </message>
+    <message>
+        <source>Save as PDF…</source>
+        <translation>另存为 PDF…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Paper</source>
+        <translation>纸张</translation>
+    </message>
+    <message>
+        <source>Not printed</source>
+        <translation>未打印</translation>
+    </message>
+    <message>
+        <source>Save as PDF</source>
+        <translation>另存为 PDF</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Not saved</source>
+        <translation>未保存</translation>
+    </message>
+    <message>
+        <source>Could not save %1: %2</source>
+        <translation>无法保存 %1：%2</translation>
+    </message>
+</context>
+<context>
     <name>PlaceholderPage</name>
     <message>
         <source>This area is not available yet. It will come in a later version of ClinicLink.</source>
         <translation>本功能尚未开放，将在 ClinicLink 后续版本中提供。</translation>
+    </message>
+</context>
+<context>
+    <name>ReferralDialog</name>
+    <message>
+        <source>Upward referral (转出单)</source>
+        <translation>双向转诊（转出）单</translation>
+    </message>
+    <message>
+        <source>Downward referral (回转单)</source>
+        <translation>双向转诊（回转）单</translation>
+    </message>
+    <message>
+        <source>Patient *</source>
+        <translation>患者 *</translation>
+    </message>
+    <message>
+        <source>Required when 其他 is ticked</source>
+        <translation>选择“其他”时必填</translation>
+    </message>
+    <message>
+        <source>(as registered)</source>
+        <translation>（按居民档案）</translation>
+    </message>
+    <message>
+        <source>Receiving institution *</source>
+        <translation>接诊机构 *</translation>
+    </message>
+    <message>
+        <source>Department *</source>
+        <translation>接诊科室 *</translation>
+    </message>
+    <message>
+        <source>Receiving doctor</source>
+        <translation>接诊医生</translation>
+    </message>
+    <message>
+        <source>Urgency</source>
+        <translation>紧急程度</translation>
+    </message>
+    <message>
+        <source>Indications *</source>
+        <translation>转诊指征 *</translation>
+    </message>
+    <message>
+        <source>Other indication</source>
+        <translation>其他（请注明）</translation>
+    </message>
+    <message>
+        <source>Working diagnosis (初步印象) *</source>
+        <translation>初步印象 *</translation>
+    </message>
+    <message>
+        <source>Present illness / reason *</source>
+        <translation>主要现病史（转出原因）*</translation>
+    </message>
+    <message>
+        <source>Past history *</source>
+        <translation>主要既往史 *</translation>
+    </message>
+    <message>
+        <source>Treatment so far *</source>
+        <translation>治疗经过 *</translation>
+    </message>
+    <message>
+        <source>Patient type</source>
+        <translation>病人性质</translation>
+    </message>
+    <message>
+        <source>Payment type</source>
+        <translation>医疗付费方式</translation>
+    </message>
+    <message>
+        <source>Transport</source>
+        <translation>转送方式</translation>
+    </message>
+    <message>
+        <source>Purpose of referral</source>
+        <translation>转诊目的</translation>
+    </message>
+    <message>
+        <source>Precautions</source>
+        <translation>注意事项</translation>
+    </message>
+    <message>
+        <source>Referring doctor *</source>
+        <translation>转诊医生 *</translation>
+    </message>
+    <message>
+        <source>Contact phone *</source>
+        <translation>联系电话 *</translation>
+    </message>
+    <message>
+        <source>Follow-up booked</source>
+        <translation>已预约复诊或随访</translation>
+    </message>
+    <message>
+        <source>Referring hospital *</source>
+        <translation>转出机构 *</translation>
+    </message>
+    <message>
+        <source>Date on the slip</source>
+        <translation>转诊单日期</translation>
+    </message>
+    <message>
+        <source>County doctor *</source>
+        <translation>转诊医生（县级医院）*</translation>
+    </message>
+    <message>
+        <source>Contact phone</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <source>Diagnosis *</source>
+        <translation>诊断结果 *</translation>
+    </message>
+    <message>
+        <source>ICD-10</source>
+        <translation>ICD-10 编码</translation>
+    </message>
+    <message>
+        <source>Inpatient record no.</source>
+        <translation>住院病案号</translation>
+    </message>
+    <message>
+        <source>Key findings *</source>
+        <translation>主要检查结果 *</translation>
+    </message>
+    <message>
+        <source>Treatment, plan, rehab advice *</source>
+        <translation>治疗经过、下一步治疗方案及康复建议 *</translation>
+    </message>
+    <message>
+        <source>Follow-up date</source>
+        <translation>预约复诊或随访时间</translation>
+    </message>
+    <message>
+        <source>Follow-up method</source>
+        <translation>复诊或随访方式</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>病情转归</translation>
+    </message>
+    <message>
+        <source>Submit and print (Ctrl+S)</source>
+        <translation>提交并打印 (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>Save (Ctrl+S)</source>
+        <translation>保存 (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>Save draft</source>
+        <translation>保存草稿</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>ReferralTable</name>
+    <message>
+        <source>Referral no.</source>
+        <translation>转诊单号</translation>
+    </message>
+    <message>
+        <source>Direction</source>
+        <translation>方向</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>患者</translation>
+    </message>
+    <message>
+        <source>To / from</source>
+        <translation>接诊 / 转出机构</translation>
+    </message>
+    <message>
+        <source>Referring doctor</source>
+        <translation>转诊医生</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Feedback</source>
+        <translation>反馈</translation>
+    </message>
+    <message>
+        <source>Sync</source>
+        <translation>同步</translation>
+    </message>
+    <message>
+        <source>No answer for 14+ days</source>
+        <translation>超过14天未反馈</translation>
+    </message>
+</context>
+<context>
+    <name>ReferralsPage</name>
+    <message>
+        <source>All directions</source>
+        <translation>全部方向</translation>
+    </message>
+    <message>
+        <source>Upward</source>
+        <translation>上转</translation>
+    </message>
+    <message>
+        <source>Downward</source>
+        <translation>下转</translation>
+    </message>
+    <message>
+        <source>All statuses</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>起</translation>
+    </message>
+    <message>
+        <source>All hospitals</source>
+        <translation>全部机构</translation>
+    </message>
+    <message>
+        <source>No feedback 14+ days</source>
+        <translation>超过14天未反馈</translation>
+    </message>
+    <message>
+        <source>Not uploaded</source>
+        <translation>未上传</translation>
+    </message>
+    <message>
+        <source>Patient: name, pinyin initials, ID, phone</source>
+        <translation>患者：姓名、拼音首字母、身份证号、电话</translation>
+    </message>
+    <message>
+        <source>New upward referral</source>
+        <translation>新建上转单</translation>
+    </message>
+    <message>
+        <source>Enter downward referral</source>
+        <translation>录入下转单</translation>
+    </message>
+    <message>
+        <source>Preview / print</source>
+        <translation>预览 / 打印</translation>
+    </message>
+    <message>
+        <source>Edit draft</source>
+        <translation>修改草稿</translation>
+    </message>
+    <message>
+        <source>Change status</source>
+        <translation>更改状态</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>状态记录</translation>
+    </message>
+    <message>
+        <source>%1 referrals shown</source>
+        <translation>已显示 %1 张转诊单</translation>
+    </message>
+    <message>
+        <source>Referral slip %1</source>
+        <translation>转诊单 %1</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Reason for “%1” (required):</source>
+        <translation>改为“%1”的原因（必填）：</translation>
+    </message>
+    <message>
+        <source>Status not changed</source>
+        <translation>状态未更改</translation>
+    </message>
+    <message>
+        <source> (county hospital)</source>
+        <translation>（县级医院）</translation>
+    </message>
+    <message>
+        <source>Received: %1 %2</source>
+        <translation>接收：%1 %2</translation>
+    </message>
+    <message>
+        <source>Rejected: %1</source>
+        <translation>拒绝：%1</translation>
+    </message>
+    <message>
+        <source>Arrived: %1</source>
+        <translation>到诊：%1</translation>
+    </message>
+    <message>
+        <source>History of %1</source>
+        <translation>%1 的状态记录</translation>
     </message>
 </context>
 <context>
@@ -388,6 +747,17 @@ Register another record with the same number anyway?</source>
     <message>
         <source>The passwords differ</source>
         <translation>两次输入的密码不一致</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineDialog</name>
+    <message>
+        <source>Timeline of %1</source>
+        <translation>%1 的就诊时间线</translation>
+    </message>
+    <message>
+        <source>No referrals yet.</source>
+        <translation>暂无转诊记录。</translation>
     </message>
 </context>
 </TS>

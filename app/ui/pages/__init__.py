@@ -23,6 +23,12 @@ def _patients(services: AppServices, bus: ChangeBus, parent: QWidget | None) -> 
     return PatientsPage(services, bus, parent)
 
 
+def _referrals(services: AppServices, bus: ChangeBus, parent: QWidget | None) -> QWidget:
+    from app.ui.pages.referrals import ReferralsPage
+
+    return ReferralsPage(services, bus, parent)
+
+
 def _settings(services: AppServices, bus: ChangeBus, parent: QWidget | None) -> QWidget:
     from app.ui.pages.settings import SettingsPage
 
@@ -43,7 +49,7 @@ PAGES: list[tuple[str, Callable[[], str], PageFactory]] = [
     (
         "referrals",
         lambda: QCoreApplication.translate("Navigation", "Referrals"),
-        _placeholder("referrals"),
+        _referrals,
     ),
     (
         "followups",

@@ -7,6 +7,7 @@ from datetime import date
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -46,6 +47,8 @@ class PatientsPage(QWidget):
         self.edit_button.setObjectName("editPatient")
         self.void_button = QPushButton(self.tr("Void"))
         self.void_button.setObjectName("voidPatient")
+        self.timeline_button = QPushButton(self.tr("Timeline"))
+        self.timeline_button.setObjectName("patientTimeline")
         self.count_label = QLabel()
         self.count_label.setObjectName("patientCount")
 
@@ -72,6 +75,7 @@ class PatientsPage(QWidget):
         top.addWidget(self.new_button)
         top.addWidget(self.edit_button)
         top.addWidget(self.void_button)
+        top.addWidget(self.timeline_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
@@ -86,6 +90,7 @@ class PatientsPage(QWidget):
         self.new_button.clicked.connect(self.new_patient)
         self.edit_button.clicked.connect(self.edit_selected)
         self.void_button.clicked.connect(self.void_selected)
+        self.timeline_button.clicked.connect(self.show_timeline)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         bus.changed.connect(self.on_changed)
@@ -141,6 +146,7 @@ class PatientsPage(QWidget):
         self.edit_button.setEnabled(has and bool(role and allowed(role, Perm.PATIENT_EDIT)))
         can_void = bool(role and allowed(role, Perm.PATIENT_VOID))
         self.void_button.setEnabled(has and can_void)
+        self.timeline_button.setEnabled(has)
         if not can_void:
             self.void_button.setToolTip(self.tr("Only doctors and administrators may void records"))
 
@@ -154,6 +160,16 @@ class PatientsPage(QWidget):
         if pid is None:
             return None
         dialog = PatientDialog(self.services, self.services.patients.get(pid), parent=self)
+        dialog.open()
+        return dialog
+
+    def show_timeline(self) -> QDialog | None:
+        from app.ui.dialogs.timeline_dialog import TimelineDialog
+
+        pid = self.selected_id()
+        if pid is None:
+            return None
+        dialog = TimelineDialog(self.services, pid, parent=self)
         dialog.open()
         return dialog
 

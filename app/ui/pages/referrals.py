@@ -1,0 +1,301 @@
+"""转诊: the referral list with filters, new slips, status changes, preview and printing."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.errors import PermissionDenied, ValidationError
+from app.domain.referral import STATUS_NAMES, Direction, Side, Status, allowed_targets
+from app.domain.roles import Perm, allowed
+from app.services.bundle import AppServices
+from app.services.context import Changes
+from app.services.referrals import ReferralFilter, ReferralRow
+from app.ui.change_bus import ChangeBus
+from app.ui.dialogs.referral_dialog import ReferralDialog
+from app.ui.models.referral_table import ReferralTableModel
+from app.ui.printing import PdfPreviewDialog
+
+NEEDS_REASON = {Status.CANCELLED, Status.REJECTED}
+
+
+class ReferralsPage(QWidget):
+    def __init__(self, services: AppServices, bus: ChangeBus, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.services = services
+        self.preview: PdfPreviewDialog | None = None
+        self.direction = QComboBox()
+        self.direction.setObjectName("filterDirection")
+        self.direction.addItem(self.tr("All directions"), None)
+        self.direction.addItem(self.tr("Upward"), "up")
+        self.direction.addItem(self.tr("Downward"), "down")
+        self.status = QComboBox()
+        self.status.setObjectName("filterStatus")
+        self.status.addItem(self.tr("All statuses"), None)
+        for st, name in STATUS_NAMES.items():
+            self.status.addItem(name, st.value)
+        self.use_dates = QCheckBox(self.tr("From"))
+        self.date_from = QDateEdit(QDate.currentDate().addMonths(-3))
+        self.date_to = QDateEdit(QDate.currentDate())
+        for d in (self.date_from, self.date_to):
+            d.setCalendarPopup(True)
+            d.setDisplayFormat("yyyy-MM-dd")
+        self.destination = QComboBox()
+        self.destination.setObjectName("filterDestination")
+        self.destination.addItem(self.tr("All hospitals"), None)
+        for inst in services.referrals.destinations():
+            self.destination.addItem(inst, inst)
+        self.overdue = QCheckBox(self.tr("No feedback 14+ days"))
+        self.overdue.setObjectName("filterOverdue")
+        self.unsynced = QCheckBox(self.tr("Not uploaded"))
+        self.search = QLineEdit()
+        self.search.setObjectName("referralSearch")
+        self.search.setPlaceholderText(self.tr("Patient: name, pinyin initials, ID, phone"))
+        self.search.setClearButtonEnabled(True)
+
+        self.new_up = QPushButton(self.tr("New upward referral"))
+        self.new_up.setObjectName("newUpward")
+        self.new_down = QPushButton(self.tr("Enter downward referral"))
+        self.new_down.setObjectName("newDownward")
+        self.preview_button = QPushButton(self.tr("Preview / print"))
+        self.preview_button.setObjectName("previewReferral")
+        self.edit_button = QPushButton(self.tr("Edit draft"))
+        self.status_button = QPushButton(self.tr("Change status"))
+        self.status_button.setObjectName("changeStatus")
+        self.history_button = QPushButton(self.tr("History"))
+        self.count_label = QLabel()
+
+        self.model = ReferralTableModel(services.referrals)
+        self.table = QTableView()
+        self.table.setObjectName("referralTable")
+        self.table.setModel(self.model)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.DescendingOrder)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for col, width in enumerate((190, 50, 70, 80, 200, 80, 90, 130)):
+            self.table.setColumnWidth(col, width)
+
+        filters = QHBoxLayout()
+        for w in (
+            self.direction,
+            self.status,
+            self.destination,
+            self.use_dates,
+            self.date_from,
+            QLabel("—"),
+            self.date_to,
+            self.overdue,
+            self.unsynced,
+        ):
+            filters.addWidget(w)
+        filters.addStretch(1)
+        actions = QHBoxLayout()
+        actions.addWidget(self.search, 1)
+        for b in (
+            self.new_up,
+            self.new_down,
+            self.preview_button,
+            self.edit_button,
+            self.status_button,
+            self.history_button,
+        ):
+            actions.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.addLayout(actions)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count_label)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(150)
+        self._timer.timeout.connect(self.reload)
+        self.search.textChanged.connect(lambda _t: self._timer.start())
+        for combo in (self.direction, self.status, self.destination):
+            combo.currentIndexChanged.connect(lambda _i: self.reload())
+        for box in (self.use_dates, self.overdue, self.unsynced):
+            box.toggled.connect(lambda _c: self.reload())
+        for d in (self.date_from, self.date_to):
+            d.dateChanged.connect(self._dates_changed)
+        self.new_up.clicked.connect(lambda: self.new_referral(Direction.UP))
+        self.new_down.clicked.connect(lambda: self.new_referral(Direction.DOWN))
+        self.preview_button.clicked.connect(self.preview_selected)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.status_button.clicked.connect(self.status_menu)
+        self.history_button.clicked.connect(self.show_history)
+        self.table.doubleClicked.connect(lambda _i: self.preview_selected())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        bus.changed.connect(self.on_changed)
+        self._loaded = False
+        self._update_buttons()
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().showEvent(event)
+        if not self._loaded:
+            self._loaded = True
+            self.reload()
+
+    def _dates_changed(self) -> None:
+        if self.use_dates.isChecked():
+            self.reload()
+
+    def current_filter(self) -> ReferralFilter:
+        dates = self.use_dates.isChecked()
+        return ReferralFilter(
+            direction=self.direction.currentData(),
+            status=self.status.currentData(),
+            destination=self.destination.currentData(),
+            date_from=self.date_from.date().toPython() if dates else None,  # type: ignore[arg-type]
+            date_to=self.date_to.date().toPython() if dates else None,  # type: ignore[arg-type]
+            patient_query=self.search.text(),
+            overdue_only=self.overdue.isChecked(),
+            unsynced_only=self.unsynced.isChecked(),
+        )
+
+    def reload(self) -> None:
+        self._timer.stop()
+        self.model.set_filter(self.current_filter())
+        shown = self.model.rowCount()
+        more = "+" if self.model.canFetchMore() else ""
+        self.count_label.setText(self.tr("%1 referrals shown").replace("%1", f"{shown}{more}"))
+        self._update_buttons()
+
+    def on_changed(self, changes: Changes) -> None:
+        if self._loaded and changes.record_type in ("referral", "patient"):
+            self.reload()
+
+    def selected(self) -> ReferralRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_at(rows[0].row()) if rows else None
+
+    def _update_buttons(self) -> None:
+        actor = self.services.ctx.actor
+        role = actor.role if actor else None
+        r = self.selected()
+        can = lambda p: bool(role and allowed(role, p))  # noqa: E731
+        self.new_up.setEnabled(can(Perm.REFERRAL_CREATE))
+        self.new_down.setEnabled(can(Perm.REFERRAL_CREATE))
+        self.preview_button.setEnabled(r is not None and r.status != "draft")
+        self.edit_button.setEnabled(
+            r is not None and r.status == "draft" and can(Perm.REFERRAL_CREATE)
+        )
+        self.status_button.setEnabled(r is not None and bool(self._targets(r)))
+        self.history_button.setEnabled(r is not None)
+
+    def _targets(self, r: ReferralRow) -> list[Status]:
+        return allowed_targets(Direction(r.direction), Status(r.status), Side.CLINIC)
+
+    # -- actions -------------------------------------------------------------------------
+    def new_referral(self, direction: Direction, patient=None) -> ReferralDialog:  # type: ignore[no-untyped-def]
+        dialog = ReferralDialog(self.services, direction, patient=patient, parent=self)
+        dialog.accepted.connect(lambda: self._after_save(dialog))
+        dialog.open()
+        return dialog
+
+    def edit_selected(self) -> None:
+        r = self.selected()
+        if r is None:
+            return
+        dialog = ReferralDialog(self.services, Direction.UP, draft=r, parent=self)
+        dialog.accepted.connect(lambda: self._after_save(dialog))
+        dialog.open()
+
+    def _after_save(self, dialog: ReferralDialog) -> None:
+        saved = dialog.saved
+        if saved is not None and saved.direction == "up" and saved.status == "pending":
+            self.open_preview(saved)
+
+    def preview_selected(self) -> None:
+        r = self.selected()
+        if r is not None and r.status != "draft":
+            self.open_preview(r)
+
+    def open_preview(self, r: ReferralRow) -> PdfPreviewDialog:
+        svc = self.services.referrals
+        self.preview = PdfPreviewDialog(
+            self.tr("Referral slip %1").replace("%1", r.number),
+            svc.preview_pdf(r.id, "A4"),
+            make_pdf=lambda page: svc.preview_pdf(r.id, page),
+            final_pdf=lambda page: svc.slip_pdf(r.id, page)[0],
+            suggested_name=f"{r.number}.pdf",
+            parent=self,
+        )
+        self.preview.setObjectName("referralPreview")
+        self.preview.open()
+        return self.preview
+
+    def status_menu(self) -> None:
+        r = self.selected()
+        if r is None:
+            return
+        menu = QMenu(self)
+        for target in self._targets(r):
+            act = menu.addAction(STATUS_NAMES[target])
+            act.triggered.connect(lambda _=False, t=target: self.change_status(r, t))
+        menu.exec(self.status_button.mapToGlobal(self.status_button.rect().bottomLeft()))
+
+    def change_status(self, r: ReferralRow, target: Status) -> None:
+        reason = ""
+        if target in NEEDS_REASON:
+            reason, ok = QInputDialog.getText(
+                self,
+                self.tr("Reason"),
+                self.tr("Reason for “%1” (required):").replace("%1", STATUS_NAMES[target]),
+            )
+            if not ok:
+                return
+        try:
+            self.services.referrals.transition(r.id, target, reason)
+        except (ValidationError, PermissionDenied) as exc:
+            QMessageBox.warning(self, self.tr("Status not changed"), str(exc))
+
+    def show_history(self) -> None:
+        r = self.selected()
+        if r is None:
+            return
+        county = self.tr(" (county hospital)")
+        lines = []
+        for h in self.services.referrals.history(r.id):
+            before = STATUS_NAMES[Status(h.from_status)] if h.from_status else ""
+            side = county if h.side == "county" else ""
+            reason = f"　{h.reason}" if h.reason else ""
+            lines.append(
+                f"{h.at:%Y-%m-%d %H:%M}　{before} → {STATUS_NAMES[Status(h.to_status)]}"
+                f"　{h.actor}{side}{reason}"
+            )
+        answers = []
+        if r.received_at:
+            answers.append(
+                self.tr("Received: %1 %2")
+                .replace("%1", f"{r.received_at:%Y-%m-%d}")
+                .replace("%2", r.receiving_doctor)
+            )
+        if r.rejected_reason:
+            answers.append(self.tr("Rejected: %1").replace("%1", r.rejected_reason))
+        if r.arrived_at:
+            answers.append(self.tr("Arrived: %1").replace("%1", f"{r.arrived_at:%Y-%m-%d %H:%M}"))
+        QMessageBox.information(
+            self, self.tr("History of %1").replace("%1", r.number), "\n".join(lines + answers)
+        )

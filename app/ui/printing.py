@@ -1,0 +1,188 @@
+"""Print preview inside the app, printing through QPrinter, and save as PDF.
+
+The PDF (made by app.reports in the background) is the single source of what is printed:
+the preview shows its pages rendered by PDFium, and printing draws the same pages onto the
+system printer at the printer's resolution, so paper and screen cannot differ.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_raw
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QImage, QPageSize, QPainter, QPixmap
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+PREVIEW_SCALE = 1.25  # points → screen pixels
+
+
+def render_pages(pdf: bytes, scale: float) -> list[QImage]:
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        images = []
+        for i in range(len(doc)):
+            bitmap = doc[i].render(scale=scale, force_bitmap_format=pdfium_raw.FPDFBitmap_BGRA)
+            image = QImage(
+                bytes(bitmap.buffer),
+                bitmap.width,
+                bitmap.height,
+                bitmap.stride,
+                QImage.Format.Format_ARGB32,
+            )
+            images.append(image.copy())  # own the pixels before PDFium frees its buffer
+        return images
+    finally:
+        doc.close()
+
+
+def print_pdf(pdf: bytes, printer: QPrinter) -> int:
+    """Draw every page of ``pdf`` on ``printer``; returns the number of pages printed."""
+    dpi = printer.resolution()
+    images = render_pages(pdf, dpi / 72.0)
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise OSError("无法连接打印机，请检查打印机是否开机、是否设为默认打印机")
+    try:
+        for i, image in enumerate(images):
+            if i:
+                printer.newPage()
+            target = QRectF(printer.pageLayout().paintRectPixels(dpi))
+            target.moveTo(0, 0)
+            scaled = image.size().scaled(target.size().toSize(), Qt.AspectRatioMode.KeepAspectRatio)
+            painter.drawImage(QRectF(0, 0, scaled.width(), scaled.height()), image)
+    finally:
+        painter.end()
+    return len(images)
+
+
+class PdfPreviewDialog(QDialog):
+    """Shows a document; prints it or saves it. ``make_pdf(page_size)`` re-renders on A4/A5."""
+
+    def __init__(
+        self,
+        title: str,
+        pdf: bytes,
+        make_pdf: Callable[[str], bytes] | None = None,
+        suggested_name: str = "document.pdf",
+        final_pdf: Callable[[str], bytes] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.resize(820, 900)
+        self.pdf = pdf
+        self.make_pdf = make_pdf
+        # Called when the document really goes to paper or disk (records the print).
+        self.final_pdf = final_pdf
+        self.suggested_name = suggested_name
+        self.page_size = QComboBox()
+        self.page_size.setObjectName("pageSize")
+        self.page_size.addItems(["A4", "A5"])
+        self.page_size.setEnabled(make_pdf is not None)
+        self.page_size.currentTextChanged.connect(self._resize_paper)
+        self.print_button = QPushButton(self.tr("Print…"))
+        self.print_button.setObjectName("printButton")
+        self.save_button = QPushButton(self.tr("Save as PDF…"))
+        self.save_button.setObjectName("saveButton")
+        close = QPushButton(self.tr("Close"))
+        self.print_button.clicked.connect(self.print_document)
+        self.save_button.clicked.connect(self.save_document)
+        close.clicked.connect(self.accept)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(self.tr("Paper")))
+        bar.addWidget(self.page_size)
+        bar.addStretch(1)
+        bar.addWidget(self.print_button)
+        bar.addWidget(self.save_button)
+        bar.addWidget(close)
+        self.pages = QWidget()
+        self.pages_layout = QVBoxLayout(self.pages)
+        self.pages_layout.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        scroll = QScrollArea()
+        scroll.setWidget(self.pages)
+        scroll.setWidgetResizable(True)
+        scroll.setStyleSheet("QScrollArea { background: #808080; }")
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(scroll, 1)
+        self._show_pages()
+
+    def page_count(self) -> int:
+        return self.pages_layout.count()
+
+    def _show_pages(self) -> None:
+        while self.pages_layout.count():
+            item = self.pages_layout.takeAt(0)
+            if item and item.widget():
+                item.widget().deleteLater()  # type: ignore[union-attr]
+        for image in render_pages(self.pdf, PREVIEW_SCALE):
+            label = QLabel()
+            label.setPixmap(QPixmap.fromImage(image))
+            label.setStyleSheet("background: white; margin: 8px;")
+            self.pages_layout.addWidget(label)
+
+    def _resize_paper(self, size: str) -> None:
+        if self.make_pdf is not None:
+            self.pdf = self.make_pdf(size)
+            self._show_pages()
+
+    def printer(self) -> QPrinter:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        size = (
+            QPageSize.PageSizeId.A5
+            if self.page_size.currentText() == "A5"
+            else QPageSize.PageSizeId.A4
+        )
+        printer.setPageSize(QPageSize(size))
+        printer.setDocName(self.windowTitle())
+        return printer
+
+    def print_document(self) -> None:
+        printer = self.printer()
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        try:
+            print_pdf(self.outgoing(), printer)
+        except OSError as exc:
+            QMessageBox.warning(self, self.tr("Not printed"), str(exc))
+
+    def save_document(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save as PDF"), self.suggested_name, self.tr("PDF files (*.pdf)")
+        )
+        if path:
+            self.save_to(Path(path))
+
+    def outgoing(self) -> bytes:
+        if self.final_pdf is None:
+            return self.pdf
+        self.pdf = self.final_pdf(self.page_size.currentText())
+        return self.pdf
+
+    def save_to(self, path: Path) -> None:
+        try:
+            path.write_bytes(self.outgoing())
+        except OSError as exc:
+            QMessageBox.warning(
+                self,
+                self.tr("Not saved"),
+                self.tr("Could not save %1: %2")
+                .replace("%1", str(path))
+                .replace("%2", exc.strerror or str(exc)),
+            )

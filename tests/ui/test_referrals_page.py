@@ -1,0 +1,183 @@
+"""Referral flow as a doctor does it: new upward slip → preview opens → the list shows it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from app.domain.patient import PatientInput
+from app.domain.referral import Direction
+from app.services.bundle import AppServices
+from app.ui.change_bus import ChangeBus
+from app.ui.pages.referrals import ReferralsPage
+
+
+def make_page(qtbot: QtBot, services: AppServices, bus: ChangeBus) -> ReferralsPage:
+    page = ReferralsPage(services, bus)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page._loaded)
+    return page
+
+
+def fill_upward(qtbot: QtBot, dialog) -> None:  # type: ignore[no-untyped-def]
+    qtbot.keyClicks(dialog.picker.search, "zs")
+    qtbot.waitUntil(lambda: dialog.picker.results.count() == 1)
+    dialog.picker.results.itemClicked.emit(dialog.picker.results.item(0))
+    assert "张三" in dialog.picker.chosen.text()
+    dialog.department.setCurrentText("心血管内科")
+    dialog.indication_boxes["需上级机构进一步检查以明确诊断"].setChecked(True)
+    dialog.impression.setText("高血压3级（极高危）")
+    dialog.present_illness.setPlainText("反复胸闷2年，加重伴胸痛3小时")
+    dialog.past_history.setPlainText("高血压病史10年")
+    dialog.treatment.setPlainText("硝酸甘油舌下含服")
+    dialog.referring_phone.setText("0550-5012345")
+
+
+def test_new_upward_referral_opens_the_preview_and_appears_in_the_list(
+    qtbot: QtBot, services: AppServices, bus: ChangeBus, tmp_path: Path
+) -> None:
+    services.patients.create(PatientInput(name="张三", id_number="11010519491231002X"))
+    page = make_page(qtbot, services, bus)
+    assert page.model.rowCount() == 0
+    qtbot.mouseClick(page.new_up, Qt.MouseButton.LeftButton)
+    from app.ui.dialogs.referral_dialog import ReferralDialog
+
+    dialog = page.findChild(ReferralDialog)
+    assert dialog is not None and dialog.isVisible()
+    fill_upward(qtbot, dialog)
+    qtbot.mouseClick(dialog.submit_button, Qt.MouseButton.LeftButton)
+    assert dialog.saved is not None and dialog.saved.status == "pending"
+    qtbot.waitUntil(lambda: page.preview is not None and page.preview.isVisible())
+    assert page.preview.page_count() == 1
+    assert dialog.saved.number in page.preview.windowTitle()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1)
+    row = page.model.row_at(0)
+    assert (row.patient_name, row.status, row.sync_state) == ("张三", "pending", "pending")
+    assert page.model.index(0, 2).data() == "待接收"
+    assert page.model.index(0, 8).data() == "未上传"
+    # saving from the preview records the first print
+    out = tmp_path / "slip.pdf"
+    page.preview.save_to(out)
+    assert out.read_bytes().startswith(b"%PDF")
+    assert services.referrals.get(row.id).print_count == 1
+
+
+def test_missing_fields_are_named_and_nothing_is_saved(
+    qtbot: QtBot, services: AppServices, bus: ChangeBus
+) -> None:
+    services.patients.create(PatientInput(name="张三", id_number="11010519491231002X"))
+    page = make_page(qtbot, services, bus)
+    dialog = page.new_referral(Direction.UP)
+    qtbot.addWidget(dialog)
+    fill_upward(qtbot, dialog)
+    dialog.impression.clear()
+    dialog.treatment.clear()
+    dialog.save(submit=True)
+    assert dialog.isVisible()
+    assert "初步印象" in dialog.errors.text("impression")
+    assert "治疗经过" in dialog.errors.text("treatment")
+    assert services.referrals.count() == 0
+    assert dialog.present_illness.toPlainText() == "反复胸闷2年，加重伴胸痛3小时"  # kept
+
+
+def test_downward_entry_and_acknowledgement(
+    qtbot: QtBot, services: AppServices, bus: ChangeBus
+) -> None:
+    p = services.patients.create(PatientInput(name="张三", id_number="11010519491231002X"))
+    page = make_page(qtbot, services, bus)
+    dialog = page.new_referral(Direction.DOWN, services.patients.get(p.id))
+    qtbot.addWidget(dialog)
+    dialog.referring_doctor.setText("张主任")
+    dialog.indication_boxes["急性期治疗后病情稳定，需继续康复治疗"].setChecked(True)
+    dialog.diagnosis.setText("脑梗死恢复期")
+    dialog.exam_results.setPlainText("头颅MRI：左侧基底节区梗死")
+    dialog.treatment_plan.setPlainText("阿司匹林；康复训练")
+    dialog.save()
+    assert dialog.saved is not None and dialog.saved.direction == "down"
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1)
+    page.table.selectRow(0)
+    assert page.status_button.isEnabled()
+    from app.domain.referral import Status
+
+    page.change_status(page.selected(), Status.RECEIVED)  # type: ignore[arg-type]
+    qtbot.waitUntil(lambda: page.model.row_at(0).status == "received")
+    assert page.model.index(0, 2).data() == "已接收"
+
+
+def test_filters_narrow_the_list(qtbot: QtBot, services: AppServices, bus: ChangeBus) -> None:
+    from app.domain.referral import DOWN_INDICATIONS, ReferralInput
+
+    p = services.patients.create(PatientInput(name="张三", id_number="11010519491231002X"))
+    services.referrals.enter_downward(
+        ReferralInput(
+            direction=Direction.DOWN,
+            patient_id=p.id,
+            from_institution="来安县人民医院",
+            indications=[DOWN_INDICATIONS[0]],
+            diagnosis="x",
+            exam_results="x",
+            treatment_plan="x",
+            referring_doctor="张主任",
+        )
+    )
+    page = make_page(qtbot, services, bus)
+    assert page.model.rowCount() == 1
+    page.direction.setCurrentIndex(page.direction.findData("up"))
+    assert page.model.rowCount() == 0
+    page.direction.setCurrentIndex(page.direction.findData("down"))
+    assert page.model.rowCount() == 1
+    page.search.setText("ls")
+    page.reload()
+    assert page.model.rowCount() == 0
+
+
+def test_patient_timeline_lists_referrals_newest_first(
+    qtbot: QtBot, services: AppServices, bus: ChangeBus
+) -> None:
+    from app.domain.referral import DOWN_INDICATIONS, UP_INDICATIONS, ReferralInput
+    from app.ui.pages.patients import PatientsPage
+
+    p = services.patients.create(PatientInput(name="张三", id_number="11010519491231002X"))
+    from datetime import date
+
+    services.referrals.enter_downward(
+        ReferralInput(
+            direction=Direction.DOWN,
+            patient_id=p.id,
+            from_institution="来安县人民医院",
+            indications=[DOWN_INDICATIONS[0]],
+            diagnosis="脑梗死恢复期",
+            exam_results="x",
+            treatment_plan="x",
+            referring_doctor="张主任",
+            referred_on=date(2026, 1, 5),
+        )
+    )
+    services.referrals.create_upward(
+        ReferralInput(
+            patient_id=p.id,
+            to_institution="来安县人民医院",
+            to_department="神经内科",
+            indications=[UP_INDICATIONS[0]],
+            impression="脑梗死复发？",
+            present_illness="x",
+            past_history="x",
+            treatment="x",
+            referring_doctor="李",
+            referring_phone="13900000000",
+        )
+    )
+    page = PatientsPage(services, bus)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1)
+    page.table.selectRow(0)
+    dialog = page.show_timeline()
+    assert dialog is not None
+    entries = [dialog.entries.item(i).text() for i in range(dialog.entries.count())]
+    assert len(entries) == 2
+    assert "上转转诊" in entries[0] and "脑梗死复发？" in entries[0]
+    assert entries[1].startswith("2026-01-05") and "下转转诊" in entries[1]
