@@ -21,6 +21,68 @@ ACCOUNTS: list[tuple[str, str, str, Role]] = [
 DEMO_EXTENSIONS: list[Callable[[AppServices], None]] = []
 
 
+def seed_referrals(services: AppServices) -> None:
+    """A handful of referrals in every state, as a clinic would have after a few weeks."""
+    from datetime import date, timedelta
+
+    from app.domain.referral import DOWN_INDICATIONS, UP_INDICATIONS, ReferralInput, Side, Status
+
+    people = services.patients.search("", limit=40, sort="birth_date", descending=False)
+    ref = services.referrals
+    cases = [
+        ("高血压3级（极高危）", "头痛头晕3天，血压180/110mmHg", "心血管内科", None),
+        ("急性脑梗死？", "左侧肢体无力2小时", "神经内科", Status.RECEIVED),
+        ("社区获得性肺炎", "发热咳嗽5天，抗感染治疗效果不佳", "呼吸内科", Status.ARRIVED),
+        ("股骨颈骨折？", "跌倒后右髋疼痛、不能行走", "骨科", Status.REJECTED),
+        ("2型糖尿病酮症？", "多饮多尿1周，乏力，随机血糖25mmol/L", "内分泌科", None),
+    ]
+    for i, (impression, illness, dept, answer) in enumerate(cases):
+        r = ref.create_upward(
+            ReferralInput(
+                patient_id=people[i].id,
+                to_institution="来安县人民医院",
+                to_department=dept,
+                indications=[UP_INDICATIONS[i % 3]],
+                impression=impression,
+                present_illness=illness,
+                past_history="高血压病史多年",
+                treatment="对症处理",
+                patient_type="门诊",
+                transport="患者自理",
+                referring_doctor="李秀英",
+                referring_phone="0550-5012345",
+                urgency="紧急" if i == 1 else "普通",
+            )
+        )
+        if answer is Status.REJECTED:
+            ref.transition(r.id, Status.REJECTED, "床位已满，建议转市级医院", side=Side.COUNTY)
+        elif answer is not None:
+            ref.transition(r.id, Status.RECEIVED, side=Side.COUNTY)
+            if answer is Status.ARRIVED:
+                ref.transition(r.id, Status.ARRIVED, side=Side.COUNTY)
+    for i, (diagnosis, plan) in enumerate(
+        [
+            ("脑梗死恢复期", "阿司匹林100mg qd，阿托伐他汀20mg qn；每日肢体康复训练"),
+            ("冠心病 PCI术后", "双联抗血小板12个月；低盐低脂饮食；逐步恢复活动"),
+        ]
+    ):
+        ref.enter_downward(
+            ReferralInput(
+                patient_id=people[10 + i].id,
+                from_institution="来安县人民医院",
+                indications=[DOWN_INDICATIONS[0]],
+                diagnosis=diagnosis,
+                exam_results="见出院小结",
+                treatment_plan=plan,
+                referring_doctor="张主任",
+                referring_phone="0550-7001234",
+                referred_on=date.today() - timedelta(days=2),
+                followup_date=date.today() + timedelta(days=12),
+                followup_method="门诊复查",
+            )
+        )
+
+
 def seed_demo(services: AppServices, patients: int = DEMO_PATIENTS) -> list[tuple[str, str, str]]:
     """Set up the demo clinic and its records; returns (username, password, role name)."""
     users = services.users
@@ -55,6 +117,7 @@ def seed_demo(services: AppServices, patients: int = DEMO_PATIENTS) -> list[tupl
             ),
             allow_duplicate=True,
         )
+    seed_referrals(services)
     for extend in DEMO_EXTENSIONS:
         extend(services)
     users.logout()

@@ -67,8 +67,25 @@ def main() -> None:
     dialog.phone.setText("1381234")
     dialog.save()
     shot(dialog, out / f"patient-dialog-{lang}.png")
-    window.show_key("referrals")
+    window.show_key("followups")
     shot(window, out / f"placeholder-{lang}.png")
+    referrals = window.show_key("referrals")
+    shot(window, out / f"referrals-{lang}.png")
+    from app.domain.referral import Direction
+
+    up = referrals.new_referral(Direction.UP)  # type: ignore[attr-defined]
+    up.resize(760, 980)
+    up.picker.set_patient(services.patients.search("", limit=1)[0])
+    up.impression.setText("高血压3级（极高危）")
+    up.save(submit=True)  # missing fields: shows the messages
+    shot(up, out / f"referral-dialog-{lang}.png")
+    down = referrals.new_referral(Direction.DOWN)  # type: ignore[attr-defined]
+    down.resize(760, 980)
+    shot(down, out / f"referral-down-dialog-{lang}.png")
+    referrals.table.selectRow(0)  # type: ignore[attr-defined]
+    row = referrals.selected()  # type: ignore[attr-defined]
+    preview = referrals.open_preview(row)  # type: ignore[attr-defined]
+    shot(preview, out / f"referral-preview-{lang}.png")
 
 
 if __name__ == "__main__":

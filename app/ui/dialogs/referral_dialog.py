@@ -93,7 +93,7 @@ class ReferralDialog(QDialog):
         for i, text in enumerate([*(UP_INDICATIONS if up else DOWN_INDICATIONS), OTHER]):
             box = QCheckBox(text)
             self.indication_boxes[text] = box
-            grid.addWidget(box, i // 2, i % 2)
+            grid.addWidget(box, i, 0)
         self.indication_other = QLineEdit()
         self.indication_other.setPlaceholderText(self.tr("Required when 其他 is ticked"))
         self.patient_type = _combo(["", *PATIENT_TYPES])

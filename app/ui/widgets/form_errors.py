@@ -47,7 +47,10 @@ class FieldErrors:
             label.setText(f"{text}\n{err.message}" if text else err.message)
             label.show()
             widget.setProperty(INVALID_PROPERTY, True)
-            widget.setStyleSheet("border: 1px solid #c0392b;")
+            # Scoped to the field itself, so a group (e.g. checkboxes) is framed, not each child.
+            name = widget.objectName() or f"field_{err.field}"
+            widget.setObjectName(name)
+            widget.setStyleSheet(f"#{name} {{ border: 1px solid #c0392b; }}")
             first = first or widget
         if fallback is not None:
             fallback.setText("\n".join(unplaced))
