@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -154,6 +155,12 @@ class ReferralDialog(QDialog):
             self.followup_date.setCalendarPopup(True)
             self.followup_date.setDisplayFormat("yyyy-MM-dd")
             self.has_followup.toggled.connect(self.followup_date.setEnabled)
+            followup_row = QWidget()
+            followup_row.setObjectName("followup_date")
+            followup_layout = QHBoxLayout(followup_row)
+            followup_layout.setContentsMargins(0, 0, 0, 0)
+            followup_layout.addWidget(self.has_followup)
+            followup_layout.addWidget(self.followup_date, 1)
             self.followup_method = _combo(["门诊复查", "家庭随访", "电话随访"], editable=True)
             self.outcome = _combo(["", *OUTCOMES])
             rows = [
@@ -169,17 +176,17 @@ class ReferralDialog(QDialog):
                 ("inpatient_no", self.tr("Inpatient record no."), self.inpatient_no),
                 ("exam_results", self.tr("Key findings *"), self.exam_results),
                 ("treatment_plan", self.tr("Treatment, plan, rehab advice *"), self.treatment_plan),
-                ("followup_date", self.tr("Follow-up date"), self.followup_date),
+                ("followup_date", self.tr("Follow-up date"), followup_row),
                 ("followup_method", self.tr("Follow-up method"), self.followup_method),
                 ("outcome", self.tr("Outcome"), self.outcome),
             ]
-            self.followup_date.setObjectName("followup_date")
-            form.addRow("", self.has_followup)
         for key, label, widget in rows:
             self._row(form, key, label, widget)
 
         holder = QWidget()
-        holder.setLayout(form)
+        holder_layout = QVBoxLayout(holder)
+        holder_layout.addLayout(form)
+        holder_layout.addStretch(1)  # spare height below the form, not inside a field
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(holder)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +33,7 @@ class PatientPicker(QWidget):
         self.results = QListWidget()
         self.results.setObjectName("patientPickerResults")
         self.results.setMaximumHeight(120)
+        self.results.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
         self.results.hide()
         self.chosen = QLabel()
         self.chosen.setObjectName("patientChosen")
