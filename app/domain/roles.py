@@ -28,6 +28,9 @@ class Perm(StrEnum):
     REFERRAL_ACK = "referral.ack"  # acknowledge receipt / arrival of a downward referral
     REFERRAL_PRINT = "referral.print"
     REFERRAL_DESTINATIONS = "referral.destinations"
+    TRAINING_VIEW = "training.view"
+    TRAINING_EDIT = "training.edit"  # activities, attendance, 进修, 对口支援
+    STAFF_EDIT = "staff.edit"  # the roster
 
 
 PERM_NAMES = {
@@ -44,6 +47,9 @@ PERM_NAMES = {
     Perm.REFERRAL_ACK: "确认下转接收和到诊",
     Perm.REFERRAL_PRINT: "打印转诊单",
     Perm.REFERRAL_DESTINATIONS: "维护转诊机构和科室",
+    Perm.TRAINING_VIEW: "查看培训记录",
+    Perm.TRAINING_EDIT: "登记培训活动和签到",
+    Perm.STAFF_EDIT: "维护人员名册",
 }
 
 MATRIX: dict[Role, frozenset[Perm]] = {
@@ -59,6 +65,8 @@ MATRIX: dict[Role, frozenset[Perm]] = {
             Perm.REFERRAL_CANCEL,
             Perm.REFERRAL_ACK,
             Perm.REFERRAL_PRINT,
+            Perm.TRAINING_VIEW,
+            Perm.TRAINING_EDIT,
         }
     ),
     Role.NURSE: frozenset(
@@ -69,6 +77,8 @@ MATRIX: dict[Role, frozenset[Perm]] = {
             Perm.REFERRAL_VIEW,
             Perm.REFERRAL_ACK,
             Perm.REFERRAL_PRINT,
+            Perm.TRAINING_VIEW,
+            Perm.TRAINING_EDIT,
         }
     ),
 }

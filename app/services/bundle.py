@@ -11,6 +11,7 @@ from pathlib import Path
 from app.services.context import ServiceContext
 from app.services.patients import PatientService
 from app.services.referrals import ReferralService
+from app.services.training import TrainingService
 from app.services.users import UserService
 
 
@@ -21,6 +22,7 @@ class AppServices:
     users: UserService
     patients: PatientService
     referrals: ReferralService
+    training: TrainingService
 
     @classmethod
     def create(cls, ctx: ServiceContext, data_dir: Path) -> AppServices:
@@ -30,4 +32,5 @@ class AppServices:
             users=UserService(ctx),
             patients=PatientService(ctx),
             referrals=ReferralService(ctx),
+            training=TrainingService(ctx),
         )
