@@ -118,6 +118,9 @@ def seed_demo(services: AppServices, patients: int = DEMO_PATIENTS) -> list[tupl
             allow_duplicate=True,
         )
     seed_referrals(services)
+    from app.demo_training import seed_training
+
+    seed_training(services)
     for extend in DEMO_EXTENSIONS:
         extend(services)
     users.logout()

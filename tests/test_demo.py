@@ -57,3 +57,62 @@ def test_generated_residents_are_valid_and_varied() -> None:
     assert any(
         len(p.name) >= 3 and p.name[:2] in ("欧阳", "司马", "诸葛", "上官", "东方") for p in people
     )
+
+
+def test_annual_summary_of_the_demo_matches_an_independent_count(tmp_path: Path) -> None:
+    """The summary figures against a count made straight from the rows with plain SQL."""
+    from datetime import date
+
+    open_database(tmp_path)
+    services = AppServices.create(
+        ServiceContext.open(tmp_path, password_hasher=fast_hasher()), tmp_path
+    )
+    seed_demo(services, patients=20)
+    services.users.login("admin", "admin123")
+    year = date.today().year
+    figures = dict(services.training.summary(year).rows())
+    with sqlite3.connect(db_path(tmp_path)) as c:
+
+        def n(sql: str) -> int:
+            return int(c.execute(sql, (f"{year}-01-01", f"{year + 1}-01-01")).fetchone()[0])
+
+        acts = "FROM training_activities a WHERE a.deleted=0 AND a.day >= ? AND a.day < ?"
+        attended = (
+            "FROM training_attendance t JOIN training_activities a ON a.id=t.activity_id "
+            "WHERE t.deleted=0 AND a.deleted=0 AND t.status IN ('present','late') "
+            "AND a.day >= ? AND a.day < ?"
+        )
+        station = "FROM support_stationings WHERE deleted=0 AND start_on >= ? AND start_on < ?"
+        expected = {
+            "教学查房次": n(f"SELECT count(*) {acts} AND a.activity_type='教学查房'")
+            + n(f"SELECT coalesce(sum(teaching_rounds),0) {station}"),
+            "手术示教台次": n(f"SELECT count(*) {acts} AND a.activity_type='手术示教'")
+            + n(f"SELECT coalesce(sum(surgery_demos),0) {station}"),
+            "学术讲座场": n(f"SELECT count(*) {acts} AND a.activity_type='讲座/业务培训'")
+            + n(f"SELECT coalesce(sum(lectures),0) {station}"),
+            "培训班期": n(
+                f"SELECT count(*) {acts} AND a.activity_type IN "
+                "('讲座/业务培训','技能操作培训','远程培训')"
+            ),
+            "业务培训人次": n(
+                f"SELECT count(*) {attended} AND a.activity_type IN "
+                "('讲座/业务培训','技能操作培训','远程培训')"
+            ),
+            "帮扶带教人次": n(
+                f"SELECT count(*) {attended} AND a.activity_type IN "
+                "('教学查房','手术示教','门诊带教/坐诊','病例讨论(疑难/死亡)','会诊')"
+            )
+            + n(f"SELECT coalesce(sum(mentees),0) {station}"),
+            "会诊及疑难病例讨论次": n(
+                f"SELECT count(*) {acts} AND a.activity_type IN ('会诊','病例讨论(疑难/死亡)')"
+            )
+            + n(f"SELECT coalesce(sum(consultations),0) {station}"),
+            "接收进修人次": n(
+                "SELECT count(*) FROM secondments WHERE deleted=0 "
+                "AND start_on >= ? AND start_on < ?"
+            ),
+            "新技术新项目项": n(f"SELECT coalesce(sum(new_techniques),0) {station}"),
+        }
+    assert figures == expected
+    assert figures["培训班期"] > 0 and figures["业务培训人次"] > 0
+    services.ctx.dispose()

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from typing import Any
 from datetime import date, time
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER

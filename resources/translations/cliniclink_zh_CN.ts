@@ -2,6 +2,81 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>ActivityDialog</name>
+    <message>
+        <source>Training activity</source>
+        <translation>培训活动</translation>
+    </message>
+    <message>
+        <source>Type *</source>
+        <translation>活动类型 *</translation>
+    </message>
+    <message>
+        <source>Topic *</source>
+        <translation>主题/内容 *</translation>
+    </message>
+    <message>
+        <source>Date *</source>
+        <translation>日期 *</translation>
+    </message>
+    <message>
+        <source>Starts</source>
+        <translation>开始时间</translation>
+    </message>
+    <message>
+        <source>Ends *</source>
+        <translation>结束时间 *</translation>
+    </message>
+    <message>
+        <source>Hours (学时) *</source>
+        <translation>学时 *</translation>
+    </message>
+    <message>
+        <source>Place</source>
+        <translation>地点</translation>
+    </message>
+    <message>
+        <source>Lecturer / teacher</source>
+        <translation>主讲人/带教老师</translation>
+    </message>
+    <message>
+        <source>Lecturer's title</source>
+        <translation>主讲人职称</translation>
+    </message>
+    <message>
+        <source>Lecturer's unit</source>
+        <translation>主讲人单位</translation>
+    </message>
+    <message>
+        <source>Organiser</source>
+        <translation>主办单位</translation>
+    </message>
+    <message>
+        <source>Credit class</source>
+        <translation>学分类别</translation>
+    </message>
+    <message>
+        <source>Credits</source>
+        <translation>学分</translation>
+    </message>
+    <message>
+        <source>Assessment</source>
+        <translation>考核结果</translation>
+    </message>
+    <message>
+        <source>Recorded by</source>
+        <translation>记录人</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
         <source>ClinicLink — log in</source>
@@ -758,6 +833,257 @@ Register another record with the same number anyway?</source>
     <message>
         <source>No referrals yet.</source>
         <translation>暂无转诊记录。</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingPage</name>
+    <message>
+        <source>Activities</source>
+        <translation>活动</translation>
+    </message>
+    <message>
+        <source>Sign-in</source>
+        <translation>签到</translation>
+    </message>
+    <message>
+        <source>Staff roster</source>
+        <translation>人员名册</translation>
+    </message>
+    <message>
+        <source>进修 / 对口支援</source>
+        <translation>进修 / 对口支援</translation>
+    </message>
+    <message>
+        <source>Totals</source>
+        <translation>统计</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Lecturer</source>
+        <translation>主讲人</translation>
+    </message>
+    <message>
+        <source>Hours</source>
+        <translation>学时</translation>
+    </message>
+    <message>
+        <source>Credits</source>
+        <translation>学分</translation>
+    </message>
+    <message>
+        <source>Attended</source>
+        <translation>实到人数</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Plan activity</source>
+        <translation>计划活动</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>修改</translation>
+    </message>
+    <message>
+        <source>Print sign-in sheet</source>
+        <translation>打印签到表</translation>
+    </message>
+    <message>
+        <source>Enter sign-in</source>
+        <translation>录入签到</translation>
+    </message>
+    <message>
+        <source>Close activity</source>
+        <translation>结束活动</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Year</source>
+        <translation>年度</translation>
+    </message>
+    <message>
+        <source>Sign-in sheet</source>
+        <translation>签到表</translation>
+    </message>
+    <message>
+        <source>Delete activity</source>
+        <translation>删除活动</translation>
+    </message>
+    <message>
+        <source>“%1” already has sign-in records. Delete it anyway? It is kept in the records as voided.</source>
+        <translation>“%1”已有签到记录。仍要删除吗？记录会标记为作废并保留。</translation>
+    </message>
+    <message>
+        <source>Choose an activity on the first tab.</source>
+        <translation>请先在“活动”页选择一项活动。</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>科室</translation>
+    </message>
+    <message>
+        <source>Title / post</source>
+        <translation>职称/岗位</translation>
+    </message>
+    <message>
+        <source>Keys 1 出席 · 2 迟到 · 3 请假 · 4 缺席 mark the selected rows; Ctrl+A selects everyone.</source>
+        <translation>按键 1 出席 · 2 迟到 · 3 请假 · 4 缺席 标记所选人员；Ctrl+A 全选。</translation>
+    </message>
+    <message>
+        <source>Everyone present</source>
+        <translation>全部出席</translation>
+    </message>
+    <message>
+        <source>Save sign-in</source>
+        <translation>保存签到</translation>
+    </message>
+    <message>
+        <source>(not entered)</source>
+        <translation>（未录入）</translation>
+    </message>
+    <message>
+        <source>Saved: %1 people marked</source>
+        <translation>已保存：%1 人的签到</translation>
+    </message>
+    <message>
+        <source>Practice category</source>
+        <translation>执业类别</translation>
+    </message>
+    <message>
+        <source>Village doctor</source>
+        <translation>乡村医生</translation>
+    </message>
+    <message>
+        <source>Add to roster</source>
+        <translation>加入名册</translation>
+    </message>
+    <message>
+        <source>Mark as left</source>
+        <translation>标记离职</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>执业类别</translation>
+    </message>
+    <message>
+        <source>Host hospital</source>
+        <translation>接收医院</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>起</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>止</translation>
+    </message>
+    <message>
+        <source>Months</source>
+        <translation>期限(月)</translation>
+    </message>
+    <message>
+        <source>Tutor</source>
+        <translation>带教老师</translation>
+    </message>
+    <message>
+        <source>Doctor</source>
+        <translation>支援人员</translation>
+    </message>
+    <message>
+        <source>Sending unit</source>
+        <translation>派出单位</translation>
+    </message>
+    <message>
+        <source>New 对口支援 record</source>
+        <translation>新增对口支援记录</translation>
+    </message>
+    <message>
+        <source>Add record</source>
+        <translation>添加记录</translation>
+    </message>
+    <message>
+        <source>进修 (staff sent for training)</source>
+        <translation>进修（本院外出进修人员）</translation>
+    </message>
+    <message>
+        <source>对口支援 (county doctors stationed here)</source>
+        <translation>对口支援（县级医院派驻医生）</translation>
+    </message>
+    <message>
+        <source>Whole year</source>
+        <translation>全年</translation>
+    </message>
+    <message>
+        <source>Quarter %1</source>
+        <translation>第%1季度</translation>
+    </message>
+    <message>
+        <source>I类 credits</source>
+        <translation>I类学分</translation>
+    </message>
+    <message>
+        <source>II类 credits</source>
+        <translation>II类学分</translation>
+    </message>
+    <message>
+        <source>Still missing</source>
+        <translation>尚缺学分</translation>
+    </message>
+    <message>
+        <source>Figure</source>
+        <translation>统计项</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Summary as PDF…</source>
+        <translation>统计表 PDF…</translation>
+    </message>
+    <message>
+        <source>Summary as Excel…</source>
+        <translation>导出 Excel…</translation>
+    </message>
+    <message>
+        <source>Yearly requirement: I类 ≥ %1, II类 ≥ %2 credits (not interchangeable)</source>
+        <translation>年度学分要求：I类 ≥ %1 分，II类 ≥ %2 分（两类不可互相替代）</translation>
+    </message>
+    <message>
+        <source>complete</source>
+        <translation>已达标</translation>
+    </message>
+    <message>
+        <source>Annual summary</source>
+        <translation>年度统计</translation>
+    </message>
+    <message>
+        <source>Summary as Excel</source>
+        <translation>导出 Excel</translation>
+    </message>
+    <message>
+        <source>Excel files (*.xlsx)</source>
+        <translation>Excel 文件 (*.xlsx)</translation>
     </message>
 </context>
 </TS>

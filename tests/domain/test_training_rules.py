@@ -21,8 +21,14 @@ from app.domain.training import (
 
 def activity(**kw: object) -> ActivityInput:
     base: dict[str, object] = dict(
-        activity_type="讲座/业务培训", day=date(2026, 3, 5), start=time(14, 0), end=time(17, 0),
-        hours=3.0, topic="高血压规范化管理", credit_class="II类", credits=1.0,
+        activity_type="讲座/业务培训",
+        day=date(2026, 3, 5),
+        start=time(14, 0),
+        end=time(17, 0),
+        hours=3.0,
+        topic="高血压规范化管理",
+        credit_class="II类",
+        credits=1.0,
     )
     base.update(kw)
     return ActivityInput(**base)  # type: ignore[arg-type]

@@ -19,10 +19,19 @@ from tests.conftest import login_as
 
 def lecture(**kw: object) -> ActivityInput:
     base: dict[str, object] = dict(
-        activity_type="讲座/业务培训", day=date(2026, 3, 5), start=time(14, 0), end=time(17, 0),
-        hours=3.0, topic="高血压规范化管理", place="会议室", lecturer="陈主任",
-        lecturer_unit="来安县人民医院", lecturer_title="主任医师", organiser="来安县人民医院",
-        credit_class="II类", credits=1.0,
+        activity_type="讲座/业务培训",
+        day=date(2026, 3, 5),
+        start=time(14, 0),
+        end=time(17, 0),
+        hours=3.0,
+        topic="高血压规范化管理",
+        place="会议室",
+        lecturer="陈主任",
+        lecturer_unit="来安县人民医院",
+        lecturer_title="主任医师",
+        organiser="来安县人民医院",
+        credit_class="II类",
+        credits=1.0,
     )
     base.update(kw)
     return ActivityInput(**base)  # type: ignore[arg-type]
@@ -48,11 +57,16 @@ def test_lifecycle_planned_printed_entered_closed(
     pdf = t.signin_sheet_pdf(a.id)
     assert pdf.startswith(b"%PDF") and t.get_activity(a.id).status == "sheet_printed"
     sheet = t.sheet(a.id)
-    assert [line.name for line in sheet] == sorted([line.name for line in sheet],
-                                                   key=lambda n: n) or len(sheet) == 4
+    assert [line.name for line in sheet] == sorted(
+        [line.name for line in sheet], key=lambda n: n
+    ) or len(sheet) == 4
     assert {line.status for line in sheet} == {""}
-    marks = {staff["王芳"]: Attendance.PRESENT, staff["李强"]: Attendance.LATE,
-             staff["赵敏"]: Attendance.LEAVE, staff["孙老"]: Attendance.ABSENT}
+    marks = {
+        staff["王芳"]: Attendance.PRESENT,
+        staff["李强"]: Attendance.LATE,
+        staff["赵敏"]: Attendance.LEAVE,
+        staff["孙老"]: Attendance.ABSENT,
+    }
     a = t.record_attendance(a.id, marks, {staff["李强"]: datetime(2026, 3, 5, 14, 20)})
     assert a.status == "attendance_entered"
     assert t.activities(2026)[0].attended == 2  # present + late
@@ -62,8 +76,16 @@ def test_lifecycle_planned_printed_entered_closed(
 def test_yearly_totals_change_with_attendance(services: AppServices, staff: dict[str, str]) -> None:
     t = services.training
     a = t.plan_activity(lecture())
-    b = t.plan_activity(lecture(topic="糖尿病足筛查", credit_class="I类", credits=2.0,
-                                start=time(9, 0), end=time(11, 0), hours=2.0))
+    b = t.plan_activity(
+        lecture(
+            topic="糖尿病足筛查",
+            credit_class="I类",
+            credits=2.0,
+            start=time(9, 0),
+            end=time(11, 0),
+            hours=2.0,
+        )
+    )
     t.record_attendance(a.id, {staff["王芳"]: Attendance.PRESENT})
     t.record_attendance(b.id, {staff["王芳"]: Attendance.LATE, staff["李强"]: Attendance.ABSENT})
     year = {p.name: p for p in t.person_year(2026)}
@@ -95,13 +117,15 @@ def test_attendance_for_someone_who_had_left_is_refused(
     a = t.plan_activity(lecture())
     assert "李强" not in [line.name for line in t.sheet(a.id)]
     with pytest.raises(ValidationError, match="李强已于2026-02-01离职"):
-        t.record_attendance(a.id, {staff["王芳"]: Attendance.PRESENT,
-                                   staff["李强"]: Attendance.PRESENT})
+        t.record_attendance(
+            a.id, {staff["王芳"]: Attendance.PRESENT, staff["李强"]: Attendance.PRESENT}
+        )
     assert t.activities(2026)[0].attended == 0  # nothing half-saved
 
 
-def test_voiding_keeps_tombstones(services: AppServices, staff: dict[str, str],
-                                  data_dir: Path) -> None:
+def test_voiding_keeps_tombstones(
+    services: AppServices, staff: dict[str, str], data_dir: Path
+) -> None:
     t = services.training
     a = t.plan_activity(lecture())
     t.record_attendance(a.id, {staff["王芳"]: Attendance.PRESENT})
@@ -128,16 +152,35 @@ def test_summary_counts_activities_stationing_and_secondments(
 ) -> None:
     t = services.training
     rounds = t.plan_activity(lecture(activity_type="教学查房", credit_class="无", credits=0))
-    t.record_attendance(rounds.id, {staff["王芳"]: Attendance.PRESENT,
-                                    staff["李强"]: Attendance.PRESENT})
+    t.record_attendance(
+        rounds.id, {staff["王芳"]: Attendance.PRESENT, staff["李强"]: Attendance.PRESENT}
+    )
     course = t.plan_activity(lecture(day=date(2026, 8, 1)))
     t.record_attendance(course.id, {staff["赵敏"]: Attendance.PRESENT})
     t.plan_activity(lecture(activity_type="手术示教", credit_class="无", credits=0))
-    t.add_secondment(staff["王芳"], "来安县人民医院", date(2026, 4, 1), date(2026, 9, 30),
-                     "心血管内科", "心内科", "陈主任")
-    t.add_stationing("刘主任", "来安县人民医院", date(2026, 5, 1), date(2026, 10, 31),
-                     {"teaching_rounds": 10, "surgery_demos": 3, "mentees": 4,
-                      "new_techniques": 2, "lectures": 5, "consultations": 6})
+    t.add_secondment(
+        staff["王芳"],
+        "来安县人民医院",
+        date(2026, 4, 1),
+        date(2026, 9, 30),
+        "心血管内科",
+        "心内科",
+        "陈主任",
+    )
+    t.add_stationing(
+        "刘主任",
+        "来安县人民医院",
+        date(2026, 5, 1),
+        date(2026, 10, 31),
+        {
+            "teaching_rounds": 10,
+            "surgery_demos": 3,
+            "mentees": 4,
+            "new_techniques": 2,
+            "lectures": 5,
+            "consultations": 6,
+        },
+    )
     with pytest.raises(ValidationError, match="负数"):
         t.add_stationing("x", "y", date(2026, 1, 1), date(2026, 2, 1), {"operations": -3})
     s = t.summary(2026)
@@ -176,8 +219,9 @@ def test_signin_sheet_lists_the_roster_with_blank_signatures(
     a = services.training.plan_activity(lecture(topic="𠀀䶮病例讨论"))
     pdf = tmp_path / "sheet.pdf"
     pdf.write_bytes(services.training.signin_sheet_pdf(a.id))
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
-                          text=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True
+    ).stdout
     flat = "".join(text.split())
     assert "培训活动签到表" in flat and "𠀀䶮病例讨论" in flat
     for name in ("王芳", "李强", "赵敏", "孙老"):

@@ -29,6 +29,12 @@ def _referrals(services: AppServices, bus: ChangeBus, parent: QWidget | None) ->
     return ReferralsPage(services, bus, parent)
 
 
+def _training(services: AppServices, bus: ChangeBus, parent: QWidget | None) -> QWidget:
+    from app.ui.pages.training import TrainingPage
+
+    return TrainingPage(services, bus, parent)
+
+
 def _settings(services: AppServices, bus: ChangeBus, parent: QWidget | None) -> QWidget:
     from app.ui.pages.settings import SettingsPage
 
@@ -59,7 +65,7 @@ PAGES: list[tuple[str, Callable[[], str], PageFactory]] = [
     (
         "training",
         lambda: QCoreApplication.translate("Navigation", "Training"),
-        _placeholder("training"),
+        _training,
     ),
     (
         "statistics",

@@ -1,0 +1,606 @@
+"""培训: activities and their sign-in, the staff roster, 进修 / 对口支援, and yearly totals."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.errors import PermissionDenied, ValidationError
+from app.domain.training import ATTENDANCE_NAMES, PRACTICE_CATEGORIES, SUPPORT_COUNTS, Attendance
+from app.services.bundle import AppServices
+from app.services.context import Changes
+from app.services.training import ActivityRow
+from app.ui.change_bus import ChangeBus
+from app.ui.dialogs.activity_dialog import ActivityDialog
+from app.ui.printing import PdfPreviewDialog
+
+MARK_KEYS = {
+    Qt.Key.Key_1: Attendance.PRESENT,
+    Qt.Key.Key_2: Attendance.LATE,
+    Qt.Key.Key_3: Attendance.LEAVE,
+    Qt.Key.Key_4: Attendance.ABSENT,
+}
+
+
+def _table(headers: list[str]) -> QTableWidget:
+    t = QTableWidget(0, len(headers))
+    t.setHorizontalHeaderLabels(headers)
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.verticalHeader().setVisible(False)
+    t.horizontalHeader().setStretchLastSection(True)
+    t.setAlternatingRowColors(True)
+    t.setSortingEnabled(True)
+    return t
+
+
+def _fill(table: QTableWidget, rows: list[list[object]]) -> None:
+    table.setSortingEnabled(False)
+    table.setRowCount(len(rows))
+    for r, values in enumerate(rows):
+        for c, v in enumerate(values):
+            item = QTableWidgetItem()
+            item.setData(Qt.ItemDataRole.DisplayRole, v if isinstance(v, int | float) else str(v))
+            table.setItem(r, c, item)
+    table.setSortingEnabled(True)
+
+
+class AttendanceTable(QTableWidget):
+    """Roster rows; keys 1–4 mark the selected rows 出席/迟到/请假/缺席."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        mark = MARK_KEYS.get(Qt.Key(event.key()))
+        if mark is not None:
+            rows = {i.row() for i in self.selectedIndexes()}
+            for r in rows:
+                combo = self.cellWidget(r, 3)
+                if isinstance(combo, QComboBox):
+                    combo.setCurrentIndex(combo.findData(mark.value))
+            return
+        super().keyPressEvent(event)
+
+
+class TrainingPage(QWidget):
+    def __init__(self, services: AppServices, bus: ChangeBus, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.services = services
+        self.t = services.training
+        self.preview: PdfPreviewDialog | None = None
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._activities_tab(), self.tr("Activities"))
+        self.tabs.addTab(self._attendance_tab(), self.tr("Sign-in"))
+        self.tabs.addTab(self._roster_tab(), self.tr("Staff roster"))
+        self.tabs.addTab(self._support_tab(), self.tr("进修 / 对口支援"))
+        self.tabs.addTab(self._totals_tab(), self.tr("Totals"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        bus.changed.connect(self.on_changed)
+        self._loaded = False
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().showEvent(event)
+        if not self._loaded:
+            self._loaded = True
+            self.refresh()
+
+    def refresh(self) -> None:
+        self.load_activities()
+        self.load_roster()
+        self.load_support()
+        self.load_totals()
+
+    def on_changed(self, changes: Changes) -> None:
+        kinds = {"training_activity", "staff", "secondment", "support_stationing"}
+        if self._loaded and changes.record_type in kinds:
+            self.refresh()
+
+    # -- activities ----------------------------------------------------------------------
+    def _activities_tab(self) -> QWidget:
+        w = QWidget()
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2100)
+        self.year.setValue(date.today().year)
+        self.year.valueChanged.connect(self._year_changed)
+        self.activity_table = _table(
+            [
+                self.tr("Date"),
+                self.tr("Type"),
+                self.tr("Topic"),
+                self.tr("Lecturer"),
+                self.tr("Hours"),
+                self.tr("Credits"),
+                self.tr("Attended"),
+                self.tr("Status"),
+            ]
+        )
+        self.activity_table.setObjectName("activityTable")
+        self.activity_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.new_activity = QPushButton(self.tr("Plan activity"))
+        self.edit_activity = QPushButton(self.tr("Edit"))
+        self.print_sheet = QPushButton(self.tr("Print sign-in sheet"))
+        self.enter_attendance = QPushButton(self.tr("Enter sign-in"))
+        self.close_button = QPushButton(self.tr("Close activity"))
+        self.void_button = QPushButton(self.tr("Delete"))
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(self.tr("Year")))
+        bar.addWidget(self.year)
+        bar.addStretch(1)
+        for b in (
+            self.new_activity,
+            self.edit_activity,
+            self.print_sheet,
+            self.enter_attendance,
+            self.close_button,
+            self.void_button,
+        ):
+            bar.addWidget(b)
+        layout = QVBoxLayout(w)
+        layout.addLayout(bar)
+        layout.addWidget(self.activity_table)
+        self.new_activity.clicked.connect(self.plan_activity)
+        self.edit_activity.clicked.connect(self.edit_selected)
+        self.print_sheet.clicked.connect(self.print_selected_sheet)
+        self.enter_attendance.clicked.connect(self.open_attendance)
+        self.close_button.clicked.connect(self.close_selected)
+        self.void_button.clicked.connect(self.void_selected)
+        self.activity_table.doubleClicked.connect(lambda _i: self.open_attendance())
+        self._activities: dict[str, ActivityRow] = {}
+        return w
+
+    def _year_changed(self) -> None:
+        self.load_activities()
+        self.load_totals()
+
+    def _tag(self, table: QTableWidget, row: int, value: str) -> None:
+        item = table.item(row, 0)
+        if item is not None:
+            item.setData(Qt.ItemDataRole.UserRole, value)
+
+    def load_activities(self) -> None:
+        rows = self.t.activities(self.year.value())
+        self._activities = {a.id: a for a in rows}
+        _fill(
+            self.activity_table,
+            [
+                [
+                    f"{a.day:%Y-%m-%d} {a.start:%H:%M}",
+                    a.activity_type,
+                    a.topic,
+                    a.lecturer,
+                    a.hours,
+                    f"{a.credit_class} {a.credits:g}" if a.credit_class != "无" else "—",
+                    a.attended,
+                    a.status_name,
+                ]
+                for a in rows
+            ],
+        )
+        for r, a in enumerate(rows):
+            self._tag(self.activity_table, r, a.id)
+
+    def selected_activity(self) -> ActivityRow | None:
+        rows = self.activity_table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        item = self.activity_table.item(rows[0].row(), 0)
+        return self._activities.get(item.data(Qt.ItemDataRole.UserRole)) if item else None
+
+    def plan_activity(self) -> ActivityDialog:
+        dialog = ActivityDialog(self.services, parent=self)
+        dialog.open()
+        return dialog
+
+    def edit_selected(self) -> None:
+        a = self.selected_activity()
+        if a:
+            ActivityDialog(self.services, a, parent=self).open()
+
+    def print_selected_sheet(self) -> PdfPreviewDialog | None:
+        a = self.selected_activity()
+        if a is None:
+            return None
+        pdf = self.t.signin_sheet_pdf(a.id)
+        self.preview = PdfPreviewDialog(
+            self.tr("Sign-in sheet"), pdf, suggested_name=f"签到表-{a.day:%Y%m%d}.pdf", parent=self
+        )
+        self.preview.open()
+        return self.preview
+
+    def close_selected(self) -> None:
+        a = self.selected_activity()
+        if a:
+            self.t.close_activity(a.id)
+
+    def void_selected(self) -> None:
+        a = self.selected_activity()
+        if a is None:
+            return
+        if self.t.has_attendance(a.id):
+            answer = QMessageBox.question(
+                self,
+                self.tr("Delete activity"),
+                self.tr(
+                    "“%1” already has sign-in records. Delete it anyway? It is kept in the "
+                    "records as voided."
+                ).replace("%1", a.topic),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.t.void_activity(a.id)
+
+    # -- attendance ----------------------------------------------------------------------
+    def _attendance_tab(self) -> QWidget:
+        w = QWidget()
+        self.attendance_title = QLabel(self.tr("Choose an activity on the first tab."))
+        self.attendance_title.setStyleSheet("font-weight: bold;")
+        self.attendance_table = AttendanceTable(0, 4)
+        self.attendance_table.setObjectName("attendanceTable")
+        self.attendance_table.setHorizontalHeaderLabels(
+            [self.tr("Name"), self.tr("Department"), self.tr("Title / post"), self.tr("Status")]
+        )
+        self.attendance_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.attendance_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.attendance_table.horizontalHeader().setStretchLastSection(True)
+        hint = QLabel(
+            self.tr(
+                "Keys 1 出席 · 2 迟到 · 3 请假 · 4 缺席 mark the selected rows; "
+                "Ctrl+A selects everyone."
+            )
+        )
+        hint.setStyleSheet("color: #666;")
+        self.all_present = QPushButton(self.tr("Everyone present"))
+        self.save_attendance = QPushButton(self.tr("Save sign-in"))
+        self.save_attendance.setObjectName("saveAttendance")
+        self.attendance_message = QLabel()
+        self.attendance_message.setStyleSheet("color: #c0392b;")
+        bar = QHBoxLayout()
+        bar.addWidget(hint, 1)
+        bar.addWidget(self.all_present)
+        bar.addWidget(self.save_attendance)
+        layout = QVBoxLayout(w)
+        layout.addWidget(self.attendance_title)
+        layout.addWidget(self.attendance_table)
+        layout.addWidget(self.attendance_message)
+        layout.addLayout(bar)
+        self.all_present.clicked.connect(self.mark_all_present)
+        self.save_attendance.clicked.connect(self.store_attendance)
+        self.attendance_activity: ActivityRow | None = None
+        return w
+
+    def open_attendance(self) -> None:
+        a = self.selected_activity()
+        if a is None:
+            return
+        self.attendance_activity = a
+        self.attendance_title.setText(f"{a.day:%Y-%m-%d}　{a.activity_type}　{a.topic}")
+        lines = self.t.sheet(a.id)
+        table = self.attendance_table
+        table.setRowCount(len(lines))
+        for r, line in enumerate(lines):
+            for c, text in enumerate((line.name, line.department, line.title)):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, line.staff_id)
+                table.setItem(r, c, item)
+            combo = QComboBox()
+            combo.addItem(self.tr("(not entered)"), "")
+            for mark, name in ATTENDANCE_NAMES.items():
+                combo.addItem(name, mark.value)
+            combo.setCurrentIndex(max(0, combo.findData(line.status)))
+            table.setCellWidget(r, 3, combo)
+        self.attendance_message.clear()
+        self.tabs.setCurrentIndex(1)
+        table.setFocus()
+
+    def mark_all_present(self) -> None:
+        self.attendance_table.selectAll()
+        for r in range(self.attendance_table.rowCount()):
+            combo = self.attendance_table.cellWidget(r, 3)
+            if isinstance(combo, QComboBox):
+                combo.setCurrentIndex(combo.findData(Attendance.PRESENT.value))
+
+    def store_attendance(self) -> None:
+        a = self.attendance_activity
+        if a is None:
+            return
+        marks = {}
+        for r in range(self.attendance_table.rowCount()):
+            combo = self.attendance_table.cellWidget(r, 3)
+            item = self.attendance_table.item(r, 0)
+            if isinstance(combo, QComboBox) and combo.currentData() and item:
+                marks[item.data(Qt.ItemDataRole.UserRole)] = Attendance(combo.currentData())
+        try:
+            self.t.record_attendance(a.id, marks)
+        except (ValidationError, PermissionDenied) as exc:
+            self.attendance_message.setText(str(exc))
+            return
+        self.attendance_message.setStyleSheet("color: #1e8449;")
+        self.attendance_message.setText(
+            self.tr("Saved: %1 people marked").replace("%1", str(len(marks)))
+        )
+
+    # -- roster --------------------------------------------------------------------------
+    def _roster_tab(self) -> QWidget:
+        w = QWidget()
+        self.roster_table = _table(
+            [
+                self.tr("Name"),
+                self.tr("Department"),
+                self.tr("Title / post"),
+                self.tr("Practice category"),
+                self.tr("Village doctor"),
+            ]
+        )
+        self.roster_table.setObjectName("rosterTable")
+        self.staff_name = QLineEdit()
+        self.staff_dept = QLineEdit()
+        self.staff_title = QLineEdit()
+        self.staff_category = QComboBox()
+        self.staff_category.addItems(PRACTICE_CATEGORIES)
+        self.staff_village = QCheckBox(self.tr("Village doctor"))
+        self.add_staff_button = QPushButton(self.tr("Add to roster"))
+        self.left_button = QPushButton(self.tr("Mark as left"))
+        self.roster_message = QLabel()
+        self.roster_message.setStyleSheet("color: #c0392b;")
+        form = QHBoxLayout()
+        for label, widget in (
+            (self.tr("Name"), self.staff_name),
+            (self.tr("Department"), self.staff_dept),
+            (self.tr("Title / post"), self.staff_title),
+            (self.tr("Category"), self.staff_category),
+        ):
+            form.addWidget(QLabel(label))
+            form.addWidget(widget)
+        form.addWidget(self.staff_village)
+        form.addWidget(self.add_staff_button)
+        form.addWidget(self.left_button)
+        layout = QVBoxLayout(w)
+        layout.addWidget(self.roster_table)
+        layout.addLayout(form)
+        layout.addWidget(self.roster_message)
+        self.add_staff_button.clicked.connect(self.add_staff)
+        self.left_button.clicked.connect(self.mark_left)
+        self._staff_ids: list[str] = []
+        return w
+
+    def load_roster(self) -> None:
+        people = self.t.roster()
+        _fill(
+            self.roster_table,
+            [
+                [p.name, p.department, p.title, p.category, "✓" if p.village_doctor else ""]
+                for p in people
+            ],
+        )
+        for r, p in enumerate(people):
+            self._tag(self.roster_table, r, p.id)
+
+    def add_staff(self) -> None:
+        try:
+            self.t.add_staff(
+                self.staff_name.text(),
+                self.staff_dept.text(),
+                self.staff_title.text(),
+                self.staff_category.currentText(),
+                self.staff_village.isChecked(),
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            self.roster_message.setText(str(exc))
+            return
+        self.roster_message.clear()
+        self.staff_name.clear()
+
+    def mark_left(self) -> None:
+        rows = self.roster_table.selectionModel().selectedRows()
+        if not rows:
+            return
+        item = self.roster_table.item(rows[0].row(), 0)
+        if item is None:
+            return
+        staff_id = item.data(Qt.ItemDataRole.UserRole)
+        try:
+            self.t.staff_left(staff_id, date.today())
+        except PermissionDenied as exc:
+            self.roster_message.setText(str(exc))
+
+    # -- 进修 and 对口支援 -----------------------------------------------------------------
+    def _support_tab(self) -> QWidget:
+        w = QWidget()
+        self.secondment_table = _table(
+            [
+                self.tr("Name"),
+                self.tr("Host hospital"),
+                self.tr("Department"),
+                self.tr("From"),
+                self.tr("To"),
+                self.tr("Months"),
+                self.tr("Tutor"),
+            ]
+        )
+        self.stationing_table = _table(
+            [
+                self.tr("Doctor"),
+                self.tr("Sending unit"),
+                self.tr("From"),
+                self.tr("To"),
+                *SUPPORT_COUNTS.values(),
+            ]
+        )
+        self.stationing_table.setObjectName("stationingTable")
+        box = QGroupBox(self.tr("New 对口支援 record"))
+        form = QFormLayout(box)
+        self.st_doctor = QLineEdit()
+        self.st_unit = QLineEdit()
+        clinic = self.services.users.clinic()
+        self.st_unit.setText(clinic.county_hospital if clinic else "")
+        self.st_from = QDateEdit(QDate.currentDate().addMonths(-1))
+        self.st_to = QDateEdit(QDate.currentDate())
+        self.st_counts = {k: QSpinBox() for k in SUPPORT_COUNTS}
+        form.addRow(self.tr("Doctor"), self.st_doctor)
+        form.addRow(self.tr("Sending unit"), self.st_unit)
+        form.addRow(self.tr("From"), self.st_from)
+        form.addRow(self.tr("To"), self.st_to)
+        counts = QHBoxLayout()
+        for k, spin in self.st_counts.items():
+            spin.setRange(0, 100000)
+            counts.addWidget(QLabel(SUPPORT_COUNTS[k]))
+            counts.addWidget(spin)
+        form.addRow(counts)
+        self.st_save = QPushButton(self.tr("Add record"))
+        self.st_message = QLabel()
+        self.st_message.setStyleSheet("color: #c0392b;")
+        form.addRow(self.st_save, self.st_message)
+        self.st_save.clicked.connect(self.add_stationing)
+        layout = QVBoxLayout(w)
+        layout.addWidget(QLabel(self.tr("进修 (staff sent for training)")))
+        layout.addWidget(self.secondment_table)
+        layout.addWidget(QLabel(self.tr("对口支援 (county doctors stationed here)")))
+        layout.addWidget(self.stationing_table)
+        layout.addWidget(box)
+        return w
+
+    def load_support(self) -> None:
+        _fill(
+            self.secondment_table,
+            [
+                [
+                    s.staff_name,
+                    s.host_hospital,
+                    s.host_department,
+                    f"{s.start_on}",
+                    f"{s.end_on}",
+                    s.months,
+                    s.tutor,
+                ]
+                for s in self.t.secondments()
+            ],
+        )
+        _fill(
+            self.stationing_table,
+            [
+                [
+                    x["doctor"],
+                    x["sending_unit"],
+                    f"{x['start_on']}",
+                    f"{x['end_on']}",
+                    *[x[k] for k in SUPPORT_COUNTS],
+                ]
+                for x in self.t.stationings()
+            ],
+        )
+
+    def add_stationing(self) -> None:
+        try:
+            start: date = self.st_from.date().toPython()  # type: ignore[assignment]
+            end: date = self.st_to.date().toPython()  # type: ignore[assignment]
+            self.t.add_stationing(
+                self.st_doctor.text(),
+                self.st_unit.text(),
+                start,
+                end,
+                {k: spin.value() for k, spin in self.st_counts.items()},
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            self.st_message.setText(str(exc))
+            return
+        self.st_message.clear()
+
+    # -- totals --------------------------------------------------------------------------
+    def _totals_tab(self) -> QWidget:
+        w = QWidget()
+        self.quarter = QComboBox()
+        self.quarter.addItem(self.tr("Whole year"), None)
+        for q in (1, 2, 3, 4):
+            self.quarter.addItem(self.tr("Quarter %1").replace("%1", str(q)), q)
+        self.quarter.currentIndexChanged.connect(lambda _i: self.load_totals())
+        self.people_table = _table(
+            [
+                self.tr("Name"),
+                self.tr("Hours"),
+                self.tr("I类 credits"),
+                self.tr("II类 credits"),
+                self.tr("Still missing"),
+            ]
+        )
+        self.people_table.setObjectName("peopleTotals")
+        self.figures_table = _table([self.tr("Figure"), self.tr("Count")])
+        self.figures_table.setObjectName("summaryFigures")
+        self.export_pdf = QPushButton(self.tr("Summary as PDF…"))
+        self.export_xlsx = QPushButton(self.tr("Summary as Excel…"))
+        self.export_pdf.clicked.connect(self.show_summary_pdf)
+        self.export_xlsx.clicked.connect(self.save_summary_xlsx)
+        rules = self.t.rules
+        note = QLabel(
+            self.tr("Yearly requirement: I类 ≥ %1, II类 ≥ %2 credits (not interchangeable)")
+            .replace("%1", f"{rules.class_i_min:g}")
+            .replace("%2", f"{rules.class_ii_min:g}")
+        )
+        bar = QHBoxLayout()
+        bar.addWidget(note, 1)
+        bar.addWidget(self.quarter)
+        bar.addWidget(self.export_pdf)
+        bar.addWidget(self.export_xlsx)
+        tables = QHBoxLayout()
+        tables.addWidget(self.people_table, 3)
+        tables.addWidget(self.figures_table, 2)
+        layout = QVBoxLayout(w)
+        layout.addLayout(bar)
+        layout.addLayout(tables)
+        return w
+
+    def load_totals(self) -> None:
+        year = self.year.value()
+        people = self.t.person_year(year)
+        rows: list[list[object]] = []
+        for p in people:
+            short = p.shortfall(self.t.rules)
+            text = "、".join(f"{k} {v:g}" for k, v in short.items()) or self.tr("complete")
+            rows.append([p.name, round(p.hours, 1), p.credits["I类"], p.credits["II类"], text])
+        _fill(self.people_table, rows)
+        figures = self.t.summary(year, self.quarter.currentData())
+        _fill(self.figures_table, [[label, n] for label, n in figures.rows()])
+
+    def show_summary_pdf(self) -> PdfPreviewDialog:
+        pdf = self.t.summary_pdf(self.year.value(), self.quarter.currentData())
+        self.preview = PdfPreviewDialog(
+            self.tr("Annual summary"),
+            pdf,
+            suggested_name=f"培训统计-{self.year.value()}.pdf",
+            parent=self,
+        )
+        self.preview.open()
+        return self.preview
+
+    def save_summary_xlsx(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Summary as Excel"),
+            f"培训统计-{self.year.value()}.xlsx",
+            self.tr("Excel files (*.xlsx)"),
+        )
+        if path:
+            Path(path).write_bytes(
+                self.t.summary_xlsx(self.year.value(), self.quarter.currentData())
+            )
