@@ -28,6 +28,8 @@ def seed_referrals(services: AppServices) -> None:
     from app.domain.referral import DOWN_INDICATIONS, UP_INDICATIONS, ReferralInput, Side, Status
 
     people = services.patients.search("", limit=40, sort="birth_date", descending=False)
+    if not people:
+        return
     ref = services.referrals
     cases = [
         ("高血压3级（极高危）", "头痛头晕3天，血压180/110mmHg", "心血管内科", None),
@@ -39,7 +41,7 @@ def seed_referrals(services: AppServices) -> None:
     for i, (impression, illness, dept, answer) in enumerate(cases):
         r = ref.create_upward(
             ReferralInput(
-                patient_id=people[i].id,
+                patient_id=people[i % len(people)].id,
                 to_institution="来安县人民医院",
                 to_department=dept,
                 indications=[UP_INDICATIONS[i % 3]],
@@ -68,7 +70,7 @@ def seed_referrals(services: AppServices) -> None:
     ):
         ref.enter_downward(
             ReferralInput(
-                patient_id=people[10 + i].id,
+                patient_id=people[(10 + i) % len(people)].id,
                 from_institution="来安县人民医院",
                 indications=[DOWN_INDICATIONS[0]],
                 diagnosis=diagnosis,

@@ -63,7 +63,10 @@ def seed_training(services: AppServices, year: int | None = None, seed: int = 7)
         start = time(rnd.choice([8, 9, 14, 15]), rnd.choice([0, 30]))
         hours = rnd.choice([1.5, 2.0, 3.0])
         end = (datetime.combine(day, start) + timedelta(hours=hours)).time()
-        credit_class = "II类" if kind in ("讲座/业务培训", "技能操作培训", "远程培训") else "无"
+        # National remote courses carry I类 credits; local lectures and skills training II类.
+        credit_class = {"远程培训": "I类", "讲座/业务培训": "II类", "技能操作培训": "II类"}.get(
+            kind, "无"
+        )
         a = t.plan_activity(
             ActivityInput(
                 activity_type=kind,
@@ -78,7 +81,7 @@ def seed_training(services: AppServices, year: int | None = None, seed: int = 7)
                 lecturer_title=rnd.choice(["主任医师", "副主任医师"]),
                 organiser="来安县人民医院",
                 credit_class=credit_class,
-                credits=1.0 if credit_class != "无" else 0.0,
+                credits={"I类": 3.0, "II类": 1.5}.get(credit_class, 0.0),
                 recorder="王建国",
             )
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from datetime import date
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -86,6 +87,17 @@ def main() -> None:
     row = referrals.selected()  # type: ignore[attr-defined]
     preview = referrals.open_preview(row)  # type: ignore[attr-defined]
     shot(preview, out / f"referral-preview-{lang}.png")
+    preview.close()
+    training = window.show_key("training")
+    shot(window, out / f"training-activities-{lang}.png")
+    training.activity_table.selectRow(0)  # type: ignore[attr-defined]
+    training.open_attendance()  # type: ignore[attr-defined]
+    shot(window, out / f"training-signin-{lang}.png")
+    training.tabs.setCurrentIndex(4)  # type: ignore[attr-defined]
+    shot(window, out / f"training-totals-{lang}.png")
+    activity_id = training.selected_activity().id  # type: ignore[attr-defined]
+    (out / "signin-sheet.pdf").write_bytes(services.training.signin_sheet_pdf(activity_id))
+    (out / "training-summary.pdf").write_bytes(services.training.summary_pdf(date.today().year))
 
 
 if __name__ == "__main__":

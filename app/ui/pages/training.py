@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -137,6 +138,8 @@ class TrainingPage(QWidget):
             ]
         )
         self.activity_table.setObjectName("activityTable")
+        for col, width in enumerate((130, 130, 280, 90, 50, 70, 70)):
+            self.activity_table.setColumnWidth(col, width)
         self.activity_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.new_activity = QPushButton(self.tr("Plan activity"))
         self.edit_activity = QPushButton(self.tr("Edit"))
@@ -462,11 +465,11 @@ class TrainingPage(QWidget):
         form.addRow(self.tr("Sending unit"), self.st_unit)
         form.addRow(self.tr("From"), self.st_from)
         form.addRow(self.tr("To"), self.st_to)
-        counts = QHBoxLayout()
-        for k, spin in self.st_counts.items():
+        counts = QGridLayout()
+        for i, (k, spin) in enumerate(self.st_counts.items()):
             spin.setRange(0, 100000)
-            counts.addWidget(QLabel(SUPPORT_COUNTS[k]))
-            counts.addWidget(spin)
+            counts.addWidget(QLabel(SUPPORT_COUNTS[k]), i // 3, (i % 3) * 2)
+            counts.addWidget(spin, i // 3, (i % 3) * 2 + 1)
         form.addRow(counts)
         self.st_save = QPushButton(self.tr("Add record"))
         self.st_message = QLabel()
@@ -547,6 +550,7 @@ class TrainingPage(QWidget):
         self.people_table.setObjectName("peopleTotals")
         self.figures_table = _table([self.tr("Figure"), self.tr("Count")])
         self.figures_table.setObjectName("summaryFigures")
+        self.figures_table.setColumnWidth(0, 200)
         self.export_pdf = QPushButton(self.tr("Summary as PDF…"))
         self.export_xlsx = QPushButton(self.tr("Summary as Excel…"))
         self.export_pdf.clicked.connect(self.show_summary_pdf)
