@@ -946,6 +946,10 @@ Register another record with the same number anyway?</source>
         <translation>职称/岗位</translation>
     </message>
     <message>
+        <source>Signed in at</source>
+        <translation>签到时间</translation>
+    </message>
+    <message>
         <source>Keys 1 出席 · 2 迟到 · 3 请假 · 4 缺席 mark the selected rows; Ctrl+A selects everyone.</source>
         <translation>按键 1 出席 · 2 迟到 · 3 请假 · 4 缺席 标记所选人员；Ctrl+A 全选。</translation>
     </message>
@@ -960,6 +964,10 @@ Register another record with the same number anyway?</source>
     <message>
         <source>(not entered)</source>
         <translation>（未录入）</translation>
+    </message>
+    <message>
+        <source>Sign-in time of %1 is not a time like 14:05</source>
+        <translation>%1 的签到时间格式不对，应如 14:05</translation>
     </message>
     <message>
         <source>Saved: %1 people marked</source>
@@ -1022,6 +1030,18 @@ Register another record with the same number anyway?</source>
         <translation>添加记录</translation>
     </message>
     <message>
+        <source>New 进修 record</source>
+        <translation>新增进修登记</translation>
+    </message>
+    <message>
+        <source>Speciality</source>
+        <translation>专业</translation>
+    </message>
+    <message>
+        <source>Appraisal</source>
+        <translation>进修鉴定意见</translation>
+    </message>
+    <message>
         <source>进修 (staff sent for training)</source>
         <translation>进修（本院外出进修人员）</translation>
     </message>
@@ -1048,6 +1068,10 @@ Register another record with the same number anyway?</source>
     <message>
         <source>Still missing</source>
         <translation>尚缺学分</translation>
+    </message>
+    <message>
+        <source>Sessions</source>
+        <translation>次数</translation>
     </message>
     <message>
         <source>Figure</source>

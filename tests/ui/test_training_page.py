@@ -108,3 +108,43 @@ def test_deleting_an_activity_with_sign_in_asks_first(
     page.void_selected()
     qtbot.waitUntil(lambda: page.activity_table.rowCount() == 0)
     assert isinstance(page.findChild(QComboBox), QComboBox)
+
+
+def test_sign_in_time_and_secondment_from_the_page(
+    qtbot: QtBot, services: AppServices, bus: ChangeBus
+) -> None:
+    from datetime import time
+
+    from PySide6.QtWidgets import QLineEdit
+
+    from app.domain.training import ActivityInput
+
+    services.training.add_staff("王芳", "内科")
+    services.training.plan_activity(ActivityInput(
+        day=date.today(), start=time(14), end=time(16), hours=2, topic="心电图判读"))
+    page = TrainingPage(services, bus)
+    qtbot.addWidget(page)
+    page.show()
+    page.activity_table.selectRow(0)
+    page.open_attendance()
+    page.attendance_table.selectAll()
+    qtbot.keyClick(page.attendance_table, Qt.Key.Key_2)  # 迟到
+    when = page.attendance_table.cellWidget(0, 4)
+    assert isinstance(when, QLineEdit)
+    when.setText("25:99")
+    page.store_attendance()
+    assert "王芳" in page.attendance_message.text()  # named, nothing saved
+    assert services.training.activities(date.today().year)[0].attended == 0
+    when.setText("14:20")
+    page.store_attendance()
+    line = services.training.sheet(services.training.activities(date.today().year)[0].id)[0]
+    assert (line.status, f"{line.signed_in_at:%H:%M}") == ("late", "14:20")
+    # 进修 from the form
+    page.sec_staff.setCurrentIndex(0)
+    page.sec_to.setDate(page.sec_from.date().addDays(-1))
+    page.add_secondment()
+    assert "结束日期" in page.sec_message.text()
+    page.sec_to.setDate(page.sec_from.date().addMonths(3))
+    page.add_secondment()
+    qtbot.waitUntil(lambda: page.secondment_table.rowCount() == 1)
+    assert page.secondment_table.item(0, 0).text() == "王芳"  # type: ignore[union-attr]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
@@ -259,10 +259,16 @@ class TrainingPage(QWidget):
         w = QWidget()
         self.attendance_title = QLabel(self.tr("Choose an activity on the first tab."))
         self.attendance_title.setStyleSheet("font-weight: bold;")
-        self.attendance_table = AttendanceTable(0, 4)
+        self.attendance_table = AttendanceTable(0, 5)
         self.attendance_table.setObjectName("attendanceTable")
         self.attendance_table.setHorizontalHeaderLabels(
-            [self.tr("Name"), self.tr("Department"), self.tr("Title / post"), self.tr("Status")]
+            [
+                self.tr("Name"),
+                self.tr("Department"),
+                self.tr("Title / post"),
+                self.tr("Status"),
+                self.tr("Signed in at"),
+            ]
         )
         self.attendance_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.attendance_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -313,6 +319,12 @@ class TrainingPage(QWidget):
                 combo.addItem(name, mark.value)
             combo.setCurrentIndex(max(0, combo.findData(line.status)))
             table.setCellWidget(r, 3, combo)
+            when = QLineEdit(f"{line.signed_in_at:%H:%M}" if line.signed_in_at else "")
+            when.setPlaceholderText("HH:MM")
+            when.setInputMask("99:99;_")
+            if not line.signed_in_at:
+                when.clear()
+            table.setCellWidget(r, 4, when)
         self.attendance_message.clear()
         self.tabs.setCurrentIndex(1)
         table.setFocus()
@@ -329,14 +341,32 @@ class TrainingPage(QWidget):
         if a is None:
             return
         marks = {}
+        signed: dict[str, datetime] = {}
         for r in range(self.attendance_table.rowCount()):
             combo = self.attendance_table.cellWidget(r, 3)
+            when = self.attendance_table.cellWidget(r, 4)
             item = self.attendance_table.item(r, 0)
-            if isinstance(combo, QComboBox) and combo.currentData() and item:
-                marks[item.data(Qt.ItemDataRole.UserRole)] = Attendance(combo.currentData())
+            if not (isinstance(combo, QComboBox) and combo.currentData() and item):
+                continue
+            staff_id = item.data(Qt.ItemDataRole.UserRole)
+            marks[staff_id] = Attendance(combo.currentData())
+            raw = when.text() if isinstance(when, QLineEdit) else ""
+            if raw.strip(":_ "):
+                try:
+                    hh, mm = (int(x) for x in raw.split(":"))
+                    signed[staff_id] = datetime.combine(a.day, time(hh, mm))
+                except ValueError:
+                    self.attendance_message.setStyleSheet("color: #c0392b;")
+                    self.attendance_message.setText(
+                        self.tr("Sign-in time of %1 is not a time like 14:05").replace(
+                            "%1", item.text()
+                        )
+                    )
+                    return
         try:
-            self.t.record_attendance(a.id, marks)
+            self.t.record_attendance(a.id, marks, signed)
         except (ValidationError, PermissionDenied) as exc:
+            self.attendance_message.setStyleSheet("color: #c0392b;")
             self.attendance_message.setText(str(exc))
             return
         self.attendance_message.setStyleSheet("color: #1e8449;")
@@ -476,15 +506,49 @@ class TrainingPage(QWidget):
         self.st_message.setStyleSheet("color: #c0392b;")
         form.addRow(self.st_save, self.st_message)
         self.st_save.clicked.connect(self.add_stationing)
+        sec_box = QGroupBox(self.tr("New 进修 record"))
+        sec_form = QGridLayout(sec_box)
+        self.sec_staff = QComboBox()
+        self.sec_host = QLineEdit(clinic.county_hospital if clinic else "")
+        self.sec_dept = QLineEdit()
+        self.sec_speciality = QLineEdit()
+        self.sec_from = QDateEdit(QDate.currentDate())
+        self.sec_to = QDateEdit(QDate.currentDate().addMonths(6))
+        self.sec_tutor = QLineEdit()
+        self.sec_appraisal = QLineEdit()
+        for i, (label, widget) in enumerate(
+            (
+                (self.tr("Name"), self.sec_staff),
+                (self.tr("Host hospital"), self.sec_host),
+                (self.tr("Department"), self.sec_dept),
+                (self.tr("Speciality"), self.sec_speciality),
+                (self.tr("From"), self.sec_from),
+                (self.tr("To"), self.sec_to),
+                (self.tr("Tutor"), self.sec_tutor),
+                (self.tr("Appraisal"), self.sec_appraisal),
+            )
+        ):
+            sec_form.addWidget(QLabel(label), i // 4, (i % 4) * 2)
+            sec_form.addWidget(widget, i // 4, (i % 4) * 2 + 1)
+        self.sec_save = QPushButton(self.tr("Add record"))
+        self.sec_message = QLabel()
+        self.sec_message.setStyleSheet("color: #c0392b;")
+        sec_form.addWidget(self.sec_save, 2, 0)
+        sec_form.addWidget(self.sec_message, 2, 1, 1, 7)
+        self.sec_save.clicked.connect(self.add_secondment)
         layout = QVBoxLayout(w)
         layout.addWidget(QLabel(self.tr("进修 (staff sent for training)")))
         layout.addWidget(self.secondment_table)
+        layout.addWidget(sec_box)
         layout.addWidget(QLabel(self.tr("对口支援 (county doctors stationed here)")))
         layout.addWidget(self.stationing_table)
         layout.addWidget(box)
         return w
 
     def load_support(self) -> None:
+        self.sec_staff.clear()
+        for p in self.t.roster():
+            self.sec_staff.addItem(f"{p.name}（{p.department}）", p.id)
         _fill(
             self.secondment_table,
             [
@@ -513,6 +577,25 @@ class TrainingPage(QWidget):
                 for x in self.t.stationings()
             ],
         )
+
+    def add_secondment(self) -> None:
+        start: date = self.sec_from.date().toPython()  # type: ignore[assignment]
+        end: date = self.sec_to.date().toPython()  # type: ignore[assignment]
+        try:
+            self.t.add_secondment(
+                self.sec_staff.currentData() or "",
+                self.sec_host.text(),
+                start,
+                end,
+                self.sec_dept.text(),
+                self.sec_speciality.text(),
+                self.sec_tutor.text(),
+                self.sec_appraisal.text(),
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            self.sec_message.setText(str(exc))
+            return
+        self.sec_message.clear()
 
     def add_stationing(self) -> None:
         try:
@@ -548,6 +631,11 @@ class TrainingPage(QWidget):
             ]
         )
         self.people_table.setObjectName("peopleTotals")
+        self.types_table = _table(
+            [self.tr("Type"), self.tr("Sessions"), self.tr("Attended"), self.tr("Hours")]
+        )
+        self.types_table.setObjectName("typeTotals")
+        self.types_table.setColumnWidth(0, 150)
         self.figures_table = _table([self.tr("Figure"), self.tr("Count")])
         self.figures_table.setObjectName("summaryFigures")
         self.figures_table.setColumnWidth(0, 200)
@@ -568,7 +656,10 @@ class TrainingPage(QWidget):
         bar.addWidget(self.export_xlsx)
         tables = QHBoxLayout()
         tables.addWidget(self.people_table, 3)
-        tables.addWidget(self.figures_table, 2)
+        side = QVBoxLayout()
+        side.addWidget(self.figures_table)
+        side.addWidget(self.types_table)
+        tables.addLayout(side, 2)
         layout = QVBoxLayout(w)
         layout.addLayout(bar)
         layout.addLayout(tables)
@@ -583,6 +674,10 @@ class TrainingPage(QWidget):
             text = "、".join(f"{k} {v:g}" for k, v in short.items()) or self.tr("complete")
             rows.append([p.name, round(p.hours, 1), p.credits["I类"], p.credits["II类"], text])
         _fill(self.people_table, rows)
+        _fill(
+            self.types_table,
+            [[t, n, people_, round(h, 1)] for t, (n, people_, h) in self.t.by_type(year).items()],
+        )
         figures = self.t.summary(year, self.quarter.currentData())
         _fill(self.figures_table, [[label, n] for label, n in figures.rows()])
 
