@@ -67,7 +67,7 @@ class PatientsPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for col, width in enumerate((90, 50, 50, 100, 170, 120, 110, 150, 150)):
+        for col, width in enumerate((90, 50, 50, 100, 170, 120, 110, 150, 190)):
             self.table.setColumnWidth(col, width)
 
         top = QHBoxLayout()
