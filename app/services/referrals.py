@@ -257,6 +257,21 @@ class ReferralService:
         with self.ctx.reader() as s:
             return [_row(r, now) for r in s.scalars(stmt)]
 
+    def referring_doctors(self) -> list[str]:
+        """Names on the list's doctor filter (the clinic's own referring doctors)."""
+        self.ctx.require(Perm.REFERRAL_VIEW)
+        with self.ctx.reader() as s:
+            return list(
+                s.scalars(
+                    select(Referral.referring_doctor)
+                    .where(
+                        Referral.direction == Direction.UP.value, Referral.referring_doctor != ""
+                    )
+                    .distinct()
+                    .order_by(Referral.referring_doctor)
+                )
+            )
+
     # -- destinations --------------------------------------------------------------------
     def destinations(self) -> dict[str, list[str]]:
         """Institution → departments, in order; seeded from the clinic's county hospital."""
@@ -279,8 +294,14 @@ class ReferralService:
         with self.ctx.session() as s:
             s.query(ReferralDestination).delete()
             for i, (inst, depts) in enumerate(table.items()):
-                for dept in dict.fromkeys(d.strip() for d in depts if d.strip()):
-                    s.add(ReferralDestination(institution=inst.strip(), department=dept, sort=i))
+                unique = dict.fromkeys(d.strip() for d in depts if d.strip())
+                for j, dept in enumerate(unique):
+                    # The order the admin typed is the order the slip offers.
+                    s.add(
+                        ReferralDestination(
+                            institution=inst.strip(), department=dept, sort=i * 1000 + j
+                        )
+                    )
             audit(s, self.ctx, "edit", "referral_destinations", "", {"institutions": list(table)})
 
     # -- writing -------------------------------------------------------------------------

@@ -626,6 +626,10 @@ Register another record with the same number anyway?</source>
         <translation>全部机构</translation>
     </message>
     <message>
+        <source>All doctors</source>
+        <translation>全部医生</translation>
+    </message>
+    <message>
         <source>No feedback 14+ days</source>
         <translation>超过14天未反馈</translation>
     </message>
@@ -755,6 +759,26 @@ Register another record with the same number anyway?</source>
     <message>
         <source>Initial password</source>
         <translation>初始密码</translation>
+    </message>
+    <message>
+        <source>Consortium hospitals and departments (for referral slips)</source>
+        <translation>医共体转诊机构和科室（用于转诊单）</translation>
+    </message>
+    <message>
+        <source>One hospital per line: 来安县人民医院：内科、外科</source>
+        <translation>每行一个机构：来安县人民医院：内科、外科</translation>
+    </message>
+    <message>
+        <source>Save list</source>
+        <translation>保存列表</translation>
+    </message>
+    <message>
+        <source>Each line needs a hospital, a colon and at least one department</source>
+        <translation>每行需写机构名称、冒号和至少一个科室</translation>
+    </message>
+    <message>
+        <source>Saved</source>
+        <translation>已保存</translation>
     </message>
     <message>
         <source>Only an administrator can view and manage user accounts.</source>

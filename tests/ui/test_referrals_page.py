@@ -181,3 +181,46 @@ def test_patient_timeline_lists_referrals_newest_first(
     assert len(entries) == 2
     assert "上转转诊" in entries[0] and "脑梗死复发？" in entries[0]
     assert entries[1].startswith("2026-01-05") and "下转转诊" in entries[1]
+
+
+def test_printing_draws_every_page_on_the_printer(
+    qtbot: QtBot, services: AppServices, tmp_path: Path
+) -> None:
+    """The printer is the edge of the world: a QPrinter writing to a file stands in for it."""
+    import subprocess
+
+    from PySide6.QtPrintSupport import QPrinter
+
+    from app.reports.referral_slip import SlipData, referral_slip_pdf
+    from app.ui.printing import print_pdf
+
+    story = "胸闷气短，夜间不能平卧。" * 300
+    pdf = referral_slip_pdf(SlipData(number="X-1", direction="up", issuing_institution="卫生院",
+                                     receiving_institution="县医院", patient_name="张三",
+                                     present_illness=story), "A5")
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    out = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(out))
+    pages = print_pdf(pdf, printer)
+    assert pages > 1
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True).stdout
+    assert f"Pages:           {pages}" in info
+
+
+def test_doctor_filter(qtbot: QtBot, services: AppServices, bus: ChangeBus) -> None:
+    from app.domain.referral import UP_INDICATIONS, ReferralInput
+
+    p = services.patients.create(PatientInput(name="张三", id_number="11010519491231002X"))
+    for doctor in ("李秀英", "王建国"):
+        services.referrals.create_upward(ReferralInput(
+            patient_id=p.id, to_institution="来安县人民医院", to_department="骨科",
+            indications=[UP_INDICATIONS[0]], impression="x", present_illness="x",
+            past_history="x", treatment="x", referring_doctor=doctor,
+            referring_phone="13900000000"))
+    page = make_page(qtbot, services, bus)
+    assert page.model.rowCount() == 2
+    page.doctor.setCurrentIndex(page.doctor.findData("王建国"))
+    assert [page.model.row_at(r).referring_doctor for r in range(page.model.rowCount())] == [
+        "王建国"
+    ]

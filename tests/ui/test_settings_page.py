@@ -43,3 +43,30 @@ def test_a_nurse_cannot_manage_users(qtbot: QtBot, services: AppServices, bus: C
     assert "只有管理员" in page.admin_note.text()
     with pytest.raises(PermissionDenied, match="护士无权管理用户"):
         services.users.create_user("x9", "某", Role.ADMIN, "password1")
+
+
+def test_admin_edits_the_consortium_destinations(
+    qtbot: QtBot, services: AppServices, bus: ChangeBus
+) -> None:
+    page = SettingsPage(services, bus)
+    qtbot.addWidget(page)
+    assert page.destinations.toPlainText().startswith("来安县人民医院：")
+    page.destinations.setPlainText("来安县人民医院：心血管内科、骨科\n来安县中医院")
+    page.store_destinations()
+    assert "至少" in page.destinations_message.text()  # a hospital without departments
+    page.destinations.setPlainText("来安县人民医院：心血管内科、骨科\n来安县中医院：针灸科，推拿科")
+    page.store_destinations()
+    assert services.referrals.destinations() == {
+        "来安县人民医院": ["心血管内科", "骨科"], "来安县中医院": ["针灸科", "推拿科"]
+    }
+
+
+def test_a_nurse_cannot_edit_destinations(
+    qtbot: QtBot, services: AppServices, bus: ChangeBus
+) -> None:
+    login_as(services, "nurse")
+    page = SettingsPage(services, bus)
+    qtbot.addWidget(page)
+    assert not page.save_destinations.isEnabled()
+    with pytest.raises(PermissionDenied):
+        services.referrals.set_destinations({"x": ["y"]})

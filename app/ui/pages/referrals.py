@@ -61,6 +61,11 @@ class ReferralsPage(QWidget):
         self.destination.addItem(self.tr("All hospitals"), None)
         for inst in services.referrals.destinations():
             self.destination.addItem(inst, inst)
+        self.doctor = QComboBox()
+        self.doctor.setObjectName("filterDoctor")
+        self.doctor.addItem(self.tr("All doctors"), None)
+        for name in services.referrals.referring_doctors():
+            self.doctor.addItem(name, name)
         self.overdue = QCheckBox(self.tr("No feedback 14+ days"))
         self.overdue.setObjectName("filterOverdue")
         self.unsynced = QCheckBox(self.tr("Not uploaded"))
@@ -133,7 +138,7 @@ class ReferralsPage(QWidget):
         self._timer.setInterval(150)
         self._timer.timeout.connect(self.reload)
         self.search.textChanged.connect(lambda _t: self._timer.start())
-        for combo in (self.direction, self.status, self.destination):
+        for combo in (self.direction, self.status, self.destination, self.doctor):
             combo.currentIndexChanged.connect(lambda _i: self.reload())
         for box in (self.use_dates, self.overdue, self.unsynced):
             box.toggled.connect(lambda _c: self.reload())
@@ -167,6 +172,7 @@ class ReferralsPage(QWidget):
             direction=self.direction.currentData(),
             status=self.status.currentData(),
             destination=self.destination.currentData(),
+            doctor=self.doctor.currentData(),
             date_from=self.date_from.date().toPython() if dates else None,  # type: ignore[arg-type]
             date_to=self.date_to.date().toPython() if dates else None,  # type: ignore[arg-type]
             patient_query=self.search.text(),

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -88,14 +89,62 @@ class SettingsPage(QWidget):
         users_layout.addWidget(self.general_error)
         users_layout.addLayout(buttons)
 
+        dest_box = QGroupBox(self.tr("Consortium hospitals and departments (for referral slips)"))
+        self.destinations = QPlainTextEdit()
+        self.destinations.setObjectName("destinations")
+        self.destinations.setPlaceholderText(
+            self.tr("One hospital per line: 来安县人民医院：内科、外科")
+        )
+        self.destinations.setFixedHeight(90)
+        self.save_destinations = QPushButton(self.tr("Save list"))
+        self.save_destinations.setObjectName("saveDestinations")
+        self.destinations_message = QLabel()
+        dest_layout = QVBoxLayout(dest_box)
+        dest_layout.addWidget(self.destinations)
+        row = QHBoxLayout()
+        row.addWidget(self.destinations_message, 1)
+        row.addWidget(self.save_destinations)
+        dest_layout.addLayout(row)
+        self.save_destinations.clicked.connect(self.store_destinations)
+
         layout = QVBoxLayout(self)
         layout.addWidget(info)
+        layout.addWidget(dest_box)
         layout.addWidget(users_box, 1)
         self.add_button.clicked.connect(self.add_user)
         self.toggle_button.clicked.connect(self.toggle_selected)
         bus.changed.connect(self.on_changed)
         self._user_ids: list[tuple[str, bool]] = []
         self.refresh()
+
+    def load_destinations(self) -> None:
+        table = self.services.referrals.destinations()
+        self.destinations.setPlainText(
+            "\n".join(f"{inst}：{'、'.join(depts)}" for inst, depts in table.items())
+        )
+
+    def store_destinations(self) -> None:
+        table: dict[str, list[str]] = {}
+        for line in self.destinations.toPlainText().splitlines():
+            inst, sep, rest = line.replace(":", "：").partition("：")
+            if not inst.strip():
+                continue
+            depts = [d.strip() for d in rest.replace(",", "、").replace("，", "、").split("、")]
+            table[inst.strip()] = [d for d in depts if d]
+        if not table or not all(table.values()):
+            self.destinations_message.setStyleSheet("color: #c0392b;")
+            self.destinations_message.setText(
+                self.tr("Each line needs a hospital, a colon and at least one department")
+            )
+            return
+        try:
+            self.services.referrals.set_destinations(table)
+        except PermissionDenied as exc:
+            self.destinations_message.setStyleSheet("color: #c0392b;")
+            self.destinations_message.setText(str(exc))
+            return
+        self.destinations_message.setStyleSheet("color: #1e8449;")
+        self.destinations_message.setText(self.tr("Saved"))
 
     def is_admin(self) -> bool:
         actor = self.services.ctx.actor
@@ -110,8 +159,11 @@ class SettingsPage(QWidget):
             self.new_password,
             self.add_button,
             self.toggle_button,
+            self.destinations,
+            self.save_destinations,
         ):
             w.setEnabled(admin)
+        self.load_destinations()
         self.admin_note.setText(
             "" if admin else self.tr("Only an administrator can view and manage user accounts.")
         )

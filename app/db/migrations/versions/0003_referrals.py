@@ -91,6 +91,7 @@ def upgrade() -> None:
     op.create_index("ix_referrals_status", "referrals", ["status", "referred_at"])
     op.create_index("ix_referrals_direction", "referrals", ["direction", "referred_at"])
     op.create_index("ix_referrals_patient", "referrals", ["patient_id", "referred_at"])
+    op.create_index("ix_referrals_doctor", "referrals", ["referring_doctor", "referred_at"])
     op.create_table(
         "referral_events",
         *sync_columns(),
@@ -124,7 +125,7 @@ def downgrade() -> None:
     op.drop_table("referral_destinations")
     op.drop_index("ix_referral_events_referral", table_name="referral_events")
     op.drop_table("referral_events")
-    for name in ("ix_referrals_patient", "ix_referrals_direction", "ix_referrals_status",
-                 "ix_referrals_list"):
+    for name in ("ix_referrals_doctor", "ix_referrals_patient", "ix_referrals_direction",
+                 "ix_referrals_status", "ix_referrals_list"):
         op.drop_index(name, table_name="referrals")
     op.drop_table("referrals")
