@@ -21,7 +21,7 @@ class Referral(SyncColumns, Base):
         Index("ix_referrals_status", "status", "referred_at"),
         Index("ix_referrals_direction", "direction", "referred_at"),
         Index("ix_referrals_patient", "patient_id", "referred_at"),
-        Index("ix_referrals_doctor", "referring_doctor", "referred_at"),
+        Index("ix_referrals_doctor", "direction", "referring_doctor"),
     )
     # Fields the county hospital owns: its answers to an upward referral and the whole content
     # of a downward one. The clinic shows them read-only; only sync writes them.

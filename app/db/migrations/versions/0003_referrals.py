@@ -91,7 +91,7 @@ def upgrade() -> None:
     op.create_index("ix_referrals_status", "referrals", ["status", "referred_at"])
     op.create_index("ix_referrals_direction", "referrals", ["direction", "referred_at"])
     op.create_index("ix_referrals_patient", "referrals", ["patient_id", "referred_at"])
-    op.create_index("ix_referrals_doctor", "referrals", ["referring_doctor", "referred_at"])
+    op.create_index("ix_referrals_doctor", "referrals", ["direction", "referring_doctor"])
     op.create_table(
         "referral_events",
         *sync_columns(),
