@@ -195,9 +195,17 @@ def test_printing_draws_every_page_on_the_printer(
     from app.ui.printing import print_pdf
 
     story = "胸闷气短，夜间不能平卧。" * 300
-    pdf = referral_slip_pdf(SlipData(number="X-1", direction="up", issuing_institution="卫生院",
-                                     receiving_institution="县医院", patient_name="张三",
-                                     present_illness=story), "A5")
+    pdf = referral_slip_pdf(
+        SlipData(
+            number="X-1",
+            direction="up",
+            issuing_institution="卫生院",
+            receiving_institution="县医院",
+            patient_name="张三",
+            present_illness=story,
+        ),
+        "A5",
+    )
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     out = tmp_path / "printed.pdf"
@@ -213,14 +221,52 @@ def test_doctor_filter(qtbot: QtBot, services: AppServices, bus: ChangeBus) -> N
 
     p = services.patients.create(PatientInput(name="张三", id_number="11010519491231002X"))
     for doctor in ("李秀英", "王建国"):
-        services.referrals.create_upward(ReferralInput(
-            patient_id=p.id, to_institution="来安县人民医院", to_department="骨科",
-            indications=[UP_INDICATIONS[0]], impression="x", present_illness="x",
-            past_history="x", treatment="x", referring_doctor=doctor,
-            referring_phone="13900000000"))
+        services.referrals.create_upward(
+            ReferralInput(
+                patient_id=p.id,
+                to_institution="来安县人民医院",
+                to_department="骨科",
+                indications=[UP_INDICATIONS[0]],
+                impression="x",
+                present_illness="x",
+                past_history="x",
+                treatment="x",
+                referring_doctor=doctor,
+                referring_phone="13900000000",
+            )
+        )
     page = make_page(qtbot, services, bus)
     assert page.model.rowCount() == 2
     page.doctor.setCurrentIndex(page.doctor.findData("王建国"))
     assert [page.model.row_at(r).referring_doctor for r in range(page.model.rowCount())] == [
         "王建国"
     ]
+
+
+def test_referral_model_passes_qtmodeltester(qtmodeltester, services: AppServices) -> None:  # type: ignore[no-untyped-def]
+    from app.domain.referral import UP_INDICATIONS, ReferralInput
+    from app.ui.models.referral_table import ReferralTableModel
+
+    p = services.patients.create(PatientInput(name="张三", id_number="11010519491231002X"))
+    for _ in range(12):
+        services.referrals.create_upward(
+            ReferralInput(
+                patient_id=p.id,
+                to_institution="来安县人民医院",
+                to_department="骨科",
+                indications=[UP_INDICATIONS[0]],
+                impression="x",
+                present_illness="x",
+                past_history="x",
+                treatment="x",
+                referring_doctor="李",
+                referring_phone="13900000000",
+            )
+        )
+    model = ReferralTableModel(services.referrals, page_size=5)
+    model.reload()
+    assert model.canFetchMore()
+    qtmodeltester.check(model)
+    model.sort(0, Qt.SortOrder.AscendingOrder)
+    numbers = [model.row_at(r).number for r in range(model.rowCount())]
+    assert numbers == sorted(numbers)

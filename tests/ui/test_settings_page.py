@@ -57,7 +57,8 @@ def test_admin_edits_the_consortium_destinations(
     page.destinations.setPlainText("来安县人民医院：心血管内科、骨科\n来安县中医院：针灸科，推拿科")
     page.store_destinations()
     assert services.referrals.destinations() == {
-        "来安县人民医院": ["心血管内科", "骨科"], "来安县中医院": ["针灸科", "推拿科"]
+        "来安县人民医院": ["心血管内科", "骨科"],
+        "来安县中医院": ["针灸科", "推拿科"],
     }
 
 

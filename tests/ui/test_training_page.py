@@ -120,8 +120,9 @@ def test_sign_in_time_and_secondment_from_the_page(
     from app.domain.training import ActivityInput
 
     services.training.add_staff("王芳", "内科")
-    services.training.plan_activity(ActivityInput(
-        day=date.today(), start=time(14), end=time(16), hours=2, topic="心电图判读"))
+    services.training.plan_activity(
+        ActivityInput(day=date.today(), start=time(14), end=time(16), hours=2, topic="心电图判读")
+    )
     page = TrainingPage(services, bus)
     qtbot.addWidget(page)
     page.show()
