@@ -268,5 +268,8 @@ def test_referral_model_passes_qtmodeltester(qtmodeltester, services: AppService
     assert model.canFetchMore()
     qtmodeltester.check(model)
     model.sort(0, Qt.SortOrder.AscendingOrder)
+    while model.canFetchMore():
+        model.fetchMore()
     numbers = [model.row_at(r).number for r in range(model.rowCount())]
     assert numbers == sorted(numbers)
+    assert len(numbers) == len(set(numbers)) == 12  # every referral once, none twice

@@ -26,6 +26,7 @@ class PagedTableModel(QAbstractTableModel, Generic[Row]):
         self.descending = True
         self._rows: list[Row] = []
         self._more = True
+        self._changing = False
 
     def fetch(self, offset: int, limit: int) -> list[Row]:
         raise NotImplementedError
@@ -38,24 +39,35 @@ class PagedTableModel(QAbstractTableModel, Generic[Row]):
 
     # -- loading -------------------------------------------------------------------------
     def reload(self) -> None:
-        self.beginResetModel()
-        self._rows = self.fetch(0, self.page_size)
-        self._more = len(self._rows) == self.page_size
-        self.endResetModel()
+        rows = self.fetch(0, self.page_size)  # read before the reset: views wait less
+        # Views may ask for more rows while a reset is signalled; they get none until it ends.
+        self._changing = True
+        try:
+            self.beginResetModel()
+            self._rows = rows
+            self._more = len(rows) == self.page_size
+            self.endResetModel()
+        finally:
+            self._changing = False
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and self._more
+        return not parent.isValid() and self._more and not self._changing
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid() or not self._more:
+        if not self.canFetchMore(parent):  # views may call it unasked, even mid-reset
             return
         page = self.fetch(len(self._rows), self.page_size)
-        self._more = len(page) == self.page_size
-        if page:
-            first = len(self._rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
-            self._rows.extend(page)
-            self.endInsertRows()
+        # Listeners of the insert signals may ask for more at once: they wait for this page.
+        self._changing = True
+        try:
+            self._more = len(page) == self.page_size
+            if page:
+                first = len(self._rows)
+                self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
+                self._rows.extend(page)
+                self.endInsertRows()
+        finally:
+            self._changing = False
 
     def row_at(self, r: int) -> Row:
         return self._rows[r]
