@@ -5,4 +5,4 @@ Each area adds its module to the import below.
 
 from __future__ import annotations
 
-from app.db import models, referral_models, training_models  # noqa: F401
+from app.db import followup_models, models, referral_models, training_models  # noqa: F401

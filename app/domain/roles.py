@@ -31,6 +31,9 @@ class Perm(StrEnum):
     TRAINING_VIEW = "training.view"
     TRAINING_EDIT = "training.edit"  # activities, attendance, 进修, 对口支援
     STAFF_EDIT = "staff.edit"  # the roster
+    FOLLOWUP_VIEW = "followup.view"
+    FOLLOWUP_RECORD = "followup.record"  # plans and visit forms
+    FOLLOWUP_CONTACT = "followup.contact"  # phone calls: booked / remind / unreachable
 
 
 PERM_NAMES = {
@@ -50,6 +53,9 @@ PERM_NAMES = {
     Perm.TRAINING_VIEW: "查看培训记录",
     Perm.TRAINING_EDIT: "登记培训活动和签到",
     Perm.STAFF_EDIT: "维护人员名册",
+    Perm.FOLLOWUP_VIEW: "查看随访",
+    Perm.FOLLOWUP_RECORD: "登记随访",
+    Perm.FOLLOWUP_CONTACT: "登记随访联系结果",
 }
 
 MATRIX: dict[Role, frozenset[Perm]] = {
@@ -67,6 +73,9 @@ MATRIX: dict[Role, frozenset[Perm]] = {
             Perm.REFERRAL_PRINT,
             Perm.TRAINING_VIEW,
             Perm.TRAINING_EDIT,
+            Perm.FOLLOWUP_VIEW,
+            Perm.FOLLOWUP_RECORD,
+            Perm.FOLLOWUP_CONTACT,
         }
     ),
     Role.NURSE: frozenset(
@@ -79,6 +88,8 @@ MATRIX: dict[Role, frozenset[Perm]] = {
             Perm.REFERRAL_PRINT,
             Perm.TRAINING_VIEW,
             Perm.TRAINING_EDIT,
+            Perm.FOLLOWUP_VIEW,
+            Perm.FOLLOWUP_CONTACT,
         }
     ),
 }

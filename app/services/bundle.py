@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.services.context import ServiceContext
+from app.services.followups import FollowUpService
 from app.services.patients import PatientService
 from app.services.referrals import ReferralService
 from app.services.training import TrainingService
@@ -23,6 +24,7 @@ class AppServices:
     patients: PatientService
     referrals: ReferralService
     training: TrainingService
+    followups: FollowUpService
 
     @classmethod
     def create(cls, ctx: ServiceContext, data_dir: Path) -> AppServices:
@@ -33,4 +35,5 @@ class AppServices:
             patients=PatientService(ctx),
             referrals=ReferralService(ctx),
             training=TrainingService(ctx),
+            followups=FollowUpService(ctx),
         )

@@ -92,7 +92,8 @@ def test_submitting_writes_slip_history_outbox_and_audit_at_once(
     after = counts(data_dir)
     assert after["referrals"] == before["referrals"] + 1
     assert after["referral_events"] == before["referral_events"] + 2  # draft, then pending
-    assert after["outbox"] == before["outbox"] + 3  # the slip and its two events
+    # the slip, its two events, and the 上转结果追踪 plan the follow-up hook adds
+    assert after["outbox"] == before["outbox"] + 4
     history = services.referrals.history(r.id)
     assert [(h.from_status, h.to_status, h.actor) for h in history] == [
         ("", "draft", "王主任"),

@@ -1,0 +1,62 @@
+"""Follow-up tables: plans, visits (the national form as JSON), contact attempts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Float, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db.base import Base, SyncColumns
+from app.db.models import SYNCED_MODELS
+
+
+class FollowUpPlan(SyncColumns, Base):
+    __tablename__ = "followup_plans"
+    __table_args__ = (
+        Index("ix_followup_plans_due", "status", "next_due_date"),
+        Index("ix_followup_plans_patient", "patient_id"),
+    )
+    patient_id: Mapped[str] = mapped_column(ForeignKey("patients.id"), nullable=False)
+    kind: Mapped[str] = mapped_column(String(10), nullable=False)
+    doctor: Mapped[str] = mapped_column(String(50), nullable=False, default="")
+    start_date: Mapped[date] = mapped_column(nullable=False)
+    interval_days: Mapped[int | None] = mapped_column(nullable=True)  # None: by the rules
+    next_due_date: Mapped[date] = mapped_column(nullable=False)
+    status: Mapped[str] = mapped_column(String(10), nullable=False, default="active")
+    referral_id: Mapped[str] = mapped_column(String(36), nullable=False, default="")
+    last_classification: Mapped[str] = mapped_column(String(2), nullable=False, default="")
+    note: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+
+class FollowUpVisit(SyncColumns, Base):
+    __tablename__ = "followup_visits"
+    __table_args__ = (Index("ix_followup_visits_plan", "plan_id", "visit_date"),)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("followup_plans.id"), nullable=False)
+    patient_id: Mapped[str] = mapped_column(ForeignKey("patients.id"), nullable=False)
+    visit_date: Mapped[date] = mapped_column(nullable=False)
+    method: Mapped[str] = mapped_column(String(1), nullable=False)
+    classification: Mapped[str] = mapped_column(String(2), nullable=False, default="")
+    suggested_classification: Mapped[str] = mapped_column(String(2), nullable=False, default="")
+    sbp: Mapped[int | None] = mapped_column(nullable=True)
+    dbp: Mapped[int | None] = mapped_column(nullable=True)
+    fasting_glucose: Mapped[float | None] = mapped_column(Float, nullable=True)
+    emergency: Mapped[bool] = mapped_column(nullable=False, default=False)
+    next_date: Mapped[date | None] = mapped_column(nullable=True)
+    doctor: Mapped[str] = mapped_column(String(50), nullable=False, default="")
+    form: Mapped[str] = mapped_column(Text, nullable=False, default="{}")  # every form field
+
+
+class ContactAttempt(SyncColumns, Base):
+    __tablename__ = "followup_contacts"
+    __table_args__ = (Index("ix_followup_contacts_plan", "plan_id"),)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("followup_plans.id"), nullable=False)
+    outcome: Mapped[str] = mapped_column(String(12), nullable=False)
+    remind_on: Mapped[date | None] = mapped_column(nullable=True)
+    note: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    by: Mapped[str] = mapped_column(String(50), nullable=False, default="")
+
+
+SYNCED_MODELS["followup_plan"] = FollowUpPlan
+SYNCED_MODELS["followup_visit"] = FollowUpVisit
+SYNCED_MODELS["followup_contact"] = ContactAttempt

@@ -1,0 +1,416 @@
+"""Follow-ups (随访): plans, visits on the national forms, worklists, contacts, compliance."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.db.followup_models import ContactAttempt, FollowUpPlan, FollowUpVisit
+from app.db.models import Patient
+from app.domain import followup as rules
+from app.domain.errors import FieldError, NotFound, ValidationError
+from app.domain.followup import Classification, Intervals, PlanKind, PlanStatus, VisitInput
+from app.domain.roles import Perm
+from app.services.context import Changes, ServiceContext
+from app.services.recording import record_write
+
+PLAN, VISIT, CONTACT = "followup_plan", "followup_visit", "followup_contact"
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    id: str
+    patient_id: str
+    kind: str
+    doctor: str
+    start_date: date
+    next_due_date: date
+    status: str
+    referral_id: str
+    last_classification: str
+
+    @property
+    def kind_name(self) -> str:
+        return rules.PLAN_KIND_NAMES[PlanKind(self.kind)]
+
+
+@dataclass(frozen=True)
+class VisitResult:
+    visit_id: str
+    classification: Classification
+    suggested: Classification
+    next_due: date
+    warnings: list[str]
+    emergency: list[str]  # reasons to refer at once (prompt a prefilled upward referral)
+    referral_advised: bool  # two consecutive 控制不满意, or a complication
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    plan_id: str
+    patient_id: str
+    name: str
+    phone: str
+    village: str
+    kind: str
+    doctor: str
+    due: date
+    days_overdue: int
+    last_contact: str
+    remind_on: date | None
+
+
+def _plan_row(p: FollowUpPlan) -> PlanRow:
+    return PlanRow(
+        p.id,
+        p.patient_id,
+        p.kind,
+        p.doctor,
+        p.start_date,
+        p.next_due_date,
+        p.status,
+        p.referral_id,
+        p.last_classification,
+    )
+
+
+def add_plan(
+    s: Session,
+    ctx: ServiceContext,
+    patient_id: str,
+    kind: PlanKind,
+    start: date,
+    due: date,
+    doctor: str = "",
+    referral_id: str = "",
+) -> FollowUpPlan:
+    """Create a plan in the caller's transaction (used by the service and by referral hooks)."""
+    plan = FollowUpPlan(
+        patient_id=patient_id,
+        kind=kind.value,
+        doctor=doctor,
+        start_date=start,
+        next_due_date=due,
+        status=PlanStatus.ACTIVE.value,
+        referral_id=referral_id,
+        last_classification="",
+        note="",
+    )
+    record_write(s, ctx, plan, PLAN, "create", {"kind": kind.value}, new=True)
+    return plan
+
+
+class FollowUpService:
+    def __init__(self, ctx: ServiceContext, intervals: Intervals | None = None) -> None:
+        self.ctx = ctx
+        self.intervals = intervals or Intervals()
+
+    # -- plans ---------------------------------------------------------------------------
+    def create_plan(
+        self,
+        patient_id: str,
+        kind: PlanKind,
+        start: date | None = None,
+        doctor: str = "",
+        first_due: date | None = None,
+    ) -> PlanRow:
+        self.ctx.require(Perm.FOLLOWUP_RECORD)
+        start = start or self.ctx.today()
+        with self.ctx.session() as s:
+            p = s.get(Patient, patient_id)
+            if p is None or p.deleted:
+                raise ValidationError([FieldError("patient_id", "required", "请选择患者")])
+            plan = add_plan(s, self.ctx, patient_id, kind, start, first_due or start, doctor)
+            row = _plan_row(plan)
+        self.ctx.notify(Changes(PLAN, frozenset({row.id}), "create"))
+        return row
+
+    def plans(self, patient_id: str) -> list[PlanRow]:
+        self.ctx.require(Perm.FOLLOWUP_VIEW)
+        with self.ctx.reader() as s:
+            return [
+                _plan_row(p)
+                for p in s.scalars(
+                    select(FollowUpPlan)
+                    .where(FollowUpPlan.patient_id == patient_id, FollowUpPlan.deleted.is_(False))
+                    .order_by(FollowUpPlan.start_date.desc())
+                )
+            ]
+
+    def set_status(self, plan_id: str, status: PlanStatus, note: str = "") -> PlanRow:
+        self.ctx.require(Perm.FOLLOWUP_RECORD)
+        with self.ctx.session() as s:
+            plan = self._plan(s, plan_id)
+            plan.status = status.value
+            plan.note = note.strip()[:500]
+            record_write(s, self.ctx, plan, PLAN, "status", {"to": status.value})
+            row = _plan_row(plan)
+        self.ctx.notify(Changes(PLAN, frozenset({row.id}), "edit"))
+        return row
+
+    # -- visits --------------------------------------------------------------------------
+    def record_visit(self, plan_id: str, v: VisitInput) -> VisitResult:
+        """Save a visit and move the plan's next due date, in one transaction."""
+        self.ctx.require(Perm.FOLLOWUP_RECORD)
+        with self.ctx.session() as s:
+            plan = self._plan(s, plan_id)
+            kind = PlanKind(plan.kind)
+            warnings = rules.validate_visit(kind, v, plan.start_date, self.ctx.today())
+            assert v.visit_date is not None
+            suggested = rules.suggest_classification(kind, v)
+            chosen = (
+                Classification(v.classification_override)
+                if v.classification_override
+                else suggested
+            )
+            emergency = rules.emergency_reasons(kind, v)
+            previous = [
+                Classification(c)
+                for c in s.scalars(
+                    select(FollowUpVisit.classification)
+                    .where(
+                        FollowUpVisit.plan_id == plan.id,
+                        FollowUpVisit.deleted.is_(False),
+                        FollowUpVisit.classification != "",
+                    )
+                    .order_by(FollowUpVisit.visit_date)
+                )
+            ]
+            if kind in rules.CHRONIC:
+                due = rules.next_due(v.visit_date, chosen, self.intervals, bool(emergency))
+                if v.next_date and v.next_date < due:
+                    due = v.next_date  # the doctor may book earlier than the rule
+            else:
+                due = v.next_date or v.visit_date + timedelta(days=self.intervals.rehab_default)
+            visit = FollowUpVisit(
+                plan_id=plan.id,
+                patient_id=plan.patient_id,
+                visit_date=v.visit_date,
+                method=v.method,
+                classification=chosen.value if kind in rules.CHRONIC else "",
+                suggested_classification=suggested.value if kind in rules.CHRONIC else "",
+                sbp=v.sbp,
+                dbp=v.dbp,
+                fasting_glucose=v.fasting_glucose,
+                emergency=bool(emergency),
+                next_date=due,
+                doctor=v.doctor,
+                form=json.dumps(asdict(v), ensure_ascii=False, default=str),
+            )
+            detail: dict[str, Any] = {"plan": plan.id}
+            if v.classification_override and chosen is not suggested:
+                detail["override"] = {"suggested": suggested.value, "chosen": chosen.value}
+            record_write(s, self.ctx, visit, VISIT, "create", detail, new=True)
+            plan.next_due_date = due
+            if kind in rules.CHRONIC:
+                plan.last_classification = chosen.value
+            if kind in (PlanKind.REHAB, PlanKind.OUTCOME) and v.outcome in ("死亡",):
+                plan.status = PlanStatus.DEAD.value
+            elif kind is PlanKind.OUTCOME and v.outcome:
+                plan.status = PlanStatus.ENDED.value  # the outcome is known
+            record_write(s, self.ctx, plan, PLAN, "edit", {"next_due": due})
+            result = VisitResult(
+                visit.id,
+                chosen,
+                suggested,
+                due,
+                warnings,
+                emergency,
+                kind in rules.CHRONIC and rules.referral_advised(previous, chosen),
+            )
+        self.ctx.notify(Changes(VISIT, frozenset({result.visit_id, plan_id}), "create"))
+        return result
+
+    def visits(self, plan_id: str) -> list[dict[str, Any]]:
+        self.ctx.require(Perm.FOLLOWUP_VIEW)
+        with self.ctx.reader() as s:
+            return [
+                {
+                    "id": x.id,
+                    "visit_date": x.visit_date,
+                    "method": x.method,
+                    "classification": x.classification,
+                    "emergency": x.emergency,
+                    "next_date": x.next_date,
+                    "form": json.loads(x.form),
+                }
+                for x in s.scalars(
+                    select(FollowUpVisit)
+                    .where(FollowUpVisit.plan_id == plan_id, FollowUpVisit.deleted.is_(False))
+                    .order_by(FollowUpVisit.visit_date)
+                )
+            ]
+
+    # -- worklists -----------------------------------------------------------------------
+    def worklist(
+        self,
+        which: str = "overdue",
+        *,
+        doctor: str | None = None,
+        village: str | None = None,
+        today: date | None = None,
+        limit: int = 500,
+    ) -> list[WorkItem]:
+        """``today`` (due today), ``week`` (due in the next 7 days) or ``overdue``."""
+        self.ctx.require(Perm.FOLLOWUP_VIEW)
+        today = today or self.ctx.today()
+        due = FollowUpPlan.next_due_date
+        cond = {
+            "today": due == today,
+            "week": (due >= today) & (due < today + timedelta(days=7)),
+            "overdue": due < today,
+        }[which]
+        last_contact = (
+            select(ContactAttempt.plan_id, func.max(ContactAttempt.created_at).label("at"))
+            .where(ContactAttempt.deleted.is_(False))
+            .group_by(ContactAttempt.plan_id)
+            .subquery()
+        )
+        stmt = (
+            select(
+                FollowUpPlan,
+                Patient.name,
+                Patient.phone,
+                Patient.village,
+                ContactAttempt.outcome,
+                ContactAttempt.remind_on,
+            )
+            .join(Patient, Patient.id == FollowUpPlan.patient_id)
+            .outerjoin(last_contact, last_contact.c.plan_id == FollowUpPlan.id)
+            .outerjoin(
+                ContactAttempt,
+                (ContactAttempt.plan_id == FollowUpPlan.id)
+                & (ContactAttempt.created_at == last_contact.c.at),
+            )
+            .where(
+                FollowUpPlan.status == PlanStatus.ACTIVE.value,
+                FollowUpPlan.deleted.is_(False),
+                Patient.deleted.is_(False),
+                cond,
+            )
+        )
+        if doctor:
+            stmt = stmt.where(FollowUpPlan.doctor == doctor)
+        if village:
+            stmt = stmt.where(Patient.village == village)
+        stmt = stmt.order_by(due, Patient.village, Patient.name).limit(limit)
+        with self.ctx.reader() as s:
+            return [
+                WorkItem(
+                    p.id,
+                    p.patient_id,
+                    name,
+                    phone,
+                    vil,
+                    p.kind,
+                    p.doctor,
+                    p.next_due_date,
+                    max((today - p.next_due_date).days, 0),
+                    rules.CONTACT_OUTCOMES.get(outcome or "", ""),
+                    remind_on,
+                )
+                for p, name, phone, vil, outcome, remind_on in s.execute(stmt)
+            ]
+
+    def record_contact(
+        self, plan_id: str, outcome: str, remind_on: date | None = None, note: str = ""
+    ) -> None:
+        self.ctx.require(Perm.FOLLOWUP_CONTACT)
+        if outcome not in rules.CONTACT_OUTCOMES:
+            raise ValidationError([FieldError("outcome", "unknown", "请选择联系结果")])
+        if outcome == "remind" and (remind_on is None or remind_on < self.ctx.today()):
+            raise ValidationError(
+                [FieldError("remind_on", "required", "请填写今天或以后的提醒日期")]
+            )
+        with self.ctx.session() as s:
+            plan = self._plan(s, plan_id)
+            c = ContactAttempt(
+                plan_id=plan.id,
+                outcome=outcome,
+                remind_on=remind_on,
+                note=note.strip()[:200],
+                by=self.ctx.actor.display_name if self.ctx.actor else "",
+            )
+            record_write(s, self.ctx, c, CONTACT, "create", {"outcome": outcome}, new=True)
+        self.ctx.notify(Changes(CONTACT, frozenset({plan_id}), "create"))
+
+    # -- annual compliance ---------------------------------------------------------------
+    def compliance(self, year: int) -> list[tuple[str, str, str, int]]:
+        """Chronic patients with fewer than four face-to-face visits in ``year``:
+        (patient_id, name, kind, face-to-face count)."""
+        self.ctx.require(Perm.FOLLOWUP_VIEW)
+        start, end = date(year, 1, 1), date(year + 1, 1, 1)
+        visits = (
+            select(FollowUpVisit.plan_id, func.count().label("n"))
+            .where(
+                FollowUpVisit.deleted.is_(False),
+                FollowUpVisit.visit_date >= start,
+                FollowUpVisit.visit_date < end,
+                FollowUpVisit.method.in_(sorted(rules.FACE_TO_FACE)),
+            )
+            .group_by(FollowUpVisit.plan_id)
+            .subquery()
+        )
+        stmt = (
+            select(
+                FollowUpPlan.patient_id,
+                Patient.name,
+                FollowUpPlan.kind,
+                func.coalesce(visits.c.n, 0),
+            )
+            .join(Patient, Patient.id == FollowUpPlan.patient_id)
+            .outerjoin(visits, visits.c.plan_id == FollowUpPlan.id)
+            .where(
+                FollowUpPlan.kind.in_([k.value for k in rules.CHRONIC]),
+                FollowUpPlan.status == PlanStatus.ACTIVE.value,
+                FollowUpPlan.deleted.is_(False),
+                FollowUpPlan.start_date < end,
+                func.coalesce(visits.c.n, 0) < 4,
+            )
+            .order_by(func.coalesce(visits.c.n, 0), Patient.name)
+        )
+        with self.ctx.reader() as s:
+            return [(pid, name, kind, int(n)) for pid, name, kind, n in s.execute(stmt)]
+
+    def control_rates(self, year: int) -> dict[str, tuple[int, int]]:
+        """Per chronic disease: (patients whose last visit of the year was 控制满意, patients
+        visited in the year)."""
+        self.ctx.require(Perm.FOLLOWUP_VIEW)
+        start, end = date(year, 1, 1), date(year + 1, 1, 1)
+        with self.ctx.reader() as s:
+            rows = s.execute(
+                select(
+                    FollowUpPlan.kind,
+                    FollowUpVisit.plan_id,
+                    FollowUpVisit.visit_date,
+                    FollowUpVisit.classification,
+                )
+                .join(FollowUpPlan, FollowUpPlan.id == FollowUpVisit.plan_id)
+                .where(
+                    FollowUpVisit.deleted.is_(False),
+                    FollowUpVisit.visit_date >= start,
+                    FollowUpVisit.visit_date < end,
+                    FollowUpPlan.kind.in_([k.value for k in rules.CHRONIC]),
+                )
+                .order_by(FollowUpVisit.visit_date)
+            ).all()
+        last: dict[str, tuple[str, str]] = {}
+        for kind, plan_id, _d, cls in rows:
+            last[plan_id] = (kind, cls)
+        out = {k.value: (0, 0) for k in rules.CHRONIC}
+        for kind, cls in last.values():
+            good, total = out[kind]
+            out[kind] = (good + (cls == Classification.SATISFIED.value), total + 1)
+        return out
+
+    @staticmethod
+    def _plan(s: Session, plan_id: str) -> FollowUpPlan:
+        p = s.get(FollowUpPlan, plan_id)
+        if p is None or p.deleted:
+            raise NotFound(plan_id)
+        return p

@@ -1,0 +1,178 @@
+"""Follow-up service on a real database: visits move the plan, worklists, hooks, compliance."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from app.db.engine import db_path
+from app.domain.errors import PermissionDenied, ValidationError
+from app.domain.followup import Classification, PlanKind, VisitInput
+from app.domain.patient import PatientInput
+from app.domain.referral import (
+    DOWN_INDICATIONS,
+    UP_INDICATIONS,
+    Direction,
+    ReferralInput,
+    Status,
+)
+from app.services.bundle import AppServices
+from tests.conftest import login_as
+
+
+@pytest.fixture
+def patient(services: AppServices) -> str:
+    return services.patients.create(
+        PatientInput(
+            name="张三", id_number="11010519491231002X", village="桃花村", phone="13812345678"
+        )
+    ).id
+
+
+def htn_visit(day: date, **kw: object) -> VisitInput:
+    base: dict[str, object] = dict(
+        visit_date=day,
+        sbp=132,
+        dbp=84,
+        symptoms=["无症状"],
+        next_date=day + timedelta(days=90),
+        doctor="李秀英",
+    )
+    base.update(kw)
+    return VisitInput(**base)  # type: ignore[arg-type]
+
+
+def test_a_visit_moves_the_plan_and_is_queued(
+    services: AppServices, patient: str, data_dir: Path
+) -> None:
+    today = services.ctx.today()
+    plan = services.followups.create_plan(
+        patient, PlanKind.HYPERTENSION, today - timedelta(days=200), "李秀英"
+    )
+    r = services.followups.record_visit(plan.id, htn_visit(today - timedelta(days=1)))
+    assert r.classification is Classification.SATISFIED and not r.emergency
+    assert services.followups.plans(patient)[0].next_due_date == r.next_due
+    booked = today + timedelta(days=30)
+    r2 = services.followups.record_visit(plan.id, htn_visit(today, sbp=150, next_date=booked))
+    assert r2.classification is Classification.UNSATISFIED
+    assert r2.next_due == today + timedelta(days=14)  # the rule is tighter than the booking
+    r3 = services.followups.record_visit(plan.id, htn_visit(today, sbp=152, next_date=booked))
+    assert r3.referral_advised  # two consecutive 控制不满意
+    with sqlite3.connect(db_path(data_dir)) as c:
+        kinds = [k for (k,) in c.execute("SELECT record_type FROM outbox")]
+    assert kinds.count("followup_visit") == 3
+
+
+def test_emergency_values_are_saved_and_returned_for_the_prompt(
+    services: AppServices, patient: str
+) -> None:
+    today = services.ctx.today()
+    plan = services.followups.create_plan(patient, PlanKind.HYPERTENSION, today)
+    r = services.followups.record_visit(plan.id, htn_visit(today, sbp=185, dbp=100))
+    assert r.warnings == ["收缩压 185 mmHg ≥ 180"]
+    assert r.emergency and r.next_due == today + timedelta(days=14)
+
+
+def test_override_is_recorded(services: AppServices, patient: str, data_dir: Path) -> None:
+    today = services.ctx.today()
+    plan = services.followups.create_plan(patient, PlanKind.HYPERTENSION, today)
+    r = services.followups.record_visit(
+        plan.id, htn_visit(today, sbp=142, classification_override="1")
+    )
+    assert (r.suggested, r.classification) == (Classification.UNSATISFIED, Classification.SATISFIED)
+    with sqlite3.connect(db_path(data_dir)) as c:
+        detail = c.execute(
+            "SELECT detail FROM audit_log WHERE record_type='followup_visit'"
+        ).fetchone()[0]
+    assert '"override"' in detail and '"suggested": "2"' in detail
+
+
+def test_bad_visits_write_nothing(services: AppServices, patient: str, data_dir: Path) -> None:
+    today = services.ctx.today()
+    plan = services.followups.create_plan(patient, PlanKind.HYPERTENSION, today)
+    with pytest.raises(ValidationError) as err:
+        services.followups.record_visit(plan.id, htn_visit(today, sbp=80, dbp=90))
+    assert "dbp" in err.value.fields()
+    with sqlite3.connect(db_path(data_dir)) as c:
+        assert c.execute("SELECT count(*) FROM followup_visits").fetchone() == (0,)
+
+
+def test_overdue_list_shows_a_late_patient_until_the_visit_is_recorded(
+    services: AppServices, patient: str
+) -> None:
+    today = services.ctx.today()
+    plan = services.followups.create_plan(
+        patient, PlanKind.DIABETES, today - timedelta(days=120), first_due=today - timedelta(days=5)
+    )
+    overdue = services.followups.worklist("overdue")
+    assert [(w.name, w.days_overdue, w.village) for w in overdue] == [("张三", 5, "桃花村")]
+    assert services.followups.worklist("overdue", village="黄庄村") == []
+    services.followups.record_contact(plan.id, "unreachable")
+    assert services.followups.worklist("overdue")[0].last_contact == "联系不上"
+    services.followups.record_visit(plan.id, htn_visit(today, fasting_glucose=6.2))
+    assert services.followups.worklist("overdue") == []
+
+
+def test_referrals_create_their_plans(services: AppServices, patient: str) -> None:
+    up = services.referrals.create_upward(
+        ReferralInput(
+            patient_id=patient,
+            to_institution="来安县人民医院",
+            to_department="骨科",
+            indications=[UP_INDICATIONS[0]],
+            impression="x",
+            present_illness="x",
+            past_history="x",
+            treatment="x",
+            referring_doctor="李秀英",
+            referring_phone="139",
+        )
+    )
+    booked = date.today() + timedelta(days=10)
+    down = services.referrals.enter_downward(
+        ReferralInput(
+            direction=Direction.DOWN,
+            patient_id=patient,
+            from_institution="来安县人民医院",
+            indications=[DOWN_INDICATIONS[0]],
+            diagnosis="x",
+            exam_results="x",
+            treatment_plan="x",
+            referring_doctor="张主任",
+            followup_date=booked,
+        )
+    )
+    plans = {p.referral_id: p for p in services.followups.plans(patient)}
+    assert plans[up.id].kind == "outcome"
+    assert plans[up.id].next_due_date == up.referred_at.date() + timedelta(days=14)  # type: ignore[union-attr]
+    assert plans[down.id].kind == "rehab" and plans[down.id].next_due_date == booked
+    services.referrals.transition(down.id, Status.RECEIVED)
+    assert len(services.followups.plans(patient)) == 2  # not created twice
+
+
+def test_compliance_and_control_rates(services: AppServices, patient: str) -> None:
+    today = services.ctx.today()
+    year = today.year
+    plan = services.followups.create_plan(patient, PlanKind.HYPERTENSION, date(year, 1, 1))
+    for method in ("1", "3", "2"):
+        services.followups.record_visit(plan.id, htn_visit(today, method=method))
+    short = services.followups.compliance(year)
+    assert [(name, n) for _pid, name, _k, n in short] == [("张三", 2)]  # phone does not count
+    services.followups.record_visit(plan.id, htn_visit(today, method="1"))
+    assert [n for *_x, n in services.followups.compliance(year)] == [3]
+    services.followups.record_visit(plan.id, htn_visit(today, method="2"))
+    assert services.followups.compliance(year) == []
+    assert services.followups.control_rates(year)["htn"] == (1, 1)
+
+
+def test_a_nurse_records_calls_but_not_visits(services: AppServices, patient: str) -> None:
+    plan = services.followups.create_plan(patient, PlanKind.HYPERTENSION)
+    login_as(services, "nurse")
+    services.followups.record_contact(plan.id, "booked")
+    with pytest.raises(PermissionDenied):
+        services.followups.record_visit(plan.id, htn_visit(services.ctx.today()))
+    with pytest.raises(ValidationError, match="提醒日期"):
+        services.followups.record_contact(plan.id, "remind")
