@@ -59,7 +59,11 @@ def main() -> None:
     window.resize(1366, 768)
     shot(window, out / f"main-{lang}.png")
     page = window.page("patients")
-    page.search.setText("wxm")  # type: ignore[attr-defined]
+    # Search by the pinyin initials of a resident who is really there (demo names vary).
+    from app.domain.names import pinyin_keys
+
+    first_name = services.patients.search("", limit=1)[0].name
+    page.search.setText(pinyin_keys(first_name)[0])  # type: ignore[attr-defined]
     page.run_search()  # type: ignore[attr-defined]
     shot(window, out / f"main-search-{lang}.png")
     dialog = page.new_patient()  # type: ignore[attr-defined]

@@ -116,3 +116,52 @@ def test_annual_summary_of_the_demo_matches_an_independent_count(tmp_path: Path)
     assert figures == expected
     assert figures["培训班期"] > 0 and figures["业务培训人次"] > 0
     services.ctx.dispose()
+
+
+def test_bench_dataset_generator_writes_what_the_service_would(tmp_path: Path) -> None:
+    """bench/make_dataset.py on a small scale: valid residents, derived columns, outbox."""
+    import importlib
+    import sys
+
+    from app.commands.check import consistency_problems
+    from app.domain.names import pinyin_keys
+
+    bench = Path(__file__).resolve().parents[1] / "bench"
+    sys.path.insert(0, str(bench))
+    try:
+        make_dataset = importlib.import_module("make_dataset")
+    finally:
+        sys.path.remove(str(bench))
+    out = tmp_path / "clinic"
+    assert make_dataset.main(["--patients", "500", "--out", str(out)]) == 0
+    path = db_path(out)
+    with sqlite3.connect(path) as c:
+        rows = c.execute(
+            "SELECT name, name_initials, name_pinyin, sex, birth_date, id_number, id_number_rev,"
+            " phone, phone_rev, record_number, sync_state, created_at FROM patients"
+        ).fetchall()
+        pending = c.execute("SELECT id FROM patients WHERE sync_state='pending'").fetchall()
+        queued = c.execute("SELECT record_id FROM outbox WHERE record_type='patient'").fetchall()
+    assert len(rows) == 500
+    for name, ini, full, sex, born, idn, idn_rev, phone, phone_rev, rec, _state, _at in rows:
+        assert (ini, full) == pinyin_keys(name)
+        if idn:
+            info = parse(idn)
+            assert (info.number, info.sex, info.birth_date.isoformat()) == (idn, sex, born)
+            assert idn_rev == idn[::-1]
+        else:
+            assert idn_rev is None
+        assert phone_rev == phone[::-1]
+        assert len(rec) == 17 and rec.isdigit()
+    assert any(not r[5] for r in rows)  # some residents without an ID card
+    assert {r[10] for r in rows} == {"synced", "pending"}
+    assert sorted(pending) == sorted(queued)  # pending <=> outbox row, synced ones have none
+    years = {r[11][:4] for r in rows}
+    assert len(years) >= 9  # spread over ten years
+    assert consistency_problems(path) == []
+    # and the services find them
+    services = AppServices.create(ServiceContext.open(out, password_hasher=fast_hasher()), out)
+    services.users.login("admin", "admin123")
+    name = rows[0][0]
+    assert name in {p.name for p in services.patients.search(rows[0][1], limit=500)}
+    services.ctx.dispose()

@@ -154,6 +154,17 @@ class VisitInput:
     height_cm: float | None = None
     heart_rate: int | None = None  # 高血压 only
     foot_pulse: str = ""  # 糖尿病 only
+    other_signs: str = ""
+    # lifestyle guidance: each a (now, target) pair as on the paper form
+    smoking: tuple[int | None, int | None] = (None, None)  # 日吸烟量 (支)
+    drinking: tuple[int | None, int | None] = (None, None)  # 日饮酒量 (两)
+    exercise_times: tuple[int | None, int | None] = (None, None)  # 次/周
+    exercise_minutes: tuple[int | None, int | None] = (None, None)  # 分钟/次
+    salt: tuple[str, str] = ("", "")  # 摄盐情况 轻/中/重 (高血压)
+    staple_food: tuple[int | None, int | None] = (None, None)  # 主食 克/天 (糖尿病)
+    psych: str = ""  # 心理调整 良好/一般/差
+    compliance: str = ""  # 遵医行为 良好/一般/差
+    other_tests: str = ""  # 辅助检查
     fasting_glucose: float | None = None  # 糖尿病 (required)
     hba1c: float | None = None
     adherence: str = "1"

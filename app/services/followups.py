@@ -142,6 +142,30 @@ class FollowUpService:
                 )
             ]
 
+    def plan(self, plan_id: str) -> tuple[PlanRow, str]:
+        """One plan and its patient's name (the visit dialog's header)."""
+        self.ctx.require(Perm.FOLLOWUP_VIEW)
+        with self.ctx.reader() as s:
+            p = self._plan(s, plan_id)
+            patient = s.get(Patient, p.patient_id)
+            return _plan_row(p), patient.name if patient else ""
+
+    def doctors(self) -> list[str]:
+        """Responsible doctors of active plans (the worklist filter)."""
+        self.ctx.require(Perm.FOLLOWUP_VIEW)
+        with self.ctx.reader() as s:
+            return [
+                d
+                for d in s.scalars(
+                    select(FollowUpPlan.doctor)
+                    .where(
+                        FollowUpPlan.status == PlanStatus.ACTIVE.value, FollowUpPlan.doctor != ""
+                    )
+                    .distinct()
+                    .order_by(FollowUpPlan.doctor)
+                )
+            ]
+
     def set_status(self, plan_id: str, status: PlanStatus, note: str = "") -> PlanRow:
         self.ctx.require(Perm.FOLLOWUP_RECORD)
         with self.ctx.session() as s:

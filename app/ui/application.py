@@ -242,12 +242,17 @@ def run_gui(data_dir: Path, *, lang: str | None, demo: bool, smoke: bool) -> int
             return 2
         services = open_services(data_dir)
         if demo and services.users.needs_setup():
-            from app.demo import seed_demo
-
-            accounts = seed_demo(services)
-            print("已生成演示数据。演示账号：")
-            for username, password, role in accounts:
-                print(f"  {username} / {password}（{role}）")
+            try:
+                from app.demo import seed_demo
+            except ModuleNotFoundError as exc:
+                if exc.name != "app.demo":
+                    raise
+                print("本版本不含演示数据（缺少 app/demo.py），将进入首次设置。", file=sys.stderr)
+            else:
+                accounts = seed_demo(services)
+                print("已生成演示数据。演示账号：")
+                for username, password, role in accounts:
+                    print(f"  {username} / {password}（{role}）")
         workstation = Workstation(app, services, settings, data_dir, interactive=not smoke)
         first = workstation.start()
         QTimer.singleShot(0, _report_shown)

@@ -77,6 +77,101 @@
     </message>
 </context>
 <context>
+    <name>FollowUpsPage</name>
+    <message>
+        <source>Due today</source>
+        <translation>今日到期</translation>
+    </message>
+    <message>
+        <source>This week</source>
+        <translation>本周到期</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>逾期</translation>
+    </message>
+    <message>
+        <source>All doctors</source>
+        <translation>全部医生</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>村/居</translation>
+    </message>
+    <message>
+        <source>Record visit…</source>
+        <translation>登记随访…</translation>
+    </message>
+    <message>
+        <source>Contact outcome…</source>
+        <translation>登记联系结果…</translation>
+    </message>
+    <message>
+        <source>Print this year's form</source>
+        <translation>打印本年随访记录表</translation>
+    </message>
+    <message>
+        <source>Print phone list</source>
+        <translation>打印电话名单</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Doctor</source>
+        <translation>随访医生</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>应随访日期</translation>
+    </message>
+    <message>
+        <source>Days overdue</source>
+        <translation>逾期天数</translation>
+    </message>
+    <message>
+        <source>Last contact</source>
+        <translation>最近联系</translation>
+    </message>
+    <message>
+        <source>%1 patient(s)</source>
+        <translation>共 %1 人</translation>
+    </message>
+    <message>
+        <source>Contact outcome</source>
+        <translation>联系结果</translation>
+    </message>
+    <message>
+        <source>Remind on</source>
+        <translation>提醒日期</translation>
+    </message>
+    <message>
+        <source>Date (yyyy-MM-dd)</source>
+        <translation>日期（yyyy-MM-dd）</translation>
+    </message>
+    <message>
+        <source>Invalid date</source>
+        <translation>日期格式不正确</translation>
+    </message>
+    <message>
+        <source>Phone list</source>
+        <translation>电话名单</translation>
+    </message>
+    <message>
+        <source>Follow-up record</source>
+        <translation>随访服务记录表</translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
         <source>ClinicLink — log in</source>
@@ -1132,6 +1227,177 @@ Register another record with the same number anyway?</source>
     <message>
         <source>Excel files (*.xlsx)</source>
         <translation>Excel 文件 (*.xlsx)</translation>
+    </message>
+</context>
+<context>
+    <name>VisitDialog</name>
+    <message>
+        <source>Visit date *</source>
+        <translation>随访日期 *</translation>
+    </message>
+    <message>
+        <source>Method *</source>
+        <translation>随访方式 *</translation>
+    </message>
+    <message>
+        <source>Empty = none</source>
+        <translation>不填表示无</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>Symptoms *</source>
+        <translation>症状 *</translation>
+    </message>
+    <message>
+        <source>Blood pressure *</source>
+        <translation>血压 *</translation>
+    </message>
+    <message>
+        <source>Weight</source>
+        <translation>体重</translation>
+    </message>
+    <message>
+        <source>Dorsal foot artery pulse</source>
+        <translation>足背动脉搏动</translation>
+    </message>
+    <message>
+        <source>Heart rate (/min)</source>
+        <translation>心率（次/分钟）</translation>
+    </message>
+    <message>
+        <source>Other signs</source>
+        <translation>其他体征</translation>
+    </message>
+    <message>
+        <source>Lifestyle guidance (now / target)</source>
+        <translation>生活方式指导（当前 / 目标）</translation>
+    </message>
+    <message>
+        <source>Smoking</source>
+        <translation>日吸烟量</translation>
+    </message>
+    <message>
+        <source>Drinking</source>
+        <translation>日饮酒量</translation>
+    </message>
+    <message>
+        <source>Exercise</source>
+        <translation>运动</translation>
+    </message>
+    <message>
+        <source>Staple food</source>
+        <translation>主食</translation>
+    </message>
+    <message>
+        <source>Salt intake</source>
+        <translation>摄盐情况（咸淡）</translation>
+    </message>
+    <message>
+        <source>Psychological adjustment</source>
+        <translation>心理调整</translation>
+    </message>
+    <message>
+        <source>Compliance with advice</source>
+        <translation>遵医行为</translation>
+    </message>
+    <message>
+        <source>Fasting glucose (mmol/L) *</source>
+        <translation>空腹血糖值（mmol/L）*</translation>
+    </message>
+    <message>
+        <source>HbA1c (%)</source>
+        <translation>糖化血红蛋白（%）</translation>
+    </message>
+    <message>
+        <source>Other tests</source>
+        <translation>辅助检查</translation>
+    </message>
+    <message>
+        <source>Medication adherence</source>
+        <translation>服药依从性</translation>
+    </message>
+    <message>
+        <source>Adverse drug reactions</source>
+        <translation>药物不良反应</translation>
+    </message>
+    <message>
+        <source>Hypoglycaemia</source>
+        <translation>低血糖反应</translation>
+    </message>
+    <message>
+        <source>New complication</source>
+        <translation>新发并发症</translation>
+    </message>
+    <message>
+        <source>As suggested</source>
+        <translation>按建议</translation>
+    </message>
+    <message>
+        <source>Classification</source>
+        <translation>此次随访分类</translation>
+    </message>
+    <message>
+        <source>Drug</source>
+        <translation>药物名称</translation>
+    </message>
+    <message>
+        <source>Times/day</source>
+        <translation>每日次数</translation>
+    </message>
+    <message>
+        <source>Dose</source>
+        <translation>每次剂量</translation>
+    </message>
+    <message>
+        <source>Medication</source>
+        <translation>用药情况</translation>
+    </message>
+    <message>
+        <source>Insulin (kind, dose)</source>
+        <translation>胰岛素（种类、用法和用量）</translation>
+    </message>
+    <message>
+        <source>Referral reason</source>
+        <translation>转诊原因</translation>
+    </message>
+    <message>
+        <source>Referred to (institution, dept.)</source>
+        <translation>转诊机构及科别</translation>
+    </message>
+    <message>
+        <source>Findings</source>
+        <translation>随访所见</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>转归</translation>
+    </message>
+    <message>
+        <source>Next visit date</source>
+        <translation>下次随访日期</translation>
+    </message>
+    <message>
+        <source>Doctor</source>
+        <translation>随访医生</translation>
+    </message>
+    <message>
+        <source>Suggested: </source>
+        <translation>建议分类：</translation>
+    </message>
+    <message>
+        <source>Refer upward now?</source>
+        <translation>现在上转？</translation>
+    </message>
+    <message>
+        <source>Emergency values: refer at once.</source>
+        <translation>出现危急情况，应立即转诊。</translation>
+    </message>
+    <message>
+        <source>Referral advised.</source>
+        <translation>建议转诊（连续两次控制不满意或出现新并发症）。</translation>
     </message>
 </context>
 </TS>

@@ -166,6 +166,8 @@ def test_keyboard_shortcuts_of_the_main_window(
     qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     assert type(window.stack.currentWidget()).__name__ == "ReferralsPage"
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert type(window.stack.currentWidget()).__name__ == "FollowUpsPage"
+    qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
     placeholder = window.stack.currentWidget()
     assert "尚未开放" in placeholder.findChild(type(window.user_label), "placeholderText").text()
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)

@@ -29,6 +29,12 @@ def _referrals(services: AppServices, bus: ChangeBus, parent: QWidget | None) ->
     return ReferralsPage(services, bus, parent)
 
 
+def _followups(services: AppServices, bus: ChangeBus, parent: QWidget | None) -> QWidget:
+    from app.ui.pages.followups import FollowUpsPage
+
+    return FollowUpsPage(services, bus, parent)
+
+
 def _training(services: AppServices, bus: ChangeBus, parent: QWidget | None) -> QWidget:
     from app.ui.pages.training import TrainingPage
 
@@ -60,7 +66,7 @@ PAGES: list[tuple[str, Callable[[], str], PageFactory]] = [
     (
         "followups",
         lambda: QCoreApplication.translate("Navigation", "Follow-ups"),
-        _placeholder("followups"),
+        _followups,
     ),
     (
         "training",

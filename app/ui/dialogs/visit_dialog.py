@@ -1,0 +1,512 @@
+"""The visit forms: 高血压 and 2型糖尿病 患者随访服务记录表 (national, complete), and the generic
+rehabilitation / outcome check. An emergency (§3c) or two consecutive 控制不满意 prompts an
+upward referral, prefilled from the visit."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QRadioButton,
+    QScrollArea,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain import followup as rules
+from app.domain.errors import ValidationError
+from app.domain.followup import Medication, PlanKind, VisitInput
+from app.services.bundle import AppServices
+from app.services.followups import VisitResult
+from app.ui.widgets.form_errors import FieldErrors
+
+
+def _spin(lo: int, hi: int, suffix: str = "") -> QSpinBox:
+    s = QSpinBox()
+    s.setRange(lo - 1, hi)  # the value below the range shows as blank ("not measured")
+    s.setSpecialValueText(" ")
+    s.setValue(lo - 1)
+    if suffix:
+        s.setSuffix(suffix)
+    return s
+
+
+def _dspin(lo: float, hi: float, dec: int = 1, suffix: str = "") -> QDoubleSpinBox:
+    s = QDoubleSpinBox()
+    s.setDecimals(dec)
+    s.setRange(lo - 1, hi)
+    s.setSpecialValueText(" ")
+    s.setValue(lo - 1)
+    if suffix:
+        s.setSuffix(suffix)
+    return s
+
+
+def _val(s: QSpinBox | QDoubleSpinBox) -> float | None:
+    return None if s.value() == s.minimum() else s.value()
+
+
+def _int(s: QSpinBox) -> int | None:
+    v = _val(s)
+    return None if v is None else int(v)
+
+
+def _radios(options: list[str], name: str) -> tuple[QWidget, QButtonGroup]:
+    w = QWidget()
+    w.setObjectName(name)
+    lay = QHBoxLayout(w)
+    lay.setContentsMargins(0, 0, 0, 0)
+    g = QButtonGroup(w)
+    for i, o in enumerate(options):
+        b = QRadioButton(o)
+        g.addButton(b, i)
+        lay.addWidget(b)
+    lay.addStretch(1)
+    return w, g
+
+
+class _Pair(QWidget):
+    """A lifestyle now / target pair as on the paper: 当前 __ / 目标 __."""
+
+    def __init__(self, make, unit: str) -> None:  # type: ignore[no-untyped-def]
+        super().__init__()
+        self.now, self.target = make(), make()
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(QLabel("当前"))
+        lay.addWidget(self.now)
+        lay.addWidget(QLabel("目标"))
+        lay.addWidget(self.target)
+        lay.addWidget(QLabel(unit))
+        lay.addStretch(1)
+
+    def values(self):  # type: ignore[no-untyped-def]
+        if isinstance(self.now, QComboBox):
+            return (self.now.currentText(), self.target.currentText())
+        return (_int(self.now), _int(self.target))
+
+
+class VisitDialog(QDialog):
+    def __init__(
+        self,
+        services: AppServices,
+        plan_id: str,
+        parent: QWidget | None = None,
+        today: date | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.plan_id = plan_id
+        self.plan, self.patient_name = services.followups.plan(plan_id)
+        self.kind = PlanKind(self.plan.kind)
+        self.saved: VisitResult | None = None
+        self.referral_prompted = False
+        self.errors = FieldErrors()
+        self.today = today or date.today()
+        dm = self.kind is PlanKind.DIABETES
+        chronic = self.kind in rules.CHRONIC
+        self.setWindowTitle(
+            f"{rules.PLAN_KIND_NAMES[self.kind]}{self.tr(' follow-up')} — {self.patient_name}"
+        )
+        self.resize(820, 860)
+
+        body = QWidget()
+        form = QFormLayout(body)
+        self.form = form
+        self.visit_date = QDateEdit(QDate(self.today.year, self.today.month, self.today.day))
+        self.visit_date.setObjectName("visit_date")
+        self.visit_date.setCalendarPopup(True)
+        self.visit_date.setDisplayFormat("yyyy-MM-dd")
+        self._row("visit_date", self.tr("Visit date *"), self.visit_date)
+        w, self.method = _radios(list(rules.METHODS.values()), "method")
+        self.method.button(0).setChecked(True)
+        self._row("method", self.tr("Method *"), w)
+
+        self.symptom_boxes: dict[str, QCheckBox] = {}
+        self.other_symptom = QLineEdit()
+        self.sbp, self.dbp = _spin(50, 300), _spin(20, 200)
+        self.sbp.setObjectName("sbp")
+        self.dbp.setObjectName("dbp")
+        self.weight, self.target_weight = _dspin(2, 300), _dspin(2, 300)
+        self.height_edit = _dspin(40, 250)
+        self.bmi = QLabel()
+        self.bmi.setObjectName("bmiLabel")
+        self.heart_rate = _spin(20, 250)
+        self.foot_pulse = QComboBox()
+        self.foot_pulse.addItems([""] + rules.FOOT_PULSE)
+        self.other_signs = QLineEdit()
+        self.fasting_glucose = _dspin(0.5, 50)
+        self.fasting_glucose.setObjectName("fasting_glucose")
+        self.hba1c = _dspin(2, 20)
+        self.other_tests = QLineEdit()
+        self.adverse = QLineEdit()
+        self.adverse.setPlaceholderText(self.tr("Empty = none"))
+        self.complication = QLineEdit()
+        self.complication.setPlaceholderText(self.tr("Empty = none"))
+        self.classification = QComboBox()
+        self.classification.setObjectName("classification")
+        self.insulin = QLineEdit()
+        self.meds = QTableWidget(4, 3)
+        self.referral_reason = QLineEdit()
+        self.referral_to = QLineEdit()
+        self.findings = QPlainTextEdit()
+        self.outcome = QComboBox()
+        self.outcome.setObjectName("outcome")
+        self.next_date = QDateEdit()
+        self.next_date.setObjectName("next_date")
+        self.next_date.setCalendarPopup(True)
+        self.next_date.setDisplayFormat("yyyy-MM-dd")
+        self.doctor = QLineEdit(self.plan.doctor)
+        for w_ in (
+            self.heart_rate,
+            self.fasting_glucose,
+            self.hba1c,
+            self.foot_pulse,
+            self.outcome,
+        ):
+            w_.setMaximumWidth(160)
+        self.visit_date.setMaximumWidth(160)
+        self.next_date.setMaximumWidth(160)
+
+        if chronic:
+            box = QWidget()
+            box.setObjectName("symptoms")
+            grid = QGridLayout(box)
+            grid.setContentsMargins(0, 0, 0, 0)
+            names = rules.DM_SYMPTOMS if dm else rules.HTN_SYMPTOMS
+            extra = sorted(
+                (
+                    rules.DM_EMERGENCY_SYMPTOMS | rules.HTN_EMERGENCY_SYMPTOMS
+                    if dm
+                    else rules.HTN_EMERGENCY_SYMPTOMS
+                )
+                - set(names)
+            )
+            for i, n in enumerate(names + extra):
+                cb = QCheckBox(n)
+                if n in extra:
+                    cb.setStyleSheet("color: #a93226")
+                self.symptom_boxes[n] = cb
+                grid.addWidget(cb, i // 4, i % 4)
+            grid.addWidget(QLabel(self.tr("Other")), (len(names + extra)) // 4 + 1, 0)
+            grid.addWidget(self.other_symptom, (len(names + extra)) // 4 + 1, 1, 1, 3)
+            self._row("symptoms", self.tr("Symptoms *"), box)
+            bp = QWidget()
+            h = QHBoxLayout(bp)
+            h.setContentsMargins(0, 0, 0, 0)
+            h.addWidget(self.sbp)
+            h.addWidget(QLabel("/"))
+            h.addWidget(self.dbp)
+            h.addWidget(QLabel("mmHg"))
+            h.addStretch(1)
+            self._row("sbp", self.tr("Blood pressure *"), bp)
+            self.errors.add("dbp", self.dbp)
+            form.addRow("", self._err_label("dbp"))
+            wt = QWidget()
+            h = QHBoxLayout(wt)
+            h.setContentsMargins(0, 0, 0, 0)
+            for lbl, wdg in (
+                ("当前", self.weight),
+                ("目标", self.target_weight),
+                ("kg　身高", self.height_edit),
+                ("cm　BMI", self.bmi),
+            ):
+                h.addWidget(QLabel(lbl))
+                h.addWidget(wdg)
+            h.addStretch(1)
+            self._row("weight", self.tr("Weight"), wt)
+            if dm:
+                self._row("foot_pulse", self.tr("Dorsal foot artery pulse"), self.foot_pulse)
+            else:
+                self._row("heart_rate", self.tr("Heart rate (/min)"), self.heart_rate)
+            self._row("other_signs", self.tr("Other signs"), self.other_signs)
+
+            life = QGroupBox(self.tr("Lifestyle guidance (now / target)"))
+            lf = QFormLayout(life)
+            self.smoking = _Pair(lambda: _spin(0, 100), "支/日")
+            self.drinking = _Pair(lambda: _spin(0, 50), "两/日")
+            self.ex_times = _Pair(lambda: _spin(0, 21), "次/周")
+            self.ex_minutes = _Pair(lambda: _spin(0, 300), "分钟/次")
+            self.salt = _Pair(lambda: self._combo([""] + rules.SALT), "")
+            self.staple = _Pair(lambda: _spin(0, 2000), "克/天")
+            lf.addRow(self.tr("Smoking"), self.smoking)
+            lf.addRow(self.tr("Drinking"), self.drinking)
+            lf.addRow(self.tr("Exercise"), self.ex_times)
+            lf.addRow("", self.ex_minutes)
+            if dm:
+                lf.addRow(self.tr("Staple food"), self.staple)
+            else:
+                lf.addRow(self.tr("Salt intake"), self.salt)
+            self.psych = self._combo([""] + rules.GOOD_FAIR_POOR)
+            self.compliance = self._combo([""] + rules.GOOD_FAIR_POOR)
+            self.psych.setMaximumWidth(120)
+            self.compliance.setMaximumWidth(120)
+            lf.addRow(self.tr("Psychological adjustment"), self.psych)
+            lf.addRow(self.tr("Compliance with advice"), self.compliance)
+            form.addRow(life)
+
+            if dm:
+                self._row(
+                    "fasting_glucose", self.tr("Fasting glucose (mmol/L) *"), self.fasting_glucose
+                )
+                self._row("hba1c", self.tr("HbA1c (%)"), self.hba1c)
+            self._row("other_tests", self.tr("Other tests"), self.other_tests)
+            w, self.adherence = _radios(list(rules.ADHERENCE.values()), "adherence")
+            self.adherence.button(0).setChecked(True)
+            self._row("adherence", self.tr("Medication adherence"), w)
+            self._row("adverse_reaction", self.tr("Adverse drug reactions"), self.adverse)
+            if dm:
+                w, self.hypo = _radios(list(rules.HYPOGLYCEMIA.values()), "hypoglycemia")
+                self.hypo.button(0).setChecked(True)
+                self._row("hypoglycemia", self.tr("Hypoglycaemia"), w)
+            self._row("new_complication", self.tr("New complication"), self.complication)
+            self.suggested = QLabel()
+            self.suggested.setObjectName("suggestedLabel")
+            self.classification.addItem(self.tr("As suggested"), "")
+            for c, n in rules.CLASS_NAMES.items():
+                self.classification.addItem(n, c.value)
+            cl = QWidget()
+            h = QHBoxLayout(cl)
+            h.setContentsMargins(0, 0, 0, 0)
+            h.addWidget(self.suggested)
+            h.addWidget(self.classification)
+            h.addStretch(1)
+            self._row("classification", self.tr("Classification"), cl)
+            self.meds.setHorizontalHeaderLabels(
+                [self.tr("Drug"), self.tr("Times/day"), self.tr("Dose")]
+            )
+            self.meds.setMinimumHeight(150)
+            self.meds.horizontalHeader().setStretchLastSection(True)
+            self.meds.setColumnWidth(0, 220)
+            self._row("medications", self.tr("Medication"), self.meds)
+            if dm:
+                self._row("insulin", self.tr("Insulin (kind, dose)"), self.insulin)
+            self._row("referral_reason", self.tr("Referral reason"), self.referral_reason)
+            self._row("referral_to", self.tr("Referred to (institution, dept.)"), self.referral_to)
+            for spin in (self.sbp, self.dbp):
+                spin.valueChanged.connect(self._update_suggestion)
+            for dspin in (self.fasting_glucose, self.weight, self.target_weight, self.height_edit):
+                dspin.valueChanged.connect(self._update_suggestion)
+            self.visit_date.dateChanged.connect(self._update_suggestion)
+            for le in (self.adverse, self.complication):
+                le.textChanged.connect(self._update_suggestion)
+        else:
+            self.resize(640, 460)
+            self.findings.setMinimumHeight(100)
+            self._row("findings", self.tr("Findings"), self.findings)
+            self.outcome.addItems([""] + rules.OUTCOMES)
+            self._row("outcome", self.tr("Outcome"), self.outcome)
+        self.next_date.setDate(
+            self.visit_date.date().addDays(
+                services.followups.intervals.satisfied
+                if chronic
+                else services.followups.intervals.rehab_default
+            )
+        )
+        self._row(
+            "next_date", self.tr("Next visit date") + (" *" if chronic else ""), self.next_date
+        )
+        self._row("doctor", self.tr("Doctor"), self.doctor)
+
+        self.general = QLabel()
+        self.general.setObjectName("generalError")
+        self.general.setStyleSheet("color: #c0392b")
+        self.general.setWordWrap(True)
+        self.general.hide()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(scroll, 1)
+        lay.addWidget(self.general)
+        lay.addWidget(buttons)
+        if chronic:
+            self._update_suggestion()
+
+    # -- building helpers ----------------------------------------------------------------
+    def _combo(self, items: list[str]) -> QComboBox:
+        c = QComboBox()
+        c.addItems(items)
+        return c
+
+    def _row(self, key: str, label: str, widget: QWidget) -> None:
+        err = self.errors.add(key, widget)
+        col = QWidget()
+        v = QVBoxLayout(col)
+        v.setContentsMargins(0, 0, 0, 0)
+        v.addWidget(widget)
+        v.addWidget(err)
+        self.form.addRow(label, col)
+
+    def _err_label(self, key: str) -> QLabel:
+        return self.errors._fields[key][1]
+
+    # -- reading the form ----------------------------------------------------------------
+    def value(self) -> VisitInput:
+        d = self.visit_date.date()
+        n = self.next_date.date()
+        v = VisitInput(
+            visit_date=date(d.year(), d.month(), d.day()),
+            method=str(self.method.checkedId() + 1),
+            next_date=date(n.year(), n.month(), n.day()),
+            doctor=self.doctor.text().strip(),
+        )
+        if self.kind not in rules.CHRONIC:
+            v.findings = self.findings.toPlainText().strip()
+            v.outcome = self.outcome.currentText()
+            return v
+        dm = self.kind is PlanKind.DIABETES
+        v.symptoms = [n for n, cb in self.symptom_boxes.items() if cb.isChecked()]
+        v.other_symptom = self.other_symptom.text().strip()
+        v.sbp, v.dbp = _int(self.sbp), _int(self.dbp)
+        v.weight, v.target_weight, v.height_cm = (
+            _val(self.weight),
+            _val(self.target_weight),
+            _val(self.height_edit),
+        )
+        if dm:
+            v.foot_pulse = self.foot_pulse.currentText()
+            v.fasting_glucose, v.hba1c = _val(self.fasting_glucose), _val(self.hba1c)
+            v.hypoglycemia = str(self.hypo.checkedId() + 1)
+            v.staple_food = self.staple.values()
+            v.insulin = self.insulin.text().strip()
+        else:
+            v.heart_rate = _int(self.heart_rate)
+            v.salt = self.salt.values()
+        v.other_signs = self.other_signs.text().strip()
+        v.smoking, v.drinking = self.smoking.values(), self.drinking.values()
+        v.exercise_times, v.exercise_minutes = self.ex_times.values(), self.ex_minutes.values()
+        v.psych, v.compliance = self.psych.currentText(), self.compliance.currentText()
+        v.other_tests = self.other_tests.text().strip()
+        v.adherence = str(self.adherence.checkedId() + 1)
+        v.adverse_reaction = self.adverse.text().strip()
+        v.new_complication = self.complication.text().strip()
+        v.classification_override = self.classification.currentData() or ""
+        meds = []
+        for r in range(self.meds.rowCount()):
+            items = [self.meds.item(r, c) for c in range(3)]
+            cells = [it.text().strip() if it is not None else "" for it in items]
+            if any(cells):
+                times = int(cells[1]) if cells[1].isdigit() else -1
+                meds.append(Medication(cells[0], times, cells[2]))
+        v.medications = meds
+        v.referral_reason = self.referral_reason.text().strip()
+        v.referral_to = self.referral_to.text().strip()
+        return v
+
+    def set_medication(self, row: int, drug: str, times: int, dose: str) -> None:
+        for c, t in enumerate((drug, str(times), dose)):
+            self.meds.setItem(row, c, QTableWidgetItem(t))
+
+    def _update_suggestion(self) -> None:
+        v = self.value()
+        b = rules.bmi(v.weight, v.height_cm)
+        self.bmi.setText("" if b is None else f"{b:g}")
+        c = rules.suggest_classification(self.kind, v)
+        self.suggested.setText(self.tr("Suggested: ") + rules.CLASS_NAMES[c])
+        # the next date follows the rule (about 3 months when 控制满意, 2 weeks otherwise)
+        if v.visit_date is not None:
+            due = rules.next_due(
+                v.visit_date,
+                c,
+                self.services.followups.intervals,
+                bool(rules.emergency_reasons(self.kind, v)),
+            )
+            self.next_date.setDate(QDate(due.year, due.month, due.day))
+
+    # -- saving --------------------------------------------------------------------------
+    def save(self) -> None:
+        self.errors.clear()
+        self.general.hide()
+        try:
+            self.saved = self.services.followups.record_visit(self.plan_id, self.value())
+        except ValidationError as e:
+            first = self.errors.show(e.errors, self.general)
+            if first is not None:
+                first.setFocus()
+            return
+        r = self.saved
+        if r.emergency or r.referral_advised:
+            self.prompt_referral(r)
+        self.accept()
+
+    def referral_summary(self, r: VisitResult) -> str:
+        v = self.value()
+        parts = [f"{rules.PLAN_KIND_NAMES[self.kind]}随访（{v.visit_date:%Y-%m-%d}）"]
+        if v.sbp:
+            parts.append(f"血压 {v.sbp}/{v.dbp} mmHg")
+        if v.fasting_glucose is not None:
+            parts.append(f"空腹血糖 {v.fasting_glucose:g} mmol/L")
+        if v.symptoms:
+            parts.append("症状：" + "、".join(v.symptoms))
+        if r.emergency:
+            parts.append("危急情况：" + "；".join(r.emergency))
+        elif r.referral_advised:
+            parts.append("连续两次控制不满意或出现新并发症")
+        return "，".join(parts)
+
+    def prompt_referral(self, r: VisitResult) -> None:
+        """Ask to refer now; on yes open the upward referral slip prefilled from this visit."""
+        self.referral_prompted = True
+        summary = self.referral_summary(r)
+        title = self.tr("Refer upward now?")
+        text = (
+            (
+                self.tr("Emergency values: refer at once.")
+                if r.emergency
+                else self.tr("Referral advised.")
+            )
+            + "\n\n"
+            + summary
+        )
+        if QMessageBox.question(self, title, text) != QMessageBox.StandardButton.Yes:
+            return
+        dlg = self.make_referral_dialog(summary)
+        if dlg is not None:
+            dlg.exec()
+        else:
+            QMessageBox.information(self, title, summary)
+
+    def make_referral_dialog(self, summary: str) -> QDialog | None:
+        try:
+            from app.domain.referral import Direction
+            from app.ui.dialogs.referral_dialog import ReferralDialog
+        except ImportError:
+            return None
+        patient = self.services.patients.get(self.plan.patient_id)
+        dlg = ReferralDialog(self.services, Direction.UP, patient=patient, parent=self)
+        for attr, text in (
+            ("impression", rules.PLAN_KIND_NAMES[self.kind]),
+            ("present_illness", summary),
+        ):
+            w = getattr(dlg, attr, None)
+            if isinstance(w, QLineEdit):
+                w.setText(text)
+            elif isinstance(w, QPlainTextEdit):
+                w.setPlainText(text)
+        self.referral_dialog = dlg
+        return dlg

@@ -1,0 +1,257 @@
+"""随访: the worklist a doctor opens first in the morning — due today, this week, overdue
+(with days overdue), filtered by doctor and village; contact outcomes; the phone list."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTabBar,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain import followup as rules
+from app.domain.errors import PermissionDenied, ValidationError
+from app.domain.followup import PlanKind
+from app.services.bundle import AppServices
+from app.services.context import Changes
+from app.services.followups import WorkItem
+from app.ui.change_bus import ChangeBus
+
+WHICH = ["today", "week", "overdue"]
+
+
+class FollowUpsPage(QWidget):
+    def __init__(self, services: AppServices, bus: ChangeBus, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.services = services
+        self.items: list[WorkItem] = []
+        self.tabs = QTabBar()
+        self.tabs.setObjectName("worklistTabs")
+        for title in (self.tr("Due today"), self.tr("This week"), self.tr("Overdue")):
+            self.tabs.addTab(title)
+        self.tabs.setCurrentIndex(2)
+        self.doctor = QComboBox()
+        self.doctor.setObjectName("filterDoctor")
+        self.doctor.addItem(self.tr("All doctors"), None)
+        self.village = QLineEdit()
+        self.village.setObjectName("filterVillage")
+        self.village.setPlaceholderText(self.tr("Village"))
+        self.village.setClearButtonEnabled(True)
+        self.count = QLabel()
+        self.record = QPushButton(self.tr("Record visit…"))
+        self.record.setObjectName("recordVisit")
+        self.contact = QPushButton(self.tr("Contact outcome…"))
+        self.contact.setObjectName("contactOutcome")
+        self.print_form = QPushButton(self.tr("Print this year's form"))
+        self.print_form.setObjectName("printYearForm")
+        self.print_list = QPushButton(self.tr("Print phone list"))
+        self.print_list.setObjectName("printPhoneList")
+
+        self.table = QTableWidget(0, 8)
+        self.table.setObjectName("worklist")
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("Name"),
+                self.tr("Village"),
+                self.tr("Phone"),
+                self.tr("Kind"),
+                self.tr("Doctor"),
+                self.tr("Due"),
+                self.tr("Days overdue"),
+                self.tr("Last contact"),
+            ]
+        )
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.tabs)
+        filters.addStretch(1)
+        filters.addWidget(QLabel(self.tr("Doctor")))
+        filters.addWidget(self.doctor)
+        filters.addWidget(self.village)
+        actions = QHBoxLayout()
+        actions.addWidget(self.count)
+        actions.addStretch(1)
+        for b in (self.record, self.contact, self.print_form, self.print_list):
+            actions.addWidget(b)
+        lay = QVBoxLayout(self)
+        lay.addLayout(filters)
+        lay.addWidget(self.table, 1)
+        lay.addLayout(actions)
+
+        self.tabs.currentChanged.connect(lambda _i: self.refresh())
+        self.doctor.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.village.editingFinished.connect(self.refresh)
+        self.record.clicked.connect(self.record_visit)
+        self.contact.clicked.connect(self.record_contact)
+        self.print_list.clicked.connect(self.print_phone_list)
+        self.print_form.clicked.connect(self.print_year_form)
+        self.table.doubleClicked.connect(lambda _i: self.record_visit())
+        bus.changed.connect(self.on_changed)
+        self._load_doctors()
+        self.refresh()
+
+    # -- data ----------------------------------------------------------------------------
+    @property
+    def which(self) -> str:
+        return WHICH[self.tabs.currentIndex()]
+
+    def _load_doctors(self) -> None:
+        try:
+            names = self.services.followups.doctors()
+        except (AttributeError, PermissionDenied):
+            names = []
+        for n in names:
+            self.doctor.addItem(n, n)
+
+    def on_changed(self, changes: Changes) -> None:
+        if changes.record_type.startswith("followup"):
+            self.refresh()
+
+    def refresh(self) -> None:
+        try:
+            self.items = self.services.followups.worklist(
+                self.which,
+                doctor=self.doctor.currentData(),
+                village=self.village.text().strip() or None,
+            )
+        except PermissionDenied:
+            self.items = []
+        self.table.setRowCount(len(self.items))
+        for r, it in enumerate(self.items):
+            contact = it.last_contact
+            if it.remind_on:
+                contact += f" {it.remind_on:%m-%d}"
+            values = [
+                it.name,
+                it.village,
+                it.phone,
+                rules.PLAN_KIND_NAMES[PlanKind(it.kind)],
+                it.doctor,
+                it.due.isoformat(),
+                str(it.days_overdue) if it.days_overdue else "",
+                contact,
+            ]
+            for c, v in enumerate(values):
+                cell = QTableWidgetItem(v)
+                if c == 6 and it.days_overdue >= 14:
+                    cell.setForeground(Qt.GlobalColor.red)
+                self.table.setItem(r, c, cell)
+        self.count.setText(self.tr("%1 patient(s)").replace("%1", str(len(self.items))))
+        enabled = bool(self.items)
+        for b in (self.record, self.contact, self.print_form, self.print_list):
+            b.setEnabled(enabled)
+
+    def current(self) -> WorkItem | None:
+        row = self.table.currentRow()
+        return self.items[row] if 0 <= row < len(self.items) else None
+
+    # -- actions -------------------------------------------------------------------------
+    def record_visit(self) -> None:
+        it = self.current()
+        if it is None:
+            return
+        from app.ui.dialogs.visit_dialog import VisitDialog
+
+        VisitDialog(self.services, it.plan_id, self).exec()
+
+    def record_contact(self) -> None:
+        it = self.current()
+        if it is None:
+            return
+        labels = list(rules.CONTACT_OUTCOMES.values())
+        label, ok = QInputDialog.getItem(
+            self, self.tr("Contact outcome"), it.name, labels, 0, False
+        )
+        if not ok:
+            return
+        outcome = next(k for k, v in rules.CONTACT_OUTCOMES.items() if v == label)
+        remind_on: date | None = None
+        if outcome == "remind":
+            text, ok = QInputDialog.getText(
+                self,
+                self.tr("Remind on"),
+                self.tr("Date (yyyy-MM-dd)"),
+                text=QDate.currentDate().addDays(3).toString("yyyy-MM-dd"),
+            )
+            if not ok:
+                return
+            try:
+                remind_on = date.fromisoformat(text.strip())
+            except ValueError:
+                QMessageBox.warning(self, self.tr("Contact outcome"), self.tr("Invalid date"))
+                return
+        self.save_contact(it.plan_id, outcome, remind_on)
+
+    def save_contact(self, plan_id: str, outcome: str, remind_on: date | None = None) -> bool:
+        try:
+            self.services.followups.record_contact(plan_id, outcome, remind_on)
+        except ValidationError as e:
+            QMessageBox.warning(self, self.tr("Contact outcome"), str(e))
+            return False
+        self.refresh()
+        return True
+
+    def phone_list_pdf(self) -> bytes:
+        from app.reports.followup_form import worklist_pdf
+
+        title = {
+            "today": "今日应随访名单",
+            "week": "本周应随访名单",
+            "overdue": "逾期未随访名单",
+        }[self.which]
+        return worklist_pdf(title, self.items, date.today())
+
+    def print_phone_list(self) -> None:
+        from app.ui.printing import PdfPreviewDialog
+
+        PdfPreviewDialog(
+            self.tr("Phone list"),
+            self.phone_list_pdf(),
+            suggested_name="phone-list.pdf",
+            parent=self,
+        ).exec()
+
+    def year_form_pdf(self, plan_id: str, year: int | None = None) -> bytes:
+        """The patient's year on the national 4-column 随访服务记录表."""
+        from app.reports.followup_form import followup_year_pdf
+
+        year = year or date.today().year
+        plan, name = self.services.followups.plan(plan_id)
+        number = self.services.patients.get(plan.patient_id).record_number
+        visits = [
+            v for v in self.services.followups.visits(plan_id) if v["visit_date"].year == year
+        ]
+        return followup_year_pdf(PlanKind(plan.kind), name, number, year, visits)
+
+    def print_year_form(self) -> None:
+        from app.ui.printing import PdfPreviewDialog
+
+        it = self.current()
+        if it is None:
+            return
+        PdfPreviewDialog(
+            self.tr("Follow-up record"),
+            self.year_form_pdf(it.plan_id),
+            suggested_name="followup-record.pdf",
+            parent=self,
+        ).exec()
