@@ -26,6 +26,18 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--out", type=Path, required=True, help="输出的 PDF 文件")
     pr.add_argument("--page", choices=["A4", "A5"], default="A4", help="纸张（默认 A4）")
     pr.add_argument("--user", default="", help="以哪个用户的名义打印（记入审计日志）")
+    st = sub.add_parser("setup", help="不开窗口完成首次设置（批量部署用）")
+    st.add_argument("--clinic-code", required=True, help="卫生院编码")
+    st.add_argument("--clinic-name", required=True, help="卫生院名称")
+    st.add_argument("--county-hospital", default="", help="牵头的县级医院")
+    st.add_argument("--admin", default="admin", help="管理员用户名（默认 admin）")
+    st.add_argument("--admin-name", default="管理员", help="管理员姓名")
+    st.add_argument("--password", default=None, help="管理员密码（不给则提示输入）")
+    st.add_argument("--demo", dest="setup_demo", action="store_true", help="同时生成演示数据")
+    sy = sub.add_parser("sync", help="与县医院同步一轮；有未上传的记录时返回非零")
+    sy.add_argument("--hub", default=None, help="县医院同步地址（保存到设置）")
+    sy.add_argument("--token", default=None, help="本站访问令牌（保存到设置）")
+    sy.add_argument("--ca-bundle", default=None, help="县医院 CA 证书文件（保存到设置）")
     return p
 
 
@@ -54,6 +66,23 @@ def main(argv: list[str] | None = None) -> int:
         from app.commands.print_referral import run_print_referral
 
         return run_print_referral(data_dir, args.number, args.out, args.page, args.user)
+    if args.command == "setup":
+        from app.commands.setup import run_setup
+
+        return run_setup(
+            data_dir,
+            clinic_code=args.clinic_code,
+            clinic_name=args.clinic_name,
+            county_hospital=args.county_hospital,
+            admin=args.admin,
+            admin_name=args.admin_name,
+            password=args.password,
+            demo=args.setup_demo or args.demo,
+        )
+    if args.command == "sync":
+        from app.commands.sync import run_sync
+
+        return run_sync(data_dir, args.hub, args.token, args.ca_bundle)
     from app.ui.application import run_gui
 
     return run_gui(data_dir, lang=args.lang, demo=args.demo, smoke=args.smoke)

@@ -85,13 +85,19 @@ def seed_referrals(services: AppServices) -> None:
         )
 
 
-def seed_demo(services: AppServices, patients: int = DEMO_PATIENTS) -> list[tuple[str, str, str]]:
+def seed_demo(
+    services: AppServices,
+    patients: int = DEMO_PATIENTS,
+    *,
+    clinic_code: str = "341122TH",
+    clinic_name: str = "来安县桃花镇卫生院",
+) -> list[tuple[str, str, str]]:
     """Set up the demo clinic and its records; returns (username, password, role name)."""
     users = services.users
     admin_user, admin_pw, admin_name, _ = ACCOUNTS[0]
     users.setup(
-        clinic_code="341122TH",
-        clinic_name="来安县桃花镇卫生院",
+        clinic_code=clinic_code,
+        clinic_name=clinic_name,
         county_hospital="来安县人民医院",
         admin_username=admin_user,
         admin_display_name=admin_name,

@@ -102,6 +102,40 @@ def main() -> None:
     activity_id = training.selected_activity().id  # type: ignore[attr-defined]
     (out / "signin-sheet.pdf").write_bytes(services.training.signin_sheet_pdf(activity_id))
     (out / "training-summary.pdf").write_bytes(services.training.summary_pdf(date.today().year))
+    sync_shots(services, bus, out, lang)
+
+
+def sync_shots(services: AppServices, bus: ChangeBus, out: Path, lang: str) -> None:
+    """The 同步 page as the administrator sees it: hub unreachable, two records refused."""
+    from PySide6.QtCore import QEventLoop
+    from sqlalchemy import select
+
+    from app.db.models import SYNCED_MODELS, Outbox
+    from app.ui.main_window import MainWindow
+    from tests.hub_server import free_port
+
+    services.users.login("admin", "admin123")
+    with services.ctx.session() as s:  # what the hub answers for an over-long field
+        for row in s.scalars(select(Outbox).where(Outbox.record_type == "patient").limit(2)):
+            row.state, row.error = "error", "字段 notes 过长（最多 20000 字）"
+            rec = s.get(SYNCED_MODELS["patient"], row.record_id)
+            rec.sync_state, rec.sync_error = "error", row.error
+    dead = f"http://127.0.0.1:{free_port()}"  # nothing listens: the offline state
+    services.sync_runner.save_hub_settings(dead, "demo-token-not-real", "")
+    services.sync_runner.engine_options = {"max_attempts": 1}
+    window = MainWindow(services, bus)
+    window.resize(1366, 768)
+    page = window.show_key("sync")
+    loop = QEventLoop()
+    window.sync.round_finished.connect(lambda _r: loop.quit())
+    window.sync.sync_now()
+    loop.exec()
+    shot(window, out / f"sync-{lang}.png")
+    page.hub_url.setText(dead)  # type: ignore[attr-defined]
+    page.test_connection()  # type: ignore[attr-defined]
+    window.tasks.wait()
+    QApplication.processEvents()
+    shot(window, out / f"sync-test-connection-{lang}.png")
 
 
 if __name__ == "__main__":

@@ -5,4 +5,10 @@ Each area adds its module to the import below.
 
 from __future__ import annotations
 
-from app.db import followup_models, models, referral_models, training_models  # noqa: F401
+from app.db import (  # noqa: F401
+    followup_models,
+    models,
+    referral_models,
+    sync_models,
+    training_models,
+)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base, SyncColumns, new_id, utcnow
 from app.db.models import SYNCED_MODELS
+from app.domain.referral import Direction, Status, status_after_answers
 
 
 class Referral(SyncColumns, Base):
@@ -44,6 +46,34 @@ class Referral(SyncColumns, Base):
 
     # Local bookkeeping, never sent: how often this PC printed the slip.
     LOCAL_FIELDS = frozenset({"print_count"})
+    # The clinic's part of a downward referral the county wrote: its acknowledgement, and
+    # which of its residents the slip is attached to.
+    CLINIC_FIELDS = frozenset(
+        {
+            "status",
+            "acknowledged_at",
+            "clinic_arrived_at",
+            "completed_at",
+            "cancel_reason",
+            "patient_id",
+        }
+    )
+
+    @staticmethod
+    def derived(values: dict[str, Any]) -> dict[str, Any]:
+        """Fields that follow from the county's answers (the same rule on hub and clinic)."""
+        try:
+            direction, current = Direction(values["direction"]), Status(values["status"])
+        except (KeyError, ValueError):
+            return {}
+        status = status_after_answers(
+            direction,
+            current,
+            received=bool(values.get("received_at")),
+            rejected=bool(values.get("rejected_reason")),
+            arrived=bool(values.get("arrived_at")),
+        )
+        return {"status": status.value} if status is not current else {}
 
     number: Mapped[str] = mapped_column(String(40), nullable=False)
     direction: Mapped[str] = mapped_column(String(4), nullable=False)

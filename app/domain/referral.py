@@ -119,6 +119,27 @@ def allowed_targets(direction: Direction, current: Status, side: Side) -> list[S
     ]
 
 
+def status_after_answers(
+    direction: Direction, current: Status, *, received: bool, rejected: bool, arrived: bool
+) -> Status:
+    """The status a referral reaches once the county's answers are known.
+
+    Sync brings the county's answers (received_at, rejected_reason, arrived_at) as fields the
+    county owns; both the workstation and the hub derive the status from them with this one
+    rule, moving only along county-side transitions allowed from ``current`` (a referral the
+    clinic already cancelled stays cancelled).
+    """
+    wanted = [(received or arrived, Status.RECEIVED), (arrived, Status.ARRIVED)]
+    if not (received or arrived):
+        wanted.append((rejected, Status.REJECTED))
+    status = current
+    for present, target in wanted:
+        rule = TRANSITIONS.get((direction, status, target)) if present else None
+        if rule is not None and rule[0] is Side.COUNTY:
+            status = target
+    return status
+
+
 def make_number(clinic_code: str, day: date, sequence: int) -> str:
     """转诊单号: clinic code + date + daily sequence; unique across the county, made offline."""
     return f"{clinic_code}-{day:%Y%m%d}-{sequence:03d}"

@@ -12,6 +12,8 @@ from app.services.context import ServiceContext
 from app.services.followups import FollowUpService
 from app.services.patients import PatientService
 from app.services.referrals import ReferralService
+from app.services.sync_runner import SyncRunner
+from app.services.sync_status import SyncStatusService
 from app.services.training import TrainingService
 from app.services.users import UserService
 
@@ -25,6 +27,8 @@ class AppServices:
     referrals: ReferralService
     training: TrainingService
     followups: FollowUpService
+    sync: SyncStatusService
+    sync_runner: SyncRunner
 
     @classmethod
     def create(cls, ctx: ServiceContext, data_dir: Path) -> AppServices:
@@ -36,4 +40,6 @@ class AppServices:
             referrals=ReferralService(ctx),
             training=TrainingService(ctx),
             followups=FollowUpService(ctx),
+            sync=SyncStatusService(ctx),
+            sync_runner=SyncRunner(ctx, data_dir),
         )

@@ -187,6 +187,9 @@ class Workstation(QObject):
         assert self.services is not None and self.bus is not None
         actor = self.services.ctx.actor
         if actor and self.settings.last_username != actor.username:
+            # Re-read first: the hub settings may have been saved since start-up (同步 page,
+            # the headless sync command); saving the start-up copy would undo that.
+            self.settings = Settings.load(self.data_dir)
             self.settings.last_username = actor.username
             self.settings.save(self.data_dir)
         window = MainWindow(self.services, self.bus)
@@ -271,6 +274,15 @@ def run_gui(data_dir: Path, *, lang: str | None, demo: bool, smoke: bool) -> int
     if smoke:
         print(f"smoke ok: {type(first).__name__} ({first.windowTitle()})")
         code = 0
+    if workstation.main_window is not None:
+        from app.ui.main_window import MainWindow
+
+        window = workstation.main_window
+        assert isinstance(window, MainWindow)
+        # A sync round under way finishes before the database is closed (each of its
+        # writes is atomic, but a thread still running at interpreter exit is not safe).
+        window.sync.stop()
+        window.tasks.wait(60_000)
     if workstation.services is not None:
         workstation.services.ctx.dispose()
     return code

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -17,15 +17,32 @@ from PySide6.QtWidgets import (
 from app.services.bundle import AppServices
 from app.ui.change_bus import ChangeBus
 from app.ui.pages import PAGES
+from app.ui.sync_scheduler import SyncScheduler, SyncStatus
+from app.ui.tasks import TaskRunner
 
-SYNC_COLOURS = {"ok": "#1e8449", "pending": "#b9770e", "error": "#c0392b", "off": "#666666"}
+# "admin": the hub refused the token or wants an upgrade; only an administrator can fix it.
+SYNC_COLOURS = {
+    "ok": "#1e8449",
+    "pending": "#b9770e",
+    "error": "#c0392b",
+    "off": "#666666",
+    "admin": "#8e44ad",
+}
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, services: AppServices, bus: ChangeBus, parent: QWidget | None = None):
+    def __init__(
+        self,
+        services: AppServices,
+        bus: ChangeBus,
+        parent: QWidget | None = None,
+        *,
+        tasks: TaskRunner | None = None,
+    ):
         super().__init__(parent)
         self.services = services
         self.bus = bus
+        self.tasks = tasks or TaskRunner(self)
         clinic = services.users.clinic()
         clinic_name = clinic.name if clinic else ""
         self.setWindowTitle(self.tr("ClinicLink Primary Care Workstation") + f" — {clinic_name}")
@@ -68,6 +85,9 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.clinic_label)
         bar.addPermanentWidget(self.sync_label)
         self.set_sync_status(self.tr("Sync: not configured"), "off")
+        self.sync = SyncScheduler(services, bus, self.tasks, self)
+        self.sync.status_changed.connect(self.show_sync_status)
+        self.sync.start()
 
         for i in range(len(PAGES)):
             act = QAction(self)
@@ -90,6 +110,9 @@ class MainWindow(QMainWindow):
         if key not in self.pages:
             row = next(i for i, (k, _f) in enumerate(self._factories) if k == key)
             widget = self._factories[row][1](self.services, self.bus, self.stack)
+            bind = getattr(widget, "bind_scheduler", None)
+            if bind is not None:  # the 同步 page starts rounds through the one scheduler
+                bind(self.sync)
             old = self.stack.widget(row)
             self.stack.insertWidget(row, widget)
             if old is not None:
@@ -119,7 +142,17 @@ class MainWindow(QMainWindow):
 
     # -- status bar ----------------------------------------------------------------------
     def set_sync_status(self, text: str, state: str) -> None:
-        """state: ok / pending / error / off (colours the text; never green while unsent)."""
+        """state: ok / pending / error / off / admin (colours the text; never green while
+        unsent)."""
         self.sync_label.setText(text)
         self.sync_label.setProperty("state", state)
-        self.sync_label.setStyleSheet(f"color: {SYNC_COLOURS.get(state, '#666666')};")
+        weight = " font-weight: bold;" if state == "admin" else ""
+        self.sync_label.setStyleSheet(f"color: {SYNC_COLOURS.get(state, '#666666')};{weight}")
+
+    def show_sync_status(self, status: SyncStatus) -> None:
+        self.set_sync_status(status.text, status.state)
+        self.sync_label.setToolTip(status.detail)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        self.sync.stop()  # no new rounds; one under way finishes (its writes are atomic)
+        super().closeEvent(event)

@@ -240,6 +240,10 @@
         <translation>统计</translation>
     </message>
     <message>
+        <source>Sync</source>
+        <translation>同步</translation>
+    </message>
+    <message>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
@@ -941,6 +945,224 @@ Register another record with the same number anyway?</source>
     <message>
         <source>The passwords differ</source>
         <translation>两次输入的密码不一致</translation>
+    </message>
+</context>
+<context>
+    <name>SyncPage</name>
+    <message>
+        <source>Synchronisation with the county hospital</source>
+        <translation>与县医院同步</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>立即同步</translation>
+    </message>
+    <message>
+        <source>Last successful sync</source>
+        <translation>上次成功同步</translation>
+    </message>
+    <message>
+        <source>Waiting to upload</source>
+        <translation>待上传</translation>
+    </message>
+    <message>
+        <source>Refused by the county hospital</source>
+        <translation>县医院拒收</translation>
+    </message>
+    <message>
+        <source>Records the county hospital refused</source>
+        <translation>县医院拒收的记录</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>患者</translation>
+    </message>
+    <message>
+        <source>County hospital's message</source>
+        <translation>县医院的答复</translation>
+    </message>
+    <message>
+        <source>No records in error.</source>
+        <translation>没有出错的记录。</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <source>Retry all</source>
+        <translation>全部重试</translation>
+    </message>
+    <message>
+        <source>County hospital connection (administrator)</source>
+        <translation>县医院连接（管理员）</translation>
+    </message>
+    <message>
+        <source>The token the county hospital issued</source>
+        <translation>县医院发放的访问令牌</translation>
+    </message>
+    <message>
+        <source>Only if the county hospital uses its own certificate</source>
+        <translation>仅当县医院使用自己的证书时填写</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Test connection</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <source>Hub address</source>
+        <translation>同步地址</translation>
+    </message>
+    <message>
+        <source>Access token</source>
+        <translation>访问令牌</translation>
+    </message>
+    <message>
+        <source>CA certificate file</source>
+        <translation>CA 证书文件</translation>
+    </message>
+    <message>
+        <source>Only an administrator can change the county hospital connection or send refused records again.</source>
+        <translation>只有管理员可以修改县医院连接设置或重新上传被拒收的记录。</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从未</translation>
+    </message>
+    <message>
+        <source>Enter the hub address and token below, test the connection, then save.</source>
+        <translation>请在下方填写同步地址和访问令牌，先测试连接，再保存。</translation>
+    </message>
+    <message>
+        <source>Synchronisation is not set up yet; ask the administrator.</source>
+        <translation>尚未设置同步，请联系管理员。</translation>
+    </message>
+    <message>
+        <source>Syncing…</source>
+        <translation>正在同步…</translation>
+    </message>
+    <message>
+        <source>Uploaded %1, downloaded %2.</source>
+        <translation>已上传 %1 条，下载 %2 条。</translation>
+    </message>
+    <message>
+        <source>%1 refused: see the list below.</source>
+        <translation>%1 条被拒收，见下方列表。</translation>
+    </message>
+    <message>
+        <source>The county hospital cannot be reached right now. Nothing is lost: the records wait on this PC and are sent automatically when the connection is back. (%1)</source>
+        <translation>暂时连不上县医院。记录不会丢失：它们保存在本机，网络恢复后会自动上传。（%1）</translation>
+    </message>
+    <message>
+        <source>Enter and save the hub address first.</source>
+        <translation>请先填写并保存同步地址。</translation>
+    </message>
+    <message>
+        <source>Syncing in the background…</source>
+        <translation>正在后台同步…</translation>
+    </message>
+    <message>
+        <source>Select the records to send again.</source>
+        <translation>请先选择要重新上传的记录。</translation>
+    </message>
+    <message>
+        <source>%1 record(s) queued again; they are sent at the next sync.</source>
+        <translation>已将 %1 条记录重新排队，下次同步时上传。</translation>
+    </message>
+    <message>
+        <source>CA certificate of the county hospital</source>
+        <translation>县医院的 CA 证书</translation>
+    </message>
+    <message>
+        <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
+        <translation>证书文件 (*.pem *.crt *.cer);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>The hub address starts with https://</source>
+        <translation>同步地址应以 https:// 开头</translation>
+    </message>
+    <message>
+        <source>The settings could not be saved: %1</source>
+        <translation>设置未能保存：%1</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>已保存。</translation>
+    </message>
+    <message>
+        <source>Testing the connection…</source>
+        <translation>正在测试连接…</translation>
+    </message>
+</context>
+<context>
+    <name>SyncScheduler</name>
+    <message>
+        <source>Unexpected error while syncing; details were written to %1</source>
+        <translation>同步时发生意外错误，详情已写入 %1</translation>
+    </message>
+    <message>
+        <source>Sync: not configured</source>
+        <translation>同步：未配置</translation>
+    </message>
+    <message>
+        <source>syncing…</source>
+        <translation>正在同步…</translation>
+    </message>
+    <message>
+        <source>token refused, an administrator is needed</source>
+        <translation>令牌被拒绝，需要管理员处理</translation>
+    </message>
+    <message>
+        <source>certificate problem, an administrator is needed</source>
+        <translation>证书有问题，需要管理员处理</translation>
+    </message>
+    <message>
+        <source>ClinicLink must be upgraded, an administrator is needed</source>
+        <translation>需要升级 ClinicLink，请管理员处理</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>all sent</source>
+        <translation>已同步</translation>
+    </message>
+    <message>
+        <source>%1 waiting to upload</source>
+        <translation>%1 条待上传</translation>
+    </message>
+    <message>
+        <source>%1 in error</source>
+        <translation>%1 条出错</translation>
+    </message>
+    <message>
+        <source>last synced %1</source>
+        <translation>上次同步 %1</translation>
+    </message>
+    <message>
+        <source>never synced</source>
+        <translation>从未同步</translation>
+    </message>
+    <message>
+        <source>Sync: %1</source>
+        <translation>同步：%1</translation>
     </message>
 </context>
 <context>

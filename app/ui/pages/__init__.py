@@ -47,6 +47,13 @@ def _settings(services: AppServices, bus: ChangeBus, parent: QWidget | None) -> 
     return SettingsPage(services, bus, parent)
 
 
+def _sync(services: AppServices, bus: ChangeBus, parent: QWidget | None) -> QWidget:
+    # The main window then hands it its scheduler through bind_scheduler().
+    from app.ui.pages.sync import SyncPage
+
+    return SyncPage(services, bus, parent)
+
+
 def _placeholder(key: str) -> PageFactory:
     def make(services: AppServices, bus: ChangeBus, parent: QWidget | None) -> QWidget:
         from app.ui.pages.placeholder import PlaceholderPage
@@ -79,4 +86,6 @@ PAGES: list[tuple[str, Callable[[], str], PageFactory]] = [
         _placeholder("statistics"),
     ),
     ("settings", lambda: QCoreApplication.translate("Navigation", "Settings"), _settings),
+    # Last, so the shortcuts people already use (Ctrl+6 设置) stay where they were.
+    ("sync", lambda: QCoreApplication.translate("Navigation", "Sync"), _sync),
 ]

@@ -121,7 +121,7 @@ class PatientsPage(QWidget):
     def on_changed(self, changes: Changes) -> None:
         if changes.record_type != "patient" or not self._loaded:
             return
-        if changes.action == "create":
+        if changes.action in ("create", "pull"):  # new rows may match the current search
             self.run_search()
         else:
             self.model.refresh_rows(set(changes.ids))

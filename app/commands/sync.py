@@ -1,0 +1,76 @@
+"""``python -m app --data-dir DIR sync [--hub URL --token T --ca-bundle F]``: one round, headless.
+
+Exit codes: 0 everything sent, 1 something left unsent (parked or hub unreachable),
+2 not set up / no database, 3 the hub refused the token, its certificate did not verify,
+or it wants an upgrade.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from app.config import Settings
+from app.db.paths import db_path
+
+log = logging.getLogger("app.sync")
+
+
+def run_sync(data_dir: Path, hub: str | None, token: str | None, ca_bundle: str | None) -> int:
+    settings = Settings.load(data_dir)
+    if hub is not None or token is not None or ca_bundle is not None:
+        if hub is not None:
+            settings.hub_url = hub
+        if token is not None:
+            settings.hub_token = token
+        if ca_bundle is not None:
+            settings.ca_bundle = ca_bundle
+        settings.save(data_dir)
+    if not db_path(data_dir).exists():
+        print("数据目录中没有数据库，请先运行一次程序完成初始设置")
+        return 2
+    from app.db.migrate import open_database
+    from app.services.context import ServiceContext
+    from app.sync.client import (
+        AuthError,
+        CertificateError,
+        HubClient,
+        NetworkError,
+        SyncError,
+        UpgradeRequired,
+    )
+    from app.sync.engine import SyncEngine, pending_count
+
+    open_database(data_dir)
+    ctx = ServiceContext.open(data_dir)
+    try:
+        try:
+            with HubClient(settings.hub_url, settings.hub_token, settings.ca_bundle) as client:
+                res = SyncEngine(ctx, client).run_round()
+        except (AuthError, CertificateError, UpgradeRequired) as e:
+            print(f"同步失败：{e}")
+            return 3
+        except NetworkError as e:
+            print(f"县医院暂时连不上（{e}），{pending_count(ctx)} 条记录待上传，稍后会再试")
+            return 1
+        except SyncError as e:
+            print(f"同步失败：{e}")
+            return 2
+        except RuntimeError:
+            print("本站尚未完成初始设置（卫生院编码），请先运行一次程序")
+            return 2
+        print(
+            f"同步完成：上传 {res.pushed} 条，重复确认 {res.duplicates} 条，"
+            f"拒收 {res.parked} 条，下载 {res.pulled} 条；待上传 {res.pending_left} 条"
+        )
+        log.info(
+            "sync round: pushed=%s dup=%s parked=%s pulled=%s left=%s",
+            res.pushed,
+            res.duplicates,
+            res.parked,
+            res.pulled,
+            res.pending_left,
+        )
+        return 0 if res.complete else 1
+    finally:
+        ctx.dispose()

@@ -1,0 +1,274 @@
+"""Sync for the workstation UI: one round or a connection check in, a plain outcome out.
+
+The UI may not import the engine (it pulls in SQLAlchemy), so this thin service runs
+``SyncEngine.run_round`` and ``HubClient.health`` and turns their exceptions into an
+``Outcome`` with a Chinese message. Hub settings live in ``settings.toml`` (app/config.py);
+they are re-read for every round, so a change on the 同步 page applies at the next round.
+Nothing here knows about Qt; the UI runs these calls off the GUI thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import ssl
+import threading
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from app.config import Settings
+from app.domain.roles import Perm
+from app.services.context import Changes, ServiceContext
+from app.services.recording import audit
+from app.services.sync_status import SyncStatusService, SyncSummary
+
+if TYPE_CHECKING:
+    from app.sync.protocol import Change, PullResponse, PushResult
+
+log = logging.getLogger(__name__)
+# A pull after this sequence returns nothing: used to check the token without moving data.
+_TOKEN_PROBE_AFTER = 2**31 - 1
+
+
+class Outcome(StrEnum):
+    OK = "ok"  # the round ran (records may still be parked: see the summary)
+    NOT_CONFIGURED = "not_configured"  # no hub URL yet
+    OFFLINE = "offline"  # hub unreachable or 5xx: not an error, try again later
+    CERTIFICATE = "certificate"  # TLS verification failed or the CA bundle is unusable
+    AUTH = "auth"  # token refused (401/403): an administrator must act
+    UPGRADE = "upgrade"  # the hub wants a newer ClinicLink: an administrator must act
+    FAILED = "failed"  # another known failure; the message says what
+    BUSY = "busy"  # a round was already running; this one did not start
+
+
+ADMIN_OUTCOMES = frozenset({Outcome.AUTH, Outcome.UPGRADE, Outcome.CERTIFICATE})
+
+
+@dataclass(frozen=True)
+class HubSettings:
+    url: str
+    token: str
+    ca_bundle: str
+    interval_minutes: int
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.url.strip())
+
+
+@dataclass(frozen=True)
+class RoundReport:
+    outcome: Outcome
+    message: str
+    summary: SyncSummary
+    pushed: int = 0
+    duplicates: int = 0
+    parked: int = 0
+    pulled: int = 0
+
+
+@dataclass(frozen=True)
+class ConnectionReport:
+    outcome: Outcome
+    message: str
+
+
+def _recording_client(url: str, token: str, ca_bundle: str) -> Any:
+    """A HubClient that remembers which records went up and came down (for change notices)."""
+    from app.sync.client import HubClient
+
+    class RecordingClient(HubClient):
+        def __init__(self) -> None:
+            super().__init__(url, token, ca_bundle)
+            self.seen: dict[tuple[str, str], set[str]] = {}
+
+        def _note(self, action: str, record_type: str, record_id: str) -> None:
+            self.seen.setdefault((record_type, action), set()).add(record_id)
+
+        def push(self, clinic_code: str, changes: list[Change]) -> list[PushResult]:
+            results = super().push(clinic_code, changes)
+            for r in results:
+                self._note("sync", r.type, r.id)
+            return results
+
+        def pull(self, after: int, limit: int) -> PullResponse:
+            page = super().pull(after, limit)
+            for ch in page.changes:
+                self._note("pull", ch.type, ch.id)
+            return page
+
+    return RecordingClient()
+
+
+def _is_certificate_problem(exc: BaseException) -> bool:
+    seen: set[int] = set()
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen:
+        seen.add(id(cur))
+        if isinstance(cur, ssl.SSLError) or "CERTIFICATE_VERIFY_FAILED" in str(cur):
+            return True
+        cur = cur.__cause__ or cur.__context__
+    return False
+
+
+class SyncRunner:
+    def __init__(self, ctx: ServiceContext, data_dir: Path) -> None:
+        self.ctx = ctx
+        self.data_dir = Path(data_dir)
+        self.status = SyncStatusService(ctx)
+        # Passed to SyncEngine (tests shorten the backoff; the app keeps the engine's own).
+        self.engine_options: dict[str, Any] = {}
+        self._round = threading.Lock()
+
+    # -- settings -----------------------------------------------------------------------
+    def hub_settings(self) -> HubSettings:
+        s = Settings.load(self.data_dir)
+        return HubSettings(s.hub_url, s.hub_token, s.ca_bundle, s.sync_interval_minutes)
+
+    def save_hub_settings(self, url: str, token: str, ca_bundle: str) -> None:
+        """Administrators only. Re-reads the file so other settings are kept as they are."""
+        self.ctx.require(Perm.SETTINGS_EDIT)
+        s = Settings.load(self.data_dir)
+        s.hub_url, s.hub_token, s.ca_bundle = url.strip(), token.strip(), ca_bundle.strip()
+        s.save(self.data_dir)
+        with self.ctx.session() as session:  # the token itself is never written anywhere else
+            audit(session, self.ctx, "sync_settings",
+                  detail={"hub_url": s.hub_url, "ca_bundle": s.ca_bundle,
+                          "token_set": bool(s.hub_token)})
+
+    # -- a round ------------------------------------------------------------------------
+    def run_round(self) -> RoundReport:
+        """One push + pull. Known failures come back as an outcome; only bugs raise."""
+        if not self._round.acquire(blocking=False):
+            return RoundReport(Outcome.BUSY, "", self.status.summary())
+        try:
+            return self._run_round()
+        finally:
+            self._round.release()
+
+    def _run_round(self) -> RoundReport:
+        from app.sync.client import AuthError, NetworkError, SyncError, UpgradeRequired
+        from app.sync.engine import SyncEngine
+
+        hub = self.hub_settings()
+        if not hub.configured:
+            return RoundReport(Outcome.NOT_CONFIGURED, "尚未设置县医院同步地址",
+                               self.status.summary())
+        try:
+            client = _recording_client(hub.url, hub.token, hub.ca_bundle)
+        except (OSError, ssl.SSLError) as e:  # the CA bundle file: missing or not a certificate
+            return RoundReport(Outcome.CERTIFICATE, _ca_bundle_message(hub.ca_bundle, e),
+                               self.status.summary())
+        outcome, message = Outcome.OK, ""
+        counts: dict[str, int] = {}
+        try:
+            res = SyncEngine(self.ctx, client, **self.engine_options).run_round()
+            counts = {"pushed": res.pushed, "duplicates": res.duplicates,
+                      "parked": res.parked, "pulled": res.pulled}
+        except AuthError as e:
+            outcome, message = Outcome.AUTH, str(e)
+        except UpgradeRequired as e:
+            outcome, message = Outcome.UPGRADE, str(e)
+        except NetworkError as e:
+            if _is_certificate_problem(e):
+                outcome, message = Outcome.CERTIFICATE, _certificate_message()
+            else:
+                outcome, message = Outcome.OFFLINE, _network_detail(e)
+        except SyncError as e:
+            outcome, message = Outcome.FAILED, str(e)
+        finally:
+            client.close()
+            self._notify(client.seen)
+        log.info("sync round: %s %s", outcome.value, counts)
+        return RoundReport(outcome, message, self.status.summary(), **counts)
+
+    def _notify(self, seen: dict[tuple[str, str], set[str]]) -> None:
+        # Also after a round cut short: what was acknowledged or pulled is already stored.
+        for (record_type, action), ids in sorted(seen.items()):
+            self.ctx.notify(Changes(record_type, frozenset(ids), action))
+        if ("referral", "pull") in seen:
+            # a downward referral may have brought a new resident and started a plan here
+            self.ctx.notify(Changes("patient", frozenset(), "pull"))
+            self.ctx.notify(Changes("followup_plan", frozenset(), "pull"))
+
+    # -- checks -------------------------------------------------------------------------
+    def ping(self) -> bool:
+        """Is the hub reachable? (the cheap check while offline; no data moves)"""
+        from app.sync.client import HubClient, SyncError
+
+        hub = self.hub_settings()
+        if not hub.configured:
+            return False
+        try:
+            with HubClient(hub.url, hub.token, hub.ca_bundle, timeout=10.0) as client:
+                client.health()
+        except (SyncError, OSError, ssl.SSLError):
+            return False
+        return True
+
+    def test_connection(self, url: str, token: str, ca_bundle: str) -> ConnectionReport:
+        """Administrators check the values on the form (saved or not): reach, TLS, token."""
+        from app.sync.client import (
+            AuthError,
+            HubClient,
+            NetworkError,
+            SyncError,
+            UpgradeRequired,
+        )
+        from app.sync.protocol import PROTOCOL_VERSION
+
+        self.ctx.require(Perm.SETTINGS_EDIT)
+        url, token, ca_bundle = url.strip(), token.strip(), ca_bundle.strip()
+        if not url:
+            return ConnectionReport(Outcome.NOT_CONFIGURED, "请先填写县医院同步地址")
+        if not url.startswith(("https://", "http://")):
+            return ConnectionReport(Outcome.FAILED,
+                                    "同步地址应以 https:// 开头，例如 https://hub.example.cn")
+        try:
+            with HubClient(url, token, ca_bundle, timeout=15.0) as client:
+                info = client.health()
+                if not token:
+                    return ConnectionReport(Outcome.AUTH, "能连上县医院，但还没有填写访问令牌")
+                # health is public; a pull past the end checks the token and moves nothing
+                client.pull(_TOKEN_PROBE_AFTER, 1)
+        except AuthError:
+            return ConnectionReport(Outcome.AUTH,
+                                    "能连上县医院，但县医院拒绝了这个访问令牌。"
+                                    "请核对令牌，或请县医院重新发放")
+        except UpgradeRequired as e:
+            return ConnectionReport(Outcome.UPGRADE, str(e))
+        except NetworkError as e:
+            if _is_certificate_problem(e):
+                return ConnectionReport(Outcome.CERTIFICATE, _certificate_message())
+            if e.__cause__ is None:  # the hub answered with a 5xx
+                return ConnectionReport(Outcome.OFFLINE, f"{e}，请稍后再试或联系县医院")
+            return ConnectionReport(Outcome.OFFLINE,
+                                    f"连不上县医院（{_network_detail(e)}）。"
+                                    "请检查同步地址、本机网络，以及县医院服务器是否开启")
+        except (OSError, ssl.SSLError) as e:
+            return ConnectionReport(Outcome.CERTIFICATE, _ca_bundle_message(ca_bundle, e))
+        except SyncError as e:
+            return ConnectionReport(Outcome.FAILED, f"县医院的回答不正常：{e}")
+        hub_protocol = info.get("protocol")
+        note = "" if hub_protocol in (None, PROTOCOL_VERSION) else f"（县医院协议 {hub_protocol}）"
+        return ConnectionReport(Outcome.OK, f"连接正常：县医院可以访问，令牌有效{note}")
+
+
+def _network_detail(exc: BaseException) -> str:
+    """The transport error's name (ConnectError, ConnectTimeout…) or the hub's 5xx message."""
+    cause = exc.__cause__
+    return type(cause).__name__ if cause is not None else str(exc)
+
+
+def _certificate_message() -> str:
+    return ("县医院服务器的证书验证失败。若县医院使用自己的证书，"
+            "请在“CA 证书文件”中选择县医院提供的证书文件")
+
+
+def _ca_bundle_message(path: str, exc: BaseException) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return f"找不到 CA 证书文件：{path}"
+    if isinstance(exc, ssl.SSLError):
+        return f"CA 证书文件不是有效的证书：{path}"
+    return f"无法读取 CA 证书文件 {path}：{getattr(exc, 'strerror', None) or exc}"

@@ -1,0 +1,1 @@
+"""Sync with the county hub: wire protocol, HTTP client, engine (no Qt) and the Qt worker."""

@@ -1,0 +1,1 @@
+"""The county hub: FastAPI sync endpoints, its database and the admin command line."""

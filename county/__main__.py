@@ -1,0 +1,5 @@
+"""Entry point: ``python -m county``."""
+
+from county.cli import main
+
+raise SystemExit(main())

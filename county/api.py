@@ -1,0 +1,134 @@
+"""FastAPI app of the hub: /api/v1/sync/push, /api/v1/sync/pull, /api/v1/health."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import zlib
+from typing import Any
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from sqlalchemy import Engine
+from sqlalchemy.orm import sessionmaker
+from starlette.concurrency import run_in_threadpool
+
+from app.sync.protocol import (
+    API_PREFIX,
+    MAX_BATCH,
+    MAX_BODY_BYTES,
+    MAX_PULL_LIMIT,
+    MIN_PROTOCOL_VERSION,
+    PROTOCOL_VERSION,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+)
+from county import store
+from county.auth import clinic_for_token
+from county.db import utcnow
+from county.office import create_office_app
+
+log = logging.getLogger("county.api")
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, error: str, message: str) -> None:
+        self.status, self.error, self.message = status, error, message
+
+
+def create_app(engine: Engine) -> FastAPI:
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    app = FastAPI(title="ClinicLink county hub", docs_url=None, redoc_url=None)
+    app.add_middleware(GZipMiddleware, minimum_size=1000)
+    app.state.sessions = sessions
+
+    @app.exception_handler(ApiError)
+    async def _api_error(_req: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse({"error": exc.error, "message": exc.message}, status_code=exc.status)
+
+    def clinic_code(request: Request) -> str:
+        auth = request.headers.get("authorization", "")
+        if not auth.lower().startswith("bearer ") or len(auth) > 200:
+            raise ApiError(401, "unauthorized", "缺少或无效的访问令牌")
+        with sessions() as s, s.begin():
+            clinic = clinic_for_token(s, auth[7:].strip())
+            if clinic is None:
+                raise ApiError(401, "unauthorized", "访问令牌无效或已被吊销，请联系县医院管理员")
+            clinic.last_seen_at = utcnow()
+            return clinic.code
+
+    def check_protocol(value: Any) -> None:
+        try:
+            v = int(value)
+        except (TypeError, ValueError):
+            v = 0
+        if v < MIN_PROTOCOL_VERSION:
+            raise ApiError(
+                426,
+                "upgrade_required",
+                f"客户端版本过旧（协议 {v}），请升级 ClinicLink 到最新版本"
+                f"（县医院协议 {PROTOCOL_VERSION}）。Please upgrade.",
+            )
+        if v > PROTOCOL_VERSION:
+            raise ApiError(400, "unsupported_protocol", f"县医院尚不支持协议 {v}")
+
+    @app.get(API_PREFIX + "/health")
+    def health() -> dict[str, Any]:
+        return {
+            "status": "ok",
+            "protocol": PROTOCOL_VERSION,
+            "max_batch": MAX_BATCH,
+            "max_body_bytes": MAX_BODY_BYTES,
+        }
+
+    @app.post(API_PREFIX + "/sync/push", response_model=PushResponse)
+    async def push(request: Request, clinic: str = Depends(clinic_code)) -> PushResponse:
+        declared = int(request.headers.get("content-length") or 0)
+        if declared > MAX_BODY_BYTES:
+            raise ApiError(413, "too_large", "请求过大，请减小批次")
+        raw = bytearray()
+        async for chunk in request.stream():
+            raw += chunk
+            if len(raw) > MAX_BODY_BYTES:
+                raise ApiError(413, "too_large", "请求过大，请减小批次")
+        body = bytes(raw)
+        if request.headers.get("content-encoding", "").lower() == "gzip":
+            d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            try:
+                body = d.decompress(body, MAX_BODY_BYTES + 1)
+            except (zlib.error, gzip.BadGzipFile) as e:
+                raise ApiError(400, "bad_body", "压缩数据损坏") from e
+            if len(body) > MAX_BODY_BYTES or d.unconsumed_tail:
+                raise ApiError(413, "too_large", "请求解压后过大，请减小批次")
+        try:
+            raw_obj = json.loads(body)
+        except ValueError as e:
+            raise ApiError(400, "bad_body", "请求不是合法的 JSON") from e
+        check_protocol(raw_obj.get("protocol") if isinstance(raw_obj, dict) else None)
+        if isinstance(raw_obj.get("changes"), list) and len(raw_obj["changes"]) > MAX_BATCH:
+            raise ApiError(413, "batch_too_long", f"每批最多 {MAX_BATCH} 条")
+        try:
+            req = PushRequest.model_validate(raw_obj)
+        except ValidationError as e:
+            raise ApiError(422, "invalid", "请求格式错误：" + str(e.errors()[:3])) from e
+        results = await run_in_threadpool(store.push, sessions, clinic, req.changes)
+        return PushResponse(results=results)
+
+    @app.get(API_PREFIX + "/sync/pull", response_model=PullResponse)
+    def pull(
+        after: int = Query(0, ge=0),
+        limit: int = Query(500, ge=1, le=MAX_PULL_LIMIT),
+        protocol: int = Query(0),
+        clinic: str = Depends(clinic_code),
+    ) -> PullResponse:
+        check_protocol(protocol)
+        with sessions() as s:
+            changes, nxt, more = store.pull(s, clinic, after, limit)
+        return PullResponse(changes=changes, next=nxt, more=more)
+
+    app.mount("/office", create_office_app(sessions))  # the referral office web UI
+    return app

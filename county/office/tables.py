@@ -1,0 +1,31 @@
+"""Tables of the referral office UI: its one password and the signed-in browser sessions.
+
+A session is a random token in an HttpOnly cookie; only its SHA-256 is stored, so reading
+this table does not give anyone a usable cookie. Each session carries its own CSRF token.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from county.db import HubBase, utcnow
+
+
+class OfficePassword(HubBase):
+    """The shared password of the county referral office (one row, id 1), argon2id hash."""
+
+    __tablename__ = "office_password"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    password_hash: Mapped[str] = mapped_column(String(200), nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
+
+
+class OfficeSession(HubBase):
+    __tablename__ = "office_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    csrf: Mapped[str] = mapped_column(String(64), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)

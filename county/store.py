@@ -1,0 +1,272 @@
+"""Hub-side rules: idempotent upsert by (id, version), ownership, tombstones, pull pages.
+
+Ownership: a record belongs to the clinic that authored it. Field sets the county owns are
+read from the workstation's models (``COUNTY_FIELDS`` on the SYNCED_MODELS class; a record the
+county authored, e.g. a downward referral, is county-owned in all its content except
+``CLINIC_FIELDS`` the addressee may acknowledge). Other areas plug in by declaring those
+class attributes; the hub needs no per-type code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.sync.protocol import Change, PulledChange, PushResult
+from county.db import COUNTY, ChangeLog, HubClinic, HubRecord, RefusedWrite, utcnow
+
+ENVELOPE = {"id", "version", "deleted", "clinic_code", "sync_state", "sync_error"}
+# When the record last changed, on whichever side: no owner, the latest writer sets it.
+META = {"created_at", "updated_at"}
+
+
+def known_types() -> dict[str, frozenset[str]]:
+    """Wire type -> county-owned fields, from the workstation's model registry."""
+    from app.db import all_models  # noqa: F401  (fills SYNCED_MODELS)
+    from app.db.models import SYNCED_MODELS
+
+    return {
+        name: frozenset(getattr(cls, "COUNTY_FIELDS", frozenset()))
+        for name, cls in SYNCED_MODELS.items()
+    }
+
+
+def _clinic_fields(type_: str) -> frozenset[str]:
+    from app.db.models import SYNCED_MODELS
+
+    return frozenset(getattr(SYNCED_MODELS.get(type_), "CLINIC_FIELDS", frozenset()))
+
+
+def _with_derived(type_: str, data: dict[str, Any]) -> dict[str, Any]:
+    """Fields that follow from the county's answers (e.g. a referral's status), by the same
+    rule the workstation applies after a pull, so both sides hold the same record."""
+    from app.db.models import SYNCED_MODELS
+
+    derive = getattr(SYNCED_MODELS.get(type_), "derived", None)
+    return {**data, **derive(data)} if derive is not None else data
+
+
+def _refuse(s: Session, clinic: str, ch: Change, reason: str) -> PushResult:
+    s.add(
+        RefusedWrite(
+            clinic_code=clinic,
+            type=ch.type,
+            id=ch.id,
+            version=ch.version,
+            reason=reason,
+            payload=ch.model_dump(mode="json"),
+            at=utcnow(),
+        )
+    )
+    return PushResult(id=ch.id, type=ch.type, version=ch.version, status="rejected", error=reason)
+
+
+def _validate(ch: Change, types: dict[str, frozenset[str]]) -> str | None:
+    if ch.type not in types:
+        return f"未知的记录类型：{ch.type}"
+    for k, v in ch.data.items():
+        if not isinstance(k, str) or len(k) > 64:
+            return "字段名不合法"
+        if isinstance(v, str) and len(v) > 20000:
+            return f"字段 {k} 过长"
+    return None
+
+
+def _existing(s: Session, changes: list[Change]) -> dict[tuple[str, str], HubRecord]:
+    """The hub's current rows for a batch, one query per record type."""
+    out: dict[tuple[str, str], HubRecord] = {}
+    for t in {c.type for c in changes}:
+        ids = [c.id for c in changes if c.type == t]
+        for rec in s.scalars(select(HubRecord).where(HubRecord.type == t, HubRecord.id.in_(ids))):
+            out[(t, rec.id)] = rec
+    return out
+
+
+def apply_change(
+    s: Session,
+    clinic: str,
+    ch: Change,
+    types: dict[str, frozenset[str]],
+    existing: dict[tuple[str, str], HubRecord] | None = None,
+) -> PushResult:
+    problem = _validate(ch, types)
+    if problem:
+        return _refuse(s, clinic, ch, problem)
+    county_fields = types[ch.type]
+    data = {k: v for k, v in ch.data.items() if k not in ENVELOPE}
+    if existing is None:
+        existing = _existing(s, [ch])
+    rec = existing.get((ch.type, ch.id))
+    if rec is None:
+        stale = {k for k in county_fields if data.get(k) not in (None, "")}
+        if stale:
+            return _refuse(
+                s, clinic, ch, "县医院负责的字段不能由卫生院填写：" + "、".join(sorted(stale))
+            )
+        rec = existing[(ch.type, ch.id)] = HubRecord(
+            type=ch.type,
+            id=ch.id,
+            version=ch.version,
+            county_rev=0,
+            owner=clinic,
+            clinic_code=clinic,
+            deleted=ch.deleted,
+            data=_with_derived(ch.type, data),
+            updated_at=utcnow(),
+        )
+        s.add(rec)  # flushed with the batch (a concurrent twin fails there and is retried)
+        return PushResult(id=ch.id, type=ch.type, version=ch.version, status="applied")
+    if rec.clinic_code != clinic:
+        # Same answer as "unknown" would leak that the id exists; refuse without detail.
+        return _refuse(s, clinic, ch, "无权修改此记录")
+    if ch.version < rec.version or (ch.version == rec.version and rec.owner == clinic):
+        if ch.version == rec.version:
+            return PushResult(id=ch.id, type=ch.type, version=ch.version, status="duplicate")
+        return PushResult(
+            id=ch.id,
+            type=ch.type,
+            version=ch.version,
+            status="duplicate",
+            error="较新的版本已在县医院",
+        )
+    if rec.deleted and not ch.deleted:
+        return _refuse(s, clinic, ch, "记录已作废，不能恢复")
+    if rec.owner == clinic:
+        owned = set(data) - county_fields
+    else:  # county-authored (downward): the clinic may change only its acknowledgement
+        owned = set(data) & (_clinic_fields(ch.type) | META)
+        if ch.version == rec.version:
+            return PushResult(id=ch.id, type=ch.type, version=ch.version, status="duplicate")
+    foreign = {k for k in set(data) - owned if data.get(k) != rec.data.get(k)}
+    if foreign:
+        return _refuse(
+            s,
+            clinic,
+            ch,
+            "过期的修改：以下字段由县医院负责，已被县医院更新：" + "、".join(sorted(foreign)),
+        )
+    merged = dict(rec.data)
+    merged.update({k: data[k] for k in owned})
+    rec.data = _with_derived(ch.type, merged)
+    rec.version = ch.version
+    rec.deleted = rec.deleted or ch.deleted
+    rec.updated_at = utcnow()
+    return PushResult(id=ch.id, type=ch.type, version=ch.version, status="applied")
+
+
+def push(sessions: sessionmaker[Any], clinic: str, changes: list[Change]) -> list[PushResult]:
+    """Apply a batch in one transaction; a unique-constraint race (the same batch arriving
+    concurrently) rolls back and re-runs, where the rows now read as duplicates."""
+    types = known_types()
+    for attempt in range(5):
+        try:
+            with sessions() as s, s.begin():
+                existing = _existing(s, changes)
+                return [apply_change(s, clinic, ch, types, existing) for ch in changes]
+        except IntegrityError:
+            if attempt == 4:
+                raise
+    raise AssertionError("unreachable")
+
+
+def pull(s: Session, clinic: str, after: int, limit: int) -> tuple[list[PulledChange], int, bool]:
+    rows = s.execute(
+        select(ChangeLog, HubRecord)
+        .join(HubRecord, (HubRecord.type == ChangeLog.type) & (HubRecord.id == ChangeLog.id))
+        .where(ChangeLog.clinic_code == clinic, ChangeLog.seq > after)
+        .order_by(ChangeLog.seq)
+        .limit(limit + 1)
+    ).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    out = [
+        PulledChange(
+            seq=log.seq,
+            type=rec.type,
+            id=rec.id,
+            version=rec.version,
+            deleted=rec.deleted,
+            owner=rec.owner,
+            data=rec.data,
+        )
+        for log, rec in rows
+    ]
+    return out, (out[-1].seq if out else after), more
+
+
+# --- county-side writes (referral office) -------------------------------------------------
+
+
+CHANGE_LOG_LOCK = 7_268_001  # pg advisory lock key: one county-side writer at a time
+
+
+def _log(s: Session, rec: HubRecord) -> None:
+    """Number a county-side change for the clinic to pull.
+
+    Clinics pull "everything after my cursor", so numbers must become visible in order: a
+    number taken by a transaction that commits after a later number is visible would be
+    skipped for ever. SQLite has one writer at a time anyway; on PostgreSQL a transaction-level
+    advisory lock makes county-side writers take their numbers one after another, each holding
+    it until commit. (County writes are people in the referral office: few, and serialising
+    them costs nothing.)
+    """
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CHANGE_LOG_LOCK})
+    s.add(ChangeLog(type=rec.type, id=rec.id, clinic_code=rec.clinic_code, at=utcnow()))
+
+
+def answer_record(s: Session, type_: str, id_: str, fields: dict[str, Any]) -> HubRecord:
+    """A county-side write: its answers (receipt, rejection + reason, arrival) to a clinic's
+    record, or new content of a record the county wrote (a downward referral) except the
+    clinic's acknowledgement. Logged so the addressed clinic pulls it."""
+    rec = s.scalar(select(HubRecord).where(HubRecord.type == type_, HubRecord.id == id_))
+    if rec is None:
+        raise KeyError(id_)
+    if rec.owner == COUNTY:
+        bad = set(fields) & (_clinic_fields(type_) | ENVELOPE | META)
+    else:
+        bad = set(fields) - known_types().get(type_, frozenset())
+        bad |= set(fields) & META
+    if bad:
+        raise ValueError("不是县医院负责的字段：" + "、".join(sorted(bad)))
+    now = utcnow()
+    merged = dict(rec.data)
+    merged.update(fields)
+    merged["updated_at"] = now.isoformat()
+    rec.data = _with_derived(type_, merged)
+    rec.county_rev += 1
+    rec.updated_at = now
+    _log(s, rec)
+    return rec
+
+
+def create_for_clinic(
+    s: Session, type_: str, id_: str, clinic: str, data: dict[str, Any]
+) -> HubRecord:
+    """A county-authored record addressed to a clinic (a downward referral)."""
+    if s.get(HubClinic, clinic) is None:
+        raise KeyError(clinic)
+    if type_ not in known_types():
+        raise ValueError(f"未知的记录类型：{type_}")
+    now = utcnow().isoformat()
+    body = {k: v for k, v in data.items() if k not in ENVELOPE}
+    body.setdefault("created_at", now)
+    body["updated_at"] = now
+    rec = HubRecord(
+        type=type_,
+        id=id_,
+        version=1,
+        county_rev=1,
+        owner=COUNTY,
+        clinic_code=clinic,
+        deleted=False,
+        data=_with_derived(type_, body),
+        updated_at=utcnow(),
+    )
+    s.add(rec)
+    s.flush()
+    _log(s, rec)
+    return rec

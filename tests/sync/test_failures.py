@@ -1,0 +1,267 @@
+"""Exactly-once under failure: reply lost after commit, hub killed mid-batch, client killed
+mid-pull twenty times."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from app.db.models import Patient
+from app.db.sync_models import SyncMeta
+from app.sync.client import HubClient, NetworkError
+from app.sync.engine import CURSOR_KEY, SyncEngine, pending_count
+from county import store
+from county.db import ChangeLog, HubRecord, make_sessions
+from tests.hub_server import free_port, hub_engine, running_hub
+from tests.sync.conftest import make_clinic, register
+from tests.sync.helpers import add_patients, assert_same, hub_records
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_reply_lost_after_commit_gives_duplicate(
+    tmp_path: Path, migrated_template: Path, backend: str
+) -> None:
+    dropped = {"n": 0}
+
+    def drop_first_push_reply(app: Any) -> Any:
+        async def wrapper(scope: Any, receive: Any, send: Any) -> None:
+            if (
+                scope["type"] == "http"
+                and scope["path"].endswith("/sync/push")
+                and dropped["n"] == 0
+            ):
+                dropped["n"] += 1
+
+                async def swallow(_msg: Any) -> None:
+                    return None
+
+                await app(scope, receive, swallow)  # the handler commits; the reply is lost
+                raise ConnectionResetError("reply lost")
+            await app(scope, receive, send)
+
+        return wrapper
+
+    with running_hub(tmp_path, drop_first_push_reply, backend) as hub:
+        s = make_clinic(tmp_path, migrated_template, "A001")
+        token = register(hub, "A001")
+        add_patients(s, 10)
+        with HubClient(hub.url, token) as c:
+            res = SyncEngine(s.ctx, c, sleep=lambda _d: None).run_round()
+        assert dropped["n"] == 1
+        assert res.duplicates == 10 and res.pushed == 0 and res.complete
+        assert len(hub_records(hub, "A001")) == 10
+        assert assert_same(s, hub) == 10
+
+
+def _start_hub(url: str, port: int) -> subprocess.Popen[bytes]:
+    p = subprocess.Popen(
+        [sys.executable, "-m", "county", "--db", url, "serve", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            with httpx.Client() as h:
+                h.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1)
+            return p
+        except httpx.TransportError:
+            time.sleep(0.1)
+    p.kill()
+    raise RuntimeError("hub did not start")
+
+
+@pytest.mark.slow
+def test_hub_killed_mid_batch_then_restarted(
+    tmp_path: Path, migrated_template: Path, backend: str
+) -> None:
+    """The hub process SIGKILLed while a round pushes 1,500 records, then started again."""
+    eng = hub_engine(tmp_path, backend)  # created and migrated, as `serve` would
+    url = eng.url.render_as_string(hide_password=False)
+    port = free_port()
+    with make_sessions(eng)() as hs, hs.begin():
+        from county.auth import add_clinic
+
+        token = add_clinic(hs, "A001", "a")
+    s = make_clinic(tmp_path, migrated_template, "A001")
+    add_patients(s, 1500)
+    hub = _start_hub(url, port)
+    errors: list[BaseException] = []
+
+    def first_round() -> None:
+        try:
+            with HubClient(f"http://127.0.0.1:{port}", token) as c:
+                SyncEngine(s.ctx, c, batch_size=100, max_attempts=1).run_round()
+        except NetworkError as e:
+            errors.append(e)
+
+    t = threading.Thread(target=first_round)
+    t.start()
+    deadline = time.monotonic() + 20
+    while pending_count(s.ctx) == 1500 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    os.kill(hub.pid, signal.SIGKILL)  # mid-batch
+    hub.wait()
+    t.join(30)
+    assert errors, "the hub died during the round"
+    left = pending_count(s.ctx)
+    assert 0 < left < 1500
+    hub = _start_hub(url, port)
+    try:
+        with HubClient(f"http://127.0.0.1:{port}", token) as c:
+            res = SyncEngine(s.ctx, c, batch_size=100).run_round()
+        assert res.complete
+    finally:
+        hub.terminate()
+        hub.wait()
+
+    class _H:  # adapter for the field-by-field compare
+        sessions = make_sessions(eng)
+
+    assert len(hub_records(_H, "A001")) == 1500  # type: ignore[arg-type]
+    assert assert_same(s, _H) == 1500  # type: ignore[arg-type]
+    eng.dispose()
+
+
+def test_client_killed_mid_pull_twenty_times(
+    tmp_path: Path, migrated_template: Path, backend: str
+) -> None:
+    with running_hub(tmp_path, backend=backend) as hub:
+        s = make_clinic(tmp_path, migrated_template, "A001")
+        token = register(hub, "A001")
+        ids = add_patients(s, 60)
+        with HubClient(hub.url, token) as c:
+            SyncEngine(s.ctx, c).run_round()
+            with hub.sessions() as hs, hs.begin():
+                for pid in ids:
+                    # answers on patients aren't county-owned; any logged change will do
+                    store._log(hs, hs.scalar(select(HubRecord).where(HubRecord.id == pid)))
+            kills = 0
+            applied_before = SyncEngine._apply_change
+
+            for k in range(20):
+                calls = {"n": 0}
+
+                def dying(
+                    self: SyncEngine, sess: Any, ch: Any, _k: int = k, _c: dict[str, int] = calls
+                ) -> None:
+                    _c["n"] += 1
+                    if _c["n"] == (_k % 7) + 2:
+                        raise KeyboardInterrupt("killed")  # dies inside the page transaction
+                    applied_before(self, sess, ch)
+
+                SyncEngine._apply_change = dying  # type: ignore[method-assign]
+                try:
+                    SyncEngine(s.ctx, c, page_size=3).run_round()
+                except KeyboardInterrupt:
+                    kills += 1
+                finally:
+                    SyncEngine._apply_change = applied_before  # type: ignore[method-assign]
+                with s.ctx.reader() as sess:
+                    cur = int(
+                        sess.scalar(select(SyncMeta.value).where(SyncMeta.key == CURSOR_KEY)) or 0
+                    )
+                assert cur % 3 == 0 or cur == 60 + 0  # only whole pages are ever stored
+            assert kills == 20
+            res = SyncEngine(s.ctx, c, page_size=3).run_round()
+            assert res.complete
+        with hub.sessions() as hs:
+            last = hs.scalar(select(func.max(ChangeLog.seq)))
+        with s.ctx.reader() as sess:
+            assert (
+                int(sess.scalar(select(SyncMeta.value).where(SyncMeta.key == CURSOR_KEY)) or 0)
+                == last
+            )
+            assert sess.scalar(select(func.count()).select_from(Patient)) == 60
+        assert assert_same(s, hub) == 60
+
+
+def test_client_process_killed_mid_pull_twenty_times(
+    tmp_path: Path, migrated_template: Path, backend: str
+) -> None:
+    """The headless ``sync`` command SIGKILLed while it pulls downward referrals (each one
+    attaches a new resident and starts a plan): afterwards every referral, resident and plan
+    exists exactly once, here and on the hub."""
+    pulls = threading.Event()
+
+    def watch_pulls(app: Any) -> Any:
+        async def wrapper(scope: Any, receive: Any, send: Any) -> None:
+            if scope["type"] == "http" and scope["path"].endswith("/sync/pull"):
+                pulls.set()
+            await app(scope, receive, send)
+
+        return wrapper
+
+    import random
+    import uuid
+
+    from app.db.followup_models import FollowUpPlan
+    from app.db.referral_models import Referral
+    from tests.sync.test_ownership import send_down
+
+    rnd = random.Random(20261122)
+    with running_hub(tmp_path, watch_pulls, backend) as hub:
+        s = make_clinic(tmp_path, migrated_template, "A001")
+        token = register(hub, "A001")
+        data_dir = tmp_path / "clinic-A001"
+        cmd = [
+            sys.executable,
+            "-m",
+            "app",
+            "--data-dir",
+            str(data_dir),
+            "sync",
+            "--hub",
+            hub.url,
+            "--token",
+            token,
+        ]
+        killed_mid_pull = progressed = cursor_before = 0
+        for _round in range(20):
+            for _ in range(40):
+                send_down(hub, "A001", patient_name="患者" + uuid.uuid4().hex[:4])
+            pulls.clear()
+            proc = subprocess.Popen(
+                cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+            assert pulls.wait(60), "the sync command never pulled"
+            time.sleep(rnd.uniform(0.0, 1.0))
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(30)
+            with hub.sessions() as hs:
+                last = hs.scalar(select(func.max(ChangeLog.seq)))
+            with s.ctx.reader() as sess:
+                cur = int(
+                    sess.scalar(select(SyncMeta.value).where(SyncMeta.key == CURSOR_KEY)) or 0
+                )
+            killed_mid_pull += cur < (last or 0)
+            progressed += cur > cursor_before
+            cursor_before = cur
+        # most kills cut a pull short; some came after a page was stored
+        assert killed_mid_pull >= 10, f"only {killed_mid_pull} kills landed mid-pull"
+        assert progressed >= 2, "no kill came after a stored page"
+        done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stdout + done.stderr
+        with s.ctx.reader() as sess:
+            assert sess.scalar(select(func.count()).select_from(Referral)) == 800
+            assert sess.scalar(select(func.count()).select_from(Patient)) == 800
+            assert sess.scalar(select(func.count()).select_from(FollowUpPlan)) == 800
+            per_referral = sess.execute(
+                select(FollowUpPlan.referral_id, func.count())
+                .group_by(FollowUpPlan.referral_id)
+                .having(func.count() > 1)
+            ).all()
+            assert per_referral == []
+        assert assert_same(s, hub, ("patient", "referral", "followup_plan")) == 2400
