@@ -17,6 +17,13 @@ log = logging.getLogger(__name__)
 SETTINGS_FILE = "settings.toml"
 LANGUAGES = ("zh_CN", "en")
 RANGES = {"sync_interval_minutes": (1, 1440), "search_page_size": (20, 1000)}
+# 随访 intervals in days (DOMAIN.md §3c; provinces differ): 控制满意, 控制不满意, after an
+# emergency referral.
+RANGES.update(
+    followup_controlled_days=(28, 180),
+    followup_uncontrolled_days=(3, 30),
+    followup_referral_days=(3, 30),
+)
 
 
 @dataclass
@@ -28,6 +35,9 @@ class Settings:
     ca_bundle: str = ""
     sync_interval_minutes: int = 5
     search_page_size: int = 100
+    followup_controlled_days: int = 90
+    followup_uncontrolled_days: int = 14
+    followup_referral_days: int = 14
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Settings:

@@ -129,6 +129,9 @@ def seed_demo(
     from app.demo_training import seed_training
 
     seed_training(services)
+    from app.demo_followups import seed_followups
+
+    seed_followups(services)
     for extend in DEMO_EXTENSIONS:
         extend(services)
     users.logout()

@@ -102,7 +102,95 @@ def main() -> None:
     activity_id = training.selected_activity().id  # type: ignore[attr-defined]
     (out / "signin-sheet.pdf").write_bytes(services.training.signin_sheet_pdf(activity_id))
     (out / "training-summary.pdf").write_bytes(services.training.summary_pdf(date.today().year))
+    followup_shots(services, bus, window, out, lang)
     sync_shots(services, bus, out, lang)
+
+
+def followup_shots(
+    services: AppServices, bus: ChangeBus, window: QWidget, out: Path, lang: str
+) -> None:
+    """随访: the worklist, a new plan, ending one, 年度达标, both visit forms (with their own
+    emergency checks), the timeline with visits, the intervals setting, and the printed form."""
+    import subprocess
+
+    from PySide6.QtWidgets import QScrollArea
+
+    from app.domain.followup import PlanStatus
+    from app.ui.dialogs.timeline_dialog import TimelineDialog
+    from app.ui.dialogs.visit_dialog import VisitDialog
+    from app.ui.pages.settings import SettingsPage
+
+    page = window.show_key("followups")  # type: ignore[attr-defined]
+    page.tabs.setCurrentIndex(2)
+    shot(window, out / f"followups-overdue-{lang}.png")
+    page.tabs.setCurrentIndex(0)
+    shot(window, out / f"followups-today-{lang}.png")
+    page.table.selectRow(0)
+    plan_dialog = page.new_plan()
+    plan_dialog.picker.set_patient(services.patients.search("", limit=1)[0])
+    plan_dialog.kind.setCurrentIndex(plan_dialog.kind.findData("dm"))
+    shot(plan_dialog, out / f"followup-plan-dialog-{lang}.png")
+    plan_dialog.reject()
+    end = page.end_plan()
+    end.status.setCurrentIndex(end.status.findData(PlanStatus.LOST.value))
+    end.save()  # no reason yet: shows the message
+    shot(end, out / f"followup-end-plan-{lang}.png")
+    end.reject()
+    page.sections.setCurrentIndex(1)
+    shot(window, out / f"followups-compliance-{lang}.png")
+    page.sections.setCurrentIndex(0)
+
+    plans = {it.kind: it for it in services.followups.worklist("all")}
+    for kind in ("htn", "dm"):
+        dialog = VisitDialog(services, plans[kind].plan_id)
+        dialog.symptom_boxes["无症状"].setChecked(True)
+        dialog.sbp.setValue(186)
+        dialog.dbp.setValue(96)
+        dialog.weight.setValue(72)
+        dialog.target_weight.setValue(66)
+        dialog.height_edit.setValue(168)
+        if kind == "dm":
+            dialog.fasting_glucose.setValue(8.4)
+            dialog.heart_rate.setValue(108)
+            dialog.insulin.setText("门冬胰岛素30")
+            dialog.insulin_dose.setText("早12U 晚10U 餐前皮下注射")
+        dialog.set_medication(0, "苯磺酸氨氯地平片", 1, "5mg")
+        shot(dialog, out / f"visit-{kind}-{lang}.png")
+        body = dialog.findChild(QScrollArea).widget()
+        body.grab().save(str(out / f"visit-{kind}-full-{lang}.png"))
+        print(out / f"visit-{kind}-full-{lang}.png")
+        dialog.close()
+
+    patient_id = plans["htn"].patient_id
+    timeline = TimelineDialog(services, patient_id)
+    shot(timeline, out / f"timeline-visits-{lang}.png")
+    timeline.close()
+
+    pdf = page.year_form_pdf(plans["htn"].plan_id, date.today().year)
+    (out / "followup-form.pdf").write_bytes(pdf)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "80",
+            "-singlefile",
+            str(out / "followup-form.pdf"),
+            str(out / "followup-form"),
+        ],
+        check=False,
+    )
+    actor = services.ctx.actor
+    services.users.login("admin", "admin123")
+    settings = SettingsPage(services, bus)
+    settings.resize(1366, 740)
+    settings.intervals.uncontrolled.setValue(30)
+    settings.intervals.controlled.setValue(28)
+    settings.intervals.save()  # refused: shows the message beside the field
+    shot(settings, out / f"settings-intervals-{lang}.png")
+    settings.close()
+    if actor is not None:
+        services.users.login(actor.username, "doctor123")
 
 
 def sync_shots(services: AppServices, bus: ChangeBus, out: Path, lang: str) -> None:

@@ -110,8 +110,10 @@ SEVERITY = [
     Classification.COMPLICATION,
 ]
 
-# Symptoms that on their own call for referral at once (§3c).
-HTN_EMERGENCY_SYMPTOMS = {
+# Symptoms that on their own call for referral at once (§3c), in the order of the standard.
+# Each disease has its own list: the diabetes form shares only the BP thresholds with the
+# hypertension one, not its symptoms.
+HTN_EMERGENCY_LIST = [
     "意识改变",
     "剧烈头痛或头晕",
     "恶心呕吐",
@@ -119,8 +121,18 @@ HTN_EMERGENCY_SYMPTOMS = {
     "眼痛",
     "心悸胸闷",
     "喘憋不能平卧",
-}
-DM_EMERGENCY_SYMPTOMS = {"意识或行为改变", "呼气有烂苹果味", "深大呼吸", "视力骤降"}
+]
+DM_EMERGENCY_LIST = ["意识或行为改变", "呼气有烂苹果味", "深大呼吸", "视力骤降"]
+HTN_EMERGENCY_SYMPTOMS = set(HTN_EMERGENCY_LIST)
+DM_EMERGENCY_SYMPTOMS = set(DM_EMERGENCY_LIST)
+
+
+def emergency_symptoms(kind: PlanKind) -> list[str]:
+    """The emergency symptoms a visit form of ``kind`` asks about (empty for rehab etc.)."""
+    return {
+        PlanKind.HYPERTENSION: HTN_EMERGENCY_LIST,
+        PlanKind.DIABETES: DM_EMERGENCY_LIST,
+    }.get(kind, [])
 
 
 @dataclass(frozen=True)
@@ -152,7 +164,7 @@ class VisitInput:
     weight: float | None = None
     target_weight: float | None = None
     height_cm: float | None = None
-    heart_rate: int | None = None  # 高血压 only
+    heart_rate: int | None = None  # 高血压 form; 糖尿病: the emergency check (持续心率 >100)
     foot_pulse: str = ""  # 糖尿病 only
     other_signs: str = ""
     # lifestyle guidance: each a (now, target) pair as on the paper form
@@ -171,11 +183,12 @@ class VisitInput:
     adverse_reaction: str = ""  # empty = 无
     hypoglycemia: str = "1"
     new_complication: str = ""
-    pregnant_or_lactating: bool = False
-    temperature: float | None = None
+    pregnant_or_lactating: bool = False  # the emergency check (§3c), not on the paper form
+    temperature: float | None = None  # 糖尿病 emergency check (体温 >39℃)
     classification_override: str = ""
     medications: list[Medication] = field(default_factory=list)
-    insulin: str = ""
+    insulin: str = ""  # 胰岛素 种类
+    insulin_dose: str = ""  # 胰岛素 用法和用量
     referral_reason: str = ""
     referral_to: str = ""
     next_date: date | None = None
@@ -277,7 +290,7 @@ def emergency_reasons(kind: PlanKind, v: VisitInput) -> list[str]:
         if v.pregnant_or_lactating and v.sbp is not None and v.sbp >= 140:
             reasons.append("妊娠或哺乳期血压升高")
     else:
-        reasons += sorted(symptoms & (DM_EMERGENCY_SYMPTOMS | HTN_EMERGENCY_SYMPTOMS))
+        reasons += sorted(symptoms & DM_EMERGENCY_SYMPTOMS)
         if v.heart_rate is not None and v.heart_rate > 100:
             reasons.append(f"心率 {v.heart_rate} 次/分 > 100")
         if v.temperature is not None and v.temperature > 39:
@@ -328,3 +341,22 @@ def referral_advised(previous: list[Classification], current: Classification) ->
 
 def face_to_face(methods: list[str]) -> int:
     return sum(1 for m in methods if m in FACE_TO_FACE)
+
+
+def validate_plan(start: date, first_due: date, today: date) -> None:
+    """A new plan: it starts no later than today and is first due on or after its start."""
+    e: list[FieldError] = []
+    if start > today:
+        e.append(FieldError("start_date", "future", "开始日期不能晚于今天"))
+    if first_due < start:
+        e.append(FieldError("first_due", "before_start", "首次随访日期不能早于开始日期"))
+    if e:
+        raise ValidationError(e)
+
+
+def validate_end(status: PlanStatus, note: str) -> None:
+    """Ending a plan: 失访 needs the reason, 死亡 the date and cause (as on the paper form)."""
+    if status is PlanStatus.LOST and not note.strip():
+        raise ValidationError([FieldError("note", "required", "请填写失访原因")])
+    if status is PlanStatus.DEAD and not note.strip():
+        raise ValidationError([FieldError("note", "required", "请填写死亡日期和原因")])

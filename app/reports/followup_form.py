@@ -66,8 +66,9 @@ def _rows(kind: PlanKind) -> list[tuple[str, str, Any]]:
             f"每日{m.get('times_per_day', '')}次 每次{m.get('dose', '')}"
             for m in f.get("medications") or []
         ]
-        if f.get("insulin"):
-            out.append(f"胰岛素：{f['insulin']}")
+        insulin = "　".join(x for x in (f.get("insulin"), f.get("insulin_dose")) if x)
+        if insulin:
+            out.append(f"胰岛素：{insulin}")
         return "\n".join(out)
 
     rows: list[tuple[str, str, Any]] = [

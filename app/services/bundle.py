@@ -39,7 +39,7 @@ class AppServices:
             patients=PatientService(ctx),
             referrals=ReferralService(ctx),
             training=TrainingService(ctx),
-            followups=FollowUpService(ctx),
+            followups=FollowUpService.for_data_dir(ctx, data_dir),
             sync=SyncStatusService(ctx),
             sync_runner=SyncRunner(ctx, data_dir),
         )

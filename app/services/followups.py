@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -17,6 +18,7 @@ from app.domain.errors import FieldError, NotFound, ValidationError
 from app.domain.followup import Classification, Intervals, PlanKind, PlanStatus, VisitInput
 from app.domain.roles import Perm
 from app.services.context import Changes, ServiceContext
+from app.services.followup_intervals import load_intervals, save_intervals
 from app.services.recording import record_write
 
 PLAN, VISIT, CONTACT = "followup_plan", "followup_visit", "followup_contact"
@@ -48,6 +50,50 @@ class VisitResult:
     warnings: list[str]
     emergency: list[str]  # reasons to refer at once (prompt a prefilled upward referral)
     referral_advised: bool  # two consecutive 控制不满意, or a complication
+
+
+@dataclass(frozen=True)
+class PatientVisit:
+    """One visit as the patient's timeline shows it."""
+
+    visit_id: str
+    plan_id: str
+    kind: str
+    visit_date: date
+    method: str
+    classification: str
+    sbp: int | None
+    dbp: int | None
+    fasting_glucose: float | None
+    emergency: bool
+    doctor: str
+    outcome: str
+
+    @property
+    def kind_name(self) -> str:
+        return rules.PLAN_KIND_NAMES[PlanKind(self.kind)]
+
+    @property
+    def method_name(self) -> str:
+        return rules.METHODS.get(self.method, "")
+
+    @property
+    def class_name(self) -> str:
+        return rules.CLASS_NAMES[Classification(self.classification)] if self.classification else ""
+
+
+@dataclass(frozen=True)
+class ComplianceRow:
+    """A chronic patient short of four face-to-face visits in the year."""
+
+    plan_id: str
+    patient_id: str
+    name: str
+    village: str
+    phone: str
+    kind: str
+    doctor: str
+    face_to_face: int
 
 
 @dataclass(frozen=True)
@@ -106,9 +152,35 @@ def add_plan(
 
 
 class FollowUpService:
-    def __init__(self, ctx: ServiceContext, intervals: Intervals | None = None) -> None:
+    def __init__(
+        self,
+        ctx: ServiceContext,
+        intervals: Intervals | None = None,
+        data_dir: Path | None = None,
+    ) -> None:
         self.ctx = ctx
         self.intervals = intervals or Intervals()
+        self.data_dir = data_dir
+
+    @classmethod
+    def for_data_dir(cls, ctx: ServiceContext, data_dir: Path) -> FollowUpService:
+        """The service with the clinic's own intervals from settings.toml."""
+        return cls(ctx, load_intervals(Path(data_dir)), Path(data_dir))
+
+    def set_intervals(self, controlled: int, uncontrolled: int, referral: int) -> Intervals:
+        """Administrators: store the province's intervals; visits recorded from now on use
+        them (plans already scheduled keep their due dates)."""
+        self.ctx.require(Perm.SETTINGS_EDIT)
+        if self.data_dir is None:
+            raise RuntimeError("FollowUpService has no data directory to save settings in")
+        saved = save_intervals(self.data_dir, controlled, uncontrolled, referral)
+        self.intervals = replace(
+            self.intervals,
+            satisfied=saved.satisfied,
+            unsatisfied=saved.unsatisfied,
+            after_emergency_referral=saved.after_emergency_referral,
+        )
+        return self.intervals
 
     # -- plans ---------------------------------------------------------------------------
     def create_plan(
@@ -121,10 +193,24 @@ class FollowUpService:
     ) -> PlanRow:
         self.ctx.require(Perm.FOLLOWUP_RECORD)
         start = start or self.ctx.today()
+        rules.validate_plan(start, first_due or start, self.ctx.today())
         with self.ctx.session() as s:
             p = s.get(Patient, patient_id)
             if p is None or p.deleted:
                 raise ValidationError([FieldError("patient_id", "required", "请选择患者")])
+            same = s.scalar(
+                select(FollowUpPlan.id).where(
+                    FollowUpPlan.patient_id == patient_id,
+                    FollowUpPlan.kind == kind.value,
+                    FollowUpPlan.status == PlanStatus.ACTIVE.value,
+                    FollowUpPlan.deleted.is_(False),
+                )
+            )
+            if same and kind in rules.CHRONIC:
+                name = rules.PLAN_KIND_NAMES[kind]
+                raise ValidationError(
+                    [FieldError("kind", "duplicate", f"{p.name}已有进行中的{name}随访计划")]
+                )
             plan = add_plan(s, self.ctx, patient_id, kind, start, first_due or start, doctor)
             row = _plan_row(plan)
         self.ctx.notify(Changes(PLAN, frozenset({row.id}), "create"))
@@ -167,7 +253,9 @@ class FollowUpService:
             ]
 
     def set_status(self, plan_id: str, status: PlanStatus, note: str = "") -> PlanRow:
+        """End a plan (已结束 / 失访 with the reason / 死亡 with date and cause) or reopen it."""
         self.ctx.require(Perm.FOLLOWUP_RECORD)
+        rules.validate_end(status, note)
         with self.ctx.session() as s:
             plan = self._plan(s, plan_id)
             plan.status = status.value
@@ -250,6 +338,49 @@ class FollowUpService:
         self.ctx.notify(Changes(VISIT, frozenset({result.visit_id, plan_id}), "create"))
         return result
 
+    def visits_for_patient(self, patient_id: str) -> list[PatientVisit]:
+        """Every follow-up visit of one patient, on any plan, newest first (the timeline)."""
+        self.ctx.require(Perm.FOLLOWUP_VIEW)
+        with self.ctx.reader() as s:
+            rows = s.execute(
+                select(FollowUpVisit, FollowUpPlan.kind)
+                .join(FollowUpPlan, FollowUpPlan.id == FollowUpVisit.plan_id)
+                .where(
+                    FollowUpVisit.patient_id == patient_id,
+                    FollowUpVisit.deleted.is_(False),
+                    FollowUpPlan.deleted.is_(False),
+                )
+                .order_by(FollowUpVisit.visit_date.desc(), FollowUpVisit.created_at.desc())
+            ).all()
+            return [
+                PatientVisit(
+                    v.id,
+                    v.plan_id,
+                    kind,
+                    v.visit_date,
+                    v.method,
+                    v.classification,
+                    v.sbp,
+                    v.dbp,
+                    v.fasting_glucose,
+                    v.emergency,
+                    v.doctor,
+                    str(json.loads(v.form).get("outcome") or ""),
+                )
+                for v, kind in rows
+            ]
+
+    def visit_years(self, plan_id: str) -> list[int]:
+        """Years with visits on this plan, newest first (the printed form's year choice)."""
+        self.ctx.require(Perm.FOLLOWUP_VIEW)
+        with self.ctx.reader() as s:
+            days = s.scalars(
+                select(FollowUpVisit.visit_date).where(
+                    FollowUpVisit.plan_id == plan_id, FollowUpVisit.deleted.is_(False)
+                )
+            )
+            return sorted({d.year for d in days}, reverse=True)
+
     def visits(self, plan_id: str) -> list[dict[str, Any]]:
         self.ctx.require(Perm.FOLLOWUP_VIEW)
         with self.ctx.reader() as s:
@@ -280,7 +411,8 @@ class FollowUpService:
         today: date | None = None,
         limit: int = 500,
     ) -> list[WorkItem]:
-        """``today`` (due today), ``week`` (due in the next 7 days) or ``overdue``."""
+        """``today`` (due today), ``week`` (due in the next 7 days), ``overdue``, or ``all``
+        active plans (to find one to end)."""
         self.ctx.require(Perm.FOLLOWUP_VIEW)
         today = today or self.ctx.today()
         due = FollowUpPlan.next_due_date
@@ -288,6 +420,7 @@ class FollowUpService:
             "today": due == today,
             "week": (due >= today) & (due < today + timedelta(days=7)),
             "overdue": due < today,
+            "all": FollowUpPlan.id.is_not(None),
         }[which]
         last_contact = (
             select(ContactAttempt.plan_id, func.max(ContactAttempt.created_at).label("at"))
@@ -364,9 +497,9 @@ class FollowUpService:
         self.ctx.notify(Changes(CONTACT, frozenset({plan_id}), "create"))
 
     # -- annual compliance ---------------------------------------------------------------
-    def compliance(self, year: int) -> list[tuple[str, str, str, int]]:
-        """Chronic patients with fewer than four face-to-face visits in ``year``:
-        (patient_id, name, kind, face-to-face count)."""
+    def compliance(self, year: int) -> list[ComplianceRow]:
+        """Chronic patients (active plans started before the year ended) with fewer than four
+        face-to-face visits in ``year``, fewest first."""
         self.ctx.require(Perm.FOLLOWUP_VIEW)
         start, end = date(year, 1, 1), date(year + 1, 1, 1)
         visits = (
@@ -382,9 +515,13 @@ class FollowUpService:
         )
         stmt = (
             select(
+                FollowUpPlan.id,
                 FollowUpPlan.patient_id,
                 Patient.name,
+                Patient.village,
+                Patient.phone,
                 FollowUpPlan.kind,
+                FollowUpPlan.doctor,
                 func.coalesce(visits.c.n, 0),
             )
             .join(Patient, Patient.id == FollowUpPlan.patient_id)
@@ -393,13 +530,17 @@ class FollowUpService:
                 FollowUpPlan.kind.in_([k.value for k in rules.CHRONIC]),
                 FollowUpPlan.status == PlanStatus.ACTIVE.value,
                 FollowUpPlan.deleted.is_(False),
+                Patient.deleted.is_(False),
                 FollowUpPlan.start_date < end,
                 func.coalesce(visits.c.n, 0) < 4,
             )
-            .order_by(func.coalesce(visits.c.n, 0), Patient.name)
+            .order_by(func.coalesce(visits.c.n, 0), Patient.village, Patient.name)
         )
         with self.ctx.reader() as s:
-            return [(pid, name, kind, int(n)) for pid, name, kind, n in s.execute(stmt)]
+            return [
+                ComplianceRow(plan_id, pid, name, village, phone, kind, doctor, int(n))
+                for plan_id, pid, name, village, phone, kind, doctor, n in s.execute(stmt)
+            ]
 
     def control_rates(self, year: int) -> dict[str, tuple[int, int]]:
         """Per chronic disease: (patients whose last visit of the year was 控制满意, patients

@@ -77,6 +77,131 @@
     </message>
 </context>
 <context>
+    <name>ComplianceView</name>
+    <message>
+        <source>Disease</source>
+        <translation>病种</translation>
+    </message>
+    <message>
+        <source>Patients visited</source>
+        <translation>随访人数</translation>
+    </message>
+    <message>
+        <source>Controlled</source>
+        <translation>控制满意人数</translation>
+    </message>
+    <message>
+        <source>Control rate</source>
+        <translation>控制率</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>村/社区</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Doctor</source>
+        <translation>随访医生</translation>
+    </message>
+    <message>
+        <source>Face-to-face visits</source>
+        <translation>面对面随访次数</translation>
+    </message>
+    <message>
+        <source>The standard asks for at least four face-to-face visits (clinic or home) a year; phone calls do not count. Control rate: the share of patients whose last visit of the year was classified as controlled.</source>
+        <translation>规范要求每年至少 4 次面对面随访（门诊或家庭），电话随访不计入。控制率：本年度最后一次随访分类为“控制满意”的患者所占比例。</translation>
+    </message>
+    <message>
+        <source>Year</source>
+        <translation>年度</translation>
+    </message>
+    <message>
+        <source>Control rates</source>
+        <translation>控制率</translation>
+    </message>
+    <message>
+        <source>%1 chronic patient(s) with fewer than four face-to-face visits in %2</source>
+        <translation>%2 年面对面随访不足 4 次的慢病患者：%1 人</translation>
+    </message>
+</context>
+<context>
+    <name>EndPlanDialog</name>
+    <message>
+        <source>End follow-up plan</source>
+        <translation>结束随访计划</translation>
+    </message>
+    <message>
+        <source>End as</source>
+        <translation>结束原因</translation>
+    </message>
+    <message>
+        <source>Date of death</source>
+        <translation>死亡日期</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Reason lost *</source>
+        <translation>失访原因 *</translation>
+    </message>
+    <message>
+        <source>Cause of death *</source>
+        <translation>死亡原因 *</translation>
+    </message>
+    <message>
+        <source>End the %1 follow-up of %2 as %3? It leaves every worklist.</source>
+        <translation>确定将 %2 的%1随访计划结束为“%3”吗？结束后将不再出现在随访清单中。</translation>
+    </message>
+</context>
+<context>
+    <name>FollowUpIntervalsBox</name>
+    <message>
+        <source>Follow-up intervals</source>
+        <translation>随访间隔</translation>
+    </message>
+    <message>
+        <source>Save intervals</source>
+        <translation>保存随访间隔</translation>
+    </message>
+    <message>
+        <source>Days to the next visit of a hypertension or diabetes patient. The national standard: about 3 months when controlled, within 2 weeks otherwise; your province may differ. Applies to visits recorded from now on.</source>
+        <translation>高血压、糖尿病患者到下次随访的天数。国家规范：控制满意约 3 个月，控制不满意 2 周内；各省规定可能不同。修改后对此后登记的随访生效。</translation>
+    </message>
+    <message>
+        <source>Controlled</source>
+        <translation>控制满意</translation>
+    </message>
+    <message>
+        <source>Not controlled</source>
+        <translation>控制不满意</translation>
+    </message>
+    <message>
+        <source>After an emergency referral</source>
+        <translation>紧急转诊后</translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation> 天</translation>
+    </message>
+    <message>
+        <source>Saved</source>
+        <translation>已保存</translation>
+    </message>
+</context>
+<context>
     <name>FollowUpsPage</name>
     <message>
         <source>Due today</source>
@@ -89,6 +214,10 @@
     <message>
         <source>Overdue</source>
         <translation>逾期</translation>
+    </message>
+    <message>
+        <source>All active plans</source>
+        <translation>全部进行中</translation>
     </message>
     <message>
         <source>All doctors</source>
@@ -107,12 +236,20 @@
         <translation>登记联系结果…</translation>
     </message>
     <message>
-        <source>Print this year's form</source>
-        <translation>打印本年随访记录表</translation>
+        <source>Print record form…</source>
+        <translation>打印随访服务记录表…</translation>
     </message>
     <message>
         <source>Print phone list</source>
         <translation>打印电话名单</translation>
+    </message>
+    <message>
+        <source>New plan…</source>
+        <translation>新建随访计划…</translation>
+    </message>
+    <message>
+        <source>End plan…</source>
+        <translation>结束随访计划…</translation>
     </message>
     <message>
         <source>Name</source>
@@ -143,6 +280,14 @@
         <translation>最近联系</translation>
     </message>
     <message>
+        <source>Worklist</source>
+        <translation>随访清单</translation>
+    </message>
+    <message>
+        <source>Annual compliance</source>
+        <translation>年度达标</translation>
+    </message>
+    <message>
         <source>%1 patient(s)</source>
         <translation>共 %1 人</translation>
     </message>
@@ -169,6 +314,10 @@
     <message>
         <source>Follow-up record</source>
         <translation>随访服务记录表</translation>
+    </message>
+    <message>
+        <source>Print the form of the year</source>
+        <translation>打印哪一年度的随访服务记录表</translation>
     </message>
 </context>
 <context>
@@ -494,6 +643,37 @@ Register another record with the same number anyway?</source>
     <message>
         <source>This area is not available yet. It will come in a later version of ClinicLink.</source>
         <translation>本功能尚未开放，将在 ClinicLink 后续版本中提供。</translation>
+    </message>
+</context>
+<context>
+    <name>PlanDialog</name>
+    <message>
+        <source>New follow-up plan</source>
+        <translation>新建随访计划</translation>
+    </message>
+    <message>
+        <source>Later due dates follow the rules from each visit.</source>
+        <translation>以后的随访日期按每次随访的分类自动计算。</translation>
+    </message>
+    <message>
+        <source>Patient *</source>
+        <translation>患者 *</translation>
+    </message>
+    <message>
+        <source>Kind *</source>
+        <translation>随访类型 *</translation>
+    </message>
+    <message>
+        <source>Responsible doctor</source>
+        <translation>责任医生</translation>
+    </message>
+    <message>
+        <source>Start date *</source>
+        <translation>开始日期 *</translation>
+    </message>
+    <message>
+        <source>First visit due *</source>
+        <translation>首次随访日期 *</translation>
     </message>
 </context>
 <context>
@@ -1172,8 +1352,8 @@ Register another record with the same number anyway?</source>
         <translation>%1 的就诊时间线</translation>
     </message>
     <message>
-        <source>No referrals yet.</source>
-        <translation>暂无转诊记录。</translation>
+        <source>No referrals or follow-up visits yet.</source>
+        <translation>暂无转诊和随访记录。</translation>
     </message>
 </context>
 <context>
@@ -1466,6 +1646,18 @@ Register another record with the same number anyway?</source>
         <translation>不填表示无</translation>
     </message>
     <message>
+        <source>Kind, e.g. 门冬胰岛素30</source>
+        <translation>种类，如 门冬胰岛素30</translation>
+    </message>
+    <message>
+        <source>Usage and dose, e.g. 早12U 晚10U 餐前皮下注射</source>
+        <translation>用法和用量，如 早12U 晚10U 餐前皮下注射</translation>
+    </message>
+    <message>
+        <source>Pregnant or breastfeeding</source>
+        <translation>妊娠期或哺乳期</translation>
+    </message>
+    <message>
         <source>Other</source>
         <translation>其他</translation>
     </message>
@@ -1578,8 +1770,8 @@ Register another record with the same number anyway?</source>
         <translation>用药情况</translation>
     </message>
     <message>
-        <source>Insulin (kind, dose)</source>
-        <translation>胰岛素（种类、用法和用量）</translation>
+        <source>Insulin (kind; usage and dose)</source>
+        <translation>胰岛素（种类；用法和用量）</translation>
     </message>
     <message>
         <source>Referral reason</source>
@@ -1604,6 +1796,14 @@ Register another record with the same number anyway?</source>
     <message>
         <source>Doctor</source>
         <translation>随访医生</translation>
+    </message>
+    <message>
+        <source>Emergency checks (refer at once)</source>
+        <translation>危急情况（须立即转诊）</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>体温</translation>
     </message>
     <message>
         <source>Suggested: </source>

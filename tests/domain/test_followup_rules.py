@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -11,13 +11,17 @@ from app.domain.followup import (
     Classification,
     Intervals,
     PlanKind,
+    PlanStatus,
     VisitInput,
     bmi,
     emergency_reasons,
+    emergency_symptoms,
     face_to_face,
     next_due,
     referral_advised,
     suggest_classification,
+    validate_end,
+    validate_plan,
     validate_visit,
 )
 
@@ -152,3 +156,32 @@ def test_bmi_and_face_to_face() -> None:
     assert bmi(70, 170) == 24.2
     assert bmi(None, 170) is None
     assert face_to_face(["1", "2", "3", "1"]) == 3  # 电话 does not count
+
+
+@pytest.mark.parametrize(
+    ("kind", "symptom", "emergency"),
+    [
+        (PlanKind.DIABETES, "心悸胸闷", False),  # a hypertension emergency, not a diabetes one
+        (PlanKind.DIABETES, "深大呼吸", True),
+        (PlanKind.HYPERTENSION, "深大呼吸", False),
+        (PlanKind.HYPERTENSION, "眼痛", True),
+    ],
+)
+def test_each_disease_has_its_own_emergency_symptoms(
+    kind: PlanKind, symptom: str, emergency: bool
+) -> None:
+    v = visit(symptoms=[symptom], fasting_glucose=6.0)
+    assert bool(emergency_reasons(kind, v)) is emergency
+    assert (symptom in emergency_symptoms(kind)) is emergency
+
+
+def test_plan_and_end_rules() -> None:
+    today = date(2026, 11, 20)
+    validate_plan(today, today, today)
+    with pytest.raises(ValidationError) as e:
+        validate_plan(today + timedelta(days=1), today, today)
+    assert e.value.fields() == {"start_date", "first_due"}
+    validate_end(PlanStatus.ENDED, "")
+    for status in (PlanStatus.LOST, PlanStatus.DEAD):
+        with pytest.raises(ValidationError):
+            validate_end(status, "  ")

@@ -10,7 +10,7 @@ import pytest
 
 from app.db.engine import db_path
 from app.domain.errors import PermissionDenied, ValidationError
-from app.domain.followup import Classification, PlanKind, VisitInput
+from app.domain.followup import Classification, PlanKind, PlanStatus, VisitInput
 from app.domain.patient import PatientInput
 from app.domain.referral import (
     DOWN_INDICATIONS,
@@ -160,9 +160,10 @@ def test_compliance_and_control_rates(services: AppServices, patient: str) -> No
     for method in ("1", "3", "2"):
         services.followups.record_visit(plan.id, htn_visit(today, method=method))
     short = services.followups.compliance(year)
-    assert [(name, n) for _pid, name, _k, n in short] == [("张三", 2)]  # phone does not count
+    # the phone call does not count
+    assert [(r.name, r.village, r.face_to_face) for r in short] == [("张三", "桃花村", 2)]
     services.followups.record_visit(plan.id, htn_visit(today, method="1"))
-    assert [n for *_x, n in services.followups.compliance(year)] == [3]
+    assert [r.face_to_face for r in services.followups.compliance(year)] == [3]
     services.followups.record_visit(plan.id, htn_visit(today, method="2"))
     assert services.followups.compliance(year) == []
     assert services.followups.control_rates(year)["htn"] == (1, 1)
@@ -176,3 +177,70 @@ def test_a_nurse_records_calls_but_not_visits(services: AppServices, patient: st
         services.followups.record_visit(plan.id, htn_visit(services.ctx.today()))
     with pytest.raises(ValidationError, match="提醒日期"):
         services.followups.record_contact(plan.id, "remind")
+
+
+def test_plan_dates_are_checked_and_one_active_plan_per_disease(
+    services: AppServices, patient: str
+) -> None:
+    today = services.ctx.today()
+    fu = services.followups
+    with pytest.raises(ValidationError) as e:
+        fu.create_plan(patient, PlanKind.HYPERTENSION, today, first_due=today - timedelta(1))
+    assert e.value.fields() == {"first_due"}
+    with pytest.raises(ValidationError) as e:
+        fu.create_plan(patient, PlanKind.HYPERTENSION, today + timedelta(days=1))
+    assert e.value.fields() == {"start_date"}
+    first = fu.create_plan(patient, PlanKind.HYPERTENSION, today)
+    with pytest.raises(ValidationError, match="已有进行中的高血压随访计划"):
+        fu.create_plan(patient, PlanKind.HYPERTENSION, today)
+    fu.create_plan(patient, PlanKind.DIABETES, today)  # another disease is fine
+    fu.set_status(first.id, PlanStatus.ENDED)
+    fu.create_plan(patient, PlanKind.HYPERTENSION, today)  # and after the first has ended
+    assert len(fu.plans(patient)) == 3
+
+
+@pytest.mark.parametrize(
+    ("status", "note", "message"),
+    [
+        (PlanStatus.LOST, " ", "请填写失访原因"),
+        (PlanStatus.DEAD, "", "请填写死亡日期和原因"),
+    ],
+)
+def test_lost_and_dead_need_the_reason(
+    services: AppServices, patient: str, status: PlanStatus, note: str, message: str
+) -> None:
+    plan = services.followups.create_plan(patient, PlanKind.HYPERTENSION)
+    with pytest.raises(ValidationError, match=message):
+        services.followups.set_status(plan.id, status, note)
+    assert services.followups.plans(patient)[0].status == "active"
+
+
+def test_visits_for_patient_cover_every_plan_newest_first(
+    services: AppServices, patient: str
+) -> None:
+    today = services.ctx.today()
+    fu = services.followups
+    htn = fu.create_plan(patient, PlanKind.HYPERTENSION, today - timedelta(days=100))
+    rehab = fu.create_plan(patient, PlanKind.REHAB, today - timedelta(days=100))
+    fu.record_visit(htn.id, htn_visit(today - timedelta(days=50)))
+    fu.record_visit(rehab.id, VisitInput(visit_date=today - timedelta(days=20), outcome="好转"))
+    fu.record_visit(htn.id, htn_visit(today, sbp=150))
+    visits = fu.visits_for_patient(patient)
+    assert [(v.kind_name, v.class_name, v.outcome) for v in visits] == [
+        ("高血压", "控制不满意", ""),
+        ("下转康复", "", "好转"),
+        ("高血压", "控制满意", ""),
+    ]
+    assert fu.visit_years(htn.id) == sorted({today.year, (today - timedelta(50)).year})[::-1]
+    login_as(services, "nurse")
+    assert len(fu.visits_for_patient(patient)) == 3
+
+
+def test_all_active_plans_worklist(services: AppServices, patient: str) -> None:
+    today = services.ctx.today()
+    fu = services.followups
+    later = fu.create_plan(patient, PlanKind.HYPERTENSION, today, first_due=today + timedelta(60))
+    ended = fu.create_plan(patient, PlanKind.DIABETES, today)
+    fu.set_status(ended.id, PlanStatus.DEAD, "死亡日期：2026-01-01；死因：脑出血")
+    assert [w.plan_id for w in fu.worklist("all")] == [later.id]
+    assert fu.worklist("week") == []

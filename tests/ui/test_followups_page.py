@@ -1,17 +1,21 @@
-"""Follow-up worklist and visit forms, in Chinese, on a real database."""
+"""Follow-up worklist, plans, annual compliance, printed year and visit forms, in Chinese,
+on a real database."""
 
 from __future__ import annotations
 
+import subprocess
 from datetime import date, timedelta
 
 import pytest
-from PySide6.QtWidgets import QDialog
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QGroupBox, QMessageBox, QPushButton
 
-from app.domain.followup import PlanKind
+from app.domain.followup import PlanKind, VisitInput
 from app.domain.patient import PatientInput
 from app.domain.referral import DOWN_INDICATIONS, Direction, ReferralInput
 from app.services.bundle import AppServices
 from app.ui.change_bus import ChangeBus
+from app.ui.dialogs.plan_dialog import EndPlanDialog, PlanDialog
 from app.ui.dialogs.visit_dialog import VisitDialog
 from app.ui.pages.followups import FollowUpsPage
 
@@ -159,3 +163,315 @@ def test_downward_referral_creates_its_plan_on_the_worklist(
     assert page.table.item(0, 7).text() == "已约"
     pdf = page.phone_list_pdf()
     assert pdf.startswith(b"%PDF")
+
+
+# -- plans by hand -------------------------------------------------------------------------
+def _save_button(dialog: QDialog) -> QPushButton:
+    box = dialog.findChild(QDialogButtonBox)
+    assert box is not None
+    for b in box.buttons():
+        if box.buttonRole(b) == QDialogButtonBox.ButtonRole.AcceptRole:
+            return b  # type: ignore[return-value]
+    raise AssertionError("no accept button")
+
+
+def test_a_new_plan_is_made_in_the_dialog_and_is_due_today(
+    qtbot, services: AppServices, bus: ChangeBus, patient: str
+) -> None:
+    page = FollowUpsPage(services, bus)
+    qtbot.addWidget(page)
+    page.tabs.setCurrentIndex(0)  # 今日到期
+    assert page.table.rowCount() == 0
+    dlg = page.new_plan()
+    assert isinstance(dlg, PlanDialog) and dlg.isVisible()
+    assert dlg.windowTitle() == "新建随访计划"
+    _save_button(dlg).click()  # no patient yet
+    assert "请选择患者" in dlg.errors.text("patient_id")
+    dlg.picker.search.setText("zs")  # pinyin initials of 张三
+    qtbot.keyClick(dlg.picker.search, Qt.Key.Key_Return)
+    assert dlg.picker.patient is not None and dlg.picker.patient.name == "张三"
+    dlg.kind.setCurrentIndex(dlg.kind.findData("htn"))
+    dlg.doctor.setEditText("李医生")
+    dlg.first_due.setDate(dlg.start.date().addDays(-1))
+    _save_button(dlg).click()
+    assert "不能早于开始日期" in dlg.errors.text("first_due")
+    assert services.followups.plans(patient) == []  # nothing half-saved
+    dlg.first_due.setDate(dlg.start.date())
+    _save_button(dlg).click()
+    assert dlg.result() == QDialog.DialogCode.Accepted
+    assert [page.table.item(0, c).text() for c in (0, 3, 4)] == ["张三", "高血压", "李医生"]
+    # a second active hypertension plan for the same patient is refused
+    again = page.new_plan()
+    again.picker.set_patient(services.patients.get(patient))  # type: ignore[arg-type]
+    again.kind.setCurrentIndex(again.kind.findData("htn"))
+    _save_button(again).click()
+    assert "已有进行中的高血压随访计划" in again.errors.text("kind")
+    assert len(services.followups.plans(patient)) == 1
+    again.reject()
+
+
+def _overdue_page(qtbot, services: AppServices, bus: ChangeBus, patient: str) -> FollowUpsPage:
+    today = date.today()
+    services.followups.create_plan(
+        patient, PlanKind.HYPERTENSION, today - timedelta(days=200), "李医生", today - timedelta(3)
+    )
+    page = FollowUpsPage(services, bus)
+    qtbot.addWidget(page)
+    assert page.table.rowCount() == 1
+    assert not page.end_plan_button.isEnabled()  # nothing selected yet
+    page.table.selectRow(0)
+    assert page.end_plan_button.isEnabled()
+    return page
+
+
+def test_ending_a_plan_as_lost_needs_the_reason_and_a_confirmation(
+    qtbot, services: AppServices, bus: ChangeBus, patient: str, message_boxes
+) -> None:
+    page = _overdue_page(qtbot, services, bus, patient)
+    dlg = page.end_plan()
+    assert isinstance(dlg, EndPlanDialog)
+    dlg.status.setCurrentIndex(dlg.status.findData("lost"))
+    assert dlg.note_label.text() == "失访原因 *" and not dlg.death_date.isEnabled()
+    _save_button(dlg).click()
+    assert dlg.errors.text("note") == "请填写失访原因"
+    assert not message_boxes  # not asked before the form is complete
+    dlg.note.setText("外出务工，电话无法接通")
+    _save_button(dlg).click()
+    assert message_boxes[0][0] == "question"
+    assert "张三" in message_boxes[0][1] and "失访" in message_boxes[0][1]
+    assert dlg.result() == QDialog.DialogCode.Accepted
+    assert services.followups.plans(patient)[0].status == "lost"
+    assert page.table.rowCount() == 0  # off the overdue list
+    page.tabs.setCurrentIndex(3)  # 全部进行中
+    assert page.table.rowCount() == 0
+
+
+def test_ending_a_plan_answered_no_changes_nothing(
+    qtbot, services: AppServices, bus: ChangeBus, patient: str, monkeypatch
+) -> None:
+    page = _overdue_page(qtbot, services, bus, patient)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    dlg = page.end_plan()
+    assert dlg is not None
+    dlg.status.setCurrentIndex(dlg.status.findData("dead"))
+    assert dlg.death_date.isEnabled()
+    dlg.note.setText("脑出血")
+    _save_button(dlg).click()
+    assert dlg.isVisible() and services.followups.plans(patient)[0].status == "active"
+    assert page.table.rowCount() == 1
+
+
+def test_a_death_is_recorded_with_its_date_and_cause(
+    qtbot, services: AppServices, bus: ChangeBus, patient: str, message_boxes
+) -> None:
+    page = _overdue_page(qtbot, services, bus, patient)
+    dlg = page.end_plan()
+    assert dlg is not None
+    dlg.status.setCurrentIndex(dlg.status.findData("dead"))
+    dlg.death_date.setDate(QDate(2026, 3, 4))
+    dlg.note.setText("脑出血")
+    _save_button(dlg).click()
+    assert dlg.saved is not None and dlg.saved.status == "dead"
+    with services.ctx.reader() as s:
+        from app.db.followup_models import FollowUpPlan
+
+        assert s.get(FollowUpPlan, dlg.saved.id).note == "死亡日期：2026-03-04；死因：脑出血"  # type: ignore[union-attr]
+
+
+# -- annual compliance -----------------------------------------------------------------------
+def test_compliance_tab_lists_who_is_short_and_the_control_rates(
+    qtbot, services: AppServices, bus: ChangeBus, patient: str
+) -> None:
+    today = date.today()
+    year = today.year
+    born = date(1958, 5, 1)
+    other = services.patients.create(
+        PatientInput(name="李四", sex="1", birth_date=born, village="黄庄村")
+    ).id
+    third = services.patients.create(
+        PatientInput(name="王五", sex="2", birth_date=born, village="桃花村")
+    ).id
+    start = date(year - 1, 1, 1)
+    fu = services.followups
+    full = fu.create_plan(patient, PlanKind.HYPERTENSION, start, "李医生")
+    for method in ("1", "2", "1", "1"):
+        fu.record_visit(full.id, _htn_input(today, method=method))
+    short = fu.create_plan(other, PlanKind.HYPERTENSION, start, "李医生")
+    for method, sbp in (("1", 128), ("3", 128), ("2", 150)):  # the phone call does not count
+        fu.record_visit(short.id, _htn_input(today, method=method, sbp=sbp))
+    dm = fu.create_plan(third, PlanKind.DIABETES, start, "陈医生")
+    fu.record_visit(dm.id, _dm_input(date(year - 1, 6, 1), glucose=6.2))
+
+    page = FollowUpsPage(services, bus)
+    qtbot.addWidget(page)
+    page.sections.setCurrentIndex(1)
+    view = page.compliance
+    assert page.sections.tabText(1) == "年度达标"
+    assert view.year.value() == year
+    rows = {view.short.item(r, 0).text(): view.short.item(r, 5).text() for r in range(2)}
+    assert view.short.rowCount() == 2 and rows == {"王五": "0 / 4", "李四": "2 / 4"}
+    rates = {
+        view.rates.item(r, 0).text(): [view.rates.item(r, c).text() for c in (1, 2, 3)]
+        for r in range(view.rates.rowCount())
+    }
+    assert rates["高血压"] == ["2", "1", "50.0%"]  # 李四's last visit: 控制不满意
+    assert rates["2型糖尿病"] == ["0", "0", "—"]
+    assert "2 人" in view.summary.text()
+    view.year.setValue(year - 1)
+    rates = {view.rates.item(r, 0).text(): view.rates.item(r, 3).text() for r in range(2)}
+    assert rates == {"高血压": "—", "2型糖尿病": "100.0%"}
+    assert view.short.rowCount() == 3  # nobody had four visits last year
+    # a visit recorded elsewhere refreshes the tab through the change bus
+    view.year.setValue(year)
+    fu.record_visit(short.id, _htn_input(today, method="1"))
+    fu.record_visit(short.id, _htn_input(today, method="2"))
+    assert [view.short.item(r, 0).text() for r in range(view.short.rowCount())] == ["王五"]
+
+
+# -- the printed form: which year -------------------------------------------------------------
+def test_the_printed_form_is_of_the_year_chosen(
+    qtbot, services: AppServices, bus: ChangeBus, patient: str
+) -> None:
+    today = date.today()
+    last = today.year - 1
+    fu = services.followups
+    plan = fu.create_plan(patient, PlanKind.HYPERTENSION, date(last - 1, 1, 1), "李医生")
+    fu.record_visit(plan.id, _htn_input(date(last, 6, 1), sbp=151))
+    fu.record_visit(plan.id, _htn_input(today, sbp=127))
+    services.followups.create_plan(patient, PlanKind.REHAB, today, "李医生")
+    page = FollowUpsPage(services, bus)
+    qtbot.addWidget(page)
+    page.tabs.setCurrentIndex(3)  # 全部进行中: the rehab plan is due today, first
+    kinds = [page.table.item(r, 3).text() for r in range(page.table.rowCount())]
+    page.table.selectRow(kinds.index("下转康复"))
+    assert not page.print_form.isEnabled()  # no national form for a rehab check
+    page.table.selectRow(kinds.index("高血压"))
+    assert page.print_form.isEnabled()
+    page.print_form.click()
+    dlg = page.year_dialog
+    assert dlg.isVisible() and dlg.comboBoxItems() == [str(today.year), str(last)]
+    assert dlg.textValue() == str(today.year)
+    dlg.setTextValue(str(last))
+    dlg.accept()
+    text = _pdf_text(page.preview.pdf)
+    assert f"年度：{last}" in text and "151/" in text and "127/" not in text
+    page.preview.close()
+
+
+def _pdf_text(pdf: bytes) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+
+
+# -- both forms against DOMAIN.md §3a / §3b -----------------------------------------------
+def test_each_form_asks_only_its_own_emergency_checks(
+    qtbot, services: AppServices, patient: str
+) -> None:
+    fu = services.followups
+    htn = VisitDialog(services, fu.create_plan(patient, PlanKind.HYPERTENSION).id)
+    dm = VisitDialog(services, fu.create_plan(patient, PlanKind.DIABETES).id)
+    qtbot.addWidget(htn)
+    qtbot.addWidget(dm)
+    htn_only = {"意识改变", "剧烈头痛或头晕", "眼痛", "喘憋不能平卧"}
+    dm_only = {"意识或行为改变", "呼气有烂苹果味", "深大呼吸", "视力骤降"}
+    assert htn_only <= set(htn.symptom_boxes) and not dm_only & set(htn.symptom_boxes)
+    assert dm_only <= set(dm.symptom_boxes) and not htn_only & set(dm.symptom_boxes)
+    box = dm.findChild(QGroupBox, "emergencyChecks")
+    assert box is not None and box.isAncestorOf(dm.heart_rate)  # §3b: no 心率 row on the form
+    assert box.isAncestorOf(dm.temperature) and box.isAncestorOf(dm.pregnant)
+    assert htn.findChild(QGroupBox, "emergencyChecks").isAncestorOf(htn.pregnant)
+    assert not htn.findChild(QGroupBox, "emergencyChecks").isAncestorOf(htn.heart_rate)
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (lambda d: d.heart_rate.setValue(112), "心率 112 次/分 > 100"),
+        (lambda d: d.temperature.setValue(39.4), "体温 39.4℃ > 39℃"),
+        (lambda d: (d.pregnant.setChecked(True), d.fasting_glucose.setValue(7.4)), "妊娠"),
+        (lambda d: d.symptom_boxes["呼气有烂苹果味"].setChecked(True), "呼气有烂苹果味"),
+    ],
+)
+def test_dm_emergency_inputs_flag_at_once_and_prompt_a_referral(
+    qtbot, services: AppServices, patient: str, message_boxes, monkeypatch, change, reason
+) -> None:
+    plan = services.followups.create_plan(
+        patient, PlanKind.DIABETES, date.today() - timedelta(days=30)
+    )
+    d = VisitDialog(services, plan.id)
+    qtbot.addWidget(d)
+    d.show()
+    monkeypatch.setattr(d, "make_referral_dialog", lambda summary: None)
+    d.symptom_boxes["无症状"].setChecked(True)
+    d.sbp.setValue(128)
+    d.dbp.setValue(78)
+    d.fasting_glucose.setValue(6.2)
+    assert not d.emergency_label.isVisible()
+    change(d)
+    assert reason in d.emergency_label.text() and d.emergency_label.isVisible()
+    visit_day = d.visit_date.date()
+    assert visit_day.daysTo(d.next_date.date()) == 14  # refer, then follow up within 2 weeks
+    d.save()
+    assert d.saved is not None and any(reason in r for r in d.saved.emergency)
+    assert message_boxes[0][0] == "question" and reason in message_boxes[0][1]
+
+
+def test_htn_pregnancy_with_raised_bp_is_an_emergency(
+    qtbot, services: AppServices, patient: str
+) -> None:
+    plan = services.followups.create_plan(patient, PlanKind.HYPERTENSION)
+    d = VisitDialog(services, plan.id)
+    qtbot.addWidget(d)
+    _fill_htn(d, 146, 88)
+    d.target_weight.setValue(65)
+    assert d.bmi.text() == "24.8 / 23.0"  # now / target, as on the paper form
+    assert d.emergency_label.text() == ""
+    d.pregnant.setChecked(True)
+    assert "妊娠或哺乳期血压升高" in d.emergency_label.text()
+
+
+def test_dm_insulin_kind_and_dose_are_kept_and_printed(
+    qtbot, services: AppServices, bus: ChangeBus, patient: str
+) -> None:
+    plan = services.followups.create_plan(
+        patient, PlanKind.DIABETES, date.today() - timedelta(days=30)
+    )
+    d = VisitDialog(services, plan.id)
+    qtbot.addWidget(d)
+    d.symptom_boxes["多尿"].setChecked(True)
+    d.sbp.setValue(130)
+    d.dbp.setValue(80)
+    d.fasting_glucose.setValue(6.5)
+    d.insulin.setText("门冬胰岛素30")
+    d.insulin_dose.setText("早12U 晚10U")
+    d.save()
+    assert d.saved is not None
+    form = services.followups.visits(plan.id)[0]["form"]
+    assert (form["insulin"], form["insulin_dose"]) == ("门冬胰岛素30", "早12U 晚10U")
+    page = FollowUpsPage(services, bus)
+    qtbot.addWidget(page)
+    text = _pdf_text(page.year_form_pdf(plan.id, date.today().year))
+    assert "门冬胰岛素30" in text and "早12U" in text
+
+
+def _htn_input(day: date, method: str = "1", sbp: int = 128) -> VisitInput:
+    return VisitInput(
+        visit_date=day,
+        method=method,
+        symptoms=["无症状"],
+        sbp=sbp,
+        dbp=80,
+        next_date=day + timedelta(days=90),
+    )
+
+
+def _dm_input(day: date, glucose: float) -> VisitInput:
+    return VisitInput(
+        visit_date=day,
+        symptoms=["无症状"],
+        sbp=126,
+        dbp=78,
+        fasting_glucose=glucose,
+        next_date=day + timedelta(days=90),
+    )

@@ -1,6 +1,8 @@
 """The visit forms: 高血压 and 2型糖尿病 患者随访服务记录表 (national, complete), and the generic
-rehabilitation / outcome check. An emergency (§3c) or two consecutive 控制不满意 prompts an
-upward referral, prefilled from the visit."""
+rehabilitation / outcome check. Each chronic form also asks its own emergency checks (§3c:
+symptoms, pregnancy or lactation, and for diabetes heart rate and temperature), which are not
+printed on the paper form. An emergency or two consecutive 控制不满意 prompts an upward
+referral, prefilled from the visit."""
 
 from __future__ import annotations
 
@@ -151,6 +153,7 @@ class VisitDialog(QDialog):
         self.bmi = QLabel()
         self.bmi.setObjectName("bmiLabel")
         self.heart_rate = _spin(20, 250)
+        self.heart_rate.setObjectName("heart_rate")
         self.foot_pulse = QComboBox()
         self.foot_pulse.addItems([""] + rules.FOOT_PULSE)
         self.other_signs = QLineEdit()
@@ -165,6 +168,21 @@ class VisitDialog(QDialog):
         self.classification = QComboBox()
         self.classification.setObjectName("classification")
         self.insulin = QLineEdit()
+        self.insulin.setObjectName("insulin")
+        self.insulin.setPlaceholderText(self.tr("Kind, e.g. 门冬胰岛素30"))
+        self.insulin_dose = QLineEdit()
+        self.insulin_dose.setObjectName("insulin_dose")
+        self.insulin_dose.setPlaceholderText(
+            self.tr("Usage and dose, e.g. 早12U 晚10U 餐前皮下注射")
+        )
+        self.pregnant = QCheckBox(self.tr("Pregnant or breastfeeding"))
+        self.pregnant.setObjectName("pregnant")
+        self.temperature = _dspin(30, 45, 1, " ℃")
+        self.temperature.setObjectName("temperature")
+        self.emergency_label = QLabel()
+        self.emergency_label.setObjectName("emergencyLabel")
+        self.emergency_label.setStyleSheet("color: #a93226; font-weight: bold;")
+        self.emergency_label.setWordWrap(True)
         self.meds = QTableWidget(4, 3)
         self.referral_reason = QLineEdit()
         self.referral_to = QLineEdit()
@@ -178,6 +196,7 @@ class VisitDialog(QDialog):
         self.doctor = QLineEdit(self.plan.doctor)
         for w_ in (
             self.heart_rate,
+            self.temperature,
             self.fasting_glucose,
             self.hba1c,
             self.foot_pulse,
@@ -193,22 +212,12 @@ class VisitDialog(QDialog):
             grid = QGridLayout(box)
             grid.setContentsMargins(0, 0, 0, 0)
             names = rules.DM_SYMPTOMS if dm else rules.HTN_SYMPTOMS
-            extra = sorted(
-                (
-                    rules.DM_EMERGENCY_SYMPTOMS | rules.HTN_EMERGENCY_SYMPTOMS
-                    if dm
-                    else rules.HTN_EMERGENCY_SYMPTOMS
-                )
-                - set(names)
-            )
-            for i, n in enumerate(names + extra):
+            for i, n in enumerate(names):
                 cb = QCheckBox(n)
-                if n in extra:
-                    cb.setStyleSheet("color: #a93226")
                 self.symptom_boxes[n] = cb
                 grid.addWidget(cb, i // 4, i % 4)
-            grid.addWidget(QLabel(self.tr("Other")), (len(names + extra)) // 4 + 1, 0)
-            grid.addWidget(self.other_symptom, (len(names + extra)) // 4 + 1, 1, 1, 3)
+            grid.addWidget(QLabel(self.tr("Other")), len(names) // 4 + 1, 0)
+            grid.addWidget(self.other_symptom, len(names) // 4 + 1, 1, 1, 3)
             self._row("symptoms", self.tr("Symptoms *"), box)
             bp = QWidget()
             h = QHBoxLayout(bp)
@@ -239,6 +248,7 @@ class VisitDialog(QDialog):
             else:
                 self._row("heart_rate", self.tr("Heart rate (/min)"), self.heart_rate)
             self._row("other_signs", self.tr("Other signs"), self.other_signs)
+            form.addRow(self._emergency_box(dm, set(names)))
 
             life = QGroupBox(self.tr("Lifestyle guidance (now / target)"))
             lf = QFormLayout(life)
@@ -299,16 +309,29 @@ class VisitDialog(QDialog):
             self.meds.setColumnWidth(0, 220)
             self._row("medications", self.tr("Medication"), self.meds)
             if dm:
-                self._row("insulin", self.tr("Insulin (kind, dose)"), self.insulin)
+                ins = QWidget()
+                h = QHBoxLayout(ins)
+                h.setContentsMargins(0, 0, 0, 0)
+                h.addWidget(self.insulin, 2)
+                h.addWidget(self.insulin_dose, 3)
+                self._row("insulin", self.tr("Insulin (kind; usage and dose)"), ins)
             self._row("referral_reason", self.tr("Referral reason"), self.referral_reason)
             self._row("referral_to", self.tr("Referred to (institution, dept.)"), self.referral_to)
-            for spin in (self.sbp, self.dbp):
+            for spin in (self.sbp, self.dbp, self.heart_rate):
                 spin.valueChanged.connect(self._update_suggestion)
-            for dspin in (self.fasting_glucose, self.weight, self.target_weight, self.height_edit):
+            for dspin in (
+                self.fasting_glucose,
+                self.weight,
+                self.target_weight,
+                self.height_edit,
+                self.temperature,
+            ):
                 dspin.valueChanged.connect(self._update_suggestion)
             self.visit_date.dateChanged.connect(self._update_suggestion)
-            for le in (self.adverse, self.complication):
+            for le in (self.adverse, self.complication, self.other_symptom):
                 le.textChanged.connect(self._update_suggestion)
+            for cb in [*self.symptom_boxes.values(), self.pregnant]:
+                cb.toggled.connect(self._update_suggestion)
         else:
             self.resize(640, 460)
             self.findings.setMinimumHeight(100)
@@ -348,6 +371,39 @@ class VisitDialog(QDialog):
             self._update_suggestion()
 
     # -- building helpers ----------------------------------------------------------------
+    def _emergency_box(self, dm: bool, on_form: set[str]) -> QGroupBox:
+        """This disease's own emergency checks (§3c) that the paper form has no row for."""
+        box = QGroupBox(self.tr("Emergency checks (refer at once)"))
+        box.setObjectName("emergencyChecks")
+        grid = QGridLayout(box)
+        extra = [n for n in rules.emergency_symptoms(self.kind) if n not in on_form]
+        for i, n in enumerate(extra):
+            cb = QCheckBox(n)
+            cb.setStyleSheet("color: #a93226")
+            self.symptom_boxes[n] = cb
+            grid.addWidget(cb, i // 4, i % 4)
+        row = (len(extra) + 3) // 4
+        grid.addWidget(self.pregnant, row, 0, 1, 2)
+        if dm:
+            checks = (
+                ("heart_rate", self.tr("Heart rate (/min)"), self.heart_rate),
+                ("temperature", self.tr("Temperature"), self.temperature),
+            )
+            for col, (key, label, widget) in enumerate(checks):
+                cell = QWidget()
+                v = QVBoxLayout(cell)
+                v.setContentsMargins(0, 0, 0, 0)
+                h = QHBoxLayout()
+                h.addWidget(QLabel(label))
+                h.addWidget(widget)
+                h.addStretch(1)
+                v.addLayout(h)
+                v.addWidget(self.errors.add(key, widget))
+                grid.addWidget(cell, row + 1, col * 2, 1, 2)
+            row += 1
+        grid.addWidget(self.emergency_label, row + 1, 0, 1, 4)
+        return box
+
     def _combo(self, items: list[str]) -> QComboBox:
         c = QComboBox()
         c.addItems(items)
@@ -394,9 +450,12 @@ class VisitDialog(QDialog):
             v.hypoglycemia = str(self.hypo.checkedId() + 1)
             v.staple_food = self.staple.values()
             v.insulin = self.insulin.text().strip()
+            v.insulin_dose = self.insulin_dose.text().strip()
+            v.temperature = _val(self.temperature)
         else:
-            v.heart_rate = _int(self.heart_rate)
             v.salt = self.salt.values()
+        v.heart_rate = _int(self.heart_rate)
+        v.pregnant_or_lactating = self.pregnant.isChecked()
         v.other_signs = self.other_signs.text().strip()
         v.smoking, v.drinking = self.smoking.values(), self.drinking.values()
         v.exercise_times, v.exercise_minutes = self.ex_times.values(), self.ex_minutes.values()
@@ -425,17 +484,18 @@ class VisitDialog(QDialog):
     def _update_suggestion(self) -> None:
         v = self.value()
         b = rules.bmi(v.weight, v.height_cm)
-        self.bmi.setText("" if b is None else f"{b:g}")
+        target = rules.bmi(v.target_weight, v.height_cm)
+        self.bmi.setText(
+            "" if b is None else f"{b:.1f}" + ("" if target is None else f" / {target:.1f}")
+        )
+        reasons = rules.emergency_reasons(self.kind, v)
+        self.emergency_label.setText("；".join(reasons))
+        self.emergency_label.setVisible(bool(reasons))
         c = rules.suggest_classification(self.kind, v)
         self.suggested.setText(self.tr("Suggested: ") + rules.CLASS_NAMES[c])
         # the next date follows the rule (about 3 months when 控制满意, 2 weeks otherwise)
         if v.visit_date is not None:
-            due = rules.next_due(
-                v.visit_date,
-                c,
-                self.services.followups.intervals,
-                bool(rules.emergency_reasons(self.kind, v)),
-            )
+            due = rules.next_due(v.visit_date, c, self.services.followups.intervals, bool(reasons))
             self.next_date.setDate(QDate(due.year, due.month, due.day))
 
     # -- saving --------------------------------------------------------------------------

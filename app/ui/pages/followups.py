@@ -1,5 +1,6 @@
 """随访: the worklist a doctor opens first in the morning — due today, this week, overdue
-(with days overdue), filtered by doctor and village; contact outcomes; the phone list."""
+(with days overdue), all active plans, filtered by doctor and village; contact outcomes; the
+phone list; starting and ending plans; and the 年度达标 tab (app/ui/pages/followup_compliance)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
     QTabBar,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -31,7 +34,7 @@ from app.services.context import Changes
 from app.services.followups import WorkItem
 from app.ui.change_bus import ChangeBus
 
-WHICH = ["today", "week", "overdue"]
+WHICH = ["today", "week", "overdue", "all"]
 
 
 class FollowUpsPage(QWidget):
@@ -41,7 +44,12 @@ class FollowUpsPage(QWidget):
         self.items: list[WorkItem] = []
         self.tabs = QTabBar()
         self.tabs.setObjectName("worklistTabs")
-        for title in (self.tr("Due today"), self.tr("This week"), self.tr("Overdue")):
+        for title in (
+            self.tr("Due today"),
+            self.tr("This week"),
+            self.tr("Overdue"),
+            self.tr("All active plans"),
+        ):
             self.tabs.addTab(title)
         self.tabs.setCurrentIndex(2)
         self.doctor = QComboBox()
@@ -56,10 +64,14 @@ class FollowUpsPage(QWidget):
         self.record.setObjectName("recordVisit")
         self.contact = QPushButton(self.tr("Contact outcome…"))
         self.contact.setObjectName("contactOutcome")
-        self.print_form = QPushButton(self.tr("Print this year's form"))
+        self.print_form = QPushButton(self.tr("Print record form…"))
         self.print_form.setObjectName("printYearForm")
         self.print_list = QPushButton(self.tr("Print phone list"))
         self.print_list.setObjectName("printPhoneList")
+        self.new_plan_button = QPushButton(self.tr("New plan…"))
+        self.new_plan_button.setObjectName("newPlan")
+        self.end_plan_button = QPushButton(self.tr("End plan…"))
+        self.end_plan_button.setObjectName("endPlan")
 
         self.table = QTableWidget(0, 8)
         self.table.setObjectName("worklist")
@@ -88,15 +100,33 @@ class FollowUpsPage(QWidget):
         filters.addWidget(QLabel(self.tr("Doctor")))
         filters.addWidget(self.doctor)
         filters.addWidget(self.village)
+        filters.addWidget(self.new_plan_button)
         actions = QHBoxLayout()
         actions.addWidget(self.count)
         actions.addStretch(1)
-        for b in (self.record, self.contact, self.print_form, self.print_list):
+        for b in (
+            self.record,
+            self.contact,
+            self.end_plan_button,
+            self.print_form,
+            self.print_list,
+        ):
             actions.addWidget(b)
+        worklist = QWidget()
+        wl = QVBoxLayout(worklist)
+        wl.addLayout(filters)
+        wl.addWidget(self.table, 1)
+        wl.addLayout(actions)
+        from app.ui.pages.followup_compliance import ComplianceView
+
+        self.compliance = ComplianceView(services)
+        self.sections = QTabWidget()
+        self.sections.setObjectName("followupSections")
+        self.sections.addTab(worklist, self.tr("Worklist"))
+        self.sections.addTab(self.compliance, self.tr("Annual compliance"))
         lay = QVBoxLayout(self)
-        lay.addLayout(filters)
-        lay.addWidget(self.table, 1)
-        lay.addLayout(actions)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.sections)
 
         self.tabs.currentChanged.connect(lambda _i: self.refresh())
         self.doctor.currentIndexChanged.connect(lambda _i: self.refresh())
@@ -105,7 +135,11 @@ class FollowUpsPage(QWidget):
         self.contact.clicked.connect(self.record_contact)
         self.print_list.clicked.connect(self.print_phone_list)
         self.print_form.clicked.connect(self.print_year_form)
+        self.new_plan_button.clicked.connect(self.new_plan)
+        self.end_plan_button.clicked.connect(self.end_plan)
         self.table.doubleClicked.connect(lambda _i: self.record_visit())
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.compliance.open_plan.connect(self.open_visit)
         bus.changed.connect(self.on_changed)
         self._load_doctors()
         self.refresh()
@@ -126,6 +160,7 @@ class FollowUpsPage(QWidget):
     def on_changed(self, changes: Changes) -> None:
         if changes.record_type.startswith("followup"):
             self.refresh()
+            self.compliance.refresh()
 
     def refresh(self) -> None:
         try:
@@ -157,22 +192,51 @@ class FollowUpsPage(QWidget):
                     cell.setForeground(Qt.GlobalColor.red)
                 self.table.setItem(r, c, cell)
         self.count.setText(self.tr("%1 patient(s)").replace("%1", str(len(self.items))))
-        enabled = bool(self.items)
-        for b in (self.record, self.contact, self.print_form, self.print_list):
-            b.setEnabled(enabled)
+        self.print_list.setEnabled(bool(self.items))
+        self._selection_changed()
+
+    def _selection_changed(self) -> None:
+        it = self.current()
+        for b in (self.record, self.contact, self.end_plan_button):
+            b.setEnabled(it is not None)
+        # only the chronic plans have a national 随访服务记录表
+        self.print_form.setEnabled(it is not None and PlanKind(it.kind) in rules.CHRONIC)
 
     def current(self) -> WorkItem | None:
+        if not self.table.selectionModel().hasSelection():
+            return None
         row = self.table.currentRow()
         return self.items[row] if 0 <= row < len(self.items) else None
 
     # -- actions -------------------------------------------------------------------------
     def record_visit(self) -> None:
         it = self.current()
-        if it is None:
-            return
+        if it is not None:
+            self.open_visit(it.plan_id)
+
+    def open_visit(self, plan_id: str) -> None:
         from app.ui.dialogs.visit_dialog import VisitDialog
 
-        VisitDialog(self.services, it.plan_id, self).exec()
+        VisitDialog(self.services, plan_id, self).exec()
+
+    def new_plan(self) -> QDialog:
+        """新建随访计划 (non-blocking; the worklist refreshes through the change bus)."""
+        from app.ui.dialogs.plan_dialog import PlanDialog
+
+        dialog = PlanDialog(self.services, self)
+        dialog.open()
+        return dialog
+
+    def end_plan(self) -> QDialog | None:
+        """End the selected plan as 已结束 / 失访 / 死亡, after a confirmation."""
+        from app.ui.dialogs.plan_dialog import EndPlanDialog
+
+        it = self.current()
+        if it is None:
+            return None
+        dialog = EndPlanDialog(self.services, it.plan_id, self)
+        dialog.open()
+        return dialog
 
     def record_contact(self) -> None:
         it = self.current()
@@ -231,6 +295,15 @@ class FollowUpsPage(QWidget):
             parent=self,
         ).exec()
 
+    def form_years(self, plan_id: str) -> tuple[list[int], int]:
+        """Years to choose from (this year and every year with visits, newest first) and the
+        one to offer: this year if it has visits yet, else the latest year that has."""
+        with_visits = self.services.followups.visit_years(plan_id)
+        this = date.today().year
+        years = sorted(set(with_visits) | {this}, reverse=True)
+        offered = this if this in with_visits or not with_visits else with_visits[0]
+        return years, offered
+
     def year_form_pdf(self, plan_id: str, year: int | None = None) -> bytes:
         """The patient's year on the national 4-column 随访服务记录表."""
         from app.reports.followup_form import followup_year_pdf
@@ -243,15 +316,33 @@ class FollowUpsPage(QWidget):
         ]
         return followup_year_pdf(PlanKind(plan.kind), name, number, year, visits)
 
-    def print_year_form(self) -> None:
+    def print_year_form(self) -> QInputDialog | None:
+        """Ask which year's 随访服务记录表 to print, then preview it (both non-blocking)."""
+        it = self.current()
+        if it is None or PlanKind(it.kind) not in rules.CHRONIC:
+            return None
+        years, offered = self.form_years(it.plan_id)
+        dialog = QInputDialog(self)
+        dialog.setObjectName("formYearDialog")
+        dialog.setWindowTitle(self.tr("Follow-up record"))
+        dialog.setLabelText(self.tr("Print the form of the year"))
+        dialog.setComboBoxItems([str(y) for y in years])
+        dialog.setTextValue(str(offered))
+        plan_id = it.plan_id
+        dialog.textValueSelected.connect(lambda text: self.preview_year_form(plan_id, int(text)))
+        self.year_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def preview_year_form(self, plan_id: str, year: int) -> QDialog:
         from app.ui.printing import PdfPreviewDialog
 
-        it = self.current()
-        if it is None:
-            return
-        PdfPreviewDialog(
+        preview = PdfPreviewDialog(
             self.tr("Follow-up record"),
-            self.year_form_pdf(it.plan_id),
-            suggested_name="followup-record.pdf",
+            self.year_form_pdf(plan_id, year),
+            suggested_name=f"followup-record-{year}.pdf",
             parent=self,
-        ).exec()
+        )
+        self.preview = preview
+        preview.open()
+        return preview

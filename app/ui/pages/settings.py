@@ -22,6 +22,7 @@ from app.domain.roles import ROLE_NAMES, Perm, Role, allowed
 from app.services.bundle import AppServices
 from app.services.context import Changes
 from app.ui.change_bus import ChangeBus
+from app.ui.widgets.followup_intervals_box import FollowUpIntervalsBox
 from app.ui.widgets.form_errors import FieldErrors
 
 
@@ -110,6 +111,8 @@ class SettingsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(info)
         layout.addWidget(dest_box)
+        self.intervals = FollowUpIntervalsBox(services)  # 随访间隔
+        layout.addWidget(self.intervals)
         layout.addWidget(users_box, 1)
         self.add_button.clicked.connect(self.add_user)
         self.toggle_button.clicked.connect(self.toggle_selected)

@@ -1,0 +1,99 @@
+"""设置 → 随访间隔: the province's follow-up intervals, edited by an administrator."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
+
+from app.config import RANGES
+from app.domain.errors import PermissionDenied, ValidationError
+from app.domain.roles import Perm, allowed
+from app.services.bundle import AppServices
+from app.ui.widgets.form_errors import FieldErrors
+
+
+class FollowUpIntervalsBox(QGroupBox):
+    def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("Follow-up intervals"), parent)
+        self.setObjectName("followupIntervals")
+        self.services = services
+        self.errors = FieldErrors()
+        self.controlled = self._spin("followup_controlled_days")
+        self.uncontrolled = self._spin("followup_uncontrolled_days")
+        self.referral = self._spin("followup_referral_days")
+        self.save_button = QPushButton(self.tr("Save intervals"))
+        self.save_button.setObjectName("saveIntervals")
+        self.message = QLabel()
+        self.message.setObjectName("intervalsMessage")
+        self.message.setWordWrap(True)
+        note = QLabel(
+            self.tr(
+                "Days to the next visit of a hypertension or diabetes patient. The national "
+                "standard: about 3 months when controlled, within 2 weeks otherwise; your "
+                "province may differ. Applies to visits recorded from now on."
+            )
+        )
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #666;")
+        # one compact row: the settings page also holds the accounts table
+        grid = QGridLayout(self)
+        grid.addWidget(note, 0, 0, 1, 8)
+        for n, (key, label, spin) in enumerate(
+            (
+                ("followup_controlled_days", self.tr("Controlled"), self.controlled),
+                ("followup_uncontrolled_days", self.tr("Not controlled"), self.uncontrolled),
+                ("followup_referral_days", self.tr("After an emergency referral"), self.referral),
+            )
+        ):
+            grid.addWidget(QLabel(label), 1, n * 2)
+            grid.addWidget(spin, 1, n * 2 + 1)
+            grid.addWidget(self.errors.add(key, spin), 2 + n, 0, 1, 8)
+        grid.addWidget(self.save_button, 1, 7)
+        grid.addWidget(self.message, 5, 0, 1, 8)
+        grid.setColumnStretch(6, 1)
+        self.save_button.clicked.connect(self.save)
+        self.refresh()
+
+    def _spin(self, key: str) -> QSpinBox:
+        s = QSpinBox()
+        s.setObjectName(key)
+        lo, hi = RANGES[key]
+        s.setRange(lo, hi)
+        s.setSuffix(self.tr(" days"))
+        s.setMaximumWidth(120)
+        return s
+
+    def refresh(self) -> None:
+        """Show the intervals in force; only an administrator may change them."""
+        i = self.services.followups.intervals
+        self.controlled.setValue(i.satisfied)
+        self.uncontrolled.setValue(i.unsatisfied)
+        self.referral.setValue(i.after_emergency_referral)
+        actor = self.services.ctx.actor
+        admin = bool(actor and allowed(actor.role, Perm.SETTINGS_EDIT))
+        for w in (self.controlled, self.uncontrolled, self.referral, self.save_button):
+            w.setEnabled(admin)
+
+    def save(self) -> None:
+        self.errors.clear()
+        self.message.clear()
+        try:
+            self.services.followups.set_intervals(
+                self.controlled.value(), self.uncontrolled.value(), self.referral.value()
+            )
+        except ValidationError as exc:
+            self.errors.show(exc.errors, self.message)
+            self.message.setStyleSheet("color: #c0392b;")
+            return
+        except PermissionDenied as exc:
+            self.message.setStyleSheet("color: #c0392b;")
+            self.message.setText(str(exc))
+            return
+        self.message.setStyleSheet("color: #1e8449;")
+        self.message.setText(self.tr("Saved"))

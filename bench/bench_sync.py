@@ -1,0 +1,984 @@
+"""Sync through the real engine against a real county hub on 127.0.0.1 (issue 4).
+
+    .venv/bin/python bench/bench_sync.py [--backend sqlite|postgresql|both] [--pg-url URL]
+        [--records 10000] [--clinics 200] [--per-clinic 200] [--workers 4]
+        [--only throughput|concurrent] [--profile DIR] [--data DIR]
+
+1. Throughput: a copy of the 10-year clinic (bench/make_dataset.py) with ``--records``
+   residents pending upload (half new registrations, half edits of residents the hub already
+   holds at the previous version; the hub is pre-filled with the clinic's other, synced
+   residents). One ``SyncEngine.run_round()`` pushes them: records/s. Then the county writes
+   ``--records`` downward referrals (回转单) for the clinic's residents straight into the hub
+   database (``county.store.create_for_clinic``) and one round pulls them: records/s until
+   the last page is committed (each one is attached to its resident and starts its 下转康复
+   plan, as in the app); the round then pushes those plans back, reported separately.
+   Target: >= 5,000 records/s each way, on a SQLite hub and on a PostgreSQL hub.
+2. Concurrency (PostgreSQL hub unless ``--backend sqlite``): ``--clinics`` clinics, each its
+   own SQLite database with ``--per-clinic`` pending residents, all start one round at the
+   same moment (``--workers`` processes, one thread and one HubClient per clinic). Checks
+   that nothing was lost or duplicated (the hub's count per clinic equals the clinic's, every
+   record synced with the same version and the same fields, no outbox row left) and reports
+   p50/p95/p99 latency per push batch.
+
+The hub always runs as its own process (``python -m county --db URL serve``), so the hub and
+the engine never share a GIL. ``--profile DIR`` runs the throughput part under cProfile on
+both sides (the hub then runs as ``bench_sync.py _hub``, which profiles the event loop and
+every threadpool call) and writes ``DIR/{engine,hub}-{push,pull}-{backend}.prof`` plus a text
+summary. PostgreSQL: ``bash scripts/ci-postgres.sh cliniclink_bench`` prints a URL; the
+bench empties that database (DROP SCHEMA public CASCADE) before each part, so never point it
+at a database you care about.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import multiprocessing as mp
+import os
+import pstats
+import random
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from common import DEFAULT_DATA, ROOT, save  # noqa: I001  (puts the repo on sys.path)
+
+PG_URL_ENV = "CLINICLINK_BENCH_PG_URL"
+CLINIC_CODE = "341122TH"  # bench/make_dataset.py
+TARGET_RPS = 5000.0
+
+
+# --- the hub process ---------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def fresh_hub_db(backend: str, work: Path, pg_url: str) -> str:
+    """An empty, migrated hub database; returns its URL."""
+    from sqlalchemy import text
+
+    from county.db import init_db, make_hub_engine
+
+    if backend == "postgresql":
+        if not pg_url:
+            raise SystemExit(
+                f"PostgreSQL: pass --pg-url or set {PG_URL_ENV} "
+                "(bash scripts/ci-postgres.sh cliniclink_bench prints one)"
+            )
+        url = pg_url
+        engine = make_hub_engine(url)
+        with engine.begin() as c:
+            c.execute(text("DROP SCHEMA public CASCADE"))
+            c.execute(text("CREATE SCHEMA public"))
+    else:
+        path = work / "county.db"
+        for p in work.glob("county.db*"):
+            p.unlink()
+        url = f"sqlite:///{path}"
+        engine = make_hub_engine(url)
+    init_db(engine)
+    engine.dispose()
+    return url
+
+
+class HubProcess:
+    """``python -m county --db URL serve`` on 127.0.0.1 (or the profiling wrapper below)."""
+
+    def __init__(self, url: str, profile_to: Path | None = None) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        if profile_to is None:
+            cmd = [sys.executable, "-m", "county", "--db", url, "serve", "--port", str(self.port)]
+        else:
+            cmd = [
+                sys.executable,
+                str(Path(__file__).resolve()),
+                "_hub",
+                "--db",
+                url,
+                "--port",
+                str(self.port),
+                "--profile-out",
+                str(profile_to),
+            ]
+        # never a pipe: a full pipe would stall the hub; closed in stop()
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115
+        self.proc = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=self.log,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                self.log.seek(0)
+                msg = self.log.read().decode(errors="replace")[-2000:]
+                self.log.close()
+                raise RuntimeError("hub exited: " + msg)
+            try:
+                httpx.get(self.url + "/api/v1/health", timeout=1).raise_for_status()
+                return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("hub did not start")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)  # uvicorn shuts down; a profile is written
+            try:
+                self.proc.wait(60)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if not self.log.closed:
+            self.log.close()
+
+    def __enter__(self) -> HubProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def serve_profiled(db: str, port: int, out: Path) -> int:
+    """The hub as ``python -m county serve`` runs it, under cProfile: the event-loop thread
+    plus every call FastAPI/Starlette hands to the threadpool (dependencies, sync endpoints,
+    store.push). cProfile is per thread on Python 3.11, so each call gets its own profiler and
+    all are merged at exit."""
+    import fastapi.dependencies.utils as fdu
+    import fastapi.routing as fr
+    import starlette.concurrency as sc
+    import uvicorn
+
+    import county.api as capi
+    from county.db import init_db, make_hub_engine
+
+    engine = make_hub_engine(db)
+    init_db(engine)
+    lock = threading.Lock()
+    done: list[cProfile.Profile] = []
+    orig = sc.run_in_threadpool
+
+    async def profiled_threadpool(func: Any, *args: Any, **kwargs: Any) -> Any:
+        def call() -> Any:
+            p = cProfile.Profile()
+            p.enable()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                p.disable()
+                with lock:
+                    done.append(p)
+
+        return await orig(call)
+
+    for mod in (sc, fr, fdu, capi):
+        if hasattr(mod, "run_in_threadpool"):
+            mod.run_in_threadpool = profiled_threadpool  # type: ignore[attr-defined]
+    app = capi.create_app(engine)
+    main = cProfile.Profile()
+    main.enable()
+    try:
+        uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
+    finally:
+        main.disable()
+        stats = pstats.Stats(main)
+        for p in done:
+            stats.add(p)
+        stats.dump_stats(str(out))
+    return 0
+
+
+# --- clinic databases --------------------------------------------------------------------
+
+
+def copy_db(src_dir: Path, dst_dir: Path) -> None:
+    """A closed, checkpointed database: copied with SQLite's backup API all the same."""
+    from app.db.engine import db_path
+
+    dst_dir.mkdir(parents=True, exist_ok=True)
+    src = sqlite3.connect(db_path(src_dir))
+    dst = sqlite3.connect(db_path(dst_dir))
+    src.backup(dst)
+    dst.execute("PRAGMA journal_mode=WAL")
+    dst.close()
+    src.close()
+
+
+def wire_rows(db_dir: Path, ids: set[str] | None = None) -> list[tuple[str, int, dict[str, Any]]]:
+    """(id, version, data) of residents as the engine would push them (to_wire/push_data)."""
+    from sqlalchemy import select
+
+    from app.db.models import Patient
+    from app.services.context import ServiceContext
+    from app.sync.engine import push_data
+
+    ctx = ServiceContext.open(db_dir)
+    out = []
+    try:
+        with ctx.reader() as s:
+            for p in s.scalars(select(Patient).execution_options(yield_per=5000)):
+                if ids is None or p.id in ids:
+                    out.append((p.id, p.version, push_data(p)))
+    finally:
+        ctx.dispose()
+    return out
+
+
+def hub_insert_patients(
+    hub_url: str, clinic: str, rows: list[tuple[str, int, dict[str, Any]]]
+) -> None:
+    """Records the hub already holds from earlier rounds, in bulk (as the push stores them)."""
+    from county.db import HubRecord, make_hub_engine, utcnow
+    from county.store import ENVELOPE
+
+    engine = make_hub_engine(hub_url)
+    now = utcnow()
+    table = HubRecord.__table__
+    with engine.begin() as c:
+        for i in range(0, len(rows), 5000):
+            c.execute(
+                table.insert(),
+                [
+                    {
+                        "type": "patient",
+                        "id": pid,
+                        "version": v,
+                        "county_rev": 0,
+                        "owner": clinic,
+                        "clinic_code": clinic,
+                        "deleted": False,
+                        "data": {k: x for k, x in d.items() if k not in ENVELOPE},
+                        "updated_at": now,
+                    }
+                    for pid, v, d in rows[i : i + 5000]
+                ],
+            )
+    engine.dispose()
+
+
+def mark_pending(db_dir: Path, n: int, seed: int = 11) -> tuple[set[str], set[str]]:
+    """Make exactly ``n`` residents pending: half new (the hub never saw them), half edited
+    (one version past the hub's). Everything else synced, outbox otherwise empty."""
+    from app.db.engine import db_path
+
+    rnd = random.Random(seed)
+    conn = sqlite3.connect(db_path(db_dir), isolation_level=None)
+    conn.execute("BEGIN")
+    conn.execute("UPDATE patients SET sync_state='synced', sync_error=NULL")
+    conn.execute("DELETE FROM outbox")
+    ids = [r[0] for r in conn.execute("SELECT id FROM patients WHERE deleted=0 ORDER BY id")]
+    chosen = rnd.sample(ids, n)
+    new, edited = set(chosen[: n // 2]), set(chosen[n // 2 :])
+    now = datetime(2026, 11, 22, 9, 0)
+    rows = []
+    for i, pid in enumerate(chosen):
+        bump = 1 if pid in edited else 0
+        conn.execute(
+            "UPDATE patients SET version=version+?, updated_at=?, sync_state='pending' WHERE id=?",
+            (bump, now + timedelta(seconds=i), pid),
+        )
+        rows.append(pid)
+    rnd.shuffle(rows)  # the outbox in the order things were written, new and edits mixed
+    conn.executemany(
+        "INSERT INTO outbox (record_type, record_id, version, state, attempts, queued_at) "
+        "SELECT 'patient', id, version, 'pending', 0, updated_at FROM patients WHERE id=?",
+        [(pid,) for pid in rows],
+    )
+    conn.execute("COMMIT")
+    conn.close()
+    return new, edited
+
+
+def county_down_referrals(hub_url: str, clinic: str, db_dir: Path, n: int, seed: int = 13) -> None:
+    """``n`` downward referrals (回转单) the county writes for the clinic's residents,
+    through county.store.create_for_clinic, 1,000 per transaction."""
+    from app.db.engine import db_path
+    from app.domain.referral import DOWN_INDICATIONS
+    from county import store
+    from county.db import make_hub_engine, make_sessions
+
+    rnd = random.Random(seed)
+    conn = sqlite3.connect(db_path(db_dir))
+    pats = conn.execute(
+        "SELECT id, name, sex, birth_date, id_number, record_number, address, phone, "
+        "payment_type FROM patients WHERE deleted=0"
+    ).fetchall()
+    clinic_name = conn.execute("SELECT name FROM clinic").fetchone()[0]
+    conn.close()
+    diagnoses = [
+        "脑梗死恢复期",
+        "股骨颈骨折术后",
+        "冠心病 PCI 术后",
+        "慢阻肺急性加重缓解",
+        "2型糖尿病 血糖已控制",
+        "社区获得性肺炎治愈",
+        "高血压3级 血压已控制",
+    ]
+    engine = make_hub_engine(hub_url)
+    sessions = make_sessions(engine)
+    base = datetime(2026, 11, 20, 8, 0)
+    for start in range(0, n, 1000):
+        with sessions() as s, s.begin():
+            for i in range(start, min(n, start + 1000)):
+                pid, name, sex, born, idn, rec, addr, phone, pay = rnd.choice(pats)
+                when = base + timedelta(minutes=i)
+                age = (when - datetime.fromisoformat(born)).days // 365
+                rid = str(uuid.UUID(int=rnd.getrandbits(128), version=4))
+                store.create_for_clinic(
+                    s,
+                    "referral",
+                    rid,
+                    clinic,
+                    {
+                        "number": f"XZ-{when:%Y%m%d}-{i:05d}",
+                        "direction": "down",
+                        "status": "pending",
+                        "urgency": "普通",
+                        "patient_id": pid,
+                        "patient_name": name,
+                        "patient_sex": sex,
+                        "patient_age": max(age, 0),
+                        "patient_id_number": idn or "",
+                        "patient_record_number": rec or "",
+                        "patient_address": addr or "",
+                        "patient_phone": phone or "",
+                        "from_institution": "来安县人民医院",
+                        "to_institution": clinic_name,
+                        "to_department": "",
+                        "to_doctor": "",
+                        "indications": json.dumps(
+                            [rnd.choice(DOWN_INDICATIONS)], ensure_ascii=False
+                        ),
+                        "indication_other": "",
+                        "impression": "",
+                        "present_illness": "",
+                        "past_history": "",
+                        "treatment": "",
+                        "patient_type": "住院",
+                        "payment_type": pay or "",
+                        "transport": "患者自理",
+                        "purpose": "",
+                        "cautions": "",
+                        "referring_doctor": "县医院医生",
+                        "referring_phone": "0550-5012345",
+                        "referred_at": when.isoformat(),
+                        "diagnosis": rnd.choice(diagnoses),
+                        "icd10": "",
+                        "inpatient_no": f"ZY{start + i:07d}",
+                        "exam_results": "见出院小结",
+                        "treatment_plan": "继续康复治疗，按时服药",
+                        "followup_date": (when + timedelta(days=14)).date().isoformat(),
+                        "followup_method": "门诊复查",
+                        "outcome": "好转",
+                        "received_at": None,
+                        "receiving_doctor": "",
+                        "rejected_reason": "",
+                        "arrived_at": None,
+                        "county_note": "",
+                        "acknowledged_at": None,
+                        "clinic_arrived_at": None,
+                        "completed_at": None,
+                        "cancel_reason": "",
+                        "created_by": "county",
+                        "created_at": when.isoformat(),
+                    },
+                )
+    engine.dispose()
+
+
+def register(hub_url: str, codes: list[str]) -> dict[str, str]:
+    from county import auth
+    from county.db import make_hub_engine, make_sessions
+
+    engine = make_hub_engine(hub_url)
+    with make_sessions(engine)() as s, s.begin():
+        tokens = {c: auth.add_clinic(s, c, f"{c}卫生院") for c in codes}
+    engine.dispose()
+    return tokens
+
+
+class TimedTransport(httpx.HTTPTransport):
+    """Time on the wire of each request (sent -> whole reply read): the hub's share of a
+    round, as the engine sees it. ``pushes`` keeps the push requests apart."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.all: list[float] = []
+        self.pushes: list[float] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        t = time.perf_counter()
+        r = super().handle_request(request)
+        r.read()
+        dt = time.perf_counter() - t
+        self.all.append(dt)
+        if request.url.path.endswith("/sync/push"):
+            self.pushes.append(dt)
+        return r
+
+
+# --- timing ------------------------------------------------------------------------------
+
+
+def pct(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100)."""
+    v = sorted(values)
+    if not v:
+        return float("nan")
+    k = max(0, min(len(v) - 1, int(-(-q * len(v) // 100)) - 1))
+    return v[k]
+
+
+def profile_summary(path: Path, top: int = 25) -> str:
+    buf = io.StringIO()
+    st = pstats.Stats(str(path), stream=buf)
+    st.sort_stats("cumulative").print_stats(top)
+    st.sort_stats("tottime").print_stats(top)
+    return buf.getvalue()
+
+
+# --- part 1: throughput ------------------------------------------------------------------
+
+
+def throughput(backend: str, args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    from sqlalchemy import func, select
+
+    from app.db.migrate import open_database
+    from app.db.models import Outbox
+    from app.db.referral_models import Referral
+    from app.services.context import ServiceContext
+    from app.sync.client import HubClient
+    from app.sync.engine import SyncEngine
+    from county.db import HubRecord, make_hub_engine
+
+    n = args.records
+    clinic_dir = work / f"clinic-{backend}"
+    if clinic_dir.exists():
+        shutil.rmtree(clinic_dir)
+    t = time.perf_counter()
+    copy_db(args.data, clinic_dir)
+    open_database(clinic_dir)
+    new, _edited = mark_pending(clinic_dir, n)
+    hub_url = fresh_hub_db(backend, work, args.pg_url)
+    (token,) = register(hub_url, [CLINIC_CODE]).values()
+    hub_insert_patients(hub_url, CLINIC_CODE, [r for r in wire_rows(clinic_dir) if r[0] not in new])
+    # the hub holds the edited residents at their previous version
+    hub = make_hub_engine(hub_url)
+    with hub.begin() as c:
+        c.execute(
+            HubRecord.__table__.update()
+            .where(HubRecord.id.in_(list(_edited)))
+            .values(version=HubRecord.version - 1)
+        )
+        prefilled = c.scalar(select(func.count()).select_from(HubRecord))
+    print(
+        f"[{backend}] clinic copy, {n} pending, hub pre-filled with {prefilled} residents "
+        f"({time.perf_counter() - t:.1f} s)",
+        flush=True,
+    )
+    prof = Path(args.profile) if args.profile else None
+    out: dict[str, Any] = {"backend": backend, "records": n, "hub_prefilled": prefilled}
+
+    def one_round(phase: str, expect: str) -> dict[str, Any]:
+        ctx = ServiceContext.open(clinic_dir)
+        pages: list[float] = []
+        hub_prof = prof / f"hub-{phase}-{backend}.prof" if prof else None
+        tt = TimedTransport()
+        with HubProcess(hub_url, hub_prof) as hp, HubClient(hp.url, token, transport=tt) as client:
+            client.health()
+            tt.all.clear()
+            tt.pushes.clear()  # connection warm, like the app's "test connection"
+            eng = SyncEngine(ctx, client, after_page=lambda _n: pages.append(time.perf_counter()))
+            p = cProfile.Profile() if prof else None
+            t0 = time.perf_counter()
+            if p:
+                p.enable()
+            res = eng.run_round()
+            if p:
+                p.disable()
+            t1 = time.perf_counter()
+        if p and prof:
+            p.dump_stats(str(prof / f"engine-{phase}-{backend}.prof"))
+        ctx.dispose()
+        r: dict[str, Any] = {
+            "round_s": t1 - t0,
+            "pushed": res.pushed,
+            "duplicates": res.duplicates,
+            "parked": res.parked,
+            "pulled": res.pulled,
+            "pending_left": res.pending_left,
+            "errors": res.errors[:3],
+            "requests": len(tt.all),
+            "hub_wire_s": sum(tt.all),
+            "engine_s": (t1 - t0) - sum(tt.all),
+        }
+        if expect == "push":
+            r["rate"] = res.pushed / (t1 - t0)
+        else:
+            r["pull_s"] = pages[-1] - t0
+            r["rate"] = res.pulled / r["pull_s"]
+            r["pages"] = len(pages)
+            r["push_after_pull_s"] = t1 - pages[-1]
+            r["push_after_pull_wire_s"] = sum(tt.pushes)
+        return r
+
+    out["push"] = one_round("push", "push")
+    print(f"[{backend}] push: {out['push']}", flush=True)
+    t = time.perf_counter()
+    county_down_referrals(hub_url, CLINIC_CODE, clinic_dir, n)
+    print(
+        f"[{backend}] county wrote {n} downward referrals ({time.perf_counter() - t:.1f} s)",
+        flush=True,
+    )
+    out["pull"] = one_round("pull", "pull")
+    print(f"[{backend}] pull: {out['pull']}", flush=True)
+
+    # nothing lost: every pushed resident on the hub at the clinic's version; every downward
+    # referral here, synced
+    ctx = ServiceContext.open(clinic_dir)
+    with ctx.reader() as s:
+        local = dict(
+            s.execute(
+                select(Referral.id, Referral.version).where(Referral.direction == "down")
+            ).all()
+        )
+        left = s.scalar(select(func.count()).select_from(Outbox))
+    ctx.dispose()
+    with hub.connect() as c:
+        hub_patients = c.scalar(
+            select(func.count()).select_from(HubRecord).where(HubRecord.type == "patient")
+        )
+        hub_down = dict(
+            c.execute(
+                select(HubRecord.id, HubRecord.version).where(HubRecord.type == "referral")
+            ).all()
+        )
+    hub.dispose()
+    ok = (
+        len(local) == n
+        and local == hub_down
+        and left == 0
+        and out["push"]["pushed"] == n
+        and out["pull"]["pulled"] == n
+    )
+    out["verified"] = {
+        "hub_patients": hub_patients,
+        "down_referrals_local": len(local),
+        "outbox_left": left,
+        "ok": ok,
+    }
+    print(f"[{backend}] verified: {out['verified']}", flush=True)
+    return out
+
+
+# --- part 2: many clinics at once --------------------------------------------------------
+
+
+def _patient_rows(
+    code: str, n: int, seed: int
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    from app.demo_data import ResidentGenerator
+    from app.domain.names import pinyin_keys
+
+    gen = ResidentGenerator(seed=seed)
+    now = datetime(2026, 11, 22, 8, 0)
+    rows, outbox = [], []
+    for i in range(n):
+        r = gen.resident()
+        initials, full = pinyin_keys(r.name)
+        pid = str(uuid.uuid4())
+        at = now + timedelta(seconds=i)
+        rows.append(
+            {
+                "id": pid,
+                "clinic_code": code,
+                "version": 1,
+                "created_at": at,
+                "updated_at": at,
+                "deleted": False,
+                "sync_state": "pending",
+                "sync_error": None,
+                "name": r.name,
+                "name_initials": initials,
+                "name_pinyin": full,
+                "sex": r.sex,
+                "birth_date": r.birth_date,
+                "id_number": r.id_number or None,
+                "id_number_rev": r.id_number[::-1] if r.id_number else None,
+                "phone": r.phone,
+                "phone_rev": r.phone[::-1],
+                "village": r.village,
+                "address": r.address,
+                "record_number": r.record_number,
+                "payment_type": r.payment_type,
+                "allergies": r.allergies,
+                "notes": r.notes,
+                "void_reason": "",
+            }
+        )
+        outbox.append(
+            {
+                "record_type": "patient",
+                "record_id": pid,
+                "version": 1,
+                "state": "pending",
+                "attempts": 0,
+                "error": None,
+                "queued_at": at,
+            }
+        )
+    return rows, outbox
+
+
+def make_clinics(work: Path, codes: list[str], per_clinic: int) -> dict[str, Path]:
+    from argon2 import PasswordHasher
+
+    from app.db.engine import db_path, make_engine
+    from app.db.migrate import open_database
+    from app.db.models import Outbox, Patient
+    from app.services.bundle import AppServices
+    from app.services.context import ServiceContext
+
+    tmpl = work / "template"
+    if tmpl.exists():
+        shutil.rmtree(tmpl)
+    open_database(tmpl)
+    ctx = ServiceContext.open(
+        tmpl, password_hasher=PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
+    AppServices.create(ctx, tmpl).users.setup(
+        clinic_code="TEMPLATE",
+        clinic_name="模板卫生院",
+        county_hospital="来安县人民医院",
+        admin_username="admin",
+        admin_display_name="管理员",
+        admin_password="bench-admin-1",
+    )
+    ctx.dispose()
+    dirs = {}
+    for i, code in enumerate(codes):
+        d = work / "clinics" / code
+        if d.exists():
+            shutil.rmtree(d)
+        copy_db(tmpl, d)
+        rows, outbox = _patient_rows(code, per_clinic, seed=1000 + i)
+        engine = make_engine(db_path(d))
+        with engine.begin() as c:
+            c.exec_driver_sql("UPDATE clinic SET code=?, name=?", (code, f"{code}卫生院"))
+            c.execute(Patient.__table__.insert(), rows)
+            c.execute(Outbox.__table__.insert(), outbox)
+        engine.dispose()
+        dirs[code] = d
+    return dirs
+
+
+def _clinic_worker(jobs: list[tuple[str, str, str]], hub_url: str, start_at: float, q: Any) -> None:
+    """One process: a thread, a ServiceContext and a HubClient per clinic; all threads start
+    their round at ``start_at`` (wall clock, shared by every process)."""
+    sys.path.insert(0, str(ROOT))
+    from app.services.context import ServiceContext
+    from app.sync.client import HubClient, NetworkError
+    from app.sync.engine import SyncEngine
+
+    class TimedClient(HubClient):
+        def __init__(self, url: str, token: str) -> None:
+            self.transport = TimedTransport()
+            self.wire = self.transport.pushes
+            self.calls: list[float] = []
+            self.network_errors = 0
+            super().__init__(url, token, transport=self.transport)
+
+        def push(self, clinic_code: str, changes: list[Any]) -> list[Any]:
+            t = time.perf_counter()
+            try:
+                return super().push(clinic_code, changes)
+            except NetworkError:
+                self.network_errors += 1
+                raise
+            finally:
+                self.calls.append(time.perf_counter() - t)
+
+    prepared = []
+    for code, d, token in jobs:
+        ctx = ServiceContext.open(Path(d))
+        _ = ctx.clinic_code
+        prepared.append((code, ctx, TimedClient(hub_url, token)))
+    results: list[dict[str, Any]] = []
+    lock = threading.Lock()
+
+    def run(code: str, ctx: Any, client: Any) -> None:
+        r: dict[str, Any] = {"code": code}
+        try:
+            t0 = time.perf_counter()
+            res = SyncEngine(ctx, client).run_round()
+            r.update(
+                round_s=time.perf_counter() - t0,
+                pushed=res.pushed,
+                dup=res.duplicates,
+                parked=res.parked,
+                left=res.pending_left,
+            )
+        except Exception as e:  # noqa: BLE001 - reported in the table
+            r.update(error=f"{type(e).__name__}: {e}", round_s=time.perf_counter() - t0)
+        r.update(wire=client.wire, calls=client.calls, network_errors=client.network_errors)
+        client.close()
+        ctx.dispose()
+        with lock:
+            results.append(r)
+
+    threads = [threading.Thread(target=run, args=p) for p in prepared]
+    time.sleep(max(0.0, start_at - time.time()))
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    q.put(results)
+
+
+def concurrent(backend: str, args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    from sqlalchemy import func, select
+
+    from app.db.models import Outbox, Patient
+    from app.services.context import ServiceContext
+    from app.sync.engine import push_data
+    from county.db import HubRecord, make_hub_engine
+    from county.store import ENVELOPE
+
+    codes = [f"3411{i:04d}" for i in range(args.clinics)]
+    t = time.perf_counter()
+    dirs = make_clinics(work / f"many-{backend}", codes, args.per_clinic)
+    hub_url = fresh_hub_db(backend, work, args.pg_url)
+    tokens = register(hub_url, codes)
+    print(
+        f"[{backend}] {len(codes)} clinics x {args.per_clinic} pending residents "
+        f"({time.perf_counter() - t:.1f} s)",
+        flush=True,
+    )
+    w = max(1, args.workers)
+    chunks: list[list[tuple[str, str, str]]] = [[] for _ in range(w)]
+    for i, code in enumerate(codes):
+        chunks[i % w].append((code, str(dirs[code]), tokens[code]))
+    mpc = mp.get_context("spawn")
+    q = mpc.Queue()
+    with HubProcess(hub_url) as hp:
+        start_at = time.time() + 3.0 + 0.5 * w  # every process ready, then all at once
+        procs = [mpc.Process(target=_clinic_worker, args=(c, hp.url, start_at, q)) for c in chunks]
+        for p in procs:
+            p.start()
+        results: list[dict[str, Any]] = []
+        for _ in procs:
+            results.extend(q.get())
+        wall = time.time() - start_at
+        for p in procs:
+            p.join()
+
+    # verification: per clinic, the hub's records == the clinic's, same version, same fields
+    hub = make_hub_engine(hub_url)
+    with hub.connect() as c:
+        rows = c.execute(
+            select(
+                HubRecord.clinic_code,
+                HubRecord.owner,
+                HubRecord.type,
+                HubRecord.id,
+                HubRecord.version,
+                HubRecord.deleted,
+                HubRecord.data,
+            )
+        ).all()
+        total, distinct = c.execute(
+            select(func.count(), func.count(func.distinct(HubRecord.id)))
+        ).one()
+    hub.dispose()
+    by_clinic: dict[str, dict[str, Any]] = {}
+    for code_, owner, typ, rid, ver, deleted, data in rows:
+        assert typ == "patient" and owner == code_
+        by_clinic.setdefault(code_, {})[rid] = (ver, deleted, data)
+    problems: list[str] = []
+    for code in codes:
+        ctx = ServiceContext.open(dirs[code])
+        remote = by_clinic.get(code, {})
+        with ctx.reader() as s:
+            pats = s.scalars(select(Patient)).all()
+            left = s.scalar(select(func.count()).select_from(Outbox))
+            if len(pats) != len(remote):
+                problems.append(f"{code}: local {len(pats)} vs hub {len(remote)}")
+            if left:
+                problems.append(f"{code}: {left} outbox rows left")
+            for pat in pats:
+                h = remote.get(pat.id)
+                if pat.sync_state != "synced":
+                    problems.append(f"{code} {pat.id}: {pat.sync_state}")
+                elif h is None or (h[0], h[1]) != (pat.version, pat.deleted):
+                    problems.append(f"{code} {pat.id}: hub {h and h[:2]} vs {pat.version}")
+                else:
+                    mine = {k: v for k, v in push_data(pat).items() if k not in ENVELOPE}
+                    if any(
+                        (mine.get(k) or None) != (h[2].get(k) or None)
+                        for k in mine.keys() | h[2].keys()
+                    ):
+                        problems.append(f"{code} {pat.id}: fields differ")
+        ctx.dispose()
+    wire = [x for r in results for x in r["wire"]]
+    calls = [x for r in results for x in r["calls"]]
+    rounds = [r["round_s"] for r in results]
+    errors = [f"{r['code']}: {r['error']}" for r in results if "error" in r]
+    pushed = sum(r.get("pushed", 0) for r in results)
+    out = {
+        "backend": backend,
+        "clinics": len(codes),
+        "per_clinic": args.per_clinic,
+        "workers": w,
+        "batches": len(calls),
+        "pushed": pushed,
+        "duplicates": sum(r.get("dup", 0) for r in results),
+        "network_errors_retried": sum(r["network_errors"] for r in results),
+        "wall_s": wall,
+        "records_per_s": pushed / wall if wall else 0.0,
+        "push_call_ms": {
+            q_: 1000 * pct(calls, p_)
+            for q_, p_ in (("p50", 50), ("p95", 95), ("p99", 99), ("max", 100))
+        },
+        "push_wire_ms": {
+            q_: 1000 * pct(wire, p_)
+            for q_, p_ in (("p50", 50), ("p95", 95), ("p99", 99), ("max", 100))
+        },
+        "round_s": {"p50": pct(rounds, 50), "p99": pct(rounds, 99), "max": max(rounds)},
+        "hub_records": total,
+        "hub_distinct_ids": distinct,
+        "lost_or_duplicated": problems[:20],
+        "problem_count": len(problems),
+        "errors": errors[:10],
+        "ok": not problems
+        and not errors
+        and total == distinct
+        and total == len(codes) * args.per_clinic,
+    }
+    print(f"[{backend}] {json.dumps(out, ensure_ascii=False)}", flush=True)
+    return out
+
+
+# --- main --------------------------------------------------------------------------------
+
+
+def table(results: dict[str, Any]) -> str:
+    lines = ["", "| part | hub | figure | target | |", "|---|---|---|---|---|"]
+    for r in results.get("throughput", []):
+        for phase in ("push", "pull"):
+            x = r[phase]
+            if phase == "pull":
+                wire = x["hub_wire_s"] - x["push_after_pull_wire_s"]
+                extra = (
+                    f"{x['pulled']:,} in {x['pull_s']:.2f} s: engine "
+                    f"{x['pull_s'] - wire:.2f} s, hub + wire {wire:.2f} s; then the "
+                    f"round pushes the {x['pushed']:,} plans they started in "
+                    f"{x['push_after_pull_s']:.2f} s"
+                )
+            else:
+                extra = (
+                    f"{x['pushed']:,} in {x['round_s']:.2f} s: engine "
+                    f"{x['engine_s']:.2f} s, hub + wire {x['hub_wire_s']:.2f} s"
+                )
+            ok = "ok" if x["rate"] >= TARGET_RPS else "BELOW"
+            lines.append(
+                f"| {phase} {r['records']:,} | {r['backend']} | "
+                f"**{x['rate']:,.0f} records/s** ({extra}) | >= 5,000/s | {ok} |"
+            )
+    for r in results.get("concurrent", []):
+        c, wv = r["push_call_ms"], r["push_wire_ms"]
+        lines.append(
+            f"| {r['clinics']} clinics x {r['per_clinic']} at once | {r['backend']} | "
+            f"push batch p50 {c['p50']:.0f} ms, p95 {c['p95']:.0f}, **p99 {c['p99']:.0f} ms**, "
+            f"max {c['max']:.0f} (on the wire p50 {wv['p50']:.0f} / p99 {wv['p99']:.0f}); "
+            f"{r['pushed']:,} records in {r['wall_s']:.1f} s = {r['records_per_s']:,.0f}/s; "
+            f"round p50 {r['round_s']['p50']:.1f} s, max {r['round_s']['max']:.1f} s; "
+            f"{r['network_errors_retried']} retries | no loss, no duplicate | "
+            f"{'ok' if r['ok'] else 'FAILED'} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["_hub"]:
+        hp = argparse.ArgumentParser()
+        hp.add_argument("--db", required=True)
+        hp.add_argument("--port", type=int, required=True)
+        hp.add_argument("--profile-out", type=Path, required=True)
+        a = hp.parse_args(argv[1:])
+        return serve_profiled(a.db, a.port, a.profile_out)
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    p.add_argument("--pg-url", default=os.environ.get(PG_URL_ENV, ""))
+    p.add_argument("--records", type=int, default=10_000)
+    p.add_argument("--clinics", type=int, default=200)
+    p.add_argument("--per-clinic", type=int, default=200)
+    p.add_argument("--workers", type=int, default=4)
+    p.add_argument("--only", choices=["throughput", "concurrent"], default=None)
+    p.add_argument("--profile", type=Path, default=None, help="cProfile both sides into DIR")
+    p.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    p.add_argument("--work", type=Path, default=None, help="scratch dir (default: a temp dir)")
+    p.add_argument("--out-name", default="sync")
+    args = p.parse_args(argv)
+    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+    if args.backend == "both" and not args.pg_url:
+        print(f"no PostgreSQL URL (--pg-url / {PG_URL_ENV}): SQLite hub only", flush=True)
+        backends = ["sqlite"]
+    if args.profile:
+        args.profile.mkdir(parents=True, exist_ok=True)
+    from app.db.engine import db_path
+
+    results: dict[str, Any] = {"args": {k: str(v) for k, v in vars(args).items() if k != "pg_url"}}
+    tmp = None
+    if args.work is None:
+        tmp = tempfile.TemporaryDirectory(prefix="bench-sync-")
+        work = Path(tmp.name)
+    else:
+        work = args.work
+        work.mkdir(parents=True, exist_ok=True)
+    try:
+        if args.only in (None, "throughput"):
+            if not db_path(args.data).exists():
+                raise SystemExit(f"no dataset at {args.data}: run bench/make_dataset.py first")
+            results["throughput"] = [throughput(b, args, work) for b in backends]
+        if args.only in (None, "concurrent"):
+            many = [b for b in backends if b == "postgresql"] or backends
+            results["concurrent"] = [concurrent(b, args, work) for b in many]
+    finally:
+        if tmp is not None:
+            tmp.cleanup()
+    print(table(results))
+    if args.profile:
+        for f in sorted(args.profile.glob("*.prof")):
+            (args.profile / (f.stem + ".txt")).write_text(profile_summary(f), encoding="utf-8")
+        print(f"profiles: {args.profile}/*.prof (+ .txt summaries)")
+    print(f"results: {save(args.out_name, results)}")
+    ok = all(r["verified"]["ok"] for r in results.get("throughput", [])) and all(
+        r["ok"] for r in results.get("concurrent", [])
+    )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
