@@ -18,11 +18,13 @@ SETTINGS_FILE = "settings.toml"
 LANGUAGES = ("zh_CN", "en")
 RANGES = {"sync_interval_minutes": (1, 1440), "search_page_size": (20, 1000)}
 # 随访 intervals in days (DOMAIN.md §3c; provinces differ): 控制满意, 控制不满意, after an
-# emergency referral.
+# emergency referral, and the first 下转康复 visit after a downward referral without a booked
+# date (settings.toml only; not on the settings page).
 RANGES.update(
     followup_controlled_days=(28, 180),
     followup_uncontrolled_days=(3, 30),
     followup_referral_days=(3, 30),
+    followup_rehab_days=(3, 90),
 )
 
 
@@ -38,6 +40,7 @@ class Settings:
     followup_controlled_days: int = 90
     followup_uncontrolled_days: int = 14
     followup_referral_days: int = 14
+    followup_rehab_days: int = 14
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Settings:

@@ -11,7 +11,10 @@
    ``--records`` downward referrals (回转单) for the clinic's residents straight into the hub
    database (``county.store.create_for_clinic``) and one round pulls them: records/s until
    the last page is committed (each one is attached to its resident and starts its 下转康复
-   plan, as in the app); the round then pushes those plans back, reported separately.
+   plan, as in the app); the round then pushes those plans back, reported separately. Last,
+   the everyday pull: the clinic holds ``--records`` upward referrals of its own, already
+   pushed; the county answers each (``county.store.answer_record``: received, every other one
+   also arrived) and one round pulls the answers: records/s the same way.
    Target: >= 5,000 records/s each way, on a SQLite hub and on a PostgreSQL hub.
 2. Concurrency (PostgreSQL hub unless ``--backend sqlite``): ``--clinics`` clinics, each its
    own SQLite database with ``--per-clinic`` pending residents, all start one round at the
@@ -407,6 +410,131 @@ def county_down_referrals(hub_url: str, clinic: str, db_dir: Path, n: int, seed:
     engine.dispose()
 
 
+def clinic_up_referrals(
+    hub_url: str, clinic: str, db_dir: Path, n: int, seed: int = 17
+) -> list[str]:
+    """``n`` upward referrals (转出单) the clinic wrote and has already pushed: synced here, at
+    the same version on the hub (as the push stores them). Returns their ids."""
+    from sqlalchemy import insert, select
+
+    from app.db.referral_models import Referral
+    from app.domain.referral import UP_INDICATIONS
+    from app.services.context import ServiceContext
+    from app.sync.engine import push_data
+    from county.db import HubRecord, make_hub_engine, utcnow
+    from county.store import ENVELOPE
+
+    rnd = random.Random(seed)
+    conn = sqlite3.connect(db_path_of(db_dir))
+    pats = conn.execute(
+        "SELECT id, name, sex, birth_date, id_number, phone, address, payment_type "
+        "FROM patients WHERE deleted=0"
+    ).fetchall()
+    conn.close()
+    base = datetime(2026, 10, 1, 8, 0)
+    rows = []
+    for i in range(n):
+        pid, name, sex, born, idn, phone, addr, pay = rnd.choice(pats)
+        when = base + timedelta(minutes=i)
+        rows.append(
+            {
+                "id": str(uuid.UUID(int=rnd.getrandbits(128), version=4)),
+                "clinic_code": clinic,
+                "version": 1,
+                "created_at": when,
+                "updated_at": when,
+                "deleted": False,
+                "sync_state": "synced",
+                "sync_error": None,
+                "number": f"{clinic}-{when:%Y%m%d}-{i:05d}",
+                "direction": "up",
+                "status": "pending",
+                "patient_id": pid,
+                "patient_name": name,
+                "patient_sex": sex,
+                "patient_age": max(0, (when - datetime.fromisoformat(born)).days // 365),
+                "patient_id_number": idn or "",
+                "patient_phone": phone or "",
+                "patient_address": addr or "",
+                "payment_type": pay or "",
+                "to_institution": "来安县人民医院",
+                "to_department": "心血管内科",
+                "indications": json.dumps([rnd.choice(UP_INDICATIONS)], ensure_ascii=False),
+                "impression": "高血压3级",
+                "present_illness": "头晕3天",
+                "treatment": "硝苯地平",
+                "referring_doctor": "李秀英",
+                "referring_phone": "0550-5012345",
+                "patient_type": "门诊",
+                "transport": "自行前往",
+                "referred_at": when,
+                "created_by": "doctor",
+            }
+        )
+    ctx = ServiceContext.open(db_dir)
+    with ctx.session() as s:
+        s.execute(insert(Referral), rows)
+    ids = [r["id"] for r in rows]
+    with ctx.reader() as s:
+        wire = [
+            (r.id, r.version, push_data(r))
+            for r in s.scalars(select(Referral).where(Referral.direction == "up"))
+        ]
+    ctx.dispose()
+    engine = make_hub_engine(hub_url)
+    now = utcnow()
+    with engine.begin() as c:
+        for i in range(0, len(wire), 5000):
+            c.execute(
+                HubRecord.__table__.insert(),
+                [
+                    {
+                        "type": "referral",
+                        "id": rid,
+                        "version": v,
+                        "county_rev": 0,
+                        "owner": clinic,
+                        "clinic_code": clinic,
+                        "deleted": False,
+                        "data": {k: x for k, x in d.items() if k not in ENVELOPE},
+                        "updated_at": now,
+                    }
+                    for rid, v, d in wire[i : i + 5000]
+                ],
+            )
+    engine.dispose()
+    return ids
+
+
+def county_answers(hub_url: str, ids: list[str]) -> None:
+    """The county referral office answers each referral (``county.store.answer_record``, the
+    web pages' call): every one received, every other one also arrived; 1,000 a transaction."""
+    from county import store
+    from county.db import make_hub_engine, make_sessions
+
+    engine = make_hub_engine(hub_url)
+    sessions = make_sessions(engine)
+    base = datetime(2026, 11, 21, 8, 0)
+    for start in range(0, len(ids), 1000):
+        with sessions() as s, s.begin():
+            for i in range(start, min(len(ids), start + 1000)):
+                at = base + timedelta(seconds=i)
+                answer: dict[str, Any] = {
+                    "received_at": at.isoformat(),
+                    "receiving_doctor": "周医生",
+                }
+                if i % 2:
+                    answer["arrived_at"] = (at + timedelta(hours=2)).isoformat()
+                store.answer_record(s, "referral", ids[i], answer)
+    engine.dispose()
+
+
+def db_path_of(db_dir: Path) -> Path:
+    from app.db.engine import db_path
+
+    return db_path(db_dir)
+
+
 def register(hub_url: str, codes: list[str]) -> dict[str, str]:
     from county import auth
     from county.db import make_hub_engine, make_sessions
@@ -418,23 +546,57 @@ def register(hub_url: str, codes: list[str]) -> dict[str, str]:
     return tokens
 
 
+def busy(spans: list[tuple[float, float]]) -> float:
+    """Length of the union of (start, end) spans: time with at least one request out."""
+    total, end = 0.0, float("-inf")
+    for a, b in sorted(spans):
+        if b > end:
+            total += b - max(a, end)
+            end = b
+    return total
+
+
 class TimedTransport(httpx.HTTPTransport):
     """Time on the wire of each request (sent -> whole reply read): the hub's share of a
-    round, as the engine sees it. ``pushes`` keeps the push requests apart."""
+    round, as the engine sees it. The engine keeps up to two pushes in flight while it
+    stores results, so ``all``/``pushes`` are the time with *any* request out (the union of
+    the spans), and the rest of the round is the engine working alone."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.all: list[float] = []
-        self.pushes: list[float] = []
+        self.spans: list[tuple[float, float]] = []
+        self.push_spans: list[tuple[float, float]] = []
+        self.push_durations: list[float] = []  # per push request, for percentiles
+        self._lock = threading.Lock()
+
+    def reset(self) -> None:
+        with self._lock:
+            self.spans.clear()
+            self.push_spans.clear()
+            self.push_durations.clear()
+
+    @property
+    def all(self) -> list[float]:
+        return [busy(self.spans)]
+
+    @property
+    def pushes(self) -> list[float]:
+        return [busy(self.push_spans)]
+
+    @property
+    def requests(self) -> int:
+        return len(self.spans)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         t = time.perf_counter()
         r = super().handle_request(request)
         r.read()
-        dt = time.perf_counter() - t
-        self.all.append(dt)
-        if request.url.path.endswith("/sync/push"):
-            self.pushes.append(dt)
+        span = (t, time.perf_counter())
+        with self._lock:
+            self.spans.append(span)
+            if request.url.path.endswith("/sync/push"):
+                self.push_spans.append(span)
+                self.push_durations.append(span[1] - span[0])
         return r
 
 
@@ -507,8 +669,7 @@ def throughput(backend: str, args: argparse.Namespace, work: Path) -> dict[str, 
         tt = TimedTransport()
         with HubProcess(hub_url, hub_prof) as hp, HubClient(hp.url, token, transport=tt) as client:
             client.health()
-            tt.all.clear()
-            tt.pushes.clear()  # connection warm, like the app's "test connection"
+            tt.reset()  # connection warm, like the app's "test connection"
             eng = SyncEngine(ctx, client, after_page=lambda _n: pages.append(time.perf_counter()))
             p = cProfile.Profile() if prof else None
             t0 = time.perf_counter()
@@ -529,7 +690,7 @@ def throughput(backend: str, args: argparse.Namespace, work: Path) -> dict[str, 
             "pulled": res.pulled,
             "pending_left": res.pending_left,
             "errors": res.errors[:3],
-            "requests": len(tt.all),
+            "requests": tt.requests,
             "hub_wire_s": sum(tt.all),
             "engine_s": (t1 - t0) - sum(tt.all),
         }
@@ -589,7 +750,72 @@ def throughput(backend: str, args: argparse.Namespace, work: Path) -> dict[str, 
         "ok": ok,
     }
     print(f"[{backend}] verified: {out['verified']}", flush=True)
+
+    # the everyday pull: the county's answers (received / arrived) to the clinic's own
+    # referrals, already pushed
+    t = time.perf_counter()
+    up_ids = clinic_up_referrals(hub_url, CLINIC_CODE, clinic_dir, n)
+    county_answers(hub_url, up_ids)
+    print(
+        f"[{backend}] county answered {n} of the clinic's referrals "
+        f"({time.perf_counter() - t:.1f} s)",
+        flush=True,
+    )
+    out["pull_answers"] = one_round("pull-answers", "pull")
+    print(f"[{backend}] pull answers: {out['pull_answers']}", flush=True)
+    out["verified_answers"] = verify_answers(hub_url, clinic_dir, up_ids)
+    out["verified_answers"]["ok"] &= out["pull_answers"]["pulled"] == n
+    out["verified"]["ok"] = out["verified"]["ok"] and out["verified_answers"]["ok"]
+    print(f"[{backend}] verified answers: {out['verified_answers']}", flush=True)
     return out
+
+
+def verify_answers(hub_url: str, clinic_dir: Path, ids: list[str]) -> dict[str, Any]:
+    """Every answered referral here holds the hub's record field by field, still synced at
+    the version the clinic pushed; nothing queued for upload."""
+    from sqlalchemy import func, select
+
+    from app.db.models import Outbox
+    from app.db.referral_models import Referral
+    from app.services.context import ServiceContext
+    from app.sync.engine import to_wire
+    from county.db import HubRecord, make_hub_engine
+    from county.store import ENVELOPE
+
+    engine = make_hub_engine(hub_url)
+    with engine.connect() as c:
+        hub = {
+            r.id: r
+            for r in c.execute(
+                select(HubRecord.id, HubRecord.version, HubRecord.data).where(
+                    HubRecord.type == "referral", HubRecord.owner != "county"
+                )
+            )
+        }
+    engine.dispose()
+    ctx = ServiceContext.open(clinic_dir)
+    same = synced = 0
+    statuses: dict[str, int] = {}
+    with ctx.reader() as s:
+        for r in s.scalars(select(Referral).where(Referral.id.in_(ids))):
+            h = hub[r.id]
+            local = {k: v for k, v in to_wire(r).items() if k not in ENVELOPE}
+            same += all(
+                (local.get(k) or None) == (h.data.get(k) or None)
+                for k in local.keys() | h.data.keys()
+            )
+            synced += r.sync_state == "synced" and r.version == h.version
+            statuses[r.status] = statuses.get(r.status, 0) + 1
+        left = s.scalar(select(func.count()).select_from(Outbox))
+    ctx.dispose()
+    return {
+        "answered": len(ids),
+        "same_as_hub": same,
+        "synced": synced,
+        "statuses": statuses,
+        "outbox_left": left,
+        "ok": same == synced == len(ids) and left == 0,
+    }
 
 
 # --- part 2: many clinics at once --------------------------------------------------------
@@ -704,7 +930,7 @@ def _clinic_worker(jobs: list[tuple[str, str, str]], hub_url: str, start_at: flo
     class TimedClient(HubClient):
         def __init__(self, url: str, token: str) -> None:
             self.transport = TimedTransport()
-            self.wire = self.transport.pushes
+            self.wire = self.transport.push_durations
             self.calls: list[float] = []
             self.network_errors = 0
             super().__init__(url, token, transport=self.transport)
@@ -885,9 +1111,18 @@ def concurrent(backend: str, args: argparse.Namespace, work: Path) -> dict[str, 
 def table(results: dict[str, Any]) -> str:
     lines = ["", "| part | hub | figure | target | |", "|---|---|---|---|---|"]
     for r in results.get("throughput", []):
-        for phase in ("push", "pull"):
+        for phase in ("push", "pull", "pull_answers"):
+            if phase not in r:
+                continue
             x = r[phase]
-            if phase == "pull":
+            if phase == "pull_answers":
+                wire = x["hub_wire_s"] - x["push_after_pull_wire_s"]
+                extra = (
+                    f"{x['pulled']:,} county answers to the clinic's referrals in "
+                    f"{x['pull_s']:.2f} s: engine {x['pull_s'] - wire:.2f} s, "
+                    f"hub + wire {wire:.2f} s"
+                )
+            elif phase == "pull":
                 wire = x["hub_wire_s"] - x["push_after_pull_wire_s"]
                 extra = (
                     f"{x['pulled']:,} in {x['pull_s']:.2f} s: engine "
@@ -898,7 +1133,8 @@ def table(results: dict[str, Any]) -> str:
             else:
                 extra = (
                     f"{x['pushed']:,} in {x['round_s']:.2f} s: engine "
-                    f"{x['engine_s']:.2f} s, hub + wire {x['hub_wire_s']:.2f} s"
+                    f"{x['engine_s']:.2f} s alone, a request on the wire "
+                    f"{x['hub_wire_s']:.2f} s"
                 )
             ok = "ok" if x["rate"] >= TARGET_RPS else "BELOW"
             lines.append(

@@ -6,11 +6,12 @@ import gzip
 import json
 import logging
 import zlib
+from datetime import timedelta
 from typing import Any
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
@@ -33,6 +34,7 @@ from county.db import utcnow
 from county.office import create_office_app
 
 log = logging.getLogger("county.api")
+LAST_SEEN_EVERY = timedelta(minutes=1)  # how often a clinic's "last seen" is written
 
 
 class ApiError(Exception):
@@ -40,10 +42,16 @@ class ApiError(Exception):
         self.status, self.error, self.message = status, error, message
 
 
+def _json(model: PushResponse | PullResponse) -> Response:
+    """The reply serialised once by pydantic (a returned model would be validated against
+    ``response_model`` and encoded again: a third of a 500-record pull page's time)."""
+    return Response(model.model_dump_json(), media_type="application/json")
+
+
 def create_app(engine: Engine) -> FastAPI:
     sessions = sessionmaker(engine, expire_on_commit=False)
     app = FastAPI(title="ClinicLink county hub", docs_url=None, redoc_url=None)
-    app.add_middleware(GZipMiddleware, minimum_size=1000)
+    app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=6)
     app.state.sessions = sessions
 
     @app.exception_handler(ApiError)
@@ -58,7 +66,10 @@ def create_app(engine: Engine) -> FastAPI:
             clinic = clinic_for_token(s, auth[7:].strip())
             if clinic is None:
                 raise ApiError(401, "unauthorized", "访问令牌无效或已被吊销，请联系县医院管理员")
-            clinic.last_seen_at = utcnow()
+            now = utcnow()
+            seen = clinic.last_seen_at
+            if seen is None or now - seen >= LAST_SEEN_EVERY or now < seen:
+                clinic.last_seen_at = now  # a write per minute, not one per request
             return clinic.code
 
     def check_protocol(value: Any) -> None:
@@ -86,7 +97,7 @@ def create_app(engine: Engine) -> FastAPI:
         }
 
     @app.post(API_PREFIX + "/sync/push", response_model=PushResponse)
-    async def push(request: Request, clinic: str = Depends(clinic_code)) -> PushResponse:
+    async def push(request: Request, clinic: str = Depends(clinic_code)) -> Response:
         declared = int(request.headers.get("content-length") or 0)
         if declared > MAX_BODY_BYTES:
             raise ApiError(413, "too_large", "请求过大，请减小批次")
@@ -116,7 +127,7 @@ def create_app(engine: Engine) -> FastAPI:
         except ValidationError as e:
             raise ApiError(422, "invalid", "请求格式错误：" + str(e.errors()[:3])) from e
         results = await run_in_threadpool(store.push, sessions, clinic, req.changes)
-        return PushResponse(results=results)
+        return _json(PushResponse(results=results))
 
     @app.get(API_PREFIX + "/sync/pull", response_model=PullResponse)
     def pull(
@@ -124,11 +135,11 @@ def create_app(engine: Engine) -> FastAPI:
         limit: int = Query(500, ge=1, le=MAX_PULL_LIMIT),
         protocol: int = Query(0),
         clinic: str = Depends(clinic_code),
-    ) -> PullResponse:
+    ) -> Response:
         check_protocol(protocol)
         with sessions() as s:
             changes, nxt, more = store.pull(s, clinic, after, limit)
-        return PullResponse(changes=changes, next=nxt, more=more)
+        return _json(PullResponse(changes=changes, next=nxt, more=more))
 
     app.mount("/office", create_office_app(sessions))  # the referral office web UI
     return app

@@ -9,9 +9,9 @@ class attributes; the hub needs no per-type code.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -49,19 +49,10 @@ def _with_derived(type_: str, data: dict[str, Any]) -> dict[str, Any]:
     return {**data, **derive(data)} if derive is not None else data
 
 
-def _refuse(s: Session, clinic: str, ch: Change, reason: str) -> PushResult:
-    s.add(
-        RefusedWrite(
-            clinic_code=clinic,
-            type=ch.type,
-            id=ch.id,
-            version=ch.version,
-            reason=reason,
-            payload=ch.model_dump(mode="json"),
-            at=utcnow(),
-        )
-    )
-    return PushResult(id=ch.id, type=ch.type, version=ch.version, status="rejected", error=reason)
+def _result(
+    ch: Change, status: Literal["applied", "duplicate", "rejected"], error: str | None = None
+) -> PushResult:
+    return PushResult(id=ch.id, type=ch.type, version=ch.version, status=status, error=error)
 
 
 def _validate(ch: Change, types: dict[str, frozenset[str]]) -> str | None:
@@ -75,86 +66,121 @@ def _validate(ch: Change, types: dict[str, frozenset[str]]) -> str | None:
     return None
 
 
-def _existing(s: Session, changes: list[Change]) -> dict[tuple[str, str], HubRecord]:
-    """The hub's current rows for a batch, one query per record type."""
-    out: dict[tuple[str, str], HubRecord] = {}
-    for t in {c.type for c in changes}:
-        ids = [c.id for c in changes if c.type == t]
-        for rec in s.scalars(select(HubRecord).where(HubRecord.type == t, HubRecord.id.in_(ids))):
-            out[(t, rec.id)] = rec
-    return out
+class _Batch:
+    """One push batch decided in memory, then written with a few executemany statements:
+    new rows, changed rows, refused writes. ``rows`` holds the hub's current row per
+    (type, id) as a dict, including rows this batch creates, so a record twice in one batch
+    is decided against its first change."""
+
+    def __init__(self, s: Session, clinic: str, changes: list[Change]) -> None:
+        self.clinic = clinic
+        self.rows: dict[tuple[str, str], dict[str, Any]] = {}
+        self.new: list[dict[str, Any]] = []
+        self.changed: dict[int, dict[str, Any]] = {}
+        self.refused: list[dict[str, Any]] = []
+        t = HubRecord.__table__.c
+        cols = (t.pk, t.type, t.id, t.version, t.owner, t.clinic_code, t.deleted, t.data)
+        for typ in {c.type for c in changes}:
+            ids = [c.id for c in changes if c.type == typ]
+            for row in s.execute(select(*cols).where(t.type == typ, t.id.in_(ids))):
+                self.rows[(typ, row.id)] = dict(row._mapping)
+
+    def refuse(self, ch: Change, reason: str) -> PushResult:
+        self.refused.append(
+            {
+                "clinic_code": self.clinic,
+                "type": ch.type,
+                "id": ch.id,
+                "version": ch.version,
+                "reason": reason,
+                "payload": ch.model_dump(mode="json"),
+                "at": utcnow(),
+            }
+        )
+        return _result(ch, "rejected", reason)
+
+    def write(self, s: Session) -> None:
+        t: Any = HubRecord.__table__
+        if self.new:
+            s.execute(insert(t), [{k: v for k, v in r.items() if k != "pk"} for r in self.new])
+        if self.changed:
+            s.execute(
+                update(t)
+                .where(t.c.pk == bindparam("b_pk"))
+                .values(
+                    version=bindparam("b_version"),
+                    deleted=bindparam("b_deleted"),
+                    data=bindparam("b_data", type_=t.c.data.type),
+                    updated_at=bindparam("b_updated_at"),
+                ),
+                [
+                    {f"b_{k}": r[k] for k in ("pk", "version", "deleted", "data", "updated_at")}
+                    for r in self.changed.values()
+                ],
+            )
+        if self.refused:
+            refused: Any = RefusedWrite.__table__
+            s.execute(insert(refused), self.refused)
 
 
-def apply_change(
-    s: Session,
-    clinic: str,
-    ch: Change,
-    types: dict[str, frozenset[str]],
-    existing: dict[tuple[str, str], HubRecord] | None = None,
-) -> PushResult:
+def apply_change(b: _Batch, ch: Change, types: dict[str, frozenset[str]]) -> PushResult:
+    """Decide one change against the hub's current row: applied, duplicate or refused."""
+    clinic = b.clinic
     problem = _validate(ch, types)
     if problem:
-        return _refuse(s, clinic, ch, problem)
+        return b.refuse(ch, problem)
     county_fields = types[ch.type]
     data = {k: v for k, v in ch.data.items() if k not in ENVELOPE}
-    if existing is None:
-        existing = _existing(s, [ch])
-    rec = existing.get((ch.type, ch.id))
+    rec = b.rows.get((ch.type, ch.id))
     if rec is None:
         stale = {k for k in county_fields if data.get(k) not in (None, "")}
         if stale:
-            return _refuse(
-                s, clinic, ch, "县医院负责的字段不能由卫生院填写：" + "、".join(sorted(stale))
-            )
-        rec = existing[(ch.type, ch.id)] = HubRecord(
-            type=ch.type,
-            id=ch.id,
-            version=ch.version,
-            county_rev=0,
-            owner=clinic,
-            clinic_code=clinic,
-            deleted=ch.deleted,
-            data=_with_derived(ch.type, data),
-            updated_at=utcnow(),
-        )
-        s.add(rec)  # flushed with the batch (a concurrent twin fails there and is retried)
-        return PushResult(id=ch.id, type=ch.type, version=ch.version, status="applied")
-    if rec.clinic_code != clinic:
+            return b.refuse(ch, "县医院负责的字段不能由卫生院填写：" + "、".join(sorted(stale)))
+        rec = {
+            "pk": None,
+            "type": ch.type,
+            "id": ch.id,
+            "version": ch.version,
+            "county_rev": 0,
+            "owner": clinic,
+            "clinic_code": clinic,
+            "deleted": ch.deleted,
+            "data": _with_derived(ch.type, data),
+            "updated_at": utcnow(),
+        }
+        b.rows[(ch.type, ch.id)] = rec
+        b.new.append(rec)  # a concurrent twin fails on the unique key; the batch is retried
+        return _result(ch, "applied")
+    if rec["clinic_code"] != clinic:
         # Same answer as "unknown" would leak that the id exists; refuse without detail.
-        return _refuse(s, clinic, ch, "无权修改此记录")
-    if ch.version < rec.version or (ch.version == rec.version and rec.owner == clinic):
-        if ch.version == rec.version:
-            return PushResult(id=ch.id, type=ch.type, version=ch.version, status="duplicate")
-        return PushResult(
-            id=ch.id,
-            type=ch.type,
-            version=ch.version,
-            status="duplicate",
-            error="较新的版本已在县医院",
-        )
-    if rec.deleted and not ch.deleted:
-        return _refuse(s, clinic, ch, "记录已作废，不能恢复")
-    if rec.owner == clinic:
+        return b.refuse(ch, "无权修改此记录")
+    if ch.version < rec["version"] or (ch.version == rec["version"] and rec["owner"] == clinic):
+        if ch.version == rec["version"]:
+            return _result(ch, "duplicate")
+        return _result(ch, "duplicate", "较新的版本已在县医院")
+    if rec["deleted"] and not ch.deleted:
+        return b.refuse(ch, "记录已作废，不能恢复")
+    if rec["owner"] == clinic:
         owned = set(data) - county_fields
     else:  # county-authored (downward): the clinic may change only its acknowledgement
         owned = set(data) & (_clinic_fields(ch.type) | META)
-        if ch.version == rec.version:
-            return PushResult(id=ch.id, type=ch.type, version=ch.version, status="duplicate")
-    foreign = {k for k in set(data) - owned if data.get(k) != rec.data.get(k)}
+        if ch.version == rec["version"]:
+            return _result(ch, "duplicate")
+    current = rec["data"]
+    foreign = {k for k in set(data) - owned if data.get(k) != current.get(k)}
     if foreign:
-        return _refuse(
-            s,
-            clinic,
-            ch,
-            "过期的修改：以下字段由县医院负责，已被县医院更新：" + "、".join(sorted(foreign)),
+        return b.refuse(
+            ch, "过期的修改：以下字段由县医院负责，已被县医院更新：" + "、".join(sorted(foreign))
         )
-    merged = dict(rec.data)
+    merged = dict(current)
     merged.update({k: data[k] for k in owned})
-    rec.data = _with_derived(ch.type, merged)
-    rec.version = ch.version
-    rec.deleted = rec.deleted or ch.deleted
-    rec.updated_at = utcnow()
-    return PushResult(id=ch.id, type=ch.type, version=ch.version, status="applied")
+    rec["data"] = _with_derived(ch.type, merged)
+    rec["version"] = ch.version
+    rec["deleted"] = rec["deleted"] or ch.deleted
+    rec["updated_at"] = utcnow()
+    if rec["pk"] is not None:
+        b.changed[rec["pk"]] = rec
+    return _result(ch, "applied")
 
 
 def push(sessions: sessionmaker[Any], clinic: str, changes: list[Change]) -> list[PushResult]:
@@ -164,8 +190,10 @@ def push(sessions: sessionmaker[Any], clinic: str, changes: list[Change]) -> lis
     for attempt in range(5):
         try:
             with sessions() as s, s.begin():
-                existing = _existing(s, changes)
-                return [apply_change(s, clinic, ch, types, existing) for ch in changes]
+                batch = _Batch(s, clinic, changes)
+                results = [apply_change(batch, ch, types) for ch in changes]
+                batch.write(s)
+                return results
         except IntegrityError:
             if attempt == 4:
                 raise
@@ -243,6 +271,27 @@ def answer_record(s: Session, type_: str, id_: str, fields: dict[str, Any]) -> H
     return rec
 
 
+def _required_fields(type_: str) -> frozenset[str]:
+    """Columns a new record of this type must carry: NOT NULL without a default, less the
+    envelope, the timestamps and what the clinic fills on receipt (``RECEIVER_FILLS``, e.g.
+    which resident a downward referral is attached to)."""
+    from app.db.models import SYNCED_MODELS
+
+    cls: Any = SYNCED_MODELS.get(type_)
+    if cls is None:
+        return frozenset()
+    skip = ENVELOPE | META | frozenset(getattr(cls, "RECEIVER_FILLS", ()))
+    return frozenset(
+        c.name
+        for c in cls.__table__.columns
+        if not c.nullable
+        and c.default is None
+        and c.server_default is None
+        and not c.primary_key
+        and c.name not in skip
+    )
+
+
 def create_for_clinic(
     s: Session, type_: str, id_: str, clinic: str, data: dict[str, Any]
 ) -> HubRecord:
@@ -251,6 +300,13 @@ def create_for_clinic(
         raise KeyError(clinic)
     if type_ not in known_types():
         raise ValueError(f"未知的记录类型：{type_}")
+    missing = sorted(
+        k for k in _required_fields(type_) if data.get(k) is None or data.get(k) == ""
+    )
+    if missing:
+        # A record the clinic could not store would reach it and stop there: refuse it here,
+        # where the county can fix it.
+        raise ValueError("缺少必填字段：" + "、".join(missing))
     now = utcnow().isoformat()
     body = {k: v for k, v in data.items() if k not in ENVELOPE}
     body.setdefault("created_at", now)

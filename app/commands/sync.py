@@ -71,6 +71,8 @@ def run_sync(data_dir: Path, hub: str | None, token: str | None, ca_bundle: str 
             res.pulled,
             res.pending_left,
         )
-        return 0 if res.complete else 1
+        for msg in res.errors:
+            print(f"  {msg}")  # county records this PC could not store: kept, retried next round
+        return 0 if res.complete and not res.errors else 1
     finally:
         ctx.dispose()

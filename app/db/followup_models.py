@@ -14,8 +14,10 @@ from app.db.models import SYNCED_MODELS
 class FollowUpPlan(SyncColumns, Base):
     __tablename__ = "followup_plans"
     __table_args__ = (
-        Index("ix_followup_plans_due", "status", "next_due_date"),
+        # the worklist and its count read this index only (0008)
+        Index("ix_followup_plans_worklist", "status", "next_due_date", "deleted", "patient_id"),
         Index("ix_followup_plans_patient", "patient_id"),
+        Index("ix_followup_plans_referral", "referral_id"),
     )
     patient_id: Mapped[str] = mapped_column(ForeignKey("patients.id"), nullable=False)
     kind: Mapped[str] = mapped_column(String(10), nullable=False)

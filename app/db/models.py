@@ -84,6 +84,7 @@ class Patient(SyncColumns, Base):
         Index("ix_patients_phone_rev", "phone_rev"),
         Index("ix_patients_record", "record_number"),
         Index("ix_patients_updated", "updated_at"),
+        Index("ix_patients_live", "id", "deleted"),  # joins that skip voided residents
     )
     name: Mapped[str] = mapped_column(String(50), nullable=False)
     name_initials: Mapped[str] = mapped_column(String(60), nullable=False, default="")

@@ -46,6 +46,9 @@ class Referral(SyncColumns, Base):
 
     # Local bookkeeping, never sent: how often this PC printed the slip.
     LOCAL_FIELDS = frozenset({"print_count"})
+    # Filled by the clinic when it stores a downward referral the county wrote (the resident
+    # it is attached to), so the county need not send it.
+    RECEIVER_FILLS = frozenset({"patient_id"})
     # The clinic's part of a downward referral the county wrote: its acknowledgement, and
     # which of its residents the slip is attached to.
     CLINIC_FIELDS = frozenset(

@@ -7,6 +7,7 @@ days to the next visit when 控制满意, when 控制不满意, and after an eme
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from app.config import RANGES, Settings
 from app.domain.errors import FieldError, ValidationError
@@ -25,11 +26,21 @@ def intervals_from(settings: Settings) -> Intervals:
         satisfied=settings.followup_controlled_days,
         unsatisfied=settings.followup_uncontrolled_days,
         after_emergency_referral=settings.followup_referral_days,
+        rehab_default=settings.followup_rehab_days,
     )
 
 
 def load_intervals(data_dir: Path) -> Intervals:
     return intervals_from(Settings.load(data_dir))
+
+
+def intervals_for(ctx: Any) -> Intervals:
+    """The intervals of the clinic whose database ``ctx`` opened (settings.toml lives next to
+    the database file); the defaults for a database that is not a file."""
+    db = ctx.engine.url.database
+    if not db or db == ":memory:" or ctx.engine.dialect.name != "sqlite":
+        return Intervals()
+    return load_intervals(Path(db).parent)
 
 
 def check_intervals(controlled: int, uncontrolled: int, referral: int) -> None:

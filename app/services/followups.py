@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from app.db.followup_models import ContactAttempt, FollowUpPlan, FollowUpVisit
@@ -149,6 +149,16 @@ def add_plan(
     )
     record_write(s, ctx, plan, PLAN, "create", {"kind": kind.value}, new=True)
     return plan
+
+
+def _worklist_condition(which: str, today: date) -> ColumnElement[bool]:
+    due = FollowUpPlan.next_due_date
+    return {
+        "today": due == today,
+        "week": (due >= today) & (due < today + timedelta(days=7)),
+        "overdue": due < today,
+        "all": FollowUpPlan.id.is_not(None),
+    }[which]
 
 
 class FollowUpService:
@@ -416,12 +426,7 @@ class FollowUpService:
         self.ctx.require(Perm.FOLLOWUP_VIEW)
         today = today or self.ctx.today()
         due = FollowUpPlan.next_due_date
-        cond = {
-            "today": due == today,
-            "week": (due >= today) & (due < today + timedelta(days=7)),
-            "overdue": due < today,
-            "all": FollowUpPlan.id.is_not(None),
-        }[which]
+        cond = _worklist_condition(which, today)
         last_contact = (
             select(ContactAttempt.plan_id, func.max(ContactAttempt.created_at).label("at"))
             .where(ContactAttempt.deleted.is_(False))
@@ -473,6 +478,36 @@ class FollowUpService:
                 )
                 for p, name, phone, vil, outcome, remind_on in s.execute(stmt)
             ]
+
+    def worklist_count(
+        self,
+        which: str = "overdue",
+        *,
+        doctor: str | None = None,
+        village: str | None = None,
+        today: date | None = None,
+    ) -> int:
+        """How many patients the worklist holds in all (``worklist`` returns the first page),
+        so the page can say "共 N 人" truthfully."""
+        self.ctx.require(Perm.FOLLOWUP_VIEW)
+        today = today or self.ctx.today()
+        stmt = (
+            select(func.count())
+            .select_from(FollowUpPlan)
+            .join(Patient, Patient.id == FollowUpPlan.patient_id)
+            .where(
+                FollowUpPlan.status == PlanStatus.ACTIVE.value,
+                FollowUpPlan.deleted.is_(False),
+                Patient.deleted.is_(False),
+                _worklist_condition(which, today),
+            )
+        )
+        if doctor:
+            stmt = stmt.where(FollowUpPlan.doctor == doctor)
+        if village:
+            stmt = stmt.where(Patient.village == village)
+        with self.ctx.reader() as s:
+            return int(s.scalar(stmt) or 0)
 
     def record_contact(
         self, plan_id: str, outcome: str, remind_on: date | None = None, note: str = ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -24,18 +25,50 @@ def audit(
     username: str | None = None,
     user_id: str | None = None,
 ) -> None:
-    actor = ctx.actor
     session.add(
         AuditLog(
-            at=ctx.clock(),
-            user_id=user_id if user_id is not None else (actor.user_id if actor else None),
-            username=username if username is not None else (actor.username if actor else ""),
-            action=action,
-            record_type=record_type,
-            record_id=record_id,
-            detail=json.dumps(detail or {}, ensure_ascii=False, default=str),
+            **audit_values(
+                ctx, ctx.clock(), action, record_type, record_id, detail, username, user_id
+            )
         )
     )
+
+
+def audit_values(
+    ctx: ServiceContext,
+    at: datetime,
+    action: str,
+    record_type: str = "",
+    record_id: str = "",
+    detail: dict[str, Any] | None = None,
+    username: str | None = None,
+    user_id: str | None = None,
+) -> dict[str, Any]:
+    """The columns of one audit row (``audit`` adds it as an object; a bulk writer inserts
+    many at once)."""
+    actor = ctx.actor
+    return {
+        "at": at,
+        "user_id": user_id if user_id is not None else (actor.user_id if actor else None),
+        "username": username if username is not None else (actor.username if actor else ""),
+        "action": action,
+        "record_type": record_type,
+        "record_id": record_id,
+        "detail": json.dumps(detail or {}, ensure_ascii=False, default=str),
+    }
+
+
+def outbox_values(record_type: str, record_id: str, version: int, at: datetime) -> dict[str, Any]:
+    """The columns of a new outbox row: this version of the record waits for upload."""
+    return {
+        "record_type": record_type,
+        "record_id": record_id,
+        "version": version,
+        "state": "pending",
+        "attempts": 0,
+        "error": None,
+        "queued_at": at,
+    }
 
 
 def record_write(
@@ -66,16 +99,7 @@ def record_write(
         select(Outbox).where(Outbox.record_type == record_type, Outbox.record_id == record.id)
     )
     if row is None:
-        session.add(
-            Outbox(
-                record_type=record_type,
-                record_id=record.id,
-                version=record.version,
-                state="pending",
-                attempts=0,
-                queued_at=now,
-            )
-        )
+        session.add(Outbox(**outbox_values(record_type, record.id, record.version, now)))
     else:
         row.version = record.version
         row.state = "pending"

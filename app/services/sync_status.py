@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
 
 from app.db.models import SYNCED_MODELS, Outbox, Patient
-from app.db.sync_models import SyncMeta
+from app.db.sync_models import PulledParked, SyncMeta
 from app.domain.roles import Perm
 from app.services.context import Changes, ServiceContext
 from app.services.recording import audit
@@ -60,6 +61,7 @@ class SyncStatusService:
                 s.scalar(select(func.count()).select_from(Outbox).where(Outbox.state == "error"))
                 or 0
             )
+            errors += s.scalar(select(func.count()).select_from(PulledParked)) or 0
             last = s.scalar(select(SyncMeta.value).where(SyncMeta.key == "last_success_at"))
         return SyncSummary(
             int(pending), int(errors), datetime.fromisoformat(last) if last else None
@@ -91,6 +93,20 @@ class SyncStatusService:
                         row.error or "",
                         pid,
                         name or "",
+                    )
+                )
+            for parked in s.scalars(select(PulledParked).order_by(PulledParked.id)):
+                data = json.loads(parked.change).get("data") or {}
+                name = data.get("patient_name") or data.get("name") or ""
+                out.append(
+                    SyncErrorRow(
+                        parked.record_type,
+                        "县医院下发的" + TYPE_NAMES.get(parked.record_type, parked.record_type),
+                        parked.record_id,
+                        parked.version,
+                        "本机无法保存（每次同步会重试）：" + parked.error,
+                        None,
+                        str(name),
                     )
                 )
         return out

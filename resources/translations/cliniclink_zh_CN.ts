@@ -288,6 +288,10 @@
         <translation>年度达标</translation>
     </message>
     <message>
+        <source>%1 patient(s); showing the %2 due earliest (filter by doctor or village)</source>
+        <translation>共 %1 人，显示最早到期的 %2 人（可按医生或村筛选）</translation>
+    </message>
+    <message>
         <source>%1 patient(s)</source>
         <translation>共 %1 人</translation>
     </message>

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import func, select
 
 from app.sync.protocol import MAX_BATCH, MAX_BODY_BYTES, PROTOCOL_VERSION
 from county import auth, store
+from county.db import ChangeLog, HubRecord
 from tests.hub_server import Hub, running_hub
 
 
@@ -109,6 +111,9 @@ def test_pull_pages_after_the_servers_sequence_gzipped(hub_token: tuple[Hub, str
                     "number": f"XZ-{i:02d}",
                     "direction": "down",
                     "status": "pending",
+                    "patient_name": "刘芳",
+                    "patient_sex": "2",
+                    "patient_age": 71,
                     "diagnosis": "脑梗死恢复期" * 20,
                 },
             )
@@ -127,3 +132,29 @@ def test_pull_pages_after_the_servers_sequence_gzipped(hub_token: tuple[Hub, str
             if not page["more"]:
                 break
     assert pages == 3 and seen == [f"d-{i:02d}" for i in range(25)]
+
+
+def test_a_downward_slip_missing_what_the_clinic_needs_is_refused_at_the_hub(
+    hub_token: tuple[Hub, str],
+) -> None:
+    """A record the clinic could not store (no patient age, a NOT NULL column there) is
+    refused where the county can fix it, naming the fields, and nothing is logged for the
+    clinic to pull."""
+    hub, _token = hub_token
+    with hub.sessions() as s, s.begin(), pytest.raises(ValueError, match="patient_age"):
+        store.create_for_clinic(
+            s,
+            "referral",
+            "d-missing",
+            "A001",
+            {
+                "number": "XZ-9",
+                "direction": "down",
+                "status": "pending",
+                "patient_name": "刘芳",
+                "patient_sex": "2",
+            },
+        )
+    with hub.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(ChangeLog)) == 0
+        assert s.scalar(select(func.count()).select_from(HubRecord)) == 0

@@ -13,6 +13,15 @@ from county import auth, store
 from county.db import ChangeLog, make_sessions
 from tests.hub_server import PG_URL, hub_engine
 
+SLIP = {
+    "number": "XZ-1",
+    "direction": "down",
+    "status": "pending",
+    "patient_name": "刘芳",
+    "patient_sex": "2",
+    "patient_age": 71,
+}
+
 
 @pytest.mark.parametrize(
     "backend",
@@ -25,7 +34,7 @@ def test_a_later_number_never_commits_before_an_earlier_one(tmp_path: Path, back
         auth.add_clinic(s, "A001", "卫生院")
     first = sessions()
     first.begin()
-    store.create_for_clinic(first, "referral", "r-1", "A001", {"direction": "down"})
+    store.create_for_clinic(first, "referral", "r-1", "A001", SLIP)
     first.flush()
     second_done = threading.Event()
     errors: list[BaseException] = []
@@ -33,7 +42,7 @@ def test_a_later_number_never_commits_before_an_earlier_one(tmp_path: Path, back
     def second() -> None:
         try:
             with sessions() as s, s.begin():
-                store.create_for_clinic(s, "referral", "r-2", "A001", {"direction": "down"})
+                store.create_for_clinic(s, "referral", "r-2", "A001", SLIP)
             second_done.set()
         except BaseException as e:  # noqa: BLE001 - reported below
             errors.append(e)

@@ -43,3 +43,21 @@ def test_two_clinics_offline_then_synced(
         # a revoked/wrong token stops with the admin message, non-zero
         assert app_main(["--data-dir", str(b.data_dir), "sync", "--token", "wrong"]) == 3
         assert "令牌" in capsys.readouterr().out
+
+
+def test_headless_round_exits_1_while_a_county_record_cannot_be_stored(
+    tmp_path: Path, migrated_template: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.sync.test_ownership import answer, send_down
+
+    a = make_clinic(tmp_path, migrated_template, "A001")
+    with running_hub(tmp_path) as hub:
+        token = register(hub, "A001")
+        bad = send_down(hub, "A001", followup_date="2026-02-30")
+        argv = ["--data-dir", str(a.data_dir), "sync", "--hub", hub.url, "--token", token]
+        assert app_main(argv) == 1
+        out = capsys.readouterr().out
+        assert bad in out and "followup_date" in out  # the record and the field, named
+        answer(hub, bad, followup_date="2026-03-02")
+        assert app_main(argv) == 0
+        assert bad not in capsys.readouterr().out

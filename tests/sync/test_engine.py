@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -225,3 +226,46 @@ def test_old_protocol_gets_upgrade_message(hub: Hub) -> None:
         headers={"Authorization": f"Bearer {tok}"},
     )
     assert r.status_code == 426 and "升级" in r.json()["message"]
+
+
+def test_pipelined_push_keeps_edits_made_in_flight_and_stops_cleanly(
+    hub: Hub, tmp_path: Path, migrated_template: Path
+) -> None:
+    """Batches go out two at a time. A resident edited while its batch is on the wire stays
+    pending (its newer version goes up next round); when the network gives up on the third
+    batch, the first two batches' results are kept and nothing is lost or doubled."""
+    from app.sync.client import NetworkError
+
+    s = make_clinic(tmp_path, migrated_template, "A001")
+    token = register(hub, "A001")
+    ids = add_patients(s, 50)
+    calls = {"n": 0}
+
+    class Flaky(HubClient):
+        def push(self, clinic_code: str, changes: list[Change]) -> list:  # type: ignore[type-arg]
+            calls["n"] += 1
+            if calls["n"] == 1:  # the nurse edits resident 0 while batch 1 is out
+                data = replace(s.patients.get(ids[0]).to_input(), phone="13912345678")
+                s.patients.update(ids[0], data, allow_duplicate=True)
+                return super().push(clinic_code, changes)
+            if calls["n"] == 3:
+                raise NetworkError("无法连接县医院：ConnectError")
+            return super().push(clinic_code, changes)
+
+    flaky = Flaky(hub.url, token)
+    _clients.append(flaky)
+    eng = SyncEngine(s.ctx, flaky, batch_size=10, max_attempts=1, sleep=lambda _d: None)
+    with pytest.raises(NetworkError):
+        eng.run_round()
+    with s.ctx.reader() as sess:
+        states = dict(sess.execute(select(Patient.id, Patient.sync_state)).all())
+    synced = {i for i, st in states.items() if st == "synced"}
+    assert ids[0] not in synced  # edited in flight: version 2 still to send
+    assert set(ids[1:10]) <= synced and set(ids[10:20]) <= synced  # batches 1 and 2 stored
+    assert len(synced) < 49 and pending_count(s.ctx) == 50 - len(synced)
+    res = engine_for(s, hub, token).run_round()
+    assert res.complete
+    with s.ctx.reader() as sess:
+        assert sess.scalar(select(Patient.phone).where(Patient.id == ids[0])) == "13912345678"
+    assert len(hub_records(hub, "A001")) == 50
+    assert assert_same(s, hub) == 50

@@ -475,3 +475,35 @@ def _dm_input(day: date, glucose: float) -> VisitInput:
         fasting_glucose=glucose,
         next_date=day + timedelta(days=90),
     )
+
+
+def test_a_long_overdue_list_says_how_many_in_all(
+    qtbot, services: AppServices, bus: ChangeBus, monkeypatch
+) -> None:
+    """More overdue patients than the page shows: the count is the true total, not the
+    page, and filtering by doctor narrows both."""
+    import app.ui.pages.followups as page_module
+
+    monkeypatch.setattr(page_module, "WORKLIST_PAGE", 3)
+    today = date.today()
+    for i in range(5):
+        pid = services.patients.create(
+            PatientInput(name=f"王{i}", sex="1", birth_date=date(1950, 1, 1 + i)),
+            allow_duplicate=True,
+        ).id
+        services.followups.create_plan(
+            pid,
+            PlanKind.HYPERTENSION,
+            today - timedelta(days=120),
+            "李医生" if i < 4 else "赵医生",
+            today - timedelta(days=10 + i),
+        )
+    page = FollowUpsPage(services, bus)
+    qtbot.addWidget(page)
+    assert page.table.rowCount() == 3
+    assert [page.table.item(r, 6).text() for r in range(3)] == ["14", "13", "12"]
+    assert page.count.text().startswith("共 5 人") and "3 人" in page.count.text()
+    assert services.followups.worklist_count("overdue", doctor="赵医生") == 1
+    page.doctor.setCurrentIndex(page.doctor.findData("赵医生"))
+    page.refresh()
+    assert page.table.rowCount() == 1 and page.count.text() == "共 1 人"

@@ -35,6 +35,7 @@ from app.services.followups import WorkItem
 from app.ui.change_bus import ChangeBus
 
 WHICH = ["today", "week", "overdue", "all"]
+WORKLIST_PAGE = 500  # rows shown; the count above the list says how many in all
 
 
 class FollowUpsPage(QWidget):
@@ -163,12 +164,18 @@ class FollowUpsPage(QWidget):
             self.compliance.refresh()
 
     def refresh(self) -> None:
+        doctor = self.doctor.currentData()
+        village = self.village.text().strip() or None
+        total = 0
         try:
             self.items = self.services.followups.worklist(
-                self.which,
-                doctor=self.doctor.currentData(),
-                village=self.village.text().strip() or None,
+                self.which, doctor=doctor, village=village, limit=WORKLIST_PAGE
             )
+            total = len(self.items)
+            if total >= WORKLIST_PAGE:  # only then is there more than the page
+                total = self.services.followups.worklist_count(
+                    self.which, doctor=doctor, village=village
+                )
         except PermissionDenied:
             self.items = []
         self.table.setRowCount(len(self.items))
@@ -191,7 +198,14 @@ class FollowUpsPage(QWidget):
                 if c == 6 and it.days_overdue >= 14:
                     cell.setForeground(Qt.GlobalColor.red)
                 self.table.setItem(r, c, cell)
-        self.count.setText(self.tr("%1 patient(s)").replace("%1", str(len(self.items))))
+        if total > len(self.items):
+            self.count.setText(
+                self.tr("%1 patient(s); showing the %2 due earliest (filter by doctor or village)")
+                .replace("%1", str(total))
+                .replace("%2", str(len(self.items)))
+            )
+        else:
+            self.count.setText(self.tr("%1 patient(s)").replace("%1", str(len(self.items))))
         self.print_list.setEnabled(bool(self.items))
         self._selection_changed()
 
