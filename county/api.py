@@ -116,16 +116,23 @@ def create_app(engine: Engine) -> FastAPI:
             if len(body) > MAX_BODY_BYTES or d.unconsumed_tail:
                 raise ApiError(413, "too_large", "请求解压后过大，请减小批次")
         try:
-            raw_obj = json.loads(body)
-        except ValueError as e:
-            raise ApiError(400, "bad_body", "请求不是合法的 JSON") from e
-        check_protocol(raw_obj.get("protocol") if isinstance(raw_obj, dict) else None)
-        if isinstance(raw_obj.get("changes"), list) and len(raw_obj["changes"]) > MAX_BATCH:
-            raise ApiError(413, "batch_too_long", f"每批最多 {MAX_BATCH} 条")
-        try:
-            req = PushRequest.model_validate(raw_obj)
+            req = PushRequest.model_validate_json(body)  # parsed and checked in one pass
         except ValidationError as e:
+            # Say why in the order a client can act on: not JSON, too old, too long, invalid.
+            try:
+                raw_obj = json.loads(body)
+            except ValueError as e2:
+                raise ApiError(400, "bad_body", "请求不是合法的 JSON") from e2
+            if not isinstance(raw_obj, dict):
+                raise ApiError(400, "bad_body", "请求不是合法的 JSON 对象") from e
+            check_protocol(raw_obj.get("protocol"))
+            changes = raw_obj.get("changes")
+            if isinstance(changes, list) and len(changes) > MAX_BATCH:
+                raise ApiError(413, "batch_too_long", f"每批最多 {MAX_BATCH} 条") from e
             raise ApiError(422, "invalid", "请求格式错误：" + str(e.errors()[:3])) from e
+        check_protocol(req.protocol)
+        if len(req.changes) > MAX_BATCH:
+            raise ApiError(413, "batch_too_long", f"每批最多 {MAX_BATCH} 条")
         results = await run_in_threadpool(store.push, sessions, clinic, req.changes)
         return _json(PushResponse(results=results))
 
@@ -138,8 +145,8 @@ def create_app(engine: Engine) -> FastAPI:
     ) -> Response:
         check_protocol(protocol)
         with sessions() as s:
-            changes, nxt, more = store.pull(s, clinic, after, limit)
-        return _json(PullResponse(changes=changes, next=nxt, more=more))
+            body = store.pull_json(s, clinic, after, limit)
+        return Response(body, media_type="application/json")
 
     app.mount("/office", create_office_app(sessions))  # the referral office web UI
     return app

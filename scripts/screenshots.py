@@ -194,11 +194,14 @@ def followup_shots(
 
 
 def sync_shots(services: AppServices, bus: ChangeBus, out: Path, lang: str) -> None:
-    """The 同步 page as the administrator sees it: hub unreachable, two records refused."""
+    """The 同步 page as the administrator sees it: hub unreachable, two records refused, one
+    county record this PC could not store."""
     from PySide6.QtCore import QEventLoop
     from sqlalchemy import select
 
     from app.db.models import SYNCED_MODELS, Outbox
+    from app.db.sync_models import PulledParked
+    from app.sync.protocol import PulledChange
     from app.ui.main_window import MainWindow
     from tests.hub_server import free_port
 
@@ -208,6 +211,32 @@ def sync_shots(services: AppServices, bus: ChangeBus, out: Path, lang: str) -> N
             row.state, row.error = "error", "字段 notes 过长（最多 20000 字）"
             rec = s.get(SYNCED_MODELS["patient"], row.record_id)
             rec.sync_state, rec.sync_error = "error", row.error
+        # and a downward slip from the county this PC could not store (kept, retried)
+        slip = PulledChange(
+            seq=1,
+            type="referral",
+            id="5f0c6a4e-0000-4000-8000-000000000001",
+            version=1,
+            deleted=False,
+            owner="county",
+            data={
+                "number": "XZ20261130001",
+                "patient_name": "周玉梅",
+                "followup_date": "2026-02-30",
+            },
+        )
+        s.add(
+            PulledParked(
+                record_type="referral",
+                record_id=slip.id,
+                version=1,
+                change=slip.model_dump_json(),
+                error="字段 followup_date 的值 '2026-02-30' 无法识别"
+                "（day is out of range for month）",
+                at=services.ctx.clock(),
+                attempts=1,
+            )
+        )
     dead = f"http://127.0.0.1:{free_port()}"  # nothing listens: the offline state
     services.sync_runner.save_hub_settings(dead, "demo-token-not-real", "")
     services.sync_runner.engine_options = {"max_attempts": 1}

@@ -18,6 +18,7 @@ FIELDS = {
     "followup_controlled_days": ("satisfied", "控制满意随访间隔"),
     "followup_uncontrolled_days": ("unsatisfied", "控制不满意随访间隔"),
     "followup_referral_days": ("after_emergency_referral", "紧急转诊后随访间隔"),
+    "followup_rehab_days": ("rehab_default", "下转康复首次随访间隔"),
 }
 
 
@@ -43,7 +44,9 @@ def intervals_for(ctx: Any) -> Intervals:
     return load_intervals(Path(db).parent)
 
 
-def check_intervals(controlled: int, uncontrolled: int, referral: int) -> None:
+def check_intervals(
+    controlled: int, uncontrolled: int, referral: int, rehab: int | None = None
+) -> None:
     """Refuse days outside the allowed range, and a 控制不满意 interval that is not shorter
     than the 控制满意 one (the rules follow an uncontrolled patient up sooner)."""
     e: list[FieldError] = []
@@ -52,6 +55,8 @@ def check_intervals(controlled: int, uncontrolled: int, referral: int) -> None:
         "followup_uncontrolled_days": uncontrolled,
         "followup_referral_days": referral,
     }
+    if rehab is not None:
+        values["followup_rehab_days"] = rehab
     for key, value in values.items():
         lo, hi = RANGES[key]
         if not lo <= value <= hi:
@@ -68,12 +73,16 @@ def check_intervals(controlled: int, uncontrolled: int, referral: int) -> None:
         raise ValidationError(e)
 
 
-def save_intervals(data_dir: Path, controlled: int, uncontrolled: int, referral: int) -> Intervals:
+def save_intervals(
+    data_dir: Path, controlled: int, uncontrolled: int, referral: int, rehab: int | None = None
+) -> Intervals:
     """Validate and store; re-reads the file so every other setting is kept as it is."""
-    check_intervals(controlled, uncontrolled, referral)
+    check_intervals(controlled, uncontrolled, referral, rehab)
     s = Settings.load(data_dir)
     s.followup_controlled_days = controlled
     s.followup_uncontrolled_days = uncontrolled
     s.followup_referral_days = referral
+    if rehab is not None:
+        s.followup_rehab_days = rehab
     s.save(data_dir)
     return intervals_from(s)

@@ -177,18 +177,21 @@ class FollowUpService:
         """The service with the clinic's own intervals from settings.toml."""
         return cls(ctx, load_intervals(Path(data_dir)), Path(data_dir))
 
-    def set_intervals(self, controlled: int, uncontrolled: int, referral: int) -> Intervals:
+    def set_intervals(
+        self, controlled: int, uncontrolled: int, referral: int, rehab: int | None = None
+    ) -> Intervals:
         """Administrators: store the province's intervals; visits recorded from now on use
         them (plans already scheduled keep their due dates)."""
         self.ctx.require(Perm.SETTINGS_EDIT)
         if self.data_dir is None:
             raise RuntimeError("FollowUpService has no data directory to save settings in")
-        saved = save_intervals(self.data_dir, controlled, uncontrolled, referral)
+        saved = save_intervals(self.data_dir, controlled, uncontrolled, referral, rehab)
         self.intervals = replace(
             self.intervals,
             satisfied=saved.satisfied,
             unsatisfied=saved.unsatisfied,
             after_emergency_referral=saved.after_emergency_referral,
+            rehab_default=saved.rehab_default,
         )
         return self.intervals
 

@@ -127,7 +127,7 @@ class HubClient:
             "/sync/pull",
             params={"after": after, "limit": limit, "protocol": PROTOCOL_VERSION},
         )
-        return PullResponse.model_validate(r.json())
+        return PullResponse.model_validate_json(r.content)
 
 
 def _message(r: httpx.Response) -> str:

@@ -177,8 +177,8 @@
         <translation>保存随访间隔</translation>
     </message>
     <message>
-        <source>Days to the next visit of a hypertension or diabetes patient. The national standard: about 3 months when controlled, within 2 weeks otherwise; your province may differ. Applies to visits recorded from now on.</source>
-        <translation>高血压、糖尿病患者到下次随访的天数。国家规范：控制满意约 3 个月，控制不满意 2 周内；各省规定可能不同。修改后对此后登记的随访生效。</translation>
+        <source>Days to the next visit of a hypertension or diabetes patient. The national standard: about 3 months when controlled, within 2 weeks otherwise; your province may differ. Applies to visits recorded from now on. The first rehabilitation visit after a downward referral without a booked date is due after the last interval.</source>
+        <translation>高血压、糖尿病患者到下次随访的天数。国家规范：控制满意约 3 个月，控制不满意 2 周内；各省规定可能不同。修改后对此后登记的随访生效。下转患者回转单未约定随访时间时，首次康复随访按最后一项天数安排。</translation>
     </message>
     <message>
         <source>Controlled</source>
@@ -191,6 +191,10 @@
     <message>
         <source>After an emergency referral</source>
         <translation>紧急转诊后</translation>
+    </message>
+    <message>
+        <source>First rehabilitation visit</source>
+        <translation>下转康复首次随访</translation>
     </message>
     <message>
         <source> days</source>
@@ -1150,14 +1154,6 @@ Register another record with the same number anyway?</source>
         <translation>待上传</translation>
     </message>
     <message>
-        <source>Refused by the county hospital</source>
-        <translation>县医院拒收</translation>
-    </message>
-    <message>
-        <source>Records the county hospital refused</source>
-        <translation>县医院拒收的记录</translation>
-    </message>
-    <message>
         <source>Record</source>
         <translation>记录</translation>
     </message>
@@ -1166,8 +1162,16 @@ Register another record with the same number anyway?</source>
         <translation>患者</translation>
     </message>
     <message>
-        <source>County hospital's message</source>
-        <translation>县医院的答复</translation>
+        <source>In error</source>
+        <translation>出错</translation>
+    </message>
+    <message>
+        <source>Records in error (refused by the county hospital, or sent by it and not storable here)</source>
+        <translation>出错的记录（县医院拒收的，或县医院下发而本机无法保存的）</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
     </message>
     <message>
         <source>No records in error.</source>

@@ -100,3 +100,38 @@ def test_bad_values_in_the_file_fall_back_to_the_defaults(data_dir: Path) -> Non
     )
     s = Settings.load(data_dir)
     assert (s.followup_controlled_days, s.followup_uncontrolled_days) == (90, 10)
+
+
+def test_admin_sets_the_first_rehab_visit_for_slips_without_a_booked_date(
+    qtbot: QtBot, services: AppServices, bus: ChangeBus, data_dir: Path
+) -> None:
+    from app.db.followup_models import FollowUpPlan
+    from app.domain.referral import DOWN_INDICATIONS, Direction, ReferralInput
+
+    page = SettingsPage(services, bus)
+    qtbot.addWidget(page)
+    box = page.intervals
+    assert box.rehab.value() == 14
+    box.rehab.setValue(21)
+    box.save_button.click()
+    assert box.message.text() == "已保存"
+    assert Settings.load(data_dir).followup_rehab_days == 21
+    patient = services.patients.create(PatientInput(name="李四", id_number="11010519491231002X"))
+    ref = services.referrals.enter_downward(
+        ReferralInput(
+            direction=Direction.DOWN,
+            patient_id=patient.id,
+            from_institution="来安县人民医院",
+            indications=[DOWN_INDICATIONS[0]],
+            diagnosis="脑梗死恢复期",
+            exam_results="x",
+            treatment_plan="康复训练",
+            referring_doctor="张主任",
+            followup_date=None,
+        )
+    )
+    with services.ctx.reader() as s:
+        plan = s.query(FollowUpPlan).filter_by(referral_id=ref.id).one()
+        assert plan.next_due_date == plan.start_date + timedelta(days=21)
+    box.rehab.setValue(2)  # below the spin box's floor: clamped to 3, never saved as 2
+    assert box.rehab.value() == 3

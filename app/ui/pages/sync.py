@@ -66,7 +66,7 @@ class SyncPage(QWidget):
         facts = QFormLayout()
         facts.addRow(self.tr("Last successful sync"), self.last_success)
         facts.addRow(self.tr("Waiting to upload"), self.pending)
-        facts.addRow(self.tr("Refused by the county hospital"), self.error_count)
+        facts.addRow(self.tr("In error"), self.error_count)
         top = QHBoxLayout()
         top.addLayout(facts, 1)
         top.addWidget(self.sync_button, 0, Qt.AlignmentFlag.AlignTop)
@@ -76,11 +76,16 @@ class SyncPage(QWidget):
         summary_layout.addWidget(self.round_message)
 
         # -- records in error ------------------------------------------------------------
-        errors_box = QGroupBox(self.tr("Records the county hospital refused"))
+        errors_box = QGroupBox(
+            self.tr(
+                "Records in error (refused by the county hospital, or sent by it and not "
+                "storable here)"
+            )
+        )
         self.table = QTableWidget(0, 3)
         self.table.setObjectName("syncErrors")
         self.table.setHorizontalHeaderLabels(
-            [self.tr("Record"), self.tr("Patient"), self.tr("County hospital's message")]
+            [self.tr("Record"), self.tr("Patient"), self.tr("Reason")]
         )
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)

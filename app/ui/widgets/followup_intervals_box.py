@@ -27,6 +27,7 @@ class FollowUpIntervalsBox(QGroupBox):
         self.controlled = self._spin("followup_controlled_days")
         self.uncontrolled = self._spin("followup_uncontrolled_days")
         self.referral = self._spin("followup_referral_days")
+        self.rehab = self._spin("followup_rehab_days")
         self.save_button = QPushButton(self.tr("Save intervals"))
         self.save_button.setObjectName("saveIntervals")
         self.message = QLabel()
@@ -36,27 +37,30 @@ class FollowUpIntervalsBox(QGroupBox):
             self.tr(
                 "Days to the next visit of a hypertension or diabetes patient. The national "
                 "standard: about 3 months when controlled, within 2 weeks otherwise; your "
-                "province may differ. Applies to visits recorded from now on."
+                "province may differ. Applies to visits recorded from now on. The first "
+                "rehabilitation visit after a downward referral without a booked date is due "
+                "after the last interval."
             )
         )
         note.setWordWrap(True)
         note.setStyleSheet("color: #666;")
         # one compact row: the settings page also holds the accounts table
         grid = QGridLayout(self)
-        grid.addWidget(note, 0, 0, 1, 8)
+        grid.addWidget(note, 0, 0, 1, 10)
         for n, (key, label, spin) in enumerate(
             (
                 ("followup_controlled_days", self.tr("Controlled"), self.controlled),
                 ("followup_uncontrolled_days", self.tr("Not controlled"), self.uncontrolled),
                 ("followup_referral_days", self.tr("After an emergency referral"), self.referral),
+                ("followup_rehab_days", self.tr("First rehabilitation visit"), self.rehab),
             )
         ):
             grid.addWidget(QLabel(label), 1, n * 2)
             grid.addWidget(spin, 1, n * 2 + 1)
-            grid.addWidget(self.errors.add(key, spin), 2 + n, 0, 1, 8)
-        grid.addWidget(self.save_button, 1, 7)
-        grid.addWidget(self.message, 5, 0, 1, 8)
-        grid.setColumnStretch(6, 1)
+            grid.addWidget(self.errors.add(key, spin), 2 + n, 0, 1, 10)
+        grid.addWidget(self.save_button, 1, 9)
+        grid.addWidget(self.message, 6, 0, 1, 10)
+        grid.setColumnStretch(8, 1)
         self.save_button.clicked.connect(self.save)
         self.refresh()
 
@@ -75,9 +79,10 @@ class FollowUpIntervalsBox(QGroupBox):
         self.controlled.setValue(i.satisfied)
         self.uncontrolled.setValue(i.unsatisfied)
         self.referral.setValue(i.after_emergency_referral)
+        self.rehab.setValue(i.rehab_default)
         actor = self.services.ctx.actor
         admin = bool(actor and allowed(actor.role, Perm.SETTINGS_EDIT))
-        for w in (self.controlled, self.uncontrolled, self.referral, self.save_button):
+        for w in (self.controlled, self.uncontrolled, self.referral, self.rehab, self.save_button):
             w.setEnabled(admin)
 
     def save(self) -> None:
@@ -85,7 +90,10 @@ class FollowUpIntervalsBox(QGroupBox):
         self.message.clear()
         try:
             self.services.followups.set_intervals(
-                self.controlled.value(), self.uncontrolled.value(), self.referral.value()
+                self.controlled.value(),
+                self.uncontrolled.value(),
+                self.referral.value(),
+                self.rehab.value(),
             )
         except ValidationError as exc:
             self.errors.show(exc.errors, self.message)
