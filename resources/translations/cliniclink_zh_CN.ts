@@ -1806,6 +1806,14 @@ Register another record with the same number anyway?</source>
         <translation>随访医生</translation>
     </message>
     <message>
+        <source>Save (Ctrl+S)</source>
+        <translation>保存 (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
         <source>Emergency checks (refer at once)</source>
         <translation>危急情况（须立即转诊）</translation>
     </message>

@@ -507,3 +507,23 @@ def test_a_long_overdue_list_says_how_many_in_all(
     page.doctor.setCurrentIndex(page.doctor.findData("赵医生"))
     page.refresh()
     assert page.table.rowCount() == 1 and page.count.text() == "共 1 人"
+
+
+def test_enter_in_a_visit_field_does_not_save_and_ctrl_s_does(
+    qtbot, services: AppServices, patient: str
+) -> None:
+    plan = services.followups.create_plan(
+        patient, PlanKind.HYPERTENSION, date.today() - timedelta(days=30)
+    )
+    d = VisitDialog(services, plan.id)
+    qtbot.addWidget(d)
+    d.show()
+    _fill_htn(d, 132, 82)
+    d.sbp.setFocus()
+    qtbot.keyClick(d.sbp, Qt.Key.Key_Return)
+    assert d.saved is None and d.isVisible()  # the rest of the form is still to fill
+    assert d.focusWidget() is not d.sbp  # Enter moved on to the next field
+    with qtbot.waitActive(d):
+        d.activateWindow()
+    qtbot.keyClick(d.focusWidget(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert d.saved is not None and d.result() == QDialog.DialogCode.Accepted

@@ -273,3 +273,23 @@ def test_referral_model_passes_qtmodeltester(qtmodeltester, services: AppService
     numbers = [model.row_at(r).number for r in range(model.rowCount())]
     assert numbers == sorted(numbers)
     assert len(numbers) == len(set(numbers)) == 12  # every referral once, none twice
+
+
+def test_enter_in_the_patient_search_picks_the_patient_and_does_not_submit(
+    qtbot: QtBot, services: AppServices, bus: ChangeBus
+) -> None:
+    """A nurse types initials and presses Enter to take the first match: the slip is not
+    submitted half-filled, no error is shown yet, and focus moves on to the form."""
+    services.patients.create(PatientInput(name="张三", id_number="11010519491231002X"))
+    page = make_page(qtbot, services, bus)
+    dialog = page.new_referral(Direction.UP)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.picker.search.setFocus()
+    qtbot.keyClicks(dialog.picker.search, "zs")
+    qtbot.keyClick(dialog.picker.search, Qt.Key.Key_Return)
+    assert "张三" in dialog.picker.chosen.text()
+    assert dialog.isVisible() and dialog.saved is None
+    assert services.referrals.count() == 0
+    assert not dialog.general_error.isVisible()
+    assert dialog.errors.text("impression") == ""

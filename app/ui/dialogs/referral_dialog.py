@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -292,6 +292,14 @@ class ReferralDialog(QDialog):
             data.followup_method = self.followup_method.currentText()
             data.outcome = self.outcome.currentText()
         return data
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        """Enter moves to the next field, as on paper; it never saves a long form half
+        filled (Ctrl+S saves)."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
+            self.focusNextChild()
+            return
+        super().keyPressEvent(event)
 
     def save(self, submit: bool = True) -> None:
         svc = self.services.referrals

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -19,6 +20,18 @@ from app.services.bundle import AppServices
 from app.services.patients import PatientRow
 
 
+class _SearchEdit(QLineEdit):
+    """Enter takes the first match and stays here: the key is not passed on to the dialog,
+    whose default button would otherwise submit a half-filled form."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.returnPressed.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
 class PatientPicker(QWidget):
     picked = Signal(object)  # PatientRow
 
@@ -26,7 +39,7 @@ class PatientPicker(QWidget):
         super().__init__(parent)
         self.services = services
         self.patient: PatientRow | None = None
-        self.search = QLineEdit()
+        self.search = _SearchEdit()
         self.search.setObjectName("patientPickerSearch")
         self.search.setPlaceholderText(self.tr("Find patient: name, pinyin initials, ID, phone"))
         self.register_button = QPushButton(self.tr("Register new…"))
