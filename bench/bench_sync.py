@@ -248,8 +248,8 @@ def wire_rows(db_dir: Path, ids: set[str] | None = None) -> list[tuple[str, int,
     return out
 
 
-def hub_insert_patients(
-    hub_url: str, clinic: str, rows: list[tuple[str, int, dict[str, Any]]]
+def hub_insert(
+    hub_url: str, type_: str, clinic: str, rows: list[tuple[str, int, dict[str, Any]]]
 ) -> None:
     """Records the hub already holds from earlier rounds, in bulk (as the push stores them)."""
     from county.db import HubRecord, make_hub_engine, utcnow
@@ -264,8 +264,8 @@ def hub_insert_patients(
                 table.insert(),
                 [
                     {
-                        "type": "patient",
-                        "id": pid,
+                        "type": type_,
+                        "id": rid,
                         "version": v,
                         "county_rev": 0,
                         "owner": clinic,
@@ -274,7 +274,7 @@ def hub_insert_patients(
                         "data": {k: x for k, x in d.items() if k not in ENVELOPE},
                         "updated_at": now,
                     }
-                    for pid, v, d in rows[i : i + 5000]
+                    for rid, v, d in rows[i : i + 5000]
                 ],
             )
     engine.dispose()
@@ -421,8 +421,6 @@ def clinic_up_referrals(
     from app.domain.referral import UP_INDICATIONS
     from app.services.context import ServiceContext
     from app.sync.engine import push_data
-    from county.db import HubRecord, make_hub_engine, utcnow
-    from county.store import ENVELOPE
 
     rnd = random.Random(seed)
     conn = sqlite3.connect(db_path_of(db_dir))
@@ -481,28 +479,7 @@ def clinic_up_referrals(
             for r in s.scalars(select(Referral).where(Referral.direction == "up"))
         ]
     ctx.dispose()
-    engine = make_hub_engine(hub_url)
-    now = utcnow()
-    with engine.begin() as c:
-        for i in range(0, len(wire), 5000):
-            c.execute(
-                HubRecord.__table__.insert(),
-                [
-                    {
-                        "type": "referral",
-                        "id": rid,
-                        "version": v,
-                        "county_rev": 0,
-                        "owner": clinic,
-                        "clinic_code": clinic,
-                        "deleted": False,
-                        "data": {k: x for k, x in d.items() if k not in ENVELOPE},
-                        "updated_at": now,
-                    }
-                    for rid, v, d in wire[i : i + 5000]
-                ],
-            )
-    engine.dispose()
+    hub_insert(hub_url, "referral", clinic, wire)
     return ids
 
 
@@ -644,7 +621,9 @@ def throughput(backend: str, args: argparse.Namespace, work: Path) -> dict[str, 
     new, _edited = mark_pending(clinic_dir, n)
     hub_url = fresh_hub_db(backend, work, args.pg_url)
     (token,) = register(hub_url, [CLINIC_CODE]).values()
-    hub_insert_patients(hub_url, CLINIC_CODE, [r for r in wire_rows(clinic_dir) if r[0] not in new])
+    hub_insert(
+        hub_url, "patient", CLINIC_CODE, [r for r in wire_rows(clinic_dir) if r[0] not in new]
+    )
     # the hub holds the edited residents at their previous version
     hub = make_hub_engine(hub_url)
     with hub.begin() as c:
@@ -824,56 +803,19 @@ def verify_answers(hub_url: str, clinic_dir: Path, ids: list[str]) -> dict[str, 
 def _patient_rows(
     code: str, n: int, seed: int
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    from make_dataset import patient_row
+
     from app.demo_data import ResidentGenerator
-    from app.domain.names import pinyin_keys
+    from app.services.recording import outbox_values
 
     gen = ResidentGenerator(seed=seed)
     now = datetime(2026, 11, 22, 8, 0)
     rows, outbox = [], []
     for i in range(n):
-        r = gen.resident()
-        initials, full = pinyin_keys(r.name)
         pid = str(uuid.uuid4())
         at = now + timedelta(seconds=i)
-        rows.append(
-            {
-                "id": pid,
-                "clinic_code": code,
-                "version": 1,
-                "created_at": at,
-                "updated_at": at,
-                "deleted": False,
-                "sync_state": "pending",
-                "sync_error": None,
-                "name": r.name,
-                "name_initials": initials,
-                "name_pinyin": full,
-                "sex": r.sex,
-                "birth_date": r.birth_date,
-                "id_number": r.id_number or None,
-                "id_number_rev": r.id_number[::-1] if r.id_number else None,
-                "phone": r.phone,
-                "phone_rev": r.phone[::-1],
-                "village": r.village,
-                "address": r.address,
-                "record_number": r.record_number,
-                "payment_type": r.payment_type,
-                "allergies": r.allergies,
-                "notes": r.notes,
-                "void_reason": "",
-            }
-        )
-        outbox.append(
-            {
-                "record_type": "patient",
-                "record_id": pid,
-                "version": 1,
-                "state": "pending",
-                "attempts": 0,
-                "error": None,
-                "queued_at": at,
-            }
-        )
+        rows.append(patient_row(gen.resident(), pid, code, 1, at, at, True))
+        outbox.append(outbox_values("patient", pid, 1, at))
     return rows, outbox
 
 

@@ -18,6 +18,7 @@ import time
 import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from argon2 import PasswordHasher
 from common import DEFAULT_DATA  # noqa: I001  (puts the repo on sys.path)
@@ -30,6 +31,7 @@ from app.domain.names import pinyin_keys
 from app.domain.roles import Role
 from app.services.bundle import AppServices
 from app.services.context import ServiceContext
+from app.services.recording import outbox_values
 
 END = datetime(2026, 11, 1, 8, 0)
 YEARS = 10
@@ -66,36 +68,10 @@ def build(out: Path, patients: int, seed: int = 7) -> Path:
         r = gen.resident()
         created = END - span * rnd.random() ** 0.8  # more registrations in later years
         updated = created + (END - created) * rnd.random() * 0.3
-        initials, full = pinyin_keys(r.name)
         pid = str(uuid.uuid4())
         pending = updated >= recent
         rows.append(
-            {
-                "id": pid,
-                "clinic_code": CLINIC_CODE,
-                "version": 1 if not pending else 2,
-                "created_at": created,
-                "updated_at": updated,
-                "deleted": False,
-                "sync_state": "pending" if pending else "synced",
-                "sync_error": None,
-                "name": r.name,
-                "name_initials": initials,
-                "name_pinyin": full,
-                "sex": r.sex,
-                "birth_date": r.birth_date,
-                "id_number": r.id_number or None,
-                "id_number_rev": r.id_number[::-1] if r.id_number else None,
-                "phone": r.phone,
-                "phone_rev": r.phone[::-1],
-                "village": r.village,
-                "address": r.address,
-                "record_number": r.record_number,
-                "payment_type": r.payment_type,
-                "allergies": r.allergies,
-                "notes": r.notes,
-                "void_reason": "",
-            }
+            patient_row(r, pid, CLINIC_CODE, 2 if pending else 1, created, updated, pending)
         )
         audit.append(
             {
@@ -109,17 +85,7 @@ def build(out: Path, patients: int, seed: int = 7) -> Path:
             }
         )
         if pending:
-            outbox.append(
-                {
-                    "record_type": "patient",
-                    "record_id": pid,
-                    "version": 2,
-                    "state": "pending",
-                    "attempts": 0,
-                    "error": None,
-                    "queued_at": updated,
-                }
-            )
+            outbox.append(outbox_values("patient", pid, 2, updated))
     engine = make_engine(db_path(out))
     with engine.begin() as conn:
         conn.execute(Patient.__table__.insert(), rows)
@@ -132,6 +98,40 @@ def build(out: Path, patients: int, seed: int = 7) -> Path:
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
     return db_path(out)
+
+
+def patient_row(
+    r: Any, pid: str, code: str, version: int, created: datetime, updated: datetime, pending: bool
+) -> dict[str, Any]:
+    """A resident's ``patients`` row with the derived columns the service writes (pinyin keys,
+    reversed ID and phone), for bulk inserts here and in bench_sync.py."""
+    initials, full = pinyin_keys(r.name)
+    return {
+        "id": pid,
+        "clinic_code": code,
+        "version": version,
+        "created_at": created,
+        "updated_at": updated,
+        "deleted": False,
+        "sync_state": "pending" if pending else "synced",
+        "sync_error": None,
+        "name": r.name,
+        "name_initials": initials,
+        "name_pinyin": full,
+        "sex": r.sex,
+        "birth_date": r.birth_date,
+        "id_number": r.id_number or None,
+        "id_number_rev": r.id_number[::-1] if r.id_number else None,
+        "phone": r.phone,
+        "phone_rev": r.phone[::-1],
+        "village": r.village,
+        "address": r.address,
+        "record_number": r.record_number,
+        "payment_type": r.payment_type,
+        "allergies": r.allergies,
+        "notes": r.notes,
+        "void_reason": "",
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

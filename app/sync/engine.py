@@ -12,7 +12,7 @@ import logging
 import random
 import time
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -64,29 +64,15 @@ def _wire_keys(cls: Any) -> tuple[str, ...]:
     return tuple(k for k in keys if k not in skip)
 
 
+def _wire_value(v: Any) -> Any:
+    return v.isoformat() if isinstance(v, date | datetime | dt_time) else v
+
+
 def to_wire(record: Any, cls: Any = None) -> dict[str, Any]:
     """The record (an ORM object, or a Core row of ``cls``'s table) as JSON-ready values
-    (dates in ISO form), local bookkeeping left out."""
-    out: dict[str, Any] = {}
+    (dates and times in ISO form), local bookkeeping left out."""
     cls = cls or type(record)
-    for key in _wire_keys(cls):
-        v = getattr(record, key)
-        out[key] = v.isoformat() if isinstance(v, date | datetime | dt_time) else v
-    return out
-
-
-def _load(s: Session, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Any]:
-    """Records by (type, id), one query per type."""
-    by_type: dict[str, list[str]] = defaultdict(list)
-    for t, i in keys:
-        by_type[t].append(i)
-    out: dict[tuple[str, str], Any] = {}
-    for t, ids in by_type.items():
-        cls: Any = SYNCED_MODELS.get(t)
-        if cls is not None:
-            for rec in s.scalars(select(cls).where(cls.id.in_(ids))):
-                out[(t, rec.id)] = rec
-    return out
+    return {key: _wire_value(getattr(record, key)) for key in _wire_keys(cls)}
 
 
 def push_data(record: Any, cls: Any = None) -> dict[str, Any]:
@@ -113,8 +99,7 @@ class _WireView(Mapping[str, Any]):
     def __getitem__(self, key: str) -> Any:
         if key not in self.keys_:
             raise KeyError(key)
-        v = getattr(self.rec, key)
-        return v.isoformat() if isinstance(v, date | datetime | dt_time) else v
+        return _wire_value(getattr(self.rec, key))
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.keys_)
@@ -607,8 +592,7 @@ class SyncEngine:
     def _retry_parked(self, res: RoundResult) -> None:
         """After the pages (a corrected version pulled just now has replaced its parked one):
         try what is left again, in case this PC can store it now."""
-        self._count_parked()
-        if not self._has_parked:
+        if not self._has_parked:  # none before this pull, none parked during it
             return
         with self.ctx.session() as s:
             for row in s.scalars(select(PulledParked).order_by(PulledParked.id)).all():
