@@ -223,9 +223,12 @@ def followup_year_pdf(
     return buf.getvalue()
 
 
-def worklist_pdf(title: str, items: Sequence[Any], printed: date) -> bytes:
+def worklist_pdf(
+    title: str, items: Sequence[Any], printed: date, total: int | None = None
+) -> bytes:
     """The phone list: patient, village, phone, kind, due date, days overdue, last contact,
-    and an empty column to write the call outcome in."""
+    and an empty column to write the call outcome in. ``total``: how many the list holds in
+    all, when ``items`` is only its first page."""
     register_fonts()
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
@@ -248,7 +251,7 @@ def worklist_pdf(title: str, items: Sequence[Any], printed: date) -> bytes:
                 _p(rules.PLAN_KIND_NAMES[PlanKind(it.kind)], 9),
                 _p(str(it.due), 9),
                 _p(str(it.days_overdue or ""), 9),
-                _p(it.last_contact, 9),
+                _p(it.contact_text, 9),
                 _p("", 9),
             ]
         )
@@ -263,5 +266,8 @@ def worklist_pdf(title: str, items: Sequence[Any], printed: date) -> bytes:
             ]
         )
     )
-    doc.build([_p(f"{title}（{printed}，共 {len(items)} 人）", 13), Spacer(1, 3 * mm), t])
+    count = f"共 {len(items)} 人"
+    if total is not None and total > len(items):
+        count = f"共 {total} 人，列出最早到期的 {len(items)} 人"
+    doc.build([_p(f"{title}（{printed}，{count}）", 13), Spacer(1, 3 * mm), t])
     return buf.getvalue()

@@ -110,6 +110,13 @@ class WorkItem:
     last_contact: str
     remind_on: date | None
 
+    @property
+    def contact_text(self) -> str:
+        """The last contact as the list and the phone list show it (稍后提醒 with its day)."""
+        if self.remind_on:
+            return f"{self.last_contact} {self.remind_on:%m-%d}"
+        return self.last_contact
+
 
 def _plan_row(p: FollowUpPlan) -> PlanRow:
     return PlanRow(
@@ -151,14 +158,30 @@ def add_plan(
     return plan
 
 
-def _worklist_condition(which: str, today: date) -> ColumnElement[bool]:
+def _worklist_where(
+    which: str, today: date, doctor: str | None, village: str | None
+) -> list[ColumnElement[bool]]:
+    """The plans a worklist holds (``worklist`` and ``worklist_count`` alike): active, of a
+    patient not deleted, due as ``which`` says, of the doctor and village asked for."""
     due = FollowUpPlan.next_due_date
-    return {
-        "today": due == today,
-        "week": (due >= today) & (due < today + timedelta(days=7)),
-        "overdue": due < today,
-        "all": FollowUpPlan.id.is_not(None),
-    }[which]
+    where = [
+        FollowUpPlan.status == PlanStatus.ACTIVE.value,
+        FollowUpPlan.deleted.is_(False),
+        Patient.deleted.is_(False),
+    ]
+    if which != "all":
+        where.append(
+            {
+                "today": due == today,
+                "week": (due >= today) & (due < today + timedelta(days=7)),
+                "overdue": due < today,
+            }[which]
+        )
+    if doctor:
+        where.append(FollowUpPlan.doctor == doctor)
+    if village:
+        where.append(Patient.village == village)
+    return where
 
 
 class FollowUpService:
@@ -211,15 +234,14 @@ class FollowUpService:
             p = s.get(Patient, patient_id)
             if p is None or p.deleted:
                 raise ValidationError([FieldError("patient_id", "required", "请选择患者")])
-            same = s.scalar(
+            if kind in rules.CHRONIC and s.scalar(  # one active plan per chronic disease
                 select(FollowUpPlan.id).where(
                     FollowUpPlan.patient_id == patient_id,
                     FollowUpPlan.kind == kind.value,
                     FollowUpPlan.status == PlanStatus.ACTIVE.value,
                     FollowUpPlan.deleted.is_(False),
                 )
-            )
-            if same and kind in rules.CHRONIC:
+            ):
                 name = rules.PLAN_KIND_NAMES[kind]
                 raise ValidationError(
                     [FieldError("kind", "duplicate", f"{p.name}已有进行中的{name}随访计划")]
@@ -428,8 +450,6 @@ class FollowUpService:
         active plans (to find one to end)."""
         self.ctx.require(Perm.FOLLOWUP_VIEW)
         today = today or self.ctx.today()
-        due = FollowUpPlan.next_due_date
-        cond = _worklist_condition(which, today)
         last_contact = (
             select(ContactAttempt.plan_id, func.max(ContactAttempt.created_at).label("at"))
             .where(ContactAttempt.deleted.is_(False))
@@ -452,18 +472,10 @@ class FollowUpService:
                 (ContactAttempt.plan_id == FollowUpPlan.id)
                 & (ContactAttempt.created_at == last_contact.c.at),
             )
-            .where(
-                FollowUpPlan.status == PlanStatus.ACTIVE.value,
-                FollowUpPlan.deleted.is_(False),
-                Patient.deleted.is_(False),
-                cond,
-            )
+            .where(*_worklist_where(which, today, doctor, village))
+            .order_by(FollowUpPlan.next_due_date, Patient.village, Patient.name)
+            .limit(limit)
         )
-        if doctor:
-            stmt = stmt.where(FollowUpPlan.doctor == doctor)
-        if village:
-            stmt = stmt.where(Patient.village == village)
-        stmt = stmt.order_by(due, Patient.village, Patient.name).limit(limit)
         with self.ctx.reader() as s:
             return [
                 WorkItem(
@@ -498,17 +510,8 @@ class FollowUpService:
             select(func.count())
             .select_from(FollowUpPlan)
             .join(Patient, Patient.id == FollowUpPlan.patient_id)
-            .where(
-                FollowUpPlan.status == PlanStatus.ACTIVE.value,
-                FollowUpPlan.deleted.is_(False),
-                Patient.deleted.is_(False),
-                _worklist_condition(which, today),
-            )
+            .where(*_worklist_where(which, today, doctor, village))
         )
-        if doctor:
-            stmt = stmt.where(FollowUpPlan.doctor == doctor)
-        if village:
-            stmt = stmt.where(Patient.village == village)
         with self.ctx.reader() as s:
             return int(s.scalar(stmt) or 0)
 

@@ -503,6 +503,17 @@ def test_a_long_overdue_list_says_how_many_in_all(
     assert page.table.rowCount() == 3
     assert [page.table.item(r, 6).text() for r in range(3)] == ["14", "13", "12"]
     assert page.count.text().startswith("共 5 人") and "3 人" in page.count.text()
+    call_again = today + timedelta(days=2)
+    assert page.save_contact(page.items[0].plan_id, "remind", call_again)
+    reminder = f"稍后提醒 {call_again:%m-%d}"
+    assert page.table.item(0, 7).text() == reminder
+    printed = _pdf_text(page.phone_list_pdf())
+    # the day to call again is printed, as on screen (the narrow column wraps it)
+    assert "稍后提醒" in printed and f"{call_again:%m-%d}" in printed
+    assert "共 5 人，列出最早到期的 3 人" in printed and "王4" in printed and "王1" not in printed
+    page.tabs.setCurrentIndex(3)  # 全部进行中: its phone list prints too
+    assert "随访中患者名单" in _pdf_text(page.phone_list_pdf())
+    page.tabs.setCurrentIndex(2)
     assert services.followups.worklist_count("overdue", doctor="赵医生") == 1
     page.doctor.setCurrentIndex(page.doctor.findData("赵医生"))
     page.refresh()

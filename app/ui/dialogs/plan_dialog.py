@@ -6,8 +6,7 @@ from __future__ import annotations
 import contextlib
 from datetime import date
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -104,8 +103,6 @@ class PlanDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
-        # Enter in the patient search picks the patient; it must not also save the plan.
-        self.picker.search.installEventFilter(self)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
@@ -113,17 +110,6 @@ class PlanDialog(QDialog):
         lay.addStretch(1)
         lay.addWidget(self.general)
         lay.addWidget(self.buttons)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            watched is self.picker.search
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        ):
-            self.picker.search.returnPressed.emit()
-            return True
-        return super().eventFilter(watched, event)
 
     def save(self) -> None:
         self.errors.clear()

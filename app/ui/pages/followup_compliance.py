@@ -42,7 +42,11 @@ def _table(headers: list[str], name: str) -> QTableWidget:
 
 
 class ComplianceView(QWidget):
-    """The 年度达标 tab. Double-clicking a patient asks to record a visit on that plan."""
+    """The 年度达标 tab. Double-clicking a patient asks to record a visit on that plan.
+
+    Its queries cover a whole year of visits, so the page runs them only while the tab is
+    shown (``refresh_if_stale``), not at start-up nor on every visit saved in the worklist.
+    """
 
     open_plan = Signal(str)  # plan id
 
@@ -50,6 +54,7 @@ class ComplianceView(QWidget):
         super().__init__(parent)
         self.services = services
         self.rows: list[ComplianceRow] = []
+        self.stale = True  # something changed since the last refresh
         this_year = date.today().year
         self.year = QSpinBox()
         self.year.setObjectName("complianceYear")
@@ -100,9 +105,13 @@ class ComplianceView(QWidget):
         lay.addWidget(note)
         self.year.valueChanged.connect(lambda _y: self.refresh())
         self.short.doubleClicked.connect(self._open_current)
-        self.refresh()
+
+    def refresh_if_stale(self) -> None:
+        if self.stale:
+            self.refresh()
 
     def refresh(self) -> None:
+        self.stale = False
         year = self.year.value()
         try:
             rates = self.services.followups.control_rates(year)

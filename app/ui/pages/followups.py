@@ -43,6 +43,7 @@ class FollowUpsPage(QWidget):
         super().__init__(parent)
         self.services = services
         self.items: list[WorkItem] = []
+        self.total = 0
         self.tabs = QTabBar()
         self.tabs.setObjectName("worklistTabs")
         for title in (
@@ -141,6 +142,7 @@ class FollowUpsPage(QWidget):
         self.table.doubleClicked.connect(lambda _i: self.record_visit())
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.compliance.open_plan.connect(self.open_visit)
+        self.sections.currentChanged.connect(lambda _i: self._refresh_compliance_if_shown())
         bus.changed.connect(self.on_changed)
         self._load_doctors()
         self.refresh()
@@ -161,12 +163,17 @@ class FollowUpsPage(QWidget):
     def on_changed(self, changes: Changes) -> None:
         if changes.record_type.startswith("followup"):
             self.refresh()
-            self.compliance.refresh()
+            self.compliance.stale = True
+            self._refresh_compliance_if_shown()
+
+    def _refresh_compliance_if_shown(self) -> None:
+        if self.sections.currentWidget() is self.compliance:
+            self.compliance.refresh_if_stale()
 
     def refresh(self) -> None:
         doctor = self.doctor.currentData()
         village = self.village.text().strip() or None
-        total = 0
+        total = 0  # how many the list holds in all (the table shows the first page)
         try:
             self.items = self.services.followups.worklist(
                 self.which, doctor=doctor, village=village, limit=WORKLIST_PAGE
@@ -180,9 +187,6 @@ class FollowUpsPage(QWidget):
             self.items = []
         self.table.setRowCount(len(self.items))
         for r, it in enumerate(self.items):
-            contact = it.last_contact
-            if it.remind_on:
-                contact += f" {it.remind_on:%m-%d}"
             values = [
                 it.name,
                 it.village,
@@ -191,7 +195,7 @@ class FollowUpsPage(QWidget):
                 it.doctor,
                 it.due.isoformat(),
                 str(it.days_overdue) if it.days_overdue else "",
-                contact,
+                it.contact_text,
             ]
             for c, v in enumerate(values):
                 cell = QTableWidgetItem(v)
@@ -206,6 +210,7 @@ class FollowUpsPage(QWidget):
             )
         else:
             self.count.setText(self.tr("%1 patient(s)").replace("%1", str(len(self.items))))
+        self.total = total
         self.print_list.setEnabled(bool(self.items))
         self._selection_changed()
 
@@ -296,8 +301,9 @@ class FollowUpsPage(QWidget):
             "today": "今日应随访名单",
             "week": "本周应随访名单",
             "overdue": "逾期未随访名单",
+            "all": "随访中患者名单",
         }[self.which]
-        return worklist_pdf(title, self.items, date.today())
+        return worklist_pdf(title, self.items, date.today(), self.total)
 
     def print_phone_list(self) -> None:
         from app.ui.printing import PdfPreviewDialog
