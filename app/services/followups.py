@@ -132,6 +132,23 @@ def _plan_row(p: FollowUpPlan) -> PlanRow:
     )
 
 
+def plan_fields(
+    patient_id: str, kind: PlanKind, start: date, due: date, doctor: str = "", referral_id: str = ""
+) -> dict[str, Any]:
+    """The content of a new plan (``add_plan``; the bulk pull writes the same row)."""
+    return {
+        "patient_id": patient_id,
+        "kind": kind.value,
+        "doctor": doctor,
+        "start_date": start,
+        "next_due_date": due,
+        "status": PlanStatus.ACTIVE.value,
+        "referral_id": referral_id,
+        "last_classification": "",
+        "note": "",
+    }
+
+
 def add_plan(
     s: Session,
     ctx: ServiceContext,
@@ -143,17 +160,7 @@ def add_plan(
     referral_id: str = "",
 ) -> FollowUpPlan:
     """Create a plan in the caller's transaction (used by the service and by referral hooks)."""
-    plan = FollowUpPlan(
-        patient_id=patient_id,
-        kind=kind.value,
-        doctor=doctor,
-        start_date=start,
-        next_due_date=due,
-        status=PlanStatus.ACTIVE.value,
-        referral_id=referral_id,
-        last_classification="",
-        note="",
-    )
+    plan = FollowUpPlan(**plan_fields(patient_id, kind, start, due, doctor, referral_id))
     record_write(s, ctx, plan, PLAN, "create", {"kind": kind.value}, new=True)
     return plan
 

@@ -33,8 +33,10 @@ from app.db.models import AuditLog, Outbox, Patient
 from app.db.referral_models import Referral
 from app.domain import patient as patient_rules
 from app.domain.errors import ValidationError
+from app.domain.followup import PlanKind
 from app.services.context import ServiceContext
 from app.services.followup_intervals import intervals_for
+from app.services.followups import plan_fields
 from app.services.patients import RECORD_TYPE as PATIENT_TYPE
 from app.services.patients import PatientService
 from app.services.recording import audit_values, outbox_values, record_write
@@ -211,22 +213,21 @@ class ReferralPage:
                     "deleted": False,
                     "sync_state": "pending",
                     "sync_error": None,
-                    "patient_id": pid,
-                    "kind": "rehab",
-                    "doctor": "",
-                    "start_date": start,
                     "interval_days": None,
-                    "next_due_date": due,
-                    "status": "active",
-                    "referral_id": rid,
-                    "last_classification": "",
-                    "note": "",
+                    **plan_fields(pid, PlanKind.REHAB, start, due, referral_id=rid),
                 }
             )
             self.planned.add(rid)
             self.outbox.append(outbox_values("followup_plan", plan_id, 1, now))
             self.audit.append(
-                audit_values(self.ctx, now, "create", "followup_plan", plan_id, {"kind": "rehab"})
+                audit_values(
+                    self.ctx,
+                    now,
+                    "create",
+                    "followup_plan",
+                    plan_id,
+                    {"kind": PlanKind.REHAB.value},
+                )
             )
         return True
 
