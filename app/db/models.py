@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base, SyncColumns, new_id, utcnow
@@ -35,6 +36,13 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # A shared clinic PC: wrong passwords in a row lock the account for a while (counted
+    # here, so a restart does not reset it); an admin's reset forces a change at next login.
+    failed_logins: Mapped[int] = mapped_column(nullable=False, default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(nullable=True)
+    must_change_password: Mapped[bool] = mapped_column(
+        nullable=False, default=False, server_default=sa_false()
+    )
 
 
 class Outbox(Base):

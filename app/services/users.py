@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
@@ -17,6 +19,11 @@ from app.services.recording import audit
 _USERNAME = re.compile(r"^[A-Za-z0-9_.\-]{2,40}$")
 _CLINIC_CODE = re.compile(r"^[A-Za-z0-9]{2,20}$")
 PASSWORD_MIN = 6
+# A shared clinic PC: this many wrong passwords in a row lock the account for LOCK_MINUTES.
+LOCK_AFTER = 5
+LOCK_MINUTES = 15
+# Temporary passwords an admin reads out or writes down: no 0/O, 1/l/I.
+_TEMP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 
 class LoginFailed(Exception):
@@ -24,6 +31,16 @@ class LoginFailed(Exception):
 
     def __init__(self) -> None:
         super().__init__("用户名或密码错误")
+
+
+class AccountLocked(LoginFailed):
+    """Too many wrong passwords: the account is locked until ``until`` (UTC)."""
+
+    def __init__(self, until: datetime, now: datetime) -> None:
+        Exception.__init__(self, "账号已锁定")
+        self.until = until
+        # Whole minutes left, rounded up: "1 分钟" rather than "0 分钟" in the last seconds.
+        self.minutes_left = max(1, -(-int((until - now).total_seconds()) // 60))
 
 
 @dataclass(frozen=True)
@@ -41,10 +58,21 @@ class UserRow:
     role: Role
     phone: str
     active: bool
+    locked_until: datetime | None = None
+    must_change_password: bool = False
 
 
 def _to_user(u: User) -> UserRow:
-    return UserRow(u.id, u.username, u.display_name, Role(u.role), u.phone, u.active)
+    return UserRow(
+        u.id,
+        u.username,
+        u.display_name,
+        Role(u.role),
+        u.phone,
+        u.active,
+        u.locked_until,
+        bool(u.must_change_password),
+    )
 
 
 def _check_account(
@@ -60,9 +88,16 @@ def _check_account(
         errors.append(FieldError("password", "too_short", f"密码至少{PASSWORD_MIN}位"))
 
 
+def _check_new_password(password: str, field: str) -> None:
+    if len(password) < PASSWORD_MIN:
+        raise ValidationError([FieldError(field, "too_short", f"密码至少{PASSWORD_MIN}位")])
+
+
 class UserService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
+        # Set by login(): the account's password was reset by an admin and must be changed.
+        self.must_change_password = False
 
     # -- clinic and first run -----------------------------------------------------------
     def clinic(self) -> ClinicInfo | None:
@@ -133,23 +168,40 @@ class UserService:
 
     # -- login ---------------------------------------------------------------------------
     def login(self, username: str, password: str) -> Actor:
+        """Check the password; five wrong in a row lock the account for fifteen minutes.
+
+        The counter lives in the database, so closing the program does not reset it. A locked
+        account is refused before its password is checked, so guessing on goes nowhere.
+        """
         username = username.strip()
+        now = self.ctx.clock()
+        locked: AccountLocked | None = None
         with self.ctx.session() as s:
             u = s.scalar(select(User).where(User.username == username))
             ok = False
-            if u is not None and u.active:
+            if u is not None and u.locked_until is not None and u.locked_until > now:
+                locked = AccountLocked(u.locked_until, now)
+            elif u is not None and u.active:
                 try:
                     ok = self.ctx.password_hasher.verify(u.password_hash, password)
                 except (VerificationError, InvalidHashError):
                     ok = False
             if not ok:
+                details: dict[str, object] = {"username": username[:40]}
+                if u is not None and locked is None:
+                    u.failed_logins = (u.failed_logins or 0) + 1
+                    if u.failed_logins >= LOCK_AFTER:
+                        u.locked_until = now + timedelta(minutes=LOCK_MINUTES)
+                        u.failed_logins = 0
+                        details["locked_minutes"] = LOCK_MINUTES
+                        locked = AccountLocked(u.locked_until, now)
                 audit(
                     s,
                     self.ctx,
-                    "login_failed",
+                    "login_locked" if locked is not None else "login_failed",
                     "user",
                     u.id if u else "",
-                    {"username": username[:40]},
+                    details,
                     username=username[:40],
                     user_id=u.id if u else None,
                 )
@@ -157,13 +209,26 @@ class UserService:
                 assert u is not None
                 if self.ctx.password_hasher.check_needs_rehash(u.password_hash):
                     u.password_hash = self.ctx.password_hasher.hash(password)
-                u.last_login_at = self.ctx.clock()
+                u.last_login_at = now
+                u.failed_logins = 0
+                u.locked_until = None
                 audit(s, self.ctx, "login", "user", u.id, username=u.username, user_id=u.id)
                 actor = Actor(u.id, u.username, u.display_name, Role(u.role))
+                must_change = bool(u.must_change_password)
+        if locked is not None:
+            raise locked
         if not ok:
             raise LoginFailed()
         self.ctx.actor = actor
+        self.must_change_password = must_change
         return actor
+
+    def unlock_screen(self, password: str) -> None:
+        """The same user continues after the idle lock: their password, counted like a login."""
+        actor = self.ctx.actor
+        if actor is None:
+            raise LoginFailed()
+        self.login(actor.username, password)
 
     def logout(self) -> None:
         if self.ctx.actor is not None:
@@ -221,17 +286,111 @@ class UserService:
         return row
 
     def change_password(self, user_id: str, new_password: str) -> None:
+        """Set a password: one's own, or (admin) another user's, who must change it next login."""
         actor = self.ctx.actor
-        if actor is None or actor.user_id != user_id:
+        own = actor is not None and actor.user_id == user_id
+        if not own:
             self.ctx.require(Perm.USER_MANAGE)
-        if len(new_password) < PASSWORD_MIN:
-            raise ValidationError(
-                [FieldError("password", "too_short", f"密码至少{PASSWORD_MIN}位")]
-            )
+        _check_new_password(new_password, "password")
         with self.ctx.session() as s:
             u = s.get(User, user_id)
             if u is None:
                 raise ValidationError([FieldError("username", "missing", "用户不存在")])
             u.password_hash = self.ctx.password_hasher.hash(new_password)
+            u.must_change_password = not own
             u.updated_at = self.ctx.clock()
             audit(s, self.ctx, "edit", "user", u.id, {"fields": ["password"]})
+        if own:
+            self.must_change_password = False
+
+    def change_own_password(self, current: str | None, new_password: str) -> None:
+        """The logged-in user changes their password.
+
+        ``current`` is the password now in force; it may be left out only right after a login
+        with a temporary password (that login has just checked it).
+        """
+        actor = self.ctx.actor
+        if actor is None:
+            raise LoginFailed()
+        errors: list[FieldError] = []
+        if current is None and not self.must_change_password:
+            errors.append(FieldError("current_password", "required", "请输入当前密码"))
+        try:
+            _check_new_password(new_password, "new_password")
+        except ValidationError as exc:
+            errors.extend(exc.errors)
+        with self.ctx.session() as s:
+            u = s.get(User, actor.user_id)
+            if u is None:
+                raise ValidationError([FieldError("username", "missing", "用户不存在")])
+            if current is not None:
+                try:
+                    ok = self.ctx.password_hasher.verify(u.password_hash, current)
+                except (VerificationError, InvalidHashError):
+                    ok = False
+                if not ok:
+                    errors.append(FieldError("current_password", "wrong", "当前密码不正确"))
+            if not errors:
+                try:
+                    same = self.ctx.password_hasher.verify(u.password_hash, new_password)
+                except (VerificationError, InvalidHashError):
+                    same = False
+                if same:
+                    errors.append(
+                        FieldError("new_password", "unchanged", "新密码不能与当前密码相同")
+                    )
+            if errors:
+                raise ValidationError(errors)
+            u.password_hash = self.ctx.password_hasher.hash(new_password)
+            u.must_change_password = False
+            u.updated_at = self.ctx.clock()
+            audit(s, self.ctx, "change_password", "user", u.id)
+        self.must_change_password = False
+
+    def reset_password(self, user_id: str) -> str:
+        """Admin: a temporary password (returned once, never stored in clear) that the user
+        must change at the next login; also lifts a lock-out."""
+        self.ctx.require(Perm.USER_MANAGE)
+        temp = "".join(secrets.choice(_TEMP_ALPHABET) for _ in range(8))
+        with self.ctx.session() as s:
+            u = s.get(User, user_id)
+            if u is None:
+                raise ValidationError([FieldError("username", "missing", "用户不存在")])
+            u.password_hash = self.ctx.password_hasher.hash(temp)
+            u.must_change_password = True
+            u.failed_logins = 0
+            u.locked_until = None
+            u.updated_at = self.ctx.clock()
+            audit(s, self.ctx, "reset_password", "user", u.id, {"username": u.username})
+        self.ctx.notify(Changes("user", frozenset({user_id}), "edit"))
+        return temp
+
+    def update_clinic(self, name: str, county_hospital: str) -> ClinicInfo:
+        """Admin: correct the clinic's name or its county hospital. The clinic code stays: it
+        is how the county hub knows this clinic."""
+        self.ctx.require(Perm.USER_MANAGE)
+        errors: list[FieldError] = []
+        if not name.strip():
+            errors.append(FieldError("clinic_name", "required", "机构名称不能为空"))
+        elif len(name.strip()) > 100:
+            errors.append(FieldError("clinic_name", "too_long", "机构名称不能超过100个字"))
+        if not county_hospital.strip():
+            errors.append(FieldError("county_hospital", "required", "县级医院名称不能为空"))
+        elif len(county_hospital.strip()) > 100:
+            errors.append(FieldError("county_hospital", "too_long", "县级医院名称不能超过100个字"))
+        if errors:
+            raise ValidationError(errors)
+        with self.ctx.session() as s:
+            c = s.scalar(select(Clinic).limit(1))
+            if c is None:
+                raise ValidationError(
+                    [FieldError("clinic_name", "missing", "本机尚未完成初始设置")]
+                )
+            before = {"name": c.name, "county_hospital": c.county_hospital}
+            c.name = name.strip()
+            c.county_hospital = county_hospital.strip()
+            after = {"name": c.name, "county_hospital": c.county_hospital}
+            audit(s, self.ctx, "edit", "clinic", c.code, {"before": before, "after": after})
+            info = ClinicInfo(c.code, c.name, c.county_hospital)
+        self.ctx.notify(Changes("clinic", frozenset({info.code}), "edit"))
+        return info
