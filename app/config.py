@@ -26,6 +26,8 @@ RANGES.update(
     followup_referral_days=(3, 30),
     followup_rehab_days=(3, 90),
 )
+# A shared clinic PC locks its screen after this many minutes without keyboard or mouse.
+RANGES["idle_lock_minutes"] = (1, 240)
 
 
 @dataclass
@@ -41,6 +43,7 @@ class Settings:
     followup_uncontrolled_days: int = 14
     followup_referral_days: int = 14
     followup_rehab_days: int = 14
+    idle_lock_minutes: int = 10
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Settings:

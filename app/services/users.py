@@ -182,10 +182,7 @@ class UserService:
             if u is not None and u.locked_until is not None and u.locked_until > now:
                 locked = AccountLocked(u.locked_until, now)
             elif u is not None and u.active:
-                try:
-                    ok = self.ctx.password_hasher.verify(u.password_hash, password)
-                except (VerificationError, InvalidHashError):
-                    ok = False
+                ok = self._verifies(u.password_hash, password)
             if not ok:
                 details: dict[str, object] = {"username": username[:40]}
                 if u is not None and locked is None:
@@ -222,6 +219,12 @@ class UserService:
         self.ctx.actor = actor
         self.must_change_password = must_change
         return actor
+
+    def _verifies(self, password_hash: str, password: str) -> bool:
+        try:
+            return bool(self.ctx.password_hasher.verify(password_hash, password))
+        except (VerificationError, InvalidHashError):
+            return False
 
     def unlock_screen(self, password: str) -> None:
         """The same user continues after the idle lock: their password, counted like a login."""
@@ -323,22 +326,10 @@ class UserService:
             u = s.get(User, actor.user_id)
             if u is None:
                 raise ValidationError([FieldError("username", "missing", "用户不存在")])
-            if current is not None:
-                try:
-                    ok = self.ctx.password_hasher.verify(u.password_hash, current)
-                except (VerificationError, InvalidHashError):
-                    ok = False
-                if not ok:
-                    errors.append(FieldError("current_password", "wrong", "当前密码不正确"))
-            if not errors:
-                try:
-                    same = self.ctx.password_hasher.verify(u.password_hash, new_password)
-                except (VerificationError, InvalidHashError):
-                    same = False
-                if same:
-                    errors.append(
-                        FieldError("new_password", "unchanged", "新密码不能与当前密码相同")
-                    )
+            if current is not None and not self._verifies(u.password_hash, current):
+                errors.append(FieldError("current_password", "wrong", "当前密码不正确"))
+            if not errors and self._verifies(u.password_hash, new_password):
+                errors.append(FieldError("new_password", "unchanged", "新密码不能与当前密码相同"))
             if errors:
                 raise ValidationError(errors)
             u.password_hash = self.ctx.password_hasher.hash(new_password)

@@ -105,6 +105,7 @@ class Workstation(QObject):
         self.bus = None if services is None else self._make_bus(services)
         self.window: QWidget | None = None
         self.main_window: QMainWindow | None = None
+        self._retired: list = []  # main windows of logged-out users, still finishing work
         self.error: str | None = None
 
     @staticmethod
@@ -194,9 +195,41 @@ class Workstation(QObject):
             self.settings.save(self.data_dir)
         window = MainWindow(self.services, self.bus)
         window.destroyed.connect(self.app.quit)
+        window.logout_requested.connect(self.logout)
         self.main_window = window
         self.app.setQuitOnLastWindowClosed(True)
         return self._show(window)
+
+    def logout(self) -> None:
+        """Log the user out and show the login window; the old main window goes once its
+        background work (a sync round, a save) has finished."""
+        from app.ui.main_window import MainWindow
+
+        window = self.main_window
+        assert self.services is not None
+        self.app.setQuitOnLastWindowClosed(False)
+        if isinstance(window, MainWindow):
+            window.destroyed.disconnect(self.app.quit)
+            window.logout_requested.disconnect(self.logout)
+            window.retire()
+            self._retired.append(window)
+            self._drop_retired()
+        self.main_window = None
+        self.services.users.logout()
+        self.show_login()
+
+    def _drop_retired(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        busy = []
+        for window in self._retired:
+            if window.tasks.busy():
+                busy.append(window)
+            else:
+                window.deleteLater()
+        self._retired = busy
+        if busy:
+            QTimer.singleShot(200, self._drop_retired)
 
     def _show(self, widget: QWidget) -> QWidget:
         self.window = widget

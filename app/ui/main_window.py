@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QStackedWidget,
+    QToolButton,
     QWidget,
 )
 
+from app.config import Settings
 from app.services.bundle import AppServices
 from app.ui.change_bus import ChangeBus
 from app.ui.pages import PAGES
@@ -31,6 +35,10 @@ SYNC_COLOURS = {
 
 
 class MainWindow(QMainWindow):
+    # The user logged out, or someone else is logging in at the lock screen: the workstation
+    # retires this window and shows the login window.
+    logout_requested = Signal()
+
     def __init__(
         self,
         services: AppServices,
@@ -71,7 +79,17 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
-        self.setCentralWidget(central)
+        # The content and the lock screen take turns: while locked nothing of a patient shows.
+        from app.ui.lock_screen import LockScreen
+
+        self.shell = QStackedWidget()
+        self.shell.addWidget(central)
+        self.lock_screen = LockScreen(services)
+        self.lock_screen.unlocked.connect(self.unlock)
+        self.lock_screen.switch_user.connect(self.logout_requested)
+        self.shell.addWidget(self.lock_screen)
+        self.setCentralWidget(self.shell)
+        self._hidden_dialogs: list[QDialog] = []
 
         actor = services.ctx.actor
         self.user_label = QLabel(f"{actor.display_name}（{actor.role_name}）" if actor else "")
@@ -80,7 +98,13 @@ class MainWindow(QMainWindow):
         self.clinic_label.setObjectName("clinicStatus")
         self.sync_label = QLabel()
         self.sync_label.setObjectName("syncStatus")
+        self.account_button = QToolButton()
+        self.account_button.setObjectName("accountButton")
+        self.account_button.setText(self.tr("Account"))
+        self.account_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.account_button.setAutoRaise(True)
         bar = self.statusBar()
+        bar.addWidget(self.account_button)
         bar.addWidget(self.user_label)
         bar.addWidget(self.clinic_label)
         bar.addPermanentWidget(self.sync_label)
@@ -102,6 +126,7 @@ class MainWindow(QMainWindow):
         find_act.setShortcut(QKeySequence.StandardKey.Find)
         find_act.triggered.connect(self.focus_search)
         self.addAction(find_act)
+        self._add_account_actions()
         self.nav.setCurrentRow(0)
 
     # -- areas ---------------------------------------------------------------------------
@@ -139,6 +164,78 @@ class MainWindow(QMainWindow):
     def focus_search(self) -> None:
         page = self.show_key("patients")
         page.focus_search()  # type: ignore[attr-defined]
+
+    # -- account: password, lock, log out -----------------------------------------------
+    def _add_account_actions(self) -> None:
+        menu = QMenu(self)
+        self.password_action = menu.addAction(self.tr("Change my password…"))
+        self.password_action.triggered.connect(self.change_password)
+        self.lock_action = menu.addAction(self.tr("Lock the screen"))
+        self.lock_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.lock_action.triggered.connect(self.lock)
+        self.logout_action = menu.addAction(self.tr("Log out / switch user"))
+        self.logout_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.logout_action.triggered.connect(self.logout_requested)
+        for act in (self.lock_action, self.logout_action):
+            act.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+            self.addAction(act)
+        self.account_button.setMenu(menu)
+        self.account_button.setToolTip(
+            self.tr("Change password, lock the screen (Ctrl+Shift+L), log out (Ctrl+L)")
+        )
+        from app.ui.lock_screen import IdleWatcher
+
+        minutes = Settings.load(self.services.data_dir).idle_lock_minutes
+        self.idle = IdleWatcher(minutes * 60_000, self)
+        self.idle.idle.connect(self.lock)
+        self.idle.start()
+
+    @property
+    def locked(self) -> bool:
+        return self.shell.currentWidget() is self.lock_screen
+
+    def lock(self) -> None:
+        """Hide every patient detail: the pages, and any form left open (kept, not closed)."""
+        if self.locked:
+            return
+        self._hidden_dialogs = [d for d in self.findChildren(QDialog) if d.isVisible()]
+        for d in self._hidden_dialogs:
+            d.hide()
+        for act in self.actions():
+            if act is not self.logout_action:
+                act.setEnabled(False)
+        self.account_button.setEnabled(False)
+        self.shell.setCurrentWidget(self.lock_screen)
+        self.lock_screen.prepare()
+        self.activateWindow()
+
+    def unlock(self) -> None:
+        for act in self.actions():
+            act.setEnabled(True)
+        self.account_button.setEnabled(True)
+        self.shell.setCurrentIndex(0)
+        for d in self._hidden_dialogs:
+            d.show()
+        self._hidden_dialogs = []
+        self.idle.start()
+
+    def retire(self) -> None:
+        """This window's user logged out: no more sync rounds, no more idle checks, every
+        form closed (unsaved text is not kept for the next user to see)."""
+        self.sync.stop()
+        self.idle.stop()
+        for d in self.findChildren(QDialog):
+            d.hide()
+        self.hide()
+
+    def change_password(self) -> None:
+        from app.ui.dialogs.password_dialog import ChangePasswordDialog
+
+        dialog = ChangePasswordDialog(self.services, parent=self)
+        dialog.accepted.connect(
+            lambda: self.statusBar().showMessage(self.tr("Password changed"), 5000)
+        )
+        dialog.open()
 
     # -- status bar ----------------------------------------------------------------------
     def set_sync_status(self, text: str, state: str) -> None:

@@ -76,6 +76,10 @@ class TaskRunner(QObject):
         relay.failed.connect(finish_err)
         (self.net_pool if network else self.db_pool).start(_Job(fn, relay))
 
+    def busy(self) -> bool:
+        """Work queued or running whose result has not been delivered yet."""
+        return bool(self._live)
+
     def wait(self, msecs: int = 30000) -> bool:
         """Wait for queued work (used at shutdown and in tests)."""
         return self.db_pool.waitForDone(msecs) and self.net_pool.waitForDone(msecs)

@@ -77,6 +77,88 @@
     </message>
 </context>
 <context>
+    <name>ChangePasswordDialog</name>
+    <message>
+        <source>Change password</source>
+        <translation>修改密码</translation>
+    </message>
+    <message>
+        <source>Your password was reset by an administrator. Choose your own password to go on.</source>
+        <translation>您的密码已由管理员重置。请设置自己的新密码后继续。</translation>
+    </message>
+    <message>
+        <source>Choose a new password of at least 6 characters.</source>
+        <translation>请设置至少6位的新密码。</translation>
+    </message>
+    <message>
+        <source>Current password</source>
+        <translation>当前密码</translation>
+    </message>
+    <message>
+        <source>New password</source>
+        <translation>新密码</translation>
+    </message>
+    <message>
+        <source>New password again</source>
+        <translation>再次输入新密码</translation>
+    </message>
+    <message>
+        <source>Log out</source>
+        <translation>退出登录</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>The two passwords differ</source>
+        <translation>两次输入的新密码不一致</translation>
+    </message>
+</context>
+<context>
+    <name>ClinicDetailsBox</name>
+    <message>
+        <source>This clinic</source>
+        <translation>本机构</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <source>Save clinic details</source>
+        <translation>保存机构信息</translation>
+    </message>
+    <message>
+        <source>Clinic name</source>
+        <translation>机构名称</translation>
+    </message>
+    <message>
+        <source>County hospital</source>
+        <translation>县级医院（牵头医院）</translation>
+    </message>
+    <message>
+        <source>Clinic code</source>
+        <translation>机构编码</translation>
+    </message>
+    <message>
+        <source>Data folder</source>
+        <translation>数据目录</translation>
+    </message>
+    <message>
+        <source>without keyboard or mouse locks this PC's screen</source>
+        <translation>无键盘、鼠标操作即锁定本机屏幕</translation>
+    </message>
+    <message>
+        <source>Screen lock after</source>
+        <translation>自动锁屏</translation>
+    </message>
+    <message>
+        <source>Saved: {name}. The screen-lock time applies from the next login.</source>
+        <translation>已保存：{name}。锁屏时间自下次登录起生效。</translation>
+    </message>
+</context>
+<context>
     <name>ComplianceView</name>
     <message>
         <source>Disease</source>
@@ -329,6 +411,41 @@
     </message>
 </context>
 <context>
+    <name>LockScreen</name>
+    <message>
+        <source>The screen is locked</source>
+        <translation>屏幕已锁定</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>解锁</translation>
+    </message>
+    <message>
+        <source>Log in as someone else</source>
+        <translation>切换用户登录</translation>
+    </message>
+    <message>
+        <source>Patient details are hidden. Enter your password to go on where you left off. Someone else logging in logs you out; forms you left open are closed.</source>
+        <translation>患者信息已隐藏。输入您的密码即可回到原处继续工作。其他人登录将使您退出，未关闭的表单会被关闭。</translation>
+    </message>
+    <message>
+        <source>Logged in: {name} ({role})</source>
+        <translation>当前用户：{name}（{role}）</translation>
+    </message>
+    <message>
+        <source>Too many wrong passwords: this account is locked for {minutes} minute(s). Someone else can log in meanwhile.</source>
+        <translation>密码错误次数过多，账号已锁定 {minutes} 分钟。其间其他人可以登录。</translation>
+    </message>
+    <message>
+        <source>Wrong password</source>
+        <translation>密码错误</translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
         <source>ClinicLink — log in</source>
@@ -359,8 +476,16 @@
         <translation>正在检查数据库…</translation>
     </message>
     <message>
+        <source>Too many wrong passwords: this account is locked. Try again in {minutes} minute(s), or ask an administrator to reset the password.</source>
+        <translation>密码错误次数过多，账号已锁定。请 {minutes} 分钟后再试，或请管理员重置密码。</translation>
+    </message>
+    <message>
         <source>Wrong username or password</source>
         <translation>用户名或密码错误</translation>
+    </message>
+    <message>
+        <source>Choose a new password to log in</source>
+        <translation>请先设置新密码再登录</translation>
     </message>
 </context>
 <context>
@@ -370,8 +495,32 @@
         <translation>ClinicLink 医共体基层工作站</translation>
     </message>
     <message>
+        <source>Account</source>
+        <translation>账号</translation>
+    </message>
+    <message>
         <source>Sync: not configured</source>
         <translation>同步：未配置</translation>
+    </message>
+    <message>
+        <source>Change my password…</source>
+        <translation>修改我的密码…</translation>
+    </message>
+    <message>
+        <source>Lock the screen</source>
+        <translation>锁定屏幕</translation>
+    </message>
+    <message>
+        <source>Log out / switch user</source>
+        <translation>注销 / 切换用户</translation>
+    </message>
+    <message>
+        <source>Change password, lock the screen (Ctrl+Shift+L), log out (Ctrl+L)</source>
+        <translation>修改密码、锁定屏幕（Ctrl+Shift+L）、注销（Ctrl+L）</translation>
+    </message>
+    <message>
+        <source>Password changed</source>
+        <translation>密码已修改</translation>
     </message>
 </context>
 <context>
@@ -996,26 +1145,6 @@ Register another record with the same number anyway?</source>
 <context>
     <name>SettingsPage</name>
     <message>
-        <source>This clinic</source>
-        <translation>本机构</translation>
-    </message>
-    <message>
-        <source>Clinic name</source>
-        <translation>机构名称</translation>
-    </message>
-    <message>
-        <source>Clinic code</source>
-        <translation>机构编码</translation>
-    </message>
-    <message>
-        <source>County hospital</source>
-        <translation>县级医院（牵头医院）</translation>
-    </message>
-    <message>
-        <source>Data folder</source>
-        <translation>数据目录</translation>
-    </message>
-    <message>
         <source>User accounts</source>
         <translation>用户账号</translation>
     </message>
@@ -1042,6 +1171,10 @@ Register another record with the same number anyway?</source>
     <message>
         <source>Deactivate / reactivate</source>
         <translation>停用 / 启用</translation>
+    </message>
+    <message>
+        <source>Reset password…</source>
+        <translation>重置密码…</translation>
     </message>
     <message>
         <source>Initial password</source>
@@ -1078,6 +1211,30 @@ Register another record with the same number anyway?</source>
     <message>
         <source>Deactivated</source>
         <translation>已停用</translation>
+    </message>
+    <message>
+        <source> · locked (wrong passwords)</source>
+        <translation> · 已锁定（密码错误过多）</translation>
+    </message>
+    <message>
+        <source> · must change password</source>
+        <translation> · 须修改密码</translation>
+    </message>
+    <message>
+        <source>Select a user in the table first</source>
+        <translation>请先在表格中选择一个用户</translation>
+    </message>
+    <message>
+        <source>Password reset</source>
+        <translation>密码已重置</translation>
+    </message>
+    <message>
+        <source>Temporary password for {user}: {password}
+
+It is shown only now. {user} must choose a new password at the next login.</source>
+        <translation>{user} 的临时密码：{password}
+
+此密码只显示这一次。{user} 下次登录时须设置新密码。</translation>
     </message>
 </context>
 <context>

@@ -82,13 +82,46 @@ class LoginDialog(QDialog):
     def submit(self) -> None:
         if self.services is None:
             return
-        from app.services.users import LoginFailed
+        from app.services.users import AccountLocked, LoginFailed
 
         try:
             self.actor = self.services.users.login(self.username.text(), self.password.text())
+        except AccountLocked as locked:
+            self.message.setText(
+                self.tr(
+                    "Too many wrong passwords: this account is locked. Try again in {minutes} "
+                    "minute(s), or ask an administrator to reset the password."
+                ).format(minutes=locked.minutes_left)
+            )
+            self.password.clear()
+            self.password.setFocus()
+            return
         except LoginFailed:
             self.message.setText(self.tr("Wrong username or password"))
             self.password.selectAll()
             self.password.setFocus()
             return
+        if self.services.users.must_change_password:
+            self.ask_new_password()
+            return
         self.accept()
+
+    def ask_new_password(self) -> None:
+        """A temporary password from an admin: the user picks their own before going on;
+        cancelling logs them out again."""
+        from app.ui.dialogs.password_dialog import ChangePasswordDialog
+
+        assert self.services is not None
+        services = self.services
+        self.password_dialog = ChangePasswordDialog(services, forced=True, parent=self)
+        self.password_dialog.accepted.connect(self.accept)
+
+        def back_out() -> None:
+            services.users.logout()
+            self.actor = None
+            self.password.clear()
+            self.message.setText(self.tr("Choose a new password to log in"))
+            self.password.setFocus()
+
+        self.password_dialog.rejected.connect(back_out)
+        self.password_dialog.open()

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QTableWidget,
@@ -22,6 +23,7 @@ from app.domain.roles import ROLE_NAMES, Perm, Role, allowed
 from app.services.bundle import AppServices
 from app.services.context import Changes
 from app.ui.change_bus import ChangeBus
+from app.ui.widgets.clinic_details_box import ClinicDetailsBox
 from app.ui.widgets.followup_intervals_box import FollowUpIntervalsBox
 from app.ui.widgets.form_errors import FieldErrors
 
@@ -30,14 +32,8 @@ class SettingsPage(QWidget):
     def __init__(self, services: AppServices, bus: ChangeBus, parent: QWidget | None = None):
         super().__init__(parent)
         self.services = services
-        clinic = services.users.clinic()
-        info = QGroupBox(self.tr("This clinic"))
-        info_form = QFormLayout(info)
-        if clinic:
-            info_form.addRow(self.tr("Clinic name"), QLabel(clinic.name))
-            info_form.addRow(self.tr("Clinic code"), QLabel(clinic.code))
-            info_form.addRow(self.tr("County hospital"), QLabel(clinic.county_hospital))
-        info_form.addRow(self.tr("Data folder"), QLabel(str(services.data_dir)))
+        info = ClinicDetailsBox(services)
+        self.clinic_details = info
 
         users_box = QGroupBox(self.tr("User accounts"))
         self.users_table = QTableWidget(0, 4)
@@ -63,6 +59,8 @@ class SettingsPage(QWidget):
         self.add_button.setObjectName("addUser")
         self.toggle_button = QPushButton(self.tr("Deactivate / reactivate"))
         self.toggle_button.setObjectName("toggleUser")
+        self.reset_button = QPushButton(self.tr("Reset password…"))
+        self.reset_button.setObjectName("resetPassword")
         self.admin_note = QLabel()
         self.admin_note.setObjectName("adminNote")
         self.admin_note.setStyleSheet("color: #666;")
@@ -82,6 +80,7 @@ class SettingsPage(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.toggle_button)
+        buttons.addWidget(self.reset_button)
         buttons.addStretch(1)
         users_layout = QVBoxLayout(users_box)
         users_layout.addWidget(self.admin_note)
@@ -116,6 +115,7 @@ class SettingsPage(QWidget):
         layout.addWidget(users_box, 1)
         self.add_button.clicked.connect(self.add_user)
         self.toggle_button.clicked.connect(self.toggle_selected)
+        self.reset_button.clicked.connect(self.reset_selected)
         bus.changed.connect(self.on_changed)
         self._user_ids: list[tuple[str, bool]] = []
         self.refresh()
@@ -162,6 +162,7 @@ class SettingsPage(QWidget):
             self.new_password,
             self.add_button,
             self.toggle_button,
+            self.reset_button,
             self.destinations,
             self.save_destinations,
         ):
@@ -175,10 +176,15 @@ class SettingsPage(QWidget):
         self._user_ids = []
         if not admin:
             return
+        now = self.services.ctx.clock()
         for user in self.services.users.list_users():
             r = self.users_table.rowCount()
             self.users_table.insertRow(r)
             status = self.tr("Active") if user.active else self.tr("Deactivated")
+            if user.locked_until is not None and user.locked_until > now:
+                status += self.tr(" · locked (wrong passwords)")
+            if user.must_change_password:
+                status += self.tr(" · must change password")
             for c, text in enumerate(
                 (user.username, user.display_name, ROLE_NAMES[user.role], status)
             ):
@@ -188,6 +194,34 @@ class SettingsPage(QWidget):
     def on_changed(self, changes: Changes) -> None:
         if changes.record_type == "user":
             self.refresh()
+        elif changes.record_type == "clinic":
+            self.clinic_details.refresh()
+
+    def reset_selected(self) -> None:
+        """A temporary password, shown once; the user must choose their own at next login."""
+        rows = self.users_table.selectionModel().selectedRows()
+        if not rows:
+            self.general_error.setText(self.tr("Select a user in the table first"))
+            self.general_error.show()
+            return
+        user_id, _active = self._user_ids[rows[0].row()]
+        cell = self.users_table.item(rows[0].row(), 0)
+        username = cell.text() if cell is not None else ""
+        try:
+            temp = self.services.users.reset_password(user_id)
+        except (ValidationError, PermissionDenied) as exc:
+            self.general_error.setText(str(exc))
+            self.general_error.show()
+            return
+        self.general_error.hide()
+        QMessageBox.information(
+            self,
+            self.tr("Password reset"),
+            self.tr(
+                "Temporary password for {user}: {password}\n\nIt is shown only now. "
+                "{user} must choose a new password at the next login."
+            ).format(user=username, password=temp),
+        )
 
     def add_user(self) -> None:
         self.errors.clear()

@@ -1,0 +1,108 @@
+"""设置 → 本机构: the clinic's name and county hospital (an administrator may correct them),
+its code (fixed: the county hub knows the clinic by it), the data folder, and this PC's
+idle-lock minutes."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
+
+from app.config import RANGES, Settings
+from app.domain.errors import PermissionDenied, ValidationError
+from app.domain.roles import Perm, allowed
+from app.services.bundle import AppServices
+from app.ui.widgets.form_errors import FieldErrors
+
+
+class ClinicDetailsBox(QGroupBox):
+    def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("This clinic"), parent)
+        self.setObjectName("clinicDetails")
+        self.services = services
+        self.errors = FieldErrors()
+        self.name = QLineEdit()
+        self.name.setObjectName("clinic_name")
+        self.name.setMaxLength(100)
+        self.hospital = QLineEdit()
+        self.hospital.setObjectName("county_hospital")
+        self.hospital.setMaxLength(100)
+        self.code = QLabel()
+        self.code.setObjectName("clinicCode")
+        self.idle_minutes = QSpinBox()
+        self.idle_minutes.setObjectName("idle_lock_minutes")
+        self.idle_minutes.setRange(*RANGES["idle_lock_minutes"])
+        self.idle_minutes.setSuffix(self.tr(" min"))
+        self.idle_minutes.setMaximumWidth(110)
+        self.save_button = QPushButton(self.tr("Save clinic details"))
+        self.save_button.setObjectName("saveClinic")
+        self.save_button.clicked.connect(self.save)
+        self.message = QLabel()
+        self.message.setObjectName("clinicMessage")
+        self.message.setWordWrap(True)
+        form = QFormLayout(self)
+        form.addRow(self.tr("Clinic name"), self.name)
+        form.addRow("", self.errors.add("clinic_name", self.name))
+        form.addRow(self.tr("County hospital"), self.hospital)
+        form.addRow("", self.errors.add("county_hospital", self.hospital))
+        form.addRow(self.tr("Clinic code"), self.code)
+        form.addRow(self.tr("Data folder"), QLabel(str(services.data_dir)))
+        idle_row = QHBoxLayout()
+        idle_row.addWidget(self.idle_minutes)
+        idle_hint = QLabel(self.tr("without keyboard or mouse locks this PC's screen"))
+        idle_hint.setStyleSheet("color: #666;")
+        idle_row.addWidget(idle_hint, 1)
+        form.addRow(self.tr("Screen lock after"), idle_row)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.message, 1)
+        buttons.addWidget(self.save_button)
+        form.addRow(buttons)
+        self.refresh()
+
+    def is_admin(self) -> bool:
+        actor = self.services.ctx.actor
+        return bool(actor and allowed(actor.role, Perm.USER_MANAGE))
+
+    def refresh(self) -> None:
+        clinic = self.services.users.clinic()
+        if clinic is not None:
+            self.name.setText(clinic.name)
+            self.hospital.setText(clinic.county_hospital)
+            self.code.setText(clinic.code)
+        self.idle_minutes.setValue(Settings.load(self.services.data_dir).idle_lock_minutes)
+        admin = self.is_admin()
+        for w in (self.name, self.hospital, self.idle_minutes, self.save_button):
+            w.setEnabled(admin)
+
+    def save(self) -> None:
+        self.errors.clear()
+        minutes = self.idle_minutes.value()  # read first: the save below refreshes the box
+        try:
+            info = self.services.users.update_clinic(self.name.text(), self.hospital.text())
+        except ValidationError as exc:
+            first = self.errors.show(exc.errors, self.message)
+            if first is not None:
+                first.setFocus()
+            return
+        except PermissionDenied as exc:
+            self.message.setStyleSheet("color: #c0392b;")
+            self.message.setText(str(exc))
+            return
+        # Re-read first: the sync settings may have been saved meanwhile.
+        settings = Settings.load(self.services.data_dir)
+        settings.idle_lock_minutes = minutes
+        settings.save(self.services.data_dir)
+        self.idle_minutes.setValue(minutes)
+        self.message.setStyleSheet("color: #1e8449;")
+        self.message.setText(
+            self.tr("Saved: {name}. The screen-lock time applies from the next login.").format(
+                name=info.name
+            )
+        )
