@@ -31,7 +31,7 @@ from app.domain.names import pinyin_keys
 from app.domain.roles import Role
 from app.services.bundle import AppServices
 from app.services.context import ServiceContext
-from app.services.recording import outbox_values
+from app.services.recording import chain_audit, outbox_values
 
 END = datetime(2026, 11, 1, 8, 0)
 YEARS = 10
@@ -89,6 +89,7 @@ def build(out: Path, patients: int, seed: int = 7) -> Path:
     engine = make_engine(db_path(out))
     with engine.begin() as conn:
         conn.execute(Patient.__table__.insert(), rows)
+        chain_audit(conn, audit)
         conn.execute(AuditLog.__table__.insert(), audit)
         if outbox:
             conn.execute(Outbox.__table__.insert(), outbox)

@@ -42,11 +42,28 @@ def consistency_problems(path: Path) -> list[str]:
                 "WHERE o.record_type='patient' AND p.id IS NULL"
             ):
                 problems.append(f"上传队列第 {oid} 项指向不存在的居民 {rid}")
+        problems.extend(audit_chain_problems(conn, tables))
         if "clinic" in tables and conn.execute("SELECT count(*) FROM clinic").fetchone()[0] > 1:
             problems.append("clinic 表中有多于一条机构记录")
     finally:
         conn.close()
     return problems
+
+
+def audit_chain_problems(conn: sqlite3.Connection, tables: set[str]) -> list[str]:
+    """The audit log's hash chain, walked from its first row (edits, deletions, reordering)."""
+    from app.domain.audit_chain import ChainRow, chain_problems
+
+    if "audit_log" not in tables:
+        return []
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(audit_log)")}
+    if "hash" not in columns:
+        return []
+    rows = conn.execute(
+        "SELECT id, at, user_id, username, action, record_type, record_id, detail, "
+        "prev_hash, hash FROM audit_log ORDER BY id"
+    )
+    return chain_problems(ChainRow(*r) for r in rows)
 
 
 def run_check(data_dir: Path) -> int:

@@ -76,6 +76,9 @@ class AuditLog(Base):
     record_type: Mapped[str] = mapped_column(String(30), nullable=False, default="")
     record_id: Mapped[str] = mapped_column(String(36), nullable=False, default="")
     detail: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # The hash chain (app.domain.audit_chain): rows enter only through recording.append_audit.
+    prev_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class Patient(SyncColumns, Base):

@@ -6,11 +6,12 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, insert, select
 from sqlalchemy.orm import Session
 
 from app.db.base import SyncColumns
 from app.db.models import AuditLog, Outbox
+from app.domain.audit_chain import GENESIS, row_hash
 from app.services.context import ServiceContext
 
 
@@ -25,13 +26,44 @@ def audit(
     username: str | None = None,
     user_id: str | None = None,
 ) -> None:
-    session.add(
-        AuditLog(
-            **audit_values(
-                ctx, ctx.clock(), action, record_type, record_id, detail, username, user_id
-            )
-        )
+    append_audit(
+        session,
+        [audit_values(ctx, ctx.clock(), action, record_type, record_id, detail, username, user_id)],
     )
+
+
+def append_audit(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Add audit rows (from ``audit_values``) at the end of the hash chain, in order."""
+    if rows:
+        # Without flushing what the caller is still filling in (a row added, fields to come).
+        with session.no_autoflush:
+            chain_audit(session, rows)
+            session.execute(insert(AuditLog), rows)
+
+
+def chain_audit(session: Session | Connection, rows: list[dict[str, Any]]) -> None:
+    """Give audit rows about to be inserted, in this order, their place in the hash chain.
+
+    Every row entering ``audit_log`` goes through here: each takes the hash of the row
+    before it. The tail is read inside the caller's write transaction, so two writers cannot
+    fork the chain; the caller inserts the rows right after, before any other audit row.
+    """
+    if not rows:
+        return
+    prev = session.scalar(select(AuditLog.hash).order_by(AuditLog.id.desc()).limit(1))
+    prev = prev or GENESIS
+    for r in rows:
+        r["prev_hash"] = prev
+        r["hash"] = prev = row_hash(
+            prev,
+            r["at"],
+            r["user_id"],
+            r["username"],
+            r["action"],
+            r["record_type"],
+            r["record_id"],
+            r["detail"],
+        )
 
 
 def audit_values(

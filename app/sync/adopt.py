@@ -39,7 +39,7 @@ from app.services.followup_intervals import intervals_for
 from app.services.followups import plan_fields
 from app.services.patients import RECORD_TYPE as PATIENT_TYPE
 from app.services.patients import PatientService
-from app.services.recording import audit_values, outbox_values, record_write
+from app.services.recording import audit_values, chain_audit, outbox_values, record_write
 
 Hook = Callable[[Session, ServiceContext, Any], None]
 
@@ -244,6 +244,8 @@ class ReferralPage:
             (AuditLog.__table__, self.audit),
         ):
             if rows:
+                if table is AuditLog.__table__:
+                    chain_audit(self.s, rows)  # each row takes the hash of the one before
                 insert_many(self.s, table, rows)
                 rows.clear()
 
