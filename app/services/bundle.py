@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.services.audit import AuditService
 from app.services.context import ServiceContext
 from app.services.followups import FollowUpService
 from app.services.patients import PatientService
@@ -29,6 +30,7 @@ class AppServices:
     followups: FollowUpService
     sync: SyncStatusService
     sync_runner: SyncRunner
+    audit: AuditService
 
     @classmethod
     def create(cls, ctx: ServiceContext, data_dir: Path) -> AppServices:
@@ -42,4 +44,5 @@ class AppServices:
             followups=FollowUpService.for_data_dir(ctx, data_dir),
             sync=SyncStatusService(ctx),
             sync_runner=SyncRunner(ctx, data_dir),
+            audit=AuditService(ctx),
         )

@@ -77,6 +77,69 @@
     </message>
 </context>
 <context>
+    <name>AuditDialog</name>
+    <message>
+        <source>Audit log</source>
+        <translation>操作日志</translation>
+    </message>
+    <message>
+        <source>All users</source>
+        <translation>全部用户</translation>
+    </message>
+    <message>
+        <source>All actions</source>
+        <translation>全部操作</translation>
+    </message>
+    <message>
+        <source>Patient name or ID number</source>
+        <translation>患者姓名或身份证号码</translation>
+    </message>
+    <message>
+        <source>Dates from</source>
+        <translation>日期从</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>患者</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>{total} entries; the newest {shown} are shown</source>
+        <translation>共 {total} 条，显示最新的 {shown} 条</translation>
+    </message>
+    <message>
+        <source>{total} entries</source>
+        <translation>共 {total} 条</translation>
+    </message>
+</context>
+<context>
     <name>ChangePasswordDialog</name>
     <message>
         <source>Change password</source>
@@ -1175,6 +1238,10 @@ Register another record with the same number anyway?</source>
     <message>
         <source>Reset password…</source>
         <translation>重置密码…</translation>
+    </message>
+    <message>
+        <source>Audit log…</source>
+        <translation>操作日志…</translation>
     </message>
     <message>
         <source>Initial password</source>

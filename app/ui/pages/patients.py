@@ -160,6 +160,7 @@ class PatientsPage(QWidget):
         if pid is None:
             return None
         dialog = PatientDialog(self.services, self.services.patients.get(pid), parent=self)
+        self.services.audit.viewed("patient", pid)
         dialog.open()
         return dialog
 
@@ -170,6 +171,7 @@ class PatientsPage(QWidget):
         if pid is None:
             return None
         dialog = TimelineDialog(self.services, pid, parent=self)
+        self.services.audit.viewed("patient", pid)
         dialog.open()
         return dialog
 

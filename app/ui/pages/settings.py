@@ -61,6 +61,8 @@ class SettingsPage(QWidget):
         self.toggle_button.setObjectName("toggleUser")
         self.reset_button = QPushButton(self.tr("Reset password…"))
         self.reset_button.setObjectName("resetPassword")
+        self.audit_button = QPushButton(self.tr("Audit log…"))
+        self.audit_button.setObjectName("openAudit")
         self.admin_note = QLabel()
         self.admin_note.setObjectName("adminNote")
         self.admin_note.setStyleSheet("color: #666;")
@@ -82,6 +84,7 @@ class SettingsPage(QWidget):
         buttons.addWidget(self.toggle_button)
         buttons.addWidget(self.reset_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.audit_button)
         users_layout = QVBoxLayout(users_box)
         users_layout.addWidget(self.admin_note)
         users_layout.addWidget(self.users_table)
@@ -116,6 +119,7 @@ class SettingsPage(QWidget):
         self.add_button.clicked.connect(self.add_user)
         self.toggle_button.clicked.connect(self.toggle_selected)
         self.reset_button.clicked.connect(self.reset_selected)
+        self.audit_button.clicked.connect(self.open_audit)
         bus.changed.connect(self.on_changed)
         self._user_ids: list[tuple[str, bool]] = []
         self.refresh()
@@ -163,6 +167,7 @@ class SettingsPage(QWidget):
             self.add_button,
             self.toggle_button,
             self.reset_button,
+            self.audit_button,
             self.destinations,
             self.save_destinations,
         ):
@@ -196,6 +201,12 @@ class SettingsPage(QWidget):
             self.refresh()
         elif changes.record_type == "clinic":
             self.clinic_details.refresh()
+
+    def open_audit(self) -> None:
+        from app.ui.dialogs.audit_dialog import AuditDialog
+
+        self.audit_dialog = AuditDialog(self.services, parent=self)
+        self.audit_dialog.open()
 
     def reset_selected(self) -> None:
         """A temporary password, shown once; the user must choose their own at next login."""

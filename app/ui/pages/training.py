@@ -703,3 +703,4 @@ class TrainingPage(QWidget):
             Path(path).write_bytes(
                 self.t.summary_xlsx(self.year.value(), self.quarter.currentData())
             )
+            self.services.audit.exported("training_summary_xlsx", Path(path).name)
