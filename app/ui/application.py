@@ -171,13 +171,14 @@ class Workstation(QObject):
         dialog.rejected.connect(self.app.quit)
         return self._show(dialog)
 
-    def show_login(self, clinic_name: str | None = None) -> QWidget:
+    def show_login(self, clinic_name: str | None = None, username: str | None = None) -> QWidget:
         from app.ui.dialogs.login_dialog import LoginDialog
 
         if clinic_name is None and self.services is not None:
             clinic = self.services.users.clinic()
             clinic_name = clinic.name if clinic else ""
-        dialog = LoginDialog(self.services, clinic_name or "", self.settings.last_username)
+        last = self.settings.last_username if username is None else username
+        dialog = LoginDialog(self.services, clinic_name or "", last)
         dialog.accepted.connect(self.show_main)
         dialog.rejected.connect(self.app.quit)
         return self._show(dialog)
@@ -216,7 +217,7 @@ class Workstation(QObject):
             self._drop_retired()
         self.main_window = None
         self.services.users.logout()
-        self.show_login()
+        self.show_login(username="")  # a shared PC: the next person types their own name
 
     def _drop_retired(self) -> None:
         from PySide6.QtCore import QTimer

@@ -70,6 +70,7 @@ def test_ctrl_l_logs_out_and_the_next_user_logs_in(
     assert not window.isVisible()
     assert services.ctx.actor is None
     assert audit_tail(data_dir, 1) == [("logout", "doctor")]
+    assert login.username.text() == ""  # the next person types their own name
     login.username.setText("nurse")
     login.password.setText(STAFF_PASSWORD)
     login.submit()

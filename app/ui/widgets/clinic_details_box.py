@@ -5,7 +5,7 @@ idle-lock minutes."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -47,23 +47,31 @@ class ClinicDetailsBox(QGroupBox):
         self.message = QLabel()
         self.message.setObjectName("clinicMessage")
         self.message.setWordWrap(True)
-        form = QFormLayout(self)
-        form.addRow(self.tr("Clinic name"), self.name)
-        form.addRow("", self.errors.add("clinic_name", self.name))
-        form.addRow(self.tr("County hospital"), self.hospital)
-        form.addRow("", self.errors.add("county_hospital", self.hospital))
-        form.addRow(self.tr("Clinic code"), self.code)
-        form.addRow(self.tr("Data folder"), QLabel(str(services.data_dir)))
+        # Compact (three rows): the settings page also holds the accounts table.
+        grid = QGridLayout(self)
+        grid.addWidget(QLabel(self.tr("Clinic name")), 0, 0)
+        grid.addWidget(self.name, 0, 1)
+        grid.addWidget(QLabel(self.tr("County hospital")), 0, 2)
+        grid.addWidget(self.hospital, 0, 3)
+        grid.addWidget(self.errors.add("clinic_name", self.name), 1, 1)
+        grid.addWidget(self.errors.add("county_hospital", self.hospital), 1, 3)
+        grid.addWidget(QLabel(self.tr("Clinic code")), 2, 0)
+        grid.addWidget(self.code, 2, 1)
+        grid.addWidget(QLabel(self.tr("Data folder")), 2, 2)
+        grid.addWidget(QLabel(str(services.data_dir)), 2, 3)
+        grid.addWidget(QLabel(self.tr("Screen lock after")), 3, 0)
         idle_row = QHBoxLayout()
         idle_row.addWidget(self.idle_minutes)
         idle_hint = QLabel(self.tr("without keyboard or mouse locks this PC's screen"))
         idle_hint.setStyleSheet("color: #666;")
         idle_row.addWidget(idle_hint, 1)
-        form.addRow(self.tr("Screen lock after"), idle_row)
+        grid.addLayout(idle_row, 3, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
         buttons.addWidget(self.save_button)
-        form.addRow(buttons)
+        grid.addLayout(buttons, 3, 2, 1, 2)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
         self.refresh()
 
     def is_admin(self) -> bool:
