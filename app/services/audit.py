@@ -40,6 +40,10 @@ ACTION_NAMES = {
     "change_password": "修改密码",
     "reset_password": "重置密码",
     "setup": "初始设置",
+    "status": "状态变更",
+    "sync_retry": "重新上传",
+    "sync_pull_error": "县医院记录未能保存",
+    "attach_patient": "关联居民",
 }
 
 
