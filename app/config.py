@@ -67,22 +67,42 @@ class Settings:
 
     @classmethod
     def load(cls, data_dir: Path) -> Settings:
+        """The settings file, with the hub token from the secret store (app.secret_store)."""
+        from app.secret_store import read_token, write_token
+
         path = Path(data_dir) / SETTINGS_FILE
         if not path.exists():
             return cls()
         try:
             with path.open("rb") as fh:
-                return cls.from_dict(tomllib.load(fh))
+                raw = tomllib.load(fh)
         except (tomllib.TOMLDecodeError, OSError) as exc:
             log.warning("settings file %s unreadable (%s); using defaults", path, exc)
             return cls()
+        settings = cls.from_dict(raw)
+        if settings.hub_token:
+            # Written by an older version in plain text: move it to the secret store.
+            try:
+                write_token(data_dir, settings.hub_token)
+                settings.save(data_dir)
+            except OSError as exc:
+                log.warning("could not move the hub token out of %s (%s)", path, exc)
+        else:
+            settings.hub_token = read_token(data_dir)
+        return settings
 
     def save(self, data_dir: Path) -> None:
+        """Write settings.toml (atomically) without the token, and the token to the store."""
         import tomli_w
 
+        from app.secret_store import write_token
+
+        write_token(data_dir, self.hub_token)
+        values = asdict(self)
+        del values["hub_token"]
         path = Path(data_dir) / SETTINGS_FILE
         tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(tomli_w.dumps(asdict(self)).encode("utf-8"))
+        tmp.write_bytes(tomli_w.dumps(values).encode("utf-8"))
         tmp.replace(path)
 
 
