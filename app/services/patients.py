@@ -299,6 +299,44 @@ class PatientService:
         self.ctx.notify(Changes(RECORD_TYPE, frozenset({row.id}), "void"))
         return row
 
+    def restore(self, patient_id: str) -> PatientRow:
+        """Administrator: bring a voided resident back (a record voided by mistake).
+
+        Refused while another live record holds the same ID number: restoring would make a
+        duplicate; void or correct that one first."""
+        self.ctx.require(Perm.USER_MANAGE)
+        with self.ctx.session() as s:
+            p = s.get(Patient, patient_id)
+            if p is None:
+                raise NotFound(patient_id)
+            if not p.deleted:
+                return to_row(p)
+            if p.id_number:
+                other = s.scalar(
+                    select(Patient.name).where(
+                        Patient.id_number == p.id_number,
+                        Patient.deleted.is_(False),
+                        Patient.id != p.id,
+                    )
+                )
+                if other is not None:
+                    raise ValidationError(
+                        [
+                            FieldError(
+                                "id_number",
+                                "duplicate",
+                                f"已有同一身份证号码的在册居民“{other}”，不能恢复",
+                            )
+                        ]
+                    )
+            was = p.void_reason
+            p.deleted = False
+            p.void_reason = ""
+            record_write(s, self.ctx, p, RECORD_TYPE, "restore", {"void_reason_was": was})
+            row = to_row(p)
+        self.ctx.notify(Changes(RECORD_TYPE, frozenset({row.id}), "restore"))
+        return row
+
     @staticmethod
     def _apply(p: Patient, clean: rules.PatientInput) -> None:
         p.name = clean.name

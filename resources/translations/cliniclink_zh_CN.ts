@@ -775,6 +775,10 @@ Register another record with the same number anyway?</source>
         <source>Upload error</source>
         <translation>上传出错</translation>
     </message>
+    <message>
+        <source> (voided)</source>
+        <translation>（已作废）</translation>
+    </message>
 </context>
 <context>
     <name>PatientsPage</name>
@@ -799,8 +803,20 @@ Register another record with the same number anyway?</source>
         <translation>时间线</translation>
     </message>
     <message>
+        <source>Show voided</source>
+        <translation>显示已作废</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
         <source>%1 patients shown</source>
         <translation>已显示 %1 位居民</translation>
+    </message>
+    <message>
+        <source>Not restored</source>
+        <translation>未恢复</translation>
     </message>
     <message>
         <source>Only doctors and administrators may void records</source>

@@ -66,3 +66,60 @@ def test_only_admins_see_the_audit_button_enabled(
     page = SettingsPage(services, bus)
     qtbot.addWidget(page)
     assert not page.audit_button.isEnabled()
+
+
+def test_an_admin_finds_a_voided_patient_and_restores_it(
+    qtbot: QtBot, services: AppServices, bus: ChangeBus
+) -> None:
+    services.patients.create(PatientInput(name="刘波波", id_number="11010519491231002X"))
+    other = services.patients.create(PatientInput(name="陈静", id_number="440524188001010014"))
+    services.patients.void(other.id, "重复建档")
+    page = make_page(qtbot, services, bus)
+    names = [page.model.row_at(r).name for r in range(page.model.rowCount())]
+    assert names == ["刘波波"]
+    assert page.show_voided.isVisibleTo(page)
+    qtbot.mouseClick(page.show_voided, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2)
+    row = next(r for r in range(2) if page.model.row_at(r).name == "陈静")
+    shown = page.model.index(row, 0).data()
+    assert shown == "陈静（已作废）"
+    page.table.selectRow(row)
+    assert not page.edit_button.isEnabled() and not page.void_button.isEnabled()
+    assert page.restore_button.isEnabled()
+    qtbot.mouseClick(page.restore_button, Qt.MouseButton.LeftButton)
+    assert not services.patients.get(other.id).deleted
+    assert page.model.index(row, 0).data() == "陈静"
+    assert page.edit_button.isEnabled()
+    # Back to the everyday list: both are live.
+    qtbot.mouseClick(page.show_voided, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2)
+
+
+def test_a_doctor_sees_no_voided_records_and_cannot_restore(
+    qtbot: QtBot, services: AppServices, bus: ChangeBus
+) -> None:
+    import pytest
+
+    from app.domain.errors import PermissionDenied
+
+    p = services.patients.create(PatientInput(name="陈静", id_number="440524188001010014"))
+    services.patients.void(p.id, "重复建档")
+    login_as(services, "doctor")
+    page = make_page(qtbot, services, bus)
+    assert not page.show_voided.isVisibleTo(page)
+    with pytest.raises(PermissionDenied):
+        services.patients.restore(p.id)
+
+
+def test_restoring_would_not_make_a_duplicate(services: AppServices) -> None:
+    import pytest
+
+    from app.domain.errors import ValidationError
+
+    first = services.patients.create(PatientInput(name="陈静", id_number="440524188001010014"))
+    services.patients.void(first.id, "误作废")
+    services.patients.create(PatientInput(name="陈静", id_number="440524188001010014"))
+    with pytest.raises(ValidationError) as err:
+        services.patients.restore(first.id)
+    assert "已有同一身份证号码" in str(err.value)
+    assert services.patients.get(first.id).deleted

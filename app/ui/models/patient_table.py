@@ -61,6 +61,7 @@ class PatientTableModel(PagedTableModel[PatientRow]):
         self.service = service
         self.today = today or date.today()
         self.query = ""
+        self.include_voided = False  # administrators look for a record voided by mistake
 
     def set_query(self, query: str) -> None:
         self.query = query
@@ -68,7 +69,12 @@ class PatientTableModel(PagedTableModel[PatientRow]):
 
     def fetch(self, offset: int, limit: int) -> list[PatientRow]:
         return self.service.search(
-            self.query, offset=offset, limit=limit, sort=self.sort_key, descending=self.descending
+            self.query,
+            offset=offset,
+            limit=limit,
+            sort=self.sort_key,
+            descending=self.descending,
+            include_voided=self.include_voided,
         )
 
     def refresh_rows(self, ids: set[str]) -> None:
@@ -78,7 +84,7 @@ class PatientTableModel(PagedTableModel[PatientRow]):
             if row.id not in ids:
                 continue
             fresh = self.service.get(row.id)
-            if fresh.deleted:
+            if fresh.deleted and not self.include_voided:
                 self.beginRemoveRows(QModelIndex(), i, i)
                 del self._rows[i]
                 self.endRemoveRows()
@@ -91,8 +97,9 @@ class PatientTableModel(PagedTableModel[PatientRow]):
 
     def cell(self, p: PatientRow, key: str, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
+            voided = QCoreApplication.translate("PatientTable", " (voided)") if p.deleted else ""
             return {
-                "name": p.name,
+                "name": p.name + voided,
                 "sex": p.sex_label,
                 "age": str(p.age(self.today)),
                 "birth_date": p.birth_date.isoformat(),
@@ -103,6 +110,8 @@ class PatientTableModel(PagedTableModel[PatientRow]):
                 "payment": p.payment_label,
                 "sync": sync_label(p.sync_state),
             }[key]
+        if role == Qt.ItemDataRole.ForegroundRole and p.deleted:
+            return QBrush(QColor("#888888"))
         if role == Qt.ItemDataRole.ForegroundRole and key == "sync":
             return sync_brush(p.sync_state)
         if role == Qt.ItemDataRole.UserRole:

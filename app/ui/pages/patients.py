@@ -7,6 +7,7 @@ from datetime import date
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QDialog,
     QHBoxLayout,
     QHeaderView,
@@ -49,6 +50,11 @@ class PatientsPage(QWidget):
         self.void_button.setObjectName("voidPatient")
         self.timeline_button = QPushButton(self.tr("Timeline"))
         self.timeline_button.setObjectName("patientTimeline")
+        # Administrators: find a record voided by mistake and bring it back.
+        self.show_voided = QCheckBox(self.tr("Show voided"))
+        self.show_voided.setObjectName("showVoided")
+        self.restore_button = QPushButton(self.tr("Restore"))
+        self.restore_button.setObjectName("restorePatient")
         self.count_label = QLabel()
         self.count_label.setObjectName("patientCount")
 
@@ -76,6 +82,8 @@ class PatientsPage(QWidget):
         top.addWidget(self.edit_button)
         top.addWidget(self.void_button)
         top.addWidget(self.timeline_button)
+        top.addWidget(self.show_voided)
+        top.addWidget(self.restore_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
@@ -91,6 +99,8 @@ class PatientsPage(QWidget):
         self.edit_button.clicked.connect(self.edit_selected)
         self.void_button.clicked.connect(self.void_selected)
         self.timeline_button.clicked.connect(self.show_timeline)
+        self.show_voided.toggled.connect(self.set_show_voided)
+        self.restore_button.clicked.connect(self.restore_selected)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         bus.changed.connect(self.on_changed)
@@ -138,14 +148,40 @@ class PatientsPage(QWidget):
             return None
         return self.model.row_at(rows[0].row()).id
 
+    def selected_is_voided(self) -> bool:
+        rows = self.table.selectionModel().selectedRows()
+        return bool(rows) and self.model.row_at(rows[0].row()).deleted
+
+    def set_show_voided(self, on: bool) -> None:
+        self.model.include_voided = on
+        self.run_search()
+
+    def restore_selected(self) -> None:
+        pid = self.selected_id()
+        if pid is None or not self.selected_is_voided():
+            return
+        try:
+            row = self.services.patients.restore(pid)
+        except (ValidationError, PermissionDenied) as exc:
+            QMessageBox.warning(self, self.tr("Not restored"), str(exc))
+            return
+        self.model.refresh_rows({row.id})
+        self._update_buttons()
+
     def _update_buttons(self) -> None:
         actor = self.services.ctx.actor
         role = actor.role if actor else None
         has = self.selected_id() is not None
+        voided = has and self.selected_is_voided()
+        admin = bool(role and allowed(role, Perm.USER_MANAGE))
+        self.show_voided.setVisible(admin)
+        self.restore_button.setVisible(admin and self.show_voided.isChecked())
+        self.restore_button.setEnabled(voided and admin)
         self.new_button.setEnabled(bool(role and allowed(role, Perm.PATIENT_CREATE)))
-        self.edit_button.setEnabled(has and bool(role and allowed(role, Perm.PATIENT_EDIT)))
+        can_edit = bool(role and allowed(role, Perm.PATIENT_EDIT))
+        self.edit_button.setEnabled(has and not voided and can_edit)
         can_void = bool(role and allowed(role, Perm.PATIENT_VOID))
-        self.void_button.setEnabled(has and can_void)
+        self.void_button.setEnabled(has and not voided and can_void)
         self.timeline_button.setEnabled(has)
         if not can_void:
             self.void_button.setToolTip(self.tr("Only doctors and administrators may void records"))
@@ -157,7 +193,7 @@ class PatientsPage(QWidget):
 
     def edit_selected(self) -> PatientDialog | None:
         pid = self.selected_id()
-        if pid is None:
+        if pid is None or self.selected_is_voided():  # a voided record is restored, not edited
             return None
         dialog = PatientDialog(self.services, self.services.patients.get(pid), parent=self)
         self.services.audit.viewed("patient", pid)
