@@ -98,3 +98,60 @@ def test_a_nurse_sees_the_visits_too(qtbot: QtBot, services: AppServices, bus: C
     dialog = TimelineDialog(services, p.id)
     qtbot.addWidget(dialog)
     assert "下转康复随访" in dialog.entries.item(0).text()
+
+
+def test_enter_on_a_timeline_entry_opens_the_slip_or_the_visits_form(
+    qtbot: QtBot, services: AppServices
+) -> None:
+    import subprocess
+
+    from PySide6.QtCore import Qt
+
+    from app.ui.dialogs.timeline_dialog import TimelineDialog
+    from app.ui.printing import PdfPreviewDialog
+    from tests.services.test_referrals import upward
+
+    today = date.today()
+    p = services.patients.create(PatientInput(name="张三", id_number="11010519491231002X"))
+    slip = services.referrals.create_upward(upward(p.id))
+    plan = services.followups.create_plan(
+        p.id, PlanKind.HYPERTENSION, today - timedelta(days=30), "李医生"
+    )
+    services.followups.record_visit(
+        plan.id,
+        VisitInput(
+            visit_date=today - timedelta(days=1),
+            method="1",
+            symptoms=["无症状"],
+            sbp=150,
+            dbp=95,
+            next_date=today + timedelta(days=13),
+            doctor="李医生",
+        ),
+    )
+    dialog = TimelineDialog(services, p.id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    # Newest first: today's slip, then yesterday's visit.
+    assert slip.number in dialog.entries.item(0).text()
+    qtbot.keyClick(dialog.entries, Qt.Key.Key_Return)
+    preview = dialog.preview
+    assert isinstance(preview, PdfPreviewDialog)
+    qtbot.addWidget(preview)
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=preview.pdf, capture_output=True
+    ).stdout.decode()
+    assert f"转诊单号：{slip.number}" in text
+    preview.reject()
+    dialog.entries.setCurrentRow(1)
+    qtbot.keyClick(dialog.entries, Qt.Key.Key_Return)
+    form = dialog.preview
+    assert isinstance(form, PdfPreviewDialog) and form is not preview
+    qtbot.addWidget(form)
+    text = subprocess.run(["pdftotext", "-", "-"], input=form.pdf, capture_output=True).stdout
+    assert "高血压患者随访服务记录表" in text.decode()
+    assert "150" in text.decode()
+    # Both openings are in the audit log as views.
+    login_as(services, "admin")
+    viewed = services.audit.search(action="view")
+    assert {r.record_type for r in viewed.rows} == {"referral", "followup_visit"}

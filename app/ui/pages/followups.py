@@ -326,15 +326,7 @@ class FollowUpsPage(QWidget):
 
     def year_form_pdf(self, plan_id: str, year: int | None = None) -> bytes:
         """The patient's year on the national 4-column 随访服务记录表."""
-        from app.reports.followup_form import followup_year_pdf
-
-        year = year or date.today().year
-        plan, name = self.services.followups.plan(plan_id)
-        number = self.services.patients.get(plan.patient_id).record_number
-        visits = [
-            v for v in self.services.followups.visits(plan_id) if v["visit_date"].year == year
-        ]
-        return followup_year_pdf(PlanKind(plan.kind), name, number, year, visits)
+        return year_form_pdf(self.services, plan_id, year or date.today().year)
 
     def print_year_form(self) -> QInputDialog | None:
         """Ask which year's 随访服务记录表 to print, then preview it (both non-blocking)."""
@@ -366,3 +358,13 @@ class FollowUpsPage(QWidget):
         self.preview = preview
         preview.open()
         return preview
+
+
+def year_form_pdf(services: AppServices, plan_id: str, year: int) -> bytes:
+    """A plan's year on the national 4-column 随访服务记录表 (the 随访 page, the timeline)."""
+    from app.reports.followup_form import followup_year_pdf
+
+    plan, name = services.followups.plan(plan_id)
+    number = services.patients.get(plan.patient_id).record_number
+    visits = [v for v in services.followups.visits(plan_id) if v["visit_date"].year == year]
+    return followup_year_pdf(PlanKind(plan.kind), name, number, year, visits)
