@@ -29,3 +29,4 @@ class OfficeSession(HubBase):
     csrf: Mapped[str] = mapped_column(String(64), nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    user_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the signed-in account
