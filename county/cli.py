@@ -72,7 +72,10 @@ def main(argv: list[str] | None = None) -> int:
         shown = engine.url.render_as_string(hide_password=True)
         print(f"县医院同步中心：{scheme}://{args.host}:{args.port}  数据库 {shown}", flush=True)
         uvicorn.run(create_app(engine, trusted_proxies=proxies), host=args.host, port=args.port,
-                    ssl_certfile=args.certfile, ssl_keyfile=args.keyfile, log_level="warning")
+                    ssl_certfile=args.certfile, ssl_keyfile=args.keyfile, log_level="warning",
+                    # uvicorn would believe X-Forwarded-For from 127.0.0.1 and rewrite the
+                    # peer; the office reads it itself, from the proxies named above only
+                    proxy_headers=False)
         return 0
     from county.office import cli as office_cli
 

@@ -89,9 +89,10 @@ class ClinicMonth:
 
 @dataclass(frozen=True)
 class Synced:
-    """One record as the hub holds it: its type, its clinic, deleted or not, its fields."""
+    """One record as the hub holds it: its type, id, clinic, deleted or not, its fields."""
 
     type: str
+    id: str
     clinic: str
     deleted: bool
     data: dict[str, Any]
@@ -142,9 +143,7 @@ class Figures:
 
     def add_all(self, records: Iterable[Synced]) -> Figures:
         records = [r for r in records if not r.deleted]
-        activities = {
-            str(r.data.get("id") or ""): r for r in records if r.type == "training_activity"
-        }
+        activities = {r.id: r for r in records if r.type == "training_activity"}
         for r in records:
             if r.type == "referral":
                 self._referral(r)

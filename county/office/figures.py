@@ -52,13 +52,14 @@ def _total(rows: list[ClinicMonth], year: int) -> ClinicMonth:
 
 def consortium(s: Session, year: int, now_utc: datetime, clinic: str = "") -> Consortium:
     months = {f"{year}-{m:02d}" for m in range(1, 13)}
-    q = select(HubRecord.type, HubRecord.clinic_code, HubRecord.deleted, HubRecord.data).where(
+    q = select(HubRecord.type, HubRecord.id, HubRecord.clinic_code, HubRecord.deleted,
+               HubRecord.data).where(
         HubRecord.type.in_(TYPES), HubRecord.deleted.is_(False))
     if clinic:
         q = q.where(HubRecord.clinic_code == clinic)
     figures = Figures(now_utc, months)
-    figures.add_all(Synced(t, c, bool(d), data if isinstance(data, dict) else {})
-                    for t, c, d, data in s.execute(q))
+    figures.add_all(Synced(t, i, c, bool(d), data if isinstance(data, dict) else {})
+                    for t, i, c, d, data in s.execute(q))
     rows = figures.rows()
     refused = dict(s.execute(select(RefusedWrite.clinic_code, func.count())
                              .group_by(RefusedWrite.clinic_code)).all())
