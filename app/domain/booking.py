@@ -19,7 +19,7 @@ def from_beijing(local: datetime) -> datetime:
 
 
 def booking_text(doctor: str, appointment_utc: datetime | None) -> str:
-    """"周医生 12-02 09:30" (the doctor, then the Beijing time), or "" when nothing is booked."""
+    """ "周医生 12-02 09:30" (the doctor, then the Beijing time), or "" when nothing is booked."""
     parts = [doctor.strip()] if doctor and doctor.strip() else []
     if appointment_utc is not None:
         parts.append(f"{beijing(appointment_utc):%Y-%m-%d %H:%M}")

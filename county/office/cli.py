@@ -15,11 +15,16 @@ from county.office import accounts, settings
 def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     au = sub.add_parser("add-user", help="开设转诊办账号（临时密码只打印一次）")
     au.add_argument("name")
-    au.add_argument("--role", required=True, choices=[r.value for r in accounts.Role],
-                    help="office 转诊办 / department 科室医生 / admin 医共体管理员")
+    au.add_argument(
+        "--role",
+        required=True,
+        choices=[r.value for r in accounts.Role],
+        help="office 转诊办 / department 科室医生 / admin 医共体管理员",
+    )
     au.add_argument("--department", default="", help="科室医生的科室，例如 心血管内科")
-    au.add_argument("--password", default=None,
-                    help="供脚本使用；不给则打印一个临时密码，首次登录须修改")
+    au.add_argument(
+        "--password", default=None, help="供脚本使用；不给则打印一个临时密码，首次登录须修改"
+    )
     rp = sub.add_parser("reset-password", help="重设账号密码（并重新启用）")
     rp.add_argument("name")
     rp.add_argument("--password", default=None)
@@ -30,17 +35,25 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     sub.add_parser("set-office-password", help="（已停用）改用 add-user 为每人开设账号")
 
 
-COMMANDS = {"add-user", "reset-password", "disable-user", "disable", "set-hospital",
-            "set-office-password"}
+COMMANDS = {
+    "add-user",
+    "reset-password",
+    "disable-user",
+    "disable",
+    "set-hospital",
+    "set-office-password",
+}
 
 
 def run(engine: Engine, args: argparse.Namespace) -> int:
     cmd = args.command
     if cmd == "set-office-password":
-        print("转诊办不再使用共用密码：请为每人开设账号，例如\n"
-              "  python -m county add-user 张三 --role office\n"
-              "  python -m county add-user 李四 --role department --department 心血管内科",
-              file=sys.stderr)
+        print(
+            "转诊办不再使用共用密码：请为每人开设账号，例如\n"
+            "  python -m county add-user 张三 --role office\n"
+            "  python -m county add-user 李四 --role department --department 心血管内科",
+            file=sys.stderr,
+        )
         return 2
     out = ""
     try:
@@ -70,4 +83,3 @@ def run(engine: Engine, args: argparse.Namespace) -> int:
         return 1
     print(out)  # only once committed: a password printed is a password that works
     return 0
-

@@ -14,8 +14,7 @@ from app.domain.consortium import COLUMNS, ClinicMonth, Figures, Synced, share_t
 from county.db import HubClinic, HubRecord, RefusedWrite
 from county.office.timefmt import local
 
-TYPES = ("referral", "training_activity", "training_attendance", "secondment",
-         "support_stationing")
+TYPES = ("referral", "training_activity", "training_attendance", "secondment", "support_stationing")
 
 
 @dataclass
@@ -39,9 +38,19 @@ class Consortium:
 def _total(rows: list[ClinicMonth], year: int) -> ClinicMonth:
     t = ClinicMonth("", str(year))
     for r in rows:
-        for key in ("up", "down", "answerable", "answered_in_time", "awaiting_arrival",
-                    "courses", "trained_times", "teaching_times", "ward_rounds",
-                    "secondment_times", "support_times"):
+        for key in (
+            "up",
+            "down",
+            "answerable",
+            "answered_in_time",
+            "awaiting_arrival",
+            "courses",
+            "trained_times",
+            "teaching_times",
+            "ward_rounds",
+            "secondment_times",
+            "support_times",
+        ):
             setattr(t, key, getattr(t, key) + getattr(r, key))
         # people are counted once a year per clinic, never as a sum of months
         t.trainees |= {f"{r.clinic}/{p}" for p in r.trainees}
@@ -52,20 +61,30 @@ def _total(rows: list[ClinicMonth], year: int) -> ClinicMonth:
 
 def consortium(s: Session, year: int, now_utc: datetime, clinic: str = "") -> Consortium:
     months = {f"{year}-{m:02d}" for m in range(1, 13)}
-    q = select(HubRecord.type, HubRecord.id, HubRecord.clinic_code, HubRecord.deleted,
-               HubRecord.data).where(
-        HubRecord.type.in_(TYPES), HubRecord.deleted.is_(False))
+    q = select(
+        HubRecord.type, HubRecord.id, HubRecord.clinic_code, HubRecord.deleted, HubRecord.data
+    ).where(HubRecord.type.in_(TYPES), HubRecord.deleted.is_(False))
     if clinic:
         q = q.where(HubRecord.clinic_code == clinic)
     figures = Figures(now_utc, months)
-    figures.add_all(Synced(t, i, c, bool(d), data if isinstance(data, dict) else {})
-                    for t, i, c, d, data in s.execute(q))
+    figures.add_all(
+        Synced(t, i, c, bool(d), data if isinstance(data, dict) else {})
+        for t, i, c, d, data in s.execute(q)
+    )
     rows = figures.rows()
-    refused = dict(s.execute(select(RefusedWrite.clinic_code, func.count())
-                             .group_by(RefusedWrite.clinic_code)).all())
+    refused = dict(
+        s.execute(
+            select(RefusedWrite.clinic_code, func.count()).group_by(RefusedWrite.clinic_code)
+        ).all()
+    )
     clinics = [
-        ClinicSync(c.code, c.name, local(c.last_seen_at), int(refused.get(c.code, 0)),
-                   c.client_version or "")
+        ClinicSync(
+            c.code,
+            c.name,
+            local(c.last_seen_at),
+            int(refused.get(c.code, 0)),
+            c.client_version or "",
+        )
         for c in s.scalars(select(HubClinic).order_by(HubClinic.code))
     ]
     names = {c.code: c.name for c in clinics}

@@ -36,9 +36,15 @@ def open_session(s: Session, user_id: int) -> str:
     now = utcnow()
     s.execute(delete(OfficeSession).where(OfficeSession.expires_at < now))
     token = secrets.token_urlsafe(32)
-    s.add(OfficeSession(token_hash=_sha256(token), csrf=secrets.token_urlsafe(32),
-                        created_at=now, expires_at=now + timedelta(hours=SESSION_HOURS),
-                        user_id=user_id))
+    s.add(
+        OfficeSession(
+            token_hash=_sha256(token),
+            csrf=secrets.token_urlsafe(32),
+            created_at=now,
+            expires_at=now + timedelta(hours=SESSION_HOURS),
+            user_id=user_id,
+        )
+    )
     return token
 
 

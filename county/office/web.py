@@ -139,8 +139,9 @@ async def form_of(request: Request) -> FormData:
     return await request.form(max_files=0, max_fields=200)
 
 
-def checked_form(me: Annotated[Signed, Depends(signed_in)],
-                 form: Annotated[FormData, Depends(form_of)]) -> FormData:
+def checked_form(
+    me: Annotated[Signed, Depends(signed_in)], form: Annotated[FormData, Depends(form_of)]
+) -> FormData:
     if not security.same_token(me.csrf, str(form.get("csrf") or "")):
         raise FormRefused()
     return form
@@ -167,10 +168,14 @@ def down_department(s: Session, record_id: str) -> str:
     """The department whose doctor wrote a county slip ("" when the office wrote it)."""
     from county.office.accounts_tables import AuditEntry
 
-    return s.scalar(
-        select(AuditEntry.department).where(AuditEntry.action == "send_down",
-                                            AuditEntry.record_id == record_id).limit(1)
-    ) or ""
+    return (
+        s.scalar(
+            select(AuditEntry.department)
+            .where(AuditEntry.action == "send_down", AuditEntry.record_id == record_id)
+            .limit(1)
+        )
+        or ""
+    )
 
 
 def visible(s: Session, staff: Staff, rec: HubRecord) -> bool:
@@ -203,9 +208,11 @@ def parse_booking(raw: str, sent: object, now: datetime) -> tuple[str | None, st
     return iso(utc), None
 
 
-def create_office_app(sessions: sessionmaker[Session],
-                      trusted_proxies: frozenset[str] = frozenset(),
-                      limits: throttle.Limits | None = None) -> FastAPI:
+def create_office_app(
+    sessions: sessionmaker[Session],
+    trusted_proxies: frozenset[str] = frozenset(),
+    limits: throttle.Limits | None = None,
+) -> FastAPI:
     office = FastAPI(title="县医院转诊办", docs_url=None, redoc_url=None, openapi_url=None)
     office.state.sessions = sessions
     office.state.trusted_proxies = trusted_proxies
@@ -213,13 +220,23 @@ def create_office_app(sessions: sessionmaker[Session],
     office.state.hash_slots = throttle.HashSlots()
     templates = Jinja2Templates(directory=str(TEMPLATES))
     templates.env.filters["local"] = local
-    templates.env.globals.update(STATUS_NAMES={s.value: n for s, n in rules.STATUS_NAMES.items()},
-                                 SEX=SEX, PAYMENT_TYPES=PAYMENT_TYPES, Perm=Perm,
-                                 ACTION_NAMES=audit.ACTION_NAMES,
-                                 ROLE_NAMES={r.value: n for r, n in accounts.ROLE_NAMES.items()})
+    templates.env.globals.update(
+        STATUS_NAMES={s.value: n for s, n in rules.STATUS_NAMES.items()},
+        SEX=SEX,
+        PAYMENT_TYPES=PAYMENT_TYPES,
+        Perm=Perm,
+        ACTION_NAMES=audit.ACTION_NAMES,
+        ROLE_NAMES={r.value: n for r, n in accounts.ROLE_NAMES.items()},
+    )
 
-    def render(request: Request, template: str, status_code: int = 200, *,
-               me: Signed | None = None, **context: Any) -> Response:
+    def render(
+        request: Request,
+        template: str,
+        status_code: int = 200,
+        *,
+        me: Signed | None = None,
+        **context: Any,
+    ) -> Response:
         context.setdefault("nav", "")
         context["csrf"] = me.csrf if me else ""
         context["me"] = me.staff if me else None
@@ -227,8 +244,9 @@ def create_office_app(sessions: sessionmaker[Session],
         return templates.TemplateResponse(request, template, context, status_code=status_code)
 
     @office.middleware("http")
-    async def _headers(request: Request,
-                       call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    async def _headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
         response = await call_next(request)
         for k, v in SECURITY_HEADERS.items():
             response.headers.setdefault(k, v)
@@ -248,21 +266,31 @@ def create_office_app(sessions: sessionmaker[Session],
 
     @office.exception_handler(FormRefused)
     async def _form_refused(request: Request, _exc: FormRefused) -> Response:
-        return render(request, "error.html", 403, title="表单已失效",
-                      message="表单已过期或不是从本系统页面提交的，未做任何修改。请返回、刷新页面后重试。")
+        return render(
+            request,
+            "error.html",
+            403,
+            title="表单已失效",
+            message="表单已过期或不是从本系统页面提交的，未做任何修改。请返回、刷新页面后重试。",
+        )
 
     @office.exception_handler(NotFoundPage)
     async def _not_found(request: Request, _exc: NotFoundPage) -> Response:
-        return render(request, "error.html", 404, title="找不到",
-                      message="找不到这张转诊单，可能链接有误。")
+        return render(
+            request, "error.html", 404, title="找不到", message="找不到这张转诊单，可能链接有误。"
+        )
 
     @office.exception_handler(Forbidden)
     async def _forbidden(request: Request, exc: Forbidden) -> Response:
         return render(request, "error.html", 403, title="无权访问", message=exc.message)
 
     def cookie_args(request: Request) -> dict[str, Any]:
-        return {"path": base_path(request) or "/", "httponly": True, "samesite": "strict",
-                "secure": request.url.scheme == "https"}
+        return {
+            "path": base_path(request) or "/",
+            "httponly": True,
+            "samesite": "strict",
+            "secure": request.url.scheme == "https",
+        }
 
     def home_of(request: Request, staff: Staff) -> str:
         page = "/referrals" if staff.can(Perm.REFERRALS) else "/figures"
@@ -282,19 +310,22 @@ def create_office_app(sessions: sessionmaker[Session],
             return RedirectResponse(safe_next(request, next) or home_of(request, found[1]), 303)
         return login_form(request, next, "", "")
 
-    def login_form(request: Request, next_: str, name: str, error: str,
-                   status_code: int = 200) -> Response:
+    def login_form(
+        request: Request, next_: str, name: str, error: str, status_code: int = 200
+    ) -> Response:
         token = security.new_login_csrf()
-        resp = render(request, "login.html", status_code, login_csrf=token, next=next_,
-                      name=name, error=error)
+        resp = render(
+            request, "login.html", status_code, login_csrf=token, next=next_, name=name, error=error
+        )
         resp.set_cookie(security.LOGIN_CSRF_COOKIE, token, max_age=3600, **cookie_args(request))
         return resp
 
     @office.post("/login")
     def login(request: Request, form: Form) -> Response:
         next_ = str(form.get("next") or "")
-        if not security.same_token(request.cookies.get(security.LOGIN_CSRF_COOKIE),
-                                   str(form.get("login_csrf") or "")):
+        if not security.same_token(
+            request.cookies.get(security.LOGIN_CSRF_COOKIE), str(form.get("login_csrf") or "")
+        ):
             raise FormRefused()
         name = str(form.get("name") or "").strip()[: accounts.NAME_LIMIT]
         password = str(form.get("password") or "")[:200]
@@ -322,8 +353,13 @@ def create_office_app(sessions: sessionmaker[Session],
         finally:
             slots.release()
         if not ok or not active:
-            note(request, None, "login_failed", name=name,
-                 detail="账号已停用" if ok and not active else "用户名或密码错误")
+            note(
+                request,
+                None,
+                "login_failed",
+                name=name,
+                detail="账号已停用" if ok and not active else "用户名或密码错误",
+            )
             error = "此账号已停用，请联系管理员。" if ok and not active else "用户名或密码错误。"
             return login_form(request, next_, name, error, 401)
         with sessions() as s, s.begin():
@@ -335,11 +371,18 @@ def create_office_app(sessions: sessionmaker[Session],
             u.last_login_at = utcnow()
             staff = accounts.staff_of(u)
             audit.record(s, staff, "login", addr)
-        target = (base_path(request) + "/password" if staff.must_change
-                  else safe_next(request, next_) or home_of(request, staff))
+        target = (
+            base_path(request) + "/password"
+            if staff.must_change
+            else safe_next(request, next_) or home_of(request, staff)
+        )
         resp = RedirectResponse(target, 303)
-        resp.set_cookie(security.SESSION_COOKIE, token,
-                        max_age=security.SESSION_HOURS * 3600, **cookie_args(request))
+        resp.set_cookie(
+            security.SESSION_COOKIE,
+            token,
+            max_age=security.SESSION_HOURS * 3600,
+            **cookie_args(request),
+        )
         resp.delete_cookie(security.LOGIN_CSRF_COOKIE, path=base_path(request) or "/")
         return resp
 
@@ -400,17 +443,30 @@ def create_office_app(sessions: sessionmaker[Session],
     # --- incoming upward referrals ----------------------------------------------------------
 
     @office.get("/referrals", response_class=HTMLResponse)
-    def referral_list(request: Request, me: Me, clinic: str = "",
-                      status: str = "", date_from: str = "", date_to: str = "", q: str = "",
-                      page: str = "1") -> Response:
+    def referral_list(
+        request: Request,
+        me: Me,
+        clinic: str = "",
+        status: str = "",
+        date_from: str = "",
+        date_to: str = "",
+        q: str = "",
+        page: str = "1",
+    ) -> Response:
         need(request, me, Perm.REFERRALS)
         errors = []
-        f = queries.ReferralFilter(clinic=clinic[:20], q=q[:50], page=page_number(page),
-                                   department=me.staff.department if me.staff.scoped else None)
+        f = queries.ReferralFilter(
+            clinic=clinic[:20],
+            q=q[:50],
+            page=page_number(page),
+            department=me.staff.department if me.staff.scoped else None,
+        )
         if status in {st.value for st in queries.LISTED_STATUSES}:
             f.status = status
-        for label, raw, attr in (("开始日期", date_from, "date_from"),
-                                 ("结束日期", date_to, "date_to")):
+        for label, raw, attr in (
+            ("开始日期", date_from, "date_from"),
+            ("结束日期", date_to, "date_to"),
+        ):
             day = parse_day(raw)
             if raw and day is None:
                 errors.append(f"{label}格式应为“年-月-日”，已忽略")
@@ -419,17 +475,36 @@ def create_office_app(sessions: sessionmaker[Session],
             result = queries.list_upward(s, f)
             clinics = queries.clinic_names(s)
         # which filters, never the search term (a patient's name)
-        note(request, me.staff, "list", detail=" ".join(
-            f"{k}={v}" for k, v in (("clinic", clinic), ("status", f.status)) if v)
-            + (" 含搜索" if q else ""))
-        params = {k: v for k, v in dict(clinic=clinic, status=f.status, date_from=date_from,
-                                        date_to=date_to, q=q).items() if v}
-        return render(request, "referrals.html", me=me, nav="up", result=result,
-                      clinics=clinics, statuses=queries.LISTED_STATUSES, filters=params,
-                      errors=errors, query=urlencode(params))
+        note(
+            request,
+            me.staff,
+            "list",
+            detail=" ".join(f"{k}={v}" for k, v in (("clinic", clinic), ("status", f.status)) if v)
+            + (" 含搜索" if q else ""),
+        )
+        params = {
+            k: v
+            for k, v in dict(
+                clinic=clinic, status=f.status, date_from=date_from, date_to=date_to, q=q
+            ).items()
+            if v
+        }
+        return render(
+            request,
+            "referrals.html",
+            me=me,
+            nav="up",
+            result=result,
+            clinics=clinics,
+            statuses=queries.LISTED_STATUSES,
+            filters=params,
+            errors=errors,
+            query=urlencode(params),
+        )
 
-    def load_visible(request: Request, me: Signed, referral_id: str,
-                     perm: Perm) -> tuple[HubRecord, HubClinic | None, list[dict[str, Any]]]:
+    def load_visible(
+        request: Request, me: Signed, referral_id: str, perm: Perm
+    ) -> tuple[HubRecord, HubClinic | None, list[dict[str, Any]]]:
         need(request, me, perm)
         with sessions() as s:
             rec = queries.get_referral(s, referral_id)
@@ -441,37 +516,71 @@ def create_office_app(sessions: sessionmaker[Session],
                 history = queries.referral_history(s, referral_id)
                 clinic = s.get(HubClinic, rec.clinic_code)
         if rec is None:
-            note(request, me.staff, "denied", record_type="referral", record_id=referral_id,
-                 detail="不是本科室的转诊单")
+            note(
+                request,
+                me.staff,
+                "denied",
+                record_type="referral",
+                record_id=referral_id,
+                detail="不是本科室的转诊单",
+            )
             raise Forbidden("这张转诊单不属于您的科室，不能查看。")
         return rec, clinic, history
 
-    def detail_page(request: Request, me: Signed, referral_id: str, *, status_code: int = 200,
-                    errors: list[str] | None = None, form: dict[str, str] | None = None,
-                    done: str = "") -> Response:
+    def detail_page(
+        request: Request,
+        me: Signed,
+        referral_id: str,
+        *,
+        status_code: int = 200,
+        errors: list[str] | None = None,
+        form: dict[str, str] | None = None,
+        done: str = "",
+    ) -> Response:
         rec, clinic, history = load_visible(request, me, referral_id, Perm.REFERRALS)
         d = rec.data
-        note(request, me.staff, "view", record_type="referral", record_id=rec.id,
-             number=str(d.get("number") or ""))
+        note(
+            request,
+            me.staff,
+            "view",
+            record_type="referral",
+            record_id=rec.id,
+            number=str(d.get("number") or ""),
+        )
         is_up = rec.owner != COUNTY and d.get("direction") == rules.Direction.UP.value
         county = queries.county_status(d) if is_up else None
         actions = []
         if is_up and county is not None and not rec.deleted and me.staff.can(Perm.ANSWER):
-            actions = [t.value for t in rules.allowed_targets(rules.Direction.UP, county,
-                                                              rules.Side.COUNTY)]
+            actions = [
+                t.value
+                for t in rules.allowed_targets(rules.Direction.UP, county, rules.Side.COUNTY)
+            ]
         appointment = queries.parse_time(d.get("appointment_at"))
-        return render(request, "referral.html", status_code, me=me, nav="up", rec=rec, d=d,
-                      is_up=is_up, county_status=county.value if county else "", actions=actions,
-                      clinic_name=clinic.name if clinic else rec.clinic_code, history=history,
-                      errors=errors or [], form=form or {}, done=DONE.get(done, ""),
-                      indications=_indications(d), sex=queries.sex_name(d.get("patient_sex")),
-                      booking=booking_text("", appointment),
-                      can_print=me.staff.can(Perm.PRINT),
-                      can_write_down=me.staff.can(Perm.WRITE_DOWN))
+        return render(
+            request,
+            "referral.html",
+            status_code,
+            me=me,
+            nav="up",
+            rec=rec,
+            d=d,
+            is_up=is_up,
+            county_status=county.value if county else "",
+            actions=actions,
+            clinic_name=clinic.name if clinic else rec.clinic_code,
+            history=history,
+            errors=errors or [],
+            form=form or {},
+            done=DONE.get(done, ""),
+            indications=_indications(d),
+            sex=queries.sex_name(d.get("patient_sex")),
+            booking=booking_text("", appointment),
+            can_print=me.staff.can(Perm.PRINT),
+            can_write_down=me.staff.can(Perm.WRITE_DOWN),
+        )
 
     @office.get("/referrals/{referral_id}", response_class=HTMLResponse)
-    def referral_detail(request: Request, referral_id: str, me: Me,
-                        done: str = "") -> Response:
+    def referral_detail(request: Request, referral_id: str, me: Me, done: str = "") -> Response:
         return detail_page(request, me, referral_id, done=done)
 
     @office.get("/referrals/{referral_id}/slip.pdf")
@@ -485,23 +594,42 @@ def create_office_app(sessions: sessionmaker[Session],
         pdf = slip_pdf(rec.data, hospital, clinic.name if clinic else rec.clinic_code)
         note(request, me.staff, "print", record_type="referral", record_id=rec.id, number=number)
         safe = "".join(ch for ch in number if ch.isascii() and (ch.isalnum() or ch in "-_"))
-        return Response(pdf, media_type="application/pdf",
-                        headers={"Content-Disposition": f'inline; filename="{safe or "slip"}.pdf"'})
+        return Response(
+            pdf,
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'inline; filename="{safe or "slip"}.pdf"'},
+        )
 
-    def answer(request: Request, me: Signed, referral_id: str, target: rules.Status,
-               fields: dict[str, str], required: list[FieldError], action: str) -> Response:
+    def answer(
+        request: Request,
+        me: Signed,
+        referral_id: str,
+        target: rules.Status,
+        fields: dict[str, str],
+        required: list[FieldError],
+        action: str,
+    ) -> Response:
         """Check, then write the county's answer and its audit row in one transaction."""
         need(request, me, Perm.ANSWER)
         errors = [e.message for e in required]
         with sessions() as s, s.begin():
-            rec = s.scalar(select(HubRecord).where(HubRecord.type == "referral",
-                                                   HubRecord.id == referral_id)
-                           .with_for_update())
+            rec = s.scalar(
+                select(HubRecord)
+                .where(HubRecord.type == "referral", HubRecord.id == referral_id)
+                .with_for_update()
+            )
             if rec is None:
                 raise NotFoundPage()
             if not visible(s, me.staff, rec):
-                audit.record(s, me.staff, "denied", client_key(request), record_type="referral",
-                             record_id=referral_id, detail=f"{action}：不是本科室的转诊单")
+                audit.record(
+                    s,
+                    me.staff,
+                    "denied",
+                    client_key(request),
+                    record_type="referral",
+                    record_id=referral_id,
+                    detail=f"{action}：不是本科室的转诊单",
+                )
                 denied = True
             else:
                 denied = False
@@ -511,28 +639,51 @@ def create_office_app(sessions: sessionmaker[Session],
                     errors.append("卫生院已作废此转诊单")
                 elif not errors:
                     try:
-                        rules.check_transition(rules.Direction.UP,
-                                               queries.county_status(rec.data), target,
-                                               rules.Side.COUNTY,
-                                               fields.get("rejected_reason", ""))
+                        rules.check_transition(
+                            rules.Direction.UP,
+                            queries.county_status(rec.data),
+                            target,
+                            rules.Side.COUNTY,
+                            fields.get("rejected_reason", ""),
+                        )
                     except rules.TransitionRefused as e:
                         errors.append(e.message)
                 if not errors:
                     store.answer_record(s, "referral", referral_id, fields)
-                    audit.record(s, me.staff, action, client_key(request),
-                                 record_type="referral", record_id=referral_id,
-                                 number=str(rec.data.get("number") or ""))
+                    audit.record(
+                        s,
+                        me.staff,
+                        action,
+                        client_key(request),
+                        record_type="referral",
+                        record_id=referral_id,
+                        number=str(rec.data.get("number") or ""),
+                    )
         if denied:
             raise Forbidden("这张转诊单不属于您的科室，不能答复。")
         if errors:
-            return detail_page(request, me, referral_id, status_code=400, errors=errors,
-                               form={k: v for k, v in fields.items() if not k.endswith("_at")}
-                               | {"appointment_raw": fields.get("appointment_raw", "")})
+            return detail_page(
+                request,
+                me,
+                referral_id,
+                status_code=400,
+                errors=errors,
+                form={k: v for k, v in fields.items() if not k.endswith("_at")}
+                | {"appointment_raw": fields.get("appointment_raw", "")},
+            )
         return RedirectResponse(
-            f"{base_path(request)}/referrals/{quote(referral_id)}?done={target.value}", 303)
+            f"{base_path(request)}/referrals/{quote(referral_id)}?done={target.value}", 303
+        )
 
-    def text_field(form: FormData, key: str, label: str, limit: int, *,
-                   required: bool, errors: list[FieldError]) -> str:
+    def text_field(
+        form: FormData,
+        key: str,
+        label: str,
+        limit: int,
+        *,
+        required: bool,
+        errors: list[FieldError],
+    ) -> str:
         value = str(form.get(key) or "").strip()
         if required and not value:
             errors.append(FieldError(key, "required", f"请填写{label}"))
@@ -541,13 +692,12 @@ def create_office_app(sessions: sessionmaker[Session],
         return value
 
     @office.post("/referrals/{referral_id}/receive")
-    def receive(request: Request, referral_id: str, me: Me,
-                form: CheckedForm) -> Response:
+    def receive(request: Request, referral_id: str, me: Me, form: CheckedForm) -> Response:
         errors: list[FieldError] = []
-        doctor = text_field(form, "receiving_doctor", "接诊医生", 50, required=True,
-                            errors=errors)
-        note_ = text_field(form, "county_note", "初步处理/备注", rules.TEXT_LIMIT, required=False,
-                           errors=errors)
+        doctor = text_field(form, "receiving_doctor", "接诊医生", 50, required=True, errors=errors)
+        note_ = text_field(
+            form, "county_note", "初步处理/备注", rules.TEXT_LIMIT, required=False, errors=errors
+        )
         raw = str(form.get("appointment_at") or "")[:40]
         with sessions() as s:
             rec = queries.get_referral(s, referral_id)
@@ -565,32 +715,58 @@ def create_office_app(sessions: sessionmaker[Session],
         return answer(request, me, referral_id, rules.Status.RECEIVED, fields, errors, "receive")
 
     @office.post("/referrals/{referral_id}/reject")
-    def reject(request: Request, referral_id: str, me: Me,
-               form: CheckedForm) -> Response:
+    def reject(request: Request, referral_id: str, me: Me, form: CheckedForm) -> Response:
         errors: list[FieldError] = []
-        reason = text_field(form, "rejected_reason", "拒绝原因", 500, required=True,
-                            errors=errors)
-        return answer(request, me, referral_id, rules.Status.REJECTED,
-                      {"rejected_reason": reason, "rejected_at": iso(utcnow())}, errors,
-                      "reject")
+        reason = text_field(form, "rejected_reason", "拒绝原因", 500, required=True, errors=errors)
+        return answer(
+            request,
+            me,
+            referral_id,
+            rules.Status.REJECTED,
+            {"rejected_reason": reason, "rejected_at": iso(utcnow())},
+            errors,
+            "reject",
+        )
 
     @office.post("/referrals/{referral_id}/arrive")
-    def arrive(request: Request, referral_id: str, me: Me,
-               _form: CheckedForm) -> Response:
-        return answer(request, me, referral_id, rules.Status.ARRIVED,
-                      {"arrived_at": iso(utcnow())}, [], "arrive")
+    def arrive(request: Request, referral_id: str, me: Me, _form: CheckedForm) -> Response:
+        return answer(
+            request,
+            me,
+            referral_id,
+            rules.Status.ARRIVED,
+            {"arrived_at": iso(utcnow())},
+            [],
+            "arrive",
+        )
 
     # --- downward referral (回转单) ------------------------------------------------------------
 
-    def down_page(request: Request, me: Signed, form: downward.DownwardForm,
-                  errors: list[FieldError], status_code: int = 200) -> Response:
+    def down_page(
+        request: Request,
+        me: Signed,
+        form: downward.DownwardForm,
+        errors: list[FieldError],
+        status_code: int = 200,
+    ) -> Response:
         with sessions() as s:
-            clinics = s.scalars(select(HubClinic).where(HubClinic.active.is_(True))
-                                .order_by(HubClinic.code)).all()
-        return render(request, "down_new.html", status_code, me=me, nav="down", form=form,
-                      errors=[e.message for e in errors], bad={e.field for e in errors},
-                      clinics=clinics, labels=downward.LABELS, rules=rules,
-                      followup_methods=downward.FOLLOWUP_METHODS)
+            clinics = s.scalars(
+                select(HubClinic).where(HubClinic.active.is_(True)).order_by(HubClinic.code)
+            ).all()
+        return render(
+            request,
+            "down_new.html",
+            status_code,
+            me=me,
+            nav="down",
+            form=form,
+            errors=[e.message for e in errors],
+            bad={e.field for e in errors},
+            clinics=clinics,
+            labels=downward.LABELS,
+            rules=rules,
+            followup_methods=downward.FOLLOWUP_METHODS,
+        )
 
     @office.get("/down/new", response_class=HTMLResponse)
     def down_new(request: Request, me: Me, up: str = "") -> Response:
@@ -601,12 +777,19 @@ def create_office_app(sessions: sessionmaker[Session],
             if rec.owner == COUNTY:
                 raise NotFoundPage()
             form = downward.DownwardForm.from_upward(rec)
-            note(request, me.staff, "down_form", record_type="referral", record_id=rec.id,
-                 number=str(rec.data.get("number") or ""))
+            note(
+                request,
+                me.staff,
+                "down_form",
+                record_type="referral",
+                record_id=rec.id,
+                number=str(rec.data.get("number") or ""),
+            )
         if not form.from_institution:
             with sessions() as s:
-                form.from_institution = (settings.get(s, settings.HOSPITAL)
-                                         or downward.last_from_institution(s))
+                form.from_institution = settings.get(
+                    s, settings.HOSPITAL
+                ) or downward.last_from_institution(s)
         return down_page(request, me, form, [])
 
     @office.post("/down")
@@ -618,10 +801,16 @@ def create_office_app(sessions: sessionmaker[Session],
         try:
             with sessions() as s, s.begin():
                 rec = downward.create(s, form, utcnow())
-                audit.record(s, me.staff, "send_down", client_key(request),
-                             record_type="referral", record_id=rec.id,
-                             number=str(rec.data.get("number") or ""),
-                             detail=f"上转单 {form.upward_id}" if form.upward_id else "")
+                audit.record(
+                    s,
+                    me.staff,
+                    "send_down",
+                    client_key(request),
+                    record_type="referral",
+                    record_id=rec.id,
+                    number=str(rec.data.get("number") or ""),
+                    detail=f"上转单 {form.upward_id}" if form.upward_id else "",
+                )
         except ValidationError as e:
             return down_page(request, me, form, e.errors, 400)
         return RedirectResponse(f"{base_path(request)}/referrals/{rec.id}?done=sent", 303)
@@ -634,8 +823,9 @@ def create_office_app(sessions: sessionmaker[Session],
         with sessions() as s:
             rows = queries.clinic_health(s)
         for c in rows:
-            c.latest_refusals = [(at, t, in_words(t, reason)) for at, t, reason in
-                                 c.latest_refusals]
+            c.latest_refusals = [
+                (at, t, in_words(t, reason)) for at, t, reason in c.latest_refusals
+            ]
         note(request, me.staff, "clinics")
         return render(request, "clinics.html", me=me, nav="clinics", rows=rows)
 

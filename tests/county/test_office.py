@@ -11,15 +11,14 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, func, select
 
 from app.db.referral_models import Referral
 from app.sync.protocol import PROTOCOL_VERSION
 from county import auth
 from county.cli import main as county_main
 from county.db import ChangeLog, HubRecord, make_sessions, utcnow
-from county.office import security
-from county.office import accounts
+from county.office import accounts, security
 from county.office.tables import OfficeSession
 from tests.conftest import fast_hasher
 from tests.hub_server import Hub, hub_engine
@@ -454,7 +453,8 @@ def test_clinic_health_shows_last_seen_records_and_refusals(client: httpx.Client
     b = b[:b.index("</tr>")]
     assert "城关镇卫生院" in a and "有效" in a and "从未联系" not in a
     assert re.search(r"<td>1</td>", a)  # one record uploaded
-    assert "已被县医院更新：接诊医生" in a and ">1</span>" in a  # one refused write, its reason in words
+    # one refused write, its reason in words
+    assert "已被县医院更新：接诊医生" in a and ">1</span>" in a
     assert "从未联系" in b and "<td>0</td>" in b
 
 

@@ -56,8 +56,9 @@ def attempt(url: str, name: str, password: str, forwarded: str | None = None) ->
     with httpx.Client(base_url=url, timeout=120, headers=headers) as c:
         token = re.search(r'name="login_csrf" value="([^"]+)"', c.get("/office/login").text)
         assert token is not None
-        return c.post("/office/login", data={"name": name, "password": password,
-                                             "login_csrf": token.group(1)})
+        return c.post(
+            "/office/login", data={"name": name, "password": password, "login_csrf": token.group(1)}
+        )
 
 
 class CountingChecks:
@@ -81,14 +82,16 @@ class CountingChecks:
 
 
 def test_thirty_wrong_passwords_at_once_check_at_most_the_limit_two_at_a_time(
-        engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     checks = CountingChecks()
     monkeypatch.setattr(accounts, "verify", checks)
     hub = Hub(engine).start()
     try:
         with ThreadPoolExecutor(30) as pool:
-            codes = list(pool.map(lambda i: attempt(hub.url, "王五", f"guess-{i}").status_code,
-                                  range(30)))
+            codes = list(
+                pool.map(lambda i: attempt(hub.url, "王五", f"guess-{i}").status_code, range(30))
+            )
         assert checks.calls <= throttle.Limits().per_address == 10
         assert checks.most <= throttle.HASH_SLOTS  # memory: two argon2 checks at most
         assert codes.count(401) == checks.calls and codes.count(429) == 30 - checks.calls

@@ -54,12 +54,8 @@ def upgrade() -> None:
         sa.Column("account", sa.String(50), nullable=False),
     )
     op.create_index("ix_office_login_attempts_at", "office_login_attempts", ["at"])
-    op.create_index(
-        "ix_office_login_attempts_address", "office_login_attempts", ["address", "at"]
-    )
-    op.create_index(
-        "ix_office_login_attempts_account", "office_login_attempts", ["account", "at"]
-    )
+    op.create_index("ix_office_login_attempts_address", "office_login_attempts", ["address", "at"])
+    op.create_index("ix_office_login_attempts_account", "office_login_attempts", ["account", "at"])
     op.create_table(
         "hub_settings",
         sa.Column("key", sa.String(50), primary_key=True),
