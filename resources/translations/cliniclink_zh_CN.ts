@@ -885,6 +885,10 @@ Register another record with the same number anyway?</source>
         <source>No answer for 14+ days</source>
         <translation>超过14天未反馈</translation>
     </message>
+    <message>
+        <source>Booked %1</source>
+        <translation>预约 %1</translation>
+    </message>
 </context>
 <context>
     <name>ReferralsPage</name>
@@ -979,6 +983,10 @@ Register another record with the same number anyway?</source>
     <message>
         <source>Received: %1 %2</source>
         <translation>接收：%1 %2</translation>
+    </message>
+    <message>
+        <source>Booked: %1</source>
+        <translation>预约到诊：%1</translation>
     </message>
     <message>
         <source>Rejected: %1</source>
@@ -1358,6 +1366,10 @@ Register another record with the same number anyway?</source>
     <message>
         <source>Timeline of %1</source>
         <translation>%1 的就诊时间线</translation>
+    </message>
+    <message>
+        <source>Booked %1</source>
+        <translation>预约 %1</translation>
     </message>
     <message>
         <source>No referrals or follow-up visits yet.</source>
