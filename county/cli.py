@@ -9,6 +9,8 @@ import json
 import os
 import sys
 
+from sqlalchemy import Engine
+
 DEFAULT_DB = "sqlite:///county.db"
 
 
@@ -48,10 +50,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from county.db import init_db, make_hub_engine, make_sessions
+    from county.db import make_hub_engine
 
     url = getattr(args, "db_sub", None) or args.db
     engine = make_hub_engine(url)
+    try:
+        return _run(args, engine)
+    finally:
+        engine.dispose()  # a command leaves no connection open behind it
+
+
+def _run(args: argparse.Namespace, engine: Engine) -> int:
+    from county.db import init_db, make_sessions
+
     init_db(engine)
     if args.command == "serve":
         import uvicorn

@@ -31,15 +31,16 @@ from tests.county.test_office import (
     upward_data,
 )
 from tests.hub_server import Hub, hub_engine
+from tests.sync.conftest import BACKENDS
 
 PW = "county-pass-1"
 OFFICE, CARDIO, ORTHO, ADMIN = "转诊办周", "心内李", "骨科王", "管理员赵"
 OTHER_ID = "b0000000-0000-4000-8000-000000000009"  # an upward referral to 骨科
 
 
-@pytest.fixture
-def hub(tmp_path: Path) -> Iterator[Hub]:
-    e = hub_engine(tmp_path)
+@pytest.fixture(params=BACKENDS)
+def hub(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Hub]:
+    e = hub_engine(tmp_path, str(request.param))
     with make_sessions(e)() as s, s.begin():
         h = fast_hasher()
         accounts.add_user(s, OFFICE, "office", password=PW, hasher=h)

@@ -20,6 +20,7 @@ from county.db import make_sessions
 from county.office import accounts, throttle
 from tests.conftest import fast_hasher
 from tests.hub_server import Hub, hub_engine
+from tests.sync.conftest import BACKENDS
 
 PW = "county-pass-1"
 
@@ -39,9 +40,10 @@ def trusting(proxies: set[str], limits: throttle.Limits | None = None) -> Any:
     return wrap
 
 
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    e = hub_engine(tmp_path)
+@pytest.fixture(params=BACKENDS)
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """The throttle's counts live in the hub database: SQLite and PostgreSQL both."""
+    e = hub_engine(tmp_path, str(request.param))
     with make_sessions(e)() as s, s.begin():
         accounts.add_user(s, "张三", "office", password=PW, hasher=fast_hasher())
         accounts.add_user(s, "李四", "office", password=PW, hasher=fast_hasher())
