@@ -24,8 +24,13 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--port", type=int, default=8443)
     sv.add_argument("--certfile", default=None)
     sv.add_argument("--keyfile", default=None)
-    sv.add_argument("--trusted-proxy", action="append", default=[], metavar="ADDR",
-                    help="反向代理的地址：只信任它转发的 X-Forwarded-For（可重复）")
+    sv.add_argument(
+        "--trusted-proxy",
+        action="append",
+        default=[],
+        metavar="ADDR",
+        help="反向代理的地址：只信任它转发的 X-Forwarded-For（可重复）",
+    )
     a = sub.add_parser("add-clinic", help="登记卫生院，打印一次令牌")
     a.add_argument("code")
     a.add_argument("name")
@@ -82,11 +87,17 @@ def _run(args: argparse.Namespace, engine: Engine) -> int:
         scheme = "https" if args.certfile else "http"
         shown = engine.url.render_as_string(hide_password=True)
         print(f"县医院同步中心：{scheme}://{args.host}:{args.port}  数据库 {shown}", flush=True)
-        uvicorn.run(create_app(engine, trusted_proxies=proxies), host=args.host, port=args.port,
-                    ssl_certfile=args.certfile, ssl_keyfile=args.keyfile, log_level="warning",
-                    # uvicorn would believe X-Forwarded-For from 127.0.0.1 and rewrite the
-                    # peer; the office reads it itself, from the proxies named above only
-                    proxy_headers=False)
+        uvicorn.run(
+            create_app(engine, trusted_proxies=proxies),
+            host=args.host,
+            port=args.port,
+            ssl_certfile=args.certfile,
+            ssl_keyfile=args.keyfile,
+            log_level="warning",
+            # uvicorn would believe X-Forwarded-For from 127.0.0.1 and rewrite the
+            # peer; the office reads it itself, from the proxies named above only
+            proxy_headers=False,
+        )
         return 0
     from county.office import cli as office_cli
 

@@ -56,10 +56,20 @@ def browser() -> Iterator[Any]:
     profile = tempfile.mkdtemp(prefix="cliniclink-chromium-")
     opts = Options()
     opts.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                 "--window-size=1366,900", "--lang=zh-CN", f"--user-data-dir={profile}"):
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1366,900",
+        "--lang=zh-CN",
+        f"--user-data-dir={profile}",
+    ):
         opts.add_argument(flag)
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=opts)
     driver.set_window_size(1366, 900)
@@ -91,8 +101,9 @@ def shot(driver: Any, name: str) -> None:
     Path(SHOTS).mkdir(parents=True, exist_ok=True)
     height = int(driver.execute_script("return document.documentElement.scrollHeight"))
     metrics = {"width": 1366, "deviceScaleFactor": 1, "mobile": False}
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                           {**metrics, "height": max(900, min(height, 3000))})
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride", {**metrics, "height": max(900, min(height, 3000))}
+    )
     driver.save_screenshot(str(Path(SHOTS) / f"{name}.png"))
     driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
@@ -125,7 +136,8 @@ def body(driver: Any) -> str:
 
 
 def test_referral_loop_clinic_to_county_and_back(
-        browser: Any, hub: Hub, tmp_path: Path, migrated_template: Path) -> None:
+    browser: Any, hub: Hub, tmp_path: Path, migrated_template: Path
+) -> None:
     # A clinic refers a patient up while offline, then syncs.
     clinic = make_clinic(tmp_path, migrated_template, "A001")
     (pid,) = add_patients(clinic, 1, "王建国")
@@ -159,7 +171,8 @@ def test_referral_loop_clinic_to_county_and_back(
     assert row.status == "received" and row.receiving_doctor == "李主任"
     assert row.appointment_at is not None
     assert booking_text(row.receiving_doctor, row.appointment_at) == (
-        f"李主任 {day:%Y-%m-%d} 09:30")
+        f"李主任 {day:%Y-%m-%d} 09:30"
+    )
     assert [r.appointment_at for r in clinic.referrals.timeline(pid)] == [row.appointment_at]
 
     # The office writes the 回转单 for this patient and prints it.
@@ -169,7 +182,8 @@ def test_referral_loop_clinic_to_county_and_back(
     wait_for(browser, "#diagnosis").send_keys("不稳定型心绞痛")
     browser.find_element("css selector", "#exam_results").send_keys("冠脉造影：前降支狭窄70%")
     browser.find_element("css selector", "#treatment_plan").send_keys(
-        "阿司匹林 100mg qd，阿托伐他汀 20mg qn；低盐饮食，每周测血压")
+        "阿司匹林 100mg qd，阿托伐他汀 20mg qn；低盐饮食，每周测血压"
+    )
     browser.find_element("css selector", "input[name=indications]").click()
     followup = day + timedelta(days=14)
     set_value(browser, "#followup_date", f"{followup:%Y-%m-%d}")
@@ -185,10 +199,20 @@ def test_referral_loop_clinic_to_county_and_back(
     pdf = httpx.get(pdf_url, cookies={SESSION_COOKIE: cookie}, timeout=30)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     (tmp_path / "down.pdf").write_bytes(pdf.content)
-    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "down.pdf"), "-"],
-                          capture_output=True, text=True, check=True).stdout
-    for expected in ("回转", "王建国0", "不稳定型心绞痛", "来安县人民医院", "城关镇卫生院",
-                     "阿托伐他汀"):
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(tmp_path / "down.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for expected in (
+        "回转",
+        "王建国0",
+        "不稳定型心绞痛",
+        "来安县人民医院",
+        "城关镇卫生院",
+        "阿托伐他汀",
+    ):
         assert expected in text, expected
 
     # The clinic syncs: the slip and its 下转康复 plan are there.
@@ -216,7 +240,8 @@ def test_referral_loop_clinic_to_county_and_back(
 
 
 def test_a_doctor_of_another_department_cannot_open_the_referral(
-        browser: Any, hub: Hub, tmp_path: Path, migrated_template: Path) -> None:
+    browser: Any, hub: Hub, tmp_path: Path, migrated_template: Path
+) -> None:
     clinic = make_clinic(tmp_path, migrated_template, "A001")
     (pid,) = add_patients(clinic, 1, "王建国")
     up = clinic.referrals.create_upward(upward(pid))
