@@ -32,11 +32,14 @@ ACTION_NAMES = {
     "clinics": "查看卫生院同步情况",
     "audit": "查询操作记录",
     "accounts": "查看账号",
+    "add_user": "开设账号",
     "reset_password": "重设密码",
     "disable": "停用账号",
     "denied": "无权访问（已拒绝）",
+    "set_hospital": "设置县医院名称",
 }
 PAGE_SIZE = 100
+COMMAND_LINE = "（服务器命令行）"  # who, for what an admin did with python -m county
 
 
 def record(

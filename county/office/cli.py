@@ -9,7 +9,7 @@ import sys
 from sqlalchemy import Engine
 
 from county.db import make_sessions
-from county.office import accounts, settings
+from county.office import accounts, audit, settings
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -56,8 +56,22 @@ def run(engine: Engine, args: argparse.Namespace) -> int:
         )
         return 2
     out = ""
+    action = {
+        "add-user": "add_user",
+        "reset-password": "reset_password",
+        "set-hospital": "set_hospital",
+    }.get(cmd, "disable")
     try:
         with make_sessions(engine)() as s, s.begin():
+            audit.record(
+                s,
+                None,
+                action,
+                "",
+                name=audit.COMMAND_LINE,
+                record_type="" if cmd == "set-hospital" else "office_user",
+                detail=args.name.strip(),
+            )
             if cmd == "add-user":
                 temp = accounts.add_user(s, args.name, args.role, args.department, args.password)
                 role = accounts.ROLE_NAMES[accounts.Role(args.role)]

@@ -344,6 +344,8 @@ def test_temporary_password_changed_at_first_sign_in(
     # reset: a new temporary password, the browser signed out
     assert county_main(["--db", url, "reset-password", "新人"]) == 0
     assert "临时密码" in capsys.readouterr().out
+    row = last_audit(engine)  # what the admin did on the server is in the trail too
+    assert (row.action, row.user_name, row.detail) == ("reset_password", "（服务器命令行）", "新人")
     assert c.get("/office/referrals").status_code == 303
 
 
