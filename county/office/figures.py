@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.domain.consortium import COLUMNS, ClinicMonth, Figures, Synced, share_text
 from county.db import HubClinic, HubRecord, RefusedWrite
-from county.office.timefmt import local
+from county.office.timefmt import day_start_utc, iso, local
 
 TYPES = ("referral", "training_activity", "training_attendance", "secondment", "support_stationing")
 
@@ -59,18 +60,52 @@ def _total(rows: list[ClinicMonth], year: int) -> ClinicMonth:
     return t
 
 
-def consortium(s: Session, year: int, now_utc: datetime, clinic: str = "") -> Consortium:
-    months = {f"{year}-{m:02d}" for m in range(1, 13)}
-    q = select(
-        HubRecord.type, HubRecord.id, HubRecord.clinic_code, HubRecord.deleted, HubRecord.data
-    ).where(HubRecord.type.in_(TYPES), HubRecord.deleted.is_(False))
+def _year_rows(s: Session, year: int, clinic: str) -> list[Synced]:
+    """The year's records only, narrowed in SQL (ISO text compares in time order): referrals
+    sent in the year (Beijing), activities held in it and the attendance at them, secondments
+    and stationings starting in it."""
+    day_from, day_to = f"{year}-01-01", f"{year + 1}-01-01"
+    utc_from = iso(day_start_utc(date(year, 1, 1)))
+    utc_to = iso(day_start_utc(date(year + 1, 1, 1)))
+
+    def text_of(key: str) -> Any:
+        return HubRecord.data[key].as_string()
+
+    sent = func.coalesce(text_of("referred_at"), text_of("created_at"), "")
+    activity = and_(
+        HubRecord.type == "training_activity", text_of("day") >= day_from, text_of("day") < day_to
+    )
+    activity_ids = select(HubRecord.id).where(activity, HubRecord.deleted.is_(False))
+    if clinic:
+        activity_ids = activity_ids.where(HubRecord.clinic_code == clinic)
+    wanted = or_(
+        and_(HubRecord.type == "referral", sent >= utc_from, sent < utc_to),
+        activity,
+        and_(
+            HubRecord.type == "training_attendance",
+            text_of("activity_id").in_(activity_ids.scalar_subquery()),
+        ),
+        and_(
+            HubRecord.type.in_(("secondment", "support_stationing")),
+            text_of("start_on") >= day_from,
+            text_of("start_on") < day_to,
+        ),
+    )
+    q = select(HubRecord.type, HubRecord.id, HubRecord.clinic_code, HubRecord.data).where(
+        HubRecord.type.in_(TYPES), HubRecord.deleted.is_(False), wanted
+    )
     if clinic:
         q = q.where(HubRecord.clinic_code == clinic)
+    return [
+        Synced(t, i, c, False, data if isinstance(data, dict) else {})
+        for t, i, c, data in s.execute(q)
+    ]
+
+
+def consortium(s: Session, year: int, now_utc: datetime, clinic: str = "") -> Consortium:
+    months = {f"{year}-{m:02d}" for m in range(1, 13)}
     figures = Figures(now_utc, months)
-    figures.add_all(
-        Synced(t, i, c, bool(d), data if isinstance(data, dict) else {})
-        for t, i, c, d, data in s.execute(q)
-    )
+    figures.add_all(_year_rows(s, year, clinic))
     rows = figures.rows()
     refused = dict(
         s.execute(

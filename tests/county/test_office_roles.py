@@ -425,6 +425,12 @@ def test_consortium_view_and_its_xlsx_show_the_same_figures(
                         number="A001-4", referred_at=sent, direction="down", status="received"
                     ),
                 },
+                {  # 23:30 on 31 December of the year before, Beijing time: not this year
+                    "type": "referral",
+                    "id": "d0000000-0000-4000-8000-0000000000ff",
+                    "version": 1,
+                    "data": upward_data(number="A001-5", referred_at=f"{year - 1}-12-31T15:30:00"),
+                },
             ],
         )
         acts = [
