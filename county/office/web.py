@@ -73,9 +73,9 @@ class NotFoundPage(Exception):
 
 
 class Forbidden(Exception):
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, me: Signed | None = None) -> None:
         super().__init__(message)
-        self.message = message
+        self.message, self.me = message, me
 
 
 @dataclass(frozen=True)
@@ -161,7 +161,7 @@ def note(request: Request, who: Staff | None, action: str, **kw: Any) -> None:
 def need(request: Request, me: Signed, perm: Perm) -> None:
     if not me.staff.can(perm):
         note(request, me.staff, "denied", detail=f"{request.method} {request.url.path}")
-        raise Forbidden(f"“{me.staff.role_name}”账号不能使用此功能。")
+        raise Forbidden(f"“{me.staff.role_name}”账号不能使用此功能。", me)
 
 
 def down_department(s: Session, record_id: str) -> str:
@@ -282,7 +282,7 @@ def create_office_app(
 
     @office.exception_handler(Forbidden)
     async def _forbidden(request: Request, exc: Forbidden) -> Response:
-        return render(request, "error.html", 403, title="无权访问", message=exc.message)
+        return render(request, "error.html", 403, me=exc.me, title="无权访问", message=exc.message)
 
     def cookie_args(request: Request) -> dict[str, Any]:
         return {
@@ -524,7 +524,7 @@ def create_office_app(
                 record_id=referral_id,
                 detail="不是本科室的转诊单",
             )
-            raise Forbidden("这张转诊单不属于您的科室，不能查看。")
+            raise Forbidden("这张转诊单不属于您的科室，不能查看。", me)
         return rec, clinic, history
 
     def detail_page(
@@ -660,7 +660,7 @@ def create_office_app(
                         number=str(rec.data.get("number") or ""),
                     )
         if denied:
-            raise Forbidden("这张转诊单不属于您的科室，不能答复。")
+            raise Forbidden("这张转诊单不属于您的科室，不能答复。", me)
         if errors:
             return detail_page(
                 request,

@@ -156,7 +156,7 @@ def add_admin_routes(
         with sessions() as s, s.begin():
             u = s.get(OfficeUser, page_number(user_id)) if user_id.isdigit() else None
             if u is None:
-                raise Forbidden("找不到此账号。")
+                raise Forbidden("找不到此账号。", me)
             result = act(s, u.name)
             audit.record(
                 s,
@@ -184,6 +184,29 @@ def add_admin_routes(
             request, me, user_id, lambda s, n: accounts.disable(s, n), "disable"
         )
         return accounts_page(request, me, f"已停用 {name}，其已登录的浏览器已退出。")
+
+    @office.post("/accounts")
+    def account_add(request: Request, me: Me, form: CheckedForm) -> Response:
+        need(request, me, Perm.ACCOUNTS)
+        name = str(form.get("name") or "")[:60]
+        role = str(form.get("role") or "")[:20]
+        department = str(form.get("department") or "")[:60]
+        try:
+            with sessions() as s, s.begin():
+                temp = accounts.add_user(s, name, role, department)
+                audit.record(
+                    s,
+                    me.staff,
+                    "add_user",
+                    client_key(request),
+                    record_type="office_user",
+                    detail=name.strip(),
+                )
+        except ValueError as e:
+            return accounts_page(request, me, errors=[str(e)], status_code=400)
+        return accounts_page(
+            request, me, f"已开设账号 {name.strip()}；首次登录须修改密码。", temp or ""
+        )
 
 
 __all__ = ["add_admin_routes"]

@@ -360,6 +360,22 @@ def test_a_disabled_account_is_signed_out_and_cannot_sign_in(hub: Hub, engine: E
     assert r.status_code == 200 and f"已停用 {CARDIO}" in r.text
     assert last_audit(engine).action == "disable" and last_audit(engine).detail == CARDIO
     assert c.get("/office/referrals").status_code == 303
+    # and opens a new one from the browser: a temporary password shown once
+    page = admin.get("/office/accounts").text
+    r = admin.post(
+        "/office/accounts",
+        data={"csrf": csrf_of(page), "name": "新医生", "role": "department", "department": ""},
+    )
+    assert r.status_code == 400 and "须指定科室" in r.text
+    r = admin.post(
+        "/office/accounts",
+        data={"csrf": csrf_of(page), "name": "新医生", "role": "department", "department": "骨科"},
+    )
+    temp = re.search(r'id="temp-password">([^<]+)<', r.text)
+    assert r.status_code == 200 and temp is not None
+    assert last_audit(engine).action == "add_user"
+    fresh = signed_in(hub, "新医生", temp.group(1))
+    assert fresh.get("/office/referrals").headers["location"] == "/office/password"
     login = httpx.Client(base_url=hub.url)
     _OPEN.append(login)
     token = re.search(r'name="login_csrf" value="([^"]+)"', login.get("/office/login").text)
