@@ -237,6 +237,10 @@ def test_referral_loop_clinic_to_county_and_back(
     trail = body(browser)
     assert CARDIO in trail and OFFICE in trail and "接收" in trail and "查看转诊单" in trail
     shot(browser, "05-audit")
+    browser.get(hub.url + "/office/accounts")
+    wait_for(browser, "table")
+    assert CARDIO in body(browser) and "心血管内科" in body(browser)
+    shot(browser, "07-accounts")
 
 
 def test_a_doctor_of_another_department_cannot_open_the_referral(
