@@ -48,11 +48,11 @@ SHOTS = os.environ.get("CLINICLINK_SCREENSHOT_DIR", "")
 
 
 @pytest.fixture
-def browser() -> Iterator[Any]:
+def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     from selenium.webdriver.chrome.options import Options
     from selenium.webdriver.chrome.service import Service
 
-    os.environ["SE_OFFLINE"] = "true"  # Selenium Manager must not fetch anything
+    monkeypatch.setenv("SE_OFFLINE", "true")  # Selenium Manager must not fetch anything
     profile = tempfile.mkdtemp(prefix="cliniclink-chromium-")
     opts = Options()
     opts.binary_location = CHROMIUM
