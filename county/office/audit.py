@@ -96,7 +96,11 @@ def search(s: Session, q: AuditQuery) -> AuditPage:
     if q.action:
         where.append(AuditEntry.action == q.action)
     if q.record:
-        where.append((AuditEntry.record_id == q.record) | (AuditEntry.record_number == q.record))
+        where.append(
+            (AuditEntry.record_id == q.record)
+            | (AuditEntry.record_number == q.record)
+            | AuditEntry.detail.contains(q.record, autoescape=True)  # a 回转单 names its 上转单
+        )
     if q.address:
         where.append(AuditEntry.address == q.address)
     if q.date_from:

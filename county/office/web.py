@@ -644,8 +644,10 @@ def create_office_app(
     def down_create(request: Request, me: Me, raw: CheckedForm) -> Response:
         need(request, me, Perm.WRITE_DOWN)
         form = downward.DownwardForm.from_form(raw)
+        up_number = ""
         if form.upward_id:
-            load_visible(request, me, form.upward_id, Perm.WRITE_DOWN)
+            up, _c, _h = load_visible(request, me, form.upward_id, Perm.WRITE_DOWN)
+            up_number = str(up.data.get("number") or "")
         try:
             with sessions() as s, s.begin():
                 rec = downward.create(s, form, utcnow())
@@ -657,7 +659,8 @@ def create_office_app(
                     record_type="referral",
                     record_id=rec.id,
                     number=str(rec.data.get("number") or ""),
-                    detail=f"上转单 {form.upward_id}" if form.upward_id else "",
+                    # so that searching the upward slip finds its 回转单 too
+                    detail=f"上转单 {up_number} {form.upward_id}" if form.upward_id else "",
                 )
         except ValidationError as e:
             return down_page(request, me, form, e.errors, 400)

@@ -236,6 +236,7 @@ def test_referral_loop_clinic_to_county_and_back(
     wait_for(browser, "table")
     trail = body(browser)
     assert CARDIO in trail and OFFICE in trail and "接收" in trail and "查看转诊单" in trail
+    assert "下发回转单" in trail  # the 回转单 written for it is found by the upward number
     shot(browser, "05-audit")
     browser.get(hub.url + "/office/accounts")
     wait_for(browser, "table")
