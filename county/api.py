@@ -42,13 +42,21 @@ class ApiError(Exception):
         self.status, self.error, self.message = status, error, message
 
 
+def client_version(user_agent: str) -> str:
+    """"0.1.0" from the workstation's User-Agent "ClinicLink/0.1.0", else ""."""
+    name, _, version = user_agent.partition("/")
+    version = version.split(" ")[0]
+    ok = name == "ClinicLink" and 0 < len(version) <= 40
+    return version if ok and all(c.isalnum() or c in ".-+" for c in version) else ""
+
+
 def _json(model: PushResponse | PullResponse) -> Response:
     """The reply serialised once by pydantic (a returned model would be validated against
     ``response_model`` and encoded again: a third of a 500-record pull page's time)."""
     return Response(model.model_dump_json(), media_type="application/json")
 
 
-def create_app(engine: Engine) -> FastAPI:
+def create_app(engine: Engine, trusted_proxies: frozenset[str] = frozenset()) -> FastAPI:
     sessions = sessionmaker(engine, expire_on_commit=False)
     app = FastAPI(title="ClinicLink county hub", docs_url=None, redoc_url=None)
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=6)
@@ -70,6 +78,9 @@ def create_app(engine: Engine) -> FastAPI:
             seen = clinic.last_seen_at
             if seen is None or now - seen >= LAST_SEEN_EVERY or now < seen:
                 clinic.last_seen_at = now  # a write per minute, not one per request
+            version = client_version(request.headers.get("user-agent", ""))
+            if version and version != clinic.client_version:
+                clinic.client_version = version
             return clinic.code
 
     def check_protocol(value: Any) -> None:
@@ -148,5 +159,5 @@ def create_app(engine: Engine) -> FastAPI:
             body = store.pull_json(s, clinic, after, limit)
         return Response(body, media_type="application/json")
 
-    app.mount("/office", create_office_app(sessions))  # the referral office web UI
+    app.mount("/office", create_office_app(sessions, trusted_proxies))  # the referral office web UI
     return app

@@ -1,5 +1,6 @@
-"""``python -m county``: serve, add-clinic, rotate-token, revoke, answer, send-down,
-set-office-password."""
+"""``python -m county``: serve, add-clinic, rotate-token, revoke, answer, send-down, and the
+referral office's accounts and settings (add-user, reset-password, disable-user, set-hospital;
+see county/office/cli.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import argparse
 import json
 import os
 import sys
+
+from sqlalchemy import Engine
 
 DEFAULT_DB = "sqlite:///county.db"
 
@@ -21,6 +24,13 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--port", type=int, default=8443)
     sv.add_argument("--certfile", default=None)
     sv.add_argument("--keyfile", default=None)
+    sv.add_argument(
+        "--trusted-proxy",
+        action="append",
+        default=[],
+        metavar="ADDR",
+        help="反向代理的地址：只信任它转发的 X-Forwarded-For（可重复）",
+    )
     a = sub.add_parser("add-clinic", help="登记卫生院，打印一次令牌")
     a.add_argument("code")
     a.add_argument("name")
@@ -37,17 +47,27 @@ def build_parser() -> argparse.ArgumentParser:
     dn.add_argument("id")
     dn.add_argument("clinic")
     dn.add_argument("data", help="JSON 对象")
-    op = sub.add_parser("set-office-password", help="设置县医院转诊办网页的登录密码")
-    op.add_argument("--password", default=None, help="供脚本使用；不给则提示输入两次")
+    from county.office.cli import add_parsers
+
+    add_parsers(sub)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from county.db import init_db, make_hub_engine, make_sessions
+    from county.db import make_hub_engine
 
     url = getattr(args, "db_sub", None) or args.db
     engine = make_hub_engine(url)
+    try:
+        return _run(args, engine)
+    finally:
+        engine.dispose()  # a command leaves no connection open behind it
+
+
+def _run(args: argparse.Namespace, engine: Engine) -> int:
+    from county.db import init_db, make_sessions
+
     init_db(engine)
     if args.command == "serve":
         import uvicorn
@@ -57,16 +77,32 @@ def main(argv: list[str] | None = None) -> int:
         if bool(args.certfile) != bool(args.keyfile):
             print("--certfile 与 --keyfile 须同时给出", file=sys.stderr)
             return 2
+        from county.office.security import parse_proxies
+
+        try:
+            proxies = parse_proxies(args.trusted_proxy)
+        except ValueError as e:
+            print(str(e), file=sys.stderr)
+            return 2
         scheme = "https" if args.certfile else "http"
         shown = engine.url.render_as_string(hide_password=True)
         print(f"县医院同步中心：{scheme}://{args.host}:{args.port}  数据库 {shown}", flush=True)
-        uvicorn.run(create_app(engine), host=args.host, port=args.port,
-                    ssl_certfile=args.certfile, ssl_keyfile=args.keyfile, log_level="warning")
+        uvicorn.run(
+            create_app(engine, trusted_proxies=proxies),
+            host=args.host,
+            port=args.port,
+            ssl_certfile=args.certfile,
+            ssl_keyfile=args.keyfile,
+            log_level="warning",
+            # uvicorn would believe X-Forwarded-For from 127.0.0.1 and rewrite the
+            # peer; the office reads it itself, from the proxies named above only
+            proxy_headers=False,
+        )
         return 0
-    if args.command == "set-office-password":
-        from county.office.cli import set_password_command
+    from county.office import cli as office_cli
 
-        return set_password_command(engine, args.password)
+    if args.command in office_cli.COMMANDS:
+        return office_cli.run(engine, args)
     from county import auth, store
 
     sessions = make_sessions(engine)

@@ -47,6 +47,8 @@ class HubClinic(HubBase):
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # The ClinicLink version the clinic last synced with (its User-Agent), for the office.
+    client_version: Mapped[str | None] = mapped_column(String(40), nullable=True)
 
 
 class HubRecord(HubBase):

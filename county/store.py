@@ -16,6 +16,7 @@ from sqlalchemy import Text, bindparam, cast, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.domain import field_labels
 from app.sync.protocol import Change, PushResult
 from county.db import COUNTY, ChangeLog, HubClinic, HubRecord, RefusedWrite, utcnow
 
@@ -306,7 +307,7 @@ def create_for_clinic(
     if missing:
         # A record the clinic could not store would reach it and stop there: refuse it here,
         # where the county can fix it.
-        raise ValueError("缺少必填字段：" + "、".join(missing))
+        raise ValueError("缺少必填字段：" + field_labels.labels(type_, missing))
     now = utcnow().isoformat()
     body = {k: v for k, v in data.items() if k not in ENVELOPE}
     body.setdefault("created_at", now)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything ClinicLink needs on Debian 12 / Ubuntu: system packages (Qt runtime libs,
-# Xvfb, a CJK font, poppler-utils, PostgreSQL client tools for tests) and .venv at the repo root.
+# Xvfb, a CJK font, poppler-utils, PostgreSQL client tools for tests; chromium and its driver
+# for the referral office's browser tests) and .venv at the repo root.
 # Safe to run again: it skips what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +10,7 @@ APT_PACKAGES=(
   python3-venv libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3
   xvfb xauth libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
   libxcb-render-util0 libxcb-shape0 libxcb-xkb1 fonts-wqy-microhei fonts-hanazono poppler-utils
+  chromium chromium-driver
 )
 
 if command -v apt-get >/dev/null 2>&1; then

@@ -55,7 +55,14 @@ class Hub:
         if app_wrapper is not None:
             app = app_wrapper(app)
         self.server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="error", lifespan="off")
+            uvicorn.Config(
+                app,
+                host="127.0.0.1",
+                port=self.port,
+                log_level="error",
+                lifespan="off",
+                proxy_headers=False,  # as `county serve`: the hub decides whom to believe
+            )
         )
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

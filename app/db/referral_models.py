@@ -28,7 +28,16 @@ class Referral(SyncColumns, Base):
     # Fields the county hospital owns: its answers to an upward referral and the whole content
     # of a downward one. The clinic shows them read-only; only sync writes them.
     COUNTY_FIELDS = frozenset(
-        {"received_at", "receiving_doctor", "rejected_reason", "arrived_at", "county_note"}
+        {
+            "received_at",
+            "receiving_doctor",
+            "rejected_reason",
+            "arrived_at",
+            "county_note",
+            # the booking given on receipt (预约到诊时间) and when the county rejected
+            "appointment_at",
+            "rejected_at",
+        }
     )
     DOWN_CONTENT_FIELDS = frozenset(
         {
@@ -123,6 +132,8 @@ class Referral(SyncColumns, Base):
     rejected_reason: Mapped[str] = mapped_column(String(500), nullable=False, default="")
     arrived_at: Mapped[datetime | None] = mapped_column(nullable=True)
     county_note: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    appointment_at: Mapped[datetime | None] = mapped_column(nullable=True)  # 预约到诊时间, UTC
+    rejected_at: Mapped[datetime | None] = mapped_column(nullable=True)
     # Clinic's own closing and acknowledgements
     acknowledged_at: Mapped[datetime | None] = mapped_column(nullable=True)
     clinic_arrived_at: Mapped[datetime | None] = mapped_column(nullable=True)

@@ -103,6 +103,8 @@ class ReferralRow:
     created_at: datetime
     updated_at: datetime
     overdue: bool = False
+    appointment_at: datetime | None = None  # the county's booking (预约到诊时间), UTC
+    rejected_at: datetime | None = None
 
     @property
     def status_name(self) -> str:

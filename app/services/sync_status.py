@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from app.db.models import SYNCED_MODELS, Outbox, Patient
 from app.db.sync_models import PulledParked, SyncMeta
+from app.domain.field_labels import in_words
 from app.domain.roles import Perm
 from app.services.context import Changes, ServiceContext
 from app.services.recording import audit
@@ -90,7 +91,7 @@ class SyncStatusService:
                         TYPE_NAMES.get(row.record_type, row.record_type),
                         row.record_id,
                         row.version,
-                        row.error or "",
+                        in_words(row.record_type, row.error or ""),
                         pid,
                         name or "",
                     )
@@ -104,7 +105,8 @@ class SyncStatusService:
                         "县医院下发的" + TYPE_NAMES.get(parked.record_type, parked.record_type),
                         parked.record_id,
                         parked.version,
-                        "本机无法保存（每次同步会重试）：" + parked.error,
+                        "本机无法保存（每次同步会重试）："
+                        + in_words(parked.record_type, parked.error),
                         None,
                         str(name),
                     )

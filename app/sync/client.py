@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 
+from app import __version__
 from app.sync.protocol import API_PREFIX, PROTOCOL_VERSION, Change, PullResponse, PushResult
 
 
@@ -68,7 +69,11 @@ class HubClient:
             base_url=hub_url.rstrip("/") + API_PREFIX,
             verify=verify,
             timeout=httpx.Timeout(timeout, connect=10.0),
-            headers={"Authorization": f"Bearer {token}", "Accept-Encoding": "gzip"},
+            headers={
+                "Authorization": f"Bearer {token}",
+                "Accept-Encoding": "gzip",
+                "User-Agent": f"ClinicLink/{__version__}",  # the office shows it per clinic
+            },
             transport=transport,
         )
 

@@ -241,7 +241,8 @@ def next_number(s: Session, today: date) -> str:
 
 
 def last_from_institution(s: Session) -> str:
-    """The county hospital's name as the office last wrote it (the hub has no setting for it)."""
+    """The county hospital's name as the office last wrote it: the form's fallback while the
+    hub setting (``set-hospital``) has not been given."""
     value = s.scalar(
         select(HubRecord.data["from_institution"].as_string())
         .where(HubRecord.type == "referral", HubRecord.owner == COUNTY)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, func, or_, select
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from app.domain.codes import SEX
 from app.domain.referral import STATUS_NAMES, Direction, Status, status_after_answers
 from county.db import COUNTY, HubClinic, HubRecord, RefusedWrite
-from county.office.timefmt import day_start_utc, iso, local
+from county.office.timefmt import day_start_utc, iso, local, parse_stored
 
 PAGE_SIZE = 50
 LISTED_STATUSES = [s for s in Status if s is not Status.DRAFT]
@@ -79,6 +79,7 @@ class ReferralFilter:
     date_to: date | None = None
     q: str = ""
     page: int = 1
+    department: str | None = None  # a 科室医生 sees only the referrals to their department
 
 
 @dataclass
@@ -137,6 +138,8 @@ def _upward() -> list[ColumnElement[bool]]:
 
 def list_upward(s: Session, f: ReferralFilter) -> ReferralPage:
     where = _upward()
+    if f.department is not None:
+        where.append(_text("to_department") == f.department)
     if f.clinic:
         where.append(HubRecord.clinic_code == f.clinic)
     if f.status:
@@ -172,6 +175,11 @@ def list_upward(s: Session, f: ReferralFilter) -> ReferralPage:
             submitted=local(d.get("referred_at") or d.get("created_at")),
         ))
     return ReferralPage(rows=rows, total=total, page=page, pages=pages)
+
+
+def parse_time(value: object) -> datetime | None:
+    """A stored naive-UTC time (ISO text) or None."""
+    return parse_stored(value)
 
 
 def get_referral(s: Session, referral_id: str) -> HubRecord | None:

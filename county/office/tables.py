@@ -1,4 +1,5 @@
-"""Tables of the referral office UI: its one password and the signed-in browser sessions.
+"""Tables of the referral office UI: the signed-in browser sessions (and the retired shared
+password).
 
 A session is a random token in an HttpOnly cookie; only its SHA-256 is stored, so reading
 this table does not give anyone a usable cookie. Each session carries its own CSRF token.
@@ -15,7 +16,8 @@ from county.db import HubBase, utcnow
 
 
 class OfficePassword(HubBase):
-    """The shared password of the county referral office (one row, id 1), argon2id hash."""
+    """Retired: the one shared office password of before named accounts (no longer read; the
+    table stays so that older databases migrate without loss)."""
 
     __tablename__ = "office_password"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -29,3 +31,4 @@ class OfficeSession(HubBase):
     csrf: Mapped[str] = mapped_column(String(64), nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    user_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the signed-in account

@@ -1113,6 +1113,10 @@ Register another record with the same number anyway?</source>
         <source>No answer for 14+ days</source>
         <translation>超过14天未反馈</translation>
     </message>
+    <message>
+        <source>Booked %1</source>
+        <translation>预约 %1</translation>
+    </message>
 </context>
 <context>
     <name>ReferralsPage</name>
@@ -1207,6 +1211,10 @@ Register another record with the same number anyway?</source>
     <message>
         <source>Received: %1 %2</source>
         <translation>接收：%1 %2</translation>
+    </message>
+    <message>
+        <source>Booked: %1</source>
+        <translation>预约到诊：%1</translation>
     </message>
     <message>
         <source>Rejected: %1</source>
@@ -1600,8 +1608,36 @@ It is shown only now. {user} must choose a new password at the next login.</sour
         <translation>%1 的就诊时间线</translation>
     </message>
     <message>
+        <source>Booked %1</source>
+        <translation>预约 %1</translation>
+    </message>
+    <message>
         <source>No referrals or follow-up visits yet.</source>
         <translation>暂无转诊和随访记录。</translation>
+    </message>
+    <message>
+        <source>Open (Enter)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Draft</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>This slip is a draft: open it from the 转诊 page to finish it.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Referral slip %1</source>
+        <translation>转诊单 %1</translation>
+    </message>
+    <message>
+        <source>Follow-up visit</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Follow-up record</source>
+        <translation type="unfinished">随访服务记录表</translation>
     </message>
 </context>
 <context>

@@ -141,7 +141,7 @@ def test_a_downward_slip_missing_what_the_clinic_needs_is_refused_at_the_hub(
     refused where the county can fix it, naming the fields, and nothing is logged for the
     clinic to pull."""
     hub, _token = hub_token
-    with hub.sessions() as s, s.begin(), pytest.raises(ValueError, match="patient_age"):
+    with hub.sessions() as s, s.begin(), pytest.raises(ValueError, match="缺少必填字段：患者年龄"):
         store.create_for_clinic(
             s,
             "referral",

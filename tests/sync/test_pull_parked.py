@@ -44,7 +44,7 @@ def test_unstorable_county_record_is_parked_listed_and_stored_once_corrected(
         assert status.summary().errors == 1
         (row,) = status.errors()
         assert row.record_id == bad and row.patient_name == "周玉梅"
-        assert row.type_name == "县医院下发的转诊单" and "followup_date" in row.message
+        assert row.type_name == "县医院下发的转诊单" and "预约复诊或随访时间" in row.message
 
         # a round that changes nothing tries it again and keeps it
         res = eng.run_round()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.booking import booking_text
 from app.domain.errors import PermissionDenied
 from app.services.bundle import AppServices
 from app.services.followups import PatientVisit
@@ -75,6 +76,10 @@ class TimelineDialog(QDialog):
             what = r.impression if r.direction == "up" else r.diagnosis
             kind = f"{r.direction_name}转诊　{r.status_name}"
             text = f"{when:%Y-%m-%d}　{kind}　{place}{dept}　{what}　{r.number}"
+            if r.appointment_at is not None:
+                text += "　" + self.tr("Booked %1").replace(
+                    "%1", booking_text(r.receiving_doctor, r.appointment_at)
+                )
             lines.append((when.date(), 1, text, False, ("referral", r)))
         for v in visits:
             lines.append((v.visit_date, 0, visit_line(v), v.emergency, ("visit", v)))

@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from app.domain.booking import booking_text
 from app.services.referrals import ReferralFilter, ReferralRow, ReferralService
 from app.ui.models.paged import PagedTableModel
 from app.ui.models.patient_table import sync_brush, sync_label
@@ -63,6 +64,10 @@ class ReferralTableModel(PagedTableModel[ReferralRow]):
             if r.direction == "up" and r.to_department:
                 place = f"{place} {r.to_department}"
             overdue = QCoreApplication.translate("ReferralTable", "No answer for 14+ days")
+            if r.appointment_at is not None:
+                overdue = QCoreApplication.translate("ReferralTable", "Booked %1").replace(
+                    "%1", booking_text(r.receiving_doctor, r.appointment_at)
+                )
             return {
                 "number": r.number,
                 "direction": r.direction_name,
@@ -71,7 +76,7 @@ class ReferralTableModel(PagedTableModel[ReferralRow]):
                 "destination": place,
                 "doctor": r.referring_doctor,
                 "date": when.strftime("%Y-%m-%d"),
-                "feedback": overdue if r.overdue else "",
+                "feedback": overdue if r.overdue or r.appointment_at is not None else "",
                 "sync": sync_label(r.sync_state),
             }[key]
         if role == Qt.ItemDataRole.ForegroundRole:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.booking import booking_text
 from app.domain.errors import PermissionDenied, ValidationError
 from app.domain.referral import STATUS_NAMES, Direction, Side, Status, allowed_targets
 from app.domain.roles import Perm, allowed
@@ -297,6 +298,12 @@ class ReferralsPage(QWidget):
                 self.tr("Received: %1 %2")
                 .replace("%1", f"{r.received_at:%Y-%m-%d}")
                 .replace("%2", r.receiving_doctor)
+            )
+        if r.appointment_at is not None:
+            answers.append(
+                self.tr("Booked: %1").replace(
+                    "%1", booking_text(r.receiving_doctor, r.appointment_at)
+                )
             )
         if r.rejected_reason:
             answers.append(self.tr("Rejected: %1").replace("%1", r.rejected_reason))
