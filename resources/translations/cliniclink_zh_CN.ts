@@ -1617,15 +1617,15 @@ It is shown only now. {user} must choose a new password at the next login.</sour
     </message>
     <message>
         <source>Open (Enter)</source>
-        <translation type="unfinished" />
+        <translation>打开（Enter）</translation>
     </message>
     <message>
         <source>Draft</source>
-        <translation type="unfinished" />
+        <translation>草稿</translation>
     </message>
     <message>
         <source>This slip is a draft: open it from the 转诊 page to finish it.</source>
-        <translation type="unfinished" />
+        <translation>这张转诊单还是草稿：请在“转诊”页打开并完成。</translation>
     </message>
     <message>
         <source>Referral slip %1</source>
@@ -1633,11 +1633,11 @@ It is shown only now. {user} must choose a new password at the next login.</sour
     </message>
     <message>
         <source>Follow-up visit</source>
-        <translation type="unfinished" />
+        <translation>随访记录</translation>
     </message>
     <message>
         <source>Follow-up record</source>
-        <translation type="unfinished">随访服务记录表</translation>
+        <translation>随访服务记录表</translation>
     </message>
 </context>
 <context>
