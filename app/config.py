@@ -41,6 +41,8 @@ class Settings:
     followup_uncontrolled_days: int = 14
     followup_referral_days: int = 14
     followup_rehab_days: int = 14
+    # The clinic's time zone (IANA name): clinic dates are dates in this zone.
+    clinic_timezone: str = "Asia/Shanghai"
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Settings:
@@ -56,6 +58,10 @@ class Settings:
                 ok = lo <= value <= hi
             if ok and f.name == "language":
                 ok = value in LANGUAGES
+            if ok and f.name == "clinic_timezone":
+                from app.domain.clinic_clock import is_known_zone
+
+                ok = is_known_zone(value)
             if ok:
                 values[f.name] = value
             else:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Clinic, Patient
 from app.db.referral_models import Referral, ReferralDestination, ReferralEvent
+from app.domain import clinic_clock
 from app.domain import referral as rules
 from app.domain.errors import FieldError, NotFound, PermissionDenied, ValidationError
 from app.domain.idcard import age_on
@@ -197,11 +198,12 @@ class ReferralService:
             stmt = stmt.where(Referral.direction == f.direction)
         if f.status:
             stmt = stmt.where(Referral.status == f.status)
+        # The filter's dates are clinic dates; referred_at is stored in UTC.
+        tz = self.ctx.timezone
         if f.date_from:
-            start = datetime.combine(f.date_from, datetime.min.time())
-            stmt = stmt.where(Referral.referred_at >= start)
+            stmt = stmt.where(Referral.referred_at >= clinic_clock.day_start_utc(f.date_from, tz))
         if f.date_to:
-            end = datetime.combine(f.date_to + timedelta(days=1), datetime.min.time())
+            end = clinic_clock.day_start_utc(f.date_to + timedelta(days=1), tz)
             stmt = stmt.where(Referral.referred_at < end)
         if f.destination:
             stmt = stmt.where(Referral.to_institution == f.destination)
@@ -454,7 +456,8 @@ class ReferralService:
             self._apply(r, p, data)
             r.to_institution = self._clinic_name(s)
             day = data.referred_on or self.ctx.today()
-            r.referred_at = datetime.combine(day, datetime.min.time())
+            # The paper slip's date is a clinic date: stored as that day's local midnight (UTC).
+            r.referred_at = clinic_clock.day_start_utc(day, self.ctx.timezone)
             r.number = self._next_number(s, self.ctx.today())
             record_write(s, self.ctx, r, RECORD_TYPE, "create", {"number": r.number}, new=True)
             self._event(s, r, "", Status.PENDING, Side.COUNTY, "纸质回转单录入")
@@ -577,8 +580,9 @@ class ReferralService:
         from app.reports.referral_slip import referral_slip_pdf
 
         row, reprint = self.slip(referral_id)
-        local_now = datetime.now() if reprint else None
-        return referral_slip_pdf(slip_data(row, reprint, local_now), page), row, reprint
+        local_now = self.ctx.now_local() if reprint else None
+        data = slip_data(row, reprint, local_now, self.ctx.timezone)
+        return referral_slip_pdf(data, page), row, reprint
 
     def preview_pdf(self, referral_id: str, page: str = "A4") -> bytes:
         """The slip as it would print now (补打 if printed before), without recording a print."""
@@ -586,7 +590,8 @@ class ReferralService:
 
         row, _ = self.slip(referral_id, record_print=False)
         reprint = row.print_count > 0
-        return referral_slip_pdf(slip_data(row, reprint, datetime.now() if reprint else None), page)
+        local_now = self.ctx.now_local() if reprint else None
+        return referral_slip_pdf(slip_data(row, reprint, local_now, self.ctx.timezone), page)
 
     def clinic_header(self) -> tuple[str, str]:
         with self.ctx.reader() as s:
@@ -596,10 +601,18 @@ class ReferralService:
             return c.name, c.county_hospital
 
 
-def slip_data(row: ReferralRow, reprint: bool, printed_at: datetime | None = None) -> SlipData:
-    """What the printed slip shows, from a referral row (plain data for app.reports)."""
+def slip_data(
+    row: ReferralRow,
+    reprint: bool,
+    printed_at: datetime | None = None,
+    timezone: str = clinic_clock.DEFAULT_TIMEZONE,
+) -> SlipData:
+    """What the printed slip shows, from a referral row (plain data for app.reports).
+
+    ``printed_at`` is already clinic-local; the slip's date is the clinic date of referred_at.
+    """
     up = row.direction == Direction.UP.value
-    day = (row.referred_at or row.created_at).date()
+    day = clinic_clock.local_date(row.referred_at or row.created_at, timezone)
     return SlipData(
         number=row.number,
         direction=row.direction,
