@@ -56,7 +56,9 @@ def day_start_utc(day: date, tz: str = DEFAULT_TIMEZONE) -> datetime:
     return to_utc(datetime.combine(day, time.min), tz)
 
 
-def day_bounds_utc(first: date, last: date, tz: str = DEFAULT_TIMEZONE) -> tuple[datetime, datetime]:
+def day_bounds_utc(
+    first: date, last: date, tz: str = DEFAULT_TIMEZONE
+) -> tuple[datetime, datetime]:
     """[start, end) in UTC covering the clinic's days ``first`` .. ``last`` inclusive."""
     return day_start_utc(first, tz), day_start_utc(last + timedelta(days=1), tz)
 

@@ -141,8 +141,28 @@ def status_after_answers(
 
 
 def make_number(clinic_code: str, day: date, sequence: int) -> str:
-    """转诊单号: clinic code + date + daily sequence; unique across the county, made offline."""
+    """转诊单号: clinic code + date + daily sequence; unique across the county, made offline.
+
+    The sequence has at least three digits and grows past 999 (…-1000) on a very busy day.
+    """
     return f"{clinic_code}-{day:%Y%m%d}-{sequence:03d}"
+
+
+def number_prefix(clinic_code: str, day: date) -> str:
+    """What every number of that clinic and day starts with (up to the sequence)."""
+    return f"{clinic_code}-{day:%Y%m%d}-"
+
+
+def number_sequence(number: str, prefix: str) -> int:
+    """The daily sequence of a number with ``prefix``, 0 when the rest is not a number."""
+    rest = number[len(prefix) :] if number.startswith(prefix) else ""
+    return int(rest) if rest.isdigit() else 0
+
+
+def number_sort_key(number: str) -> tuple[str, int, str]:
+    """Orders numbers of a day by their sequence as a number (…-999 before …-1000)."""
+    head, _, tail = number.rpartition("-")
+    return (head, int(tail), "") if tail.isdigit() else (number, 0, number)
 
 
 def is_overdue(

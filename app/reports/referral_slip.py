@@ -179,7 +179,7 @@ class SlipHeader(Flowable):
 
 
 def _ymd(d: date | None) -> str:
-    return f"{d.year} 年 {d.month} 月 {d.day} 日" if d else "____ 年 ___ 月 ___ 日"
+    return f"{d:%Y年%m月%d日}" if d else "____ 年 ___ 月 ___ 日"
 
 
 def _blank(value: str, width: int = 8) -> str:

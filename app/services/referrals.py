@@ -234,8 +234,13 @@ class ReferralService:
         descending: bool = True,
     ) -> list[ReferralRow]:
         self.ctx.require(Perm.REFERRAL_VIEW)
-        col = SORTS.get(sort, Referral.referred_at)
-        order = [col.desc(), Referral.id.desc()] if descending else [col.asc(), Referral.id.asc()]
+        cols: list[Any] = [SORTS.get(sort, Referral.referred_at)]
+        if sort == "number":
+            # A day's sequence grows past 999: shorter numbers of the same day come first, so
+            # …-999 sorts before …-1000 (as a number, not as text).
+            cols = [func.length(Referral.number), Referral.number]
+        cols.append(Referral.id)
+        order = [c.desc() if descending else c.asc() for c in cols]
         stmt = self._filtered(f or ReferralFilter()).order_by(*order).offset(offset).limit(limit)
         now = self.ctx.clock()
         with self.ctx.reader() as s:
@@ -308,13 +313,15 @@ class ReferralService:
 
     # -- writing -------------------------------------------------------------------------
     def _next_number(self, s: Session, day: date) -> str:
-        prefix = rules.make_number(self.ctx.clinic_code, day, 0)[:-3]
-        last = s.scalar(
-            select(func.max(Referral.number)).where(
+        """The day's next 转诊单号. The sequence is compared as a number, not as text: after
+        …-999 comes …-1000, which sorts before …-999 as a string."""
+        prefix = rules.number_prefix(self.ctx.clinic_code, day)
+        numbers = s.scalars(
+            select(Referral.number).where(
                 Referral.number >= prefix, Referral.number < prefix + "\uffff"
             )
         )
-        seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+        seq = max((rules.number_sequence(n, prefix) for n in numbers), default=0) + 1
         return rules.make_number(self.ctx.clinic_code, day, seq)
 
     def _patient(self, s: Session, patient_id: str) -> Patient:

@@ -130,7 +130,7 @@ def test_downward_slip_has_its_fields(page: str, tmp_path: Path) -> None:
         DOWN.inpatient_no,
         DOWN.exam_results,
         DOWN.treatment_plan,
-        "2026年12月6日（门诊复查）",
+        "2026年12月06日（门诊复查）",
         "病情转归：好转",
         "来安县人民医院（机构盖章）",
     ):
