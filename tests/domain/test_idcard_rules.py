@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 
 from app.domain import idcard
-from app.domain.patient import PatientInput, validate, warnings
 from app.domain.errors import ValidationError
+from app.domain.patient import PatientInput, validate, warnings
 
 TODAY = date(2026, 12, 1)
 
