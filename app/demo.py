@@ -23,7 +23,7 @@ DEMO_EXTENSIONS: list[Callable[[AppServices], None]] = []
 
 def seed_referrals(services: AppServices) -> None:
     """A handful of referrals in every state, as a clinic would have after a few weeks."""
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from app.domain.referral import DOWN_INDICATIONS, UP_INDICATIONS, ReferralInput, Side, Status
 
@@ -78,8 +78,8 @@ def seed_referrals(services: AppServices) -> None:
                 treatment_plan=plan,
                 referring_doctor="张主任",
                 referring_phone="0550-7001234",
-                referred_on=date.today() - timedelta(days=2),
-                followup_date=date.today() + timedelta(days=12),
+                referred_on=services.ctx.today() - timedelta(days=2),
+                followup_date=services.ctx.today() + timedelta(days=12),
                 followup_method="门诊复查",
             )
         )

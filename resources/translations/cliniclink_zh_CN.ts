@@ -484,6 +484,10 @@
         <translation>据身份证号码：出生于 %1，%2，%3 岁</translation>
     </message>
     <message>
+        <source>Age over %1: please check the date of birth</source>
+        <translation>年龄超过%1岁，请核对出生日期</translation>
+    </message>
+    <message>
         <source>Date of birth must be a real date such as 1960-03-15</source>
         <translation>出生日期须为真实日期，格式如 1960-03-15</translation>
     </message>

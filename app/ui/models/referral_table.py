@@ -70,7 +70,7 @@ class ReferralTableModel(PagedTableModel[ReferralRow]):
                 "patient": r.patient_name,
                 "destination": place,
                 "doctor": r.referring_doctor,
-                "date": when.strftime("%Y-%m-%d"),
+                "date": self.service.ctx.local(when).strftime("%Y-%m-%d"),
                 "feedback": overdue if r.overdue else "",
                 "sync": sync_label(r.sync_state),
             }[key]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -28,6 +28,7 @@ from app.services.bundle import AppServices
 from app.services.context import Changes
 from app.services.referrals import ReferralFilter, ReferralRow
 from app.ui.change_bus import ChangeBus
+from app.ui.clinic_dates import clinic_qdate, local_text
 from app.ui.dialogs.referral_dialog import ReferralDialog
 from app.ui.models.referral_table import ReferralTableModel
 from app.ui.printing import PdfPreviewDialog
@@ -51,8 +52,8 @@ class ReferralsPage(QWidget):
         for st, name in STATUS_NAMES.items():
             self.status.addItem(name, st.value)
         self.use_dates = QCheckBox(self.tr("From"))
-        self.date_from = QDateEdit(QDate.currentDate().addMonths(-3))
-        self.date_to = QDateEdit(QDate.currentDate())
+        self.date_from = QDateEdit(clinic_qdate(self.services).addMonths(-3))
+        self.date_to = QDateEdit(clinic_qdate(self.services))
         for d in (self.date_from, self.date_to):
             d.setCalendarPopup(True)
             d.setDisplayFormat("yyyy-MM-dd")
@@ -288,20 +289,22 @@ class ReferralsPage(QWidget):
             side = county if h.side == "county" else ""
             reason = f"　{h.reason}" if h.reason else ""
             lines.append(
-                f"{h.at:%Y-%m-%d %H:%M}　{before} → {STATUS_NAMES[Status(h.to_status)]}"
+                f"{local_text(self.services, h.at)}　{before} → {STATUS_NAMES[Status(h.to_status)]}"
                 f"　{h.actor}{side}{reason}"
             )
         answers = []
         if r.received_at:
             answers.append(
                 self.tr("Received: %1 %2")
-                .replace("%1", f"{r.received_at:%Y-%m-%d}")
+                .replace("%1", local_text(self.services, r.received_at, "%Y-%m-%d"))
                 .replace("%2", r.receiving_doctor)
             )
         if r.rejected_reason:
             answers.append(self.tr("Rejected: %1").replace("%1", r.rejected_reason))
         if r.arrived_at:
-            answers.append(self.tr("Arrived: %1").replace("%1", f"{r.arrived_at:%Y-%m-%d %H:%M}"))
+            answers.append(
+                self.tr("Arrived: %1").replace("%1", local_text(self.services, r.arrived_at))
+            )
         QMessageBox.information(
             self, self.tr("History of %1").replace("%1", r.number), "\n".join(lines + answers)
         )
