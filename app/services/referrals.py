@@ -104,6 +104,7 @@ class ReferralRow:
     created_at: datetime
     updated_at: datetime
     overdue: bool = False
+    clinic_code: str = ""  # who wrote it: this clinic, or the county's marker
 
     @property
     def status_name(self) -> str:
@@ -137,7 +138,7 @@ class ReferralFilter:
     unsynced_only: bool = False
 
 
-_ROW_FIELDS = [f.name for f in fields(ReferralRow) if f.name != "overdue"]
+_ROW_FIELDS = [f.name for f in fields(ReferralRow) if f.name not in ("overdue",)]
 SORTS = {
     "referred_at": Referral.referred_at,
     "number": Referral.number,
@@ -588,7 +589,7 @@ class ReferralService:
 
         row, reprint = self.slip(referral_id)
         local_now = self.ctx.now_local() if reprint else None
-        data = slip_data(row, reprint, local_now, self.ctx.timezone)
+        data = slip_data(row, reprint, local_now, self.ctx.timezone, self.ctx.clinic_code)
         return referral_slip_pdf(data, page), row, reprint
 
     def preview_pdf(self, referral_id: str, page: str = "A4") -> bytes:
@@ -598,7 +599,9 @@ class ReferralService:
         row, _ = self.slip(referral_id, record_print=False)
         reprint = row.print_count > 0
         local_now = self.ctx.now_local() if reprint else None
-        return referral_slip_pdf(slip_data(row, reprint, local_now, self.ctx.timezone), page)
+        return referral_slip_pdf(
+            slip_data(row, reprint, local_now, self.ctx.timezone, self.ctx.clinic_code), page
+        )
 
     def clinic_header(self) -> tuple[str, str]:
         with self.ctx.reader() as s:
@@ -613,6 +616,7 @@ def slip_data(
     reprint: bool,
     printed_at: datetime | None = None,
     timezone: str = clinic_clock.DEFAULT_TIMEZONE,
+    clinic_code: str = "",
 ) -> SlipData:
     """What the printed slip shows, from a referral row (plain data for app.reports).
 
@@ -620,6 +624,8 @@ def slip_data(
     """
     up = row.direction == Direction.UP.value
     day = clinic_clock.local_date(row.referred_at or row.created_at, timezone)
+    # A 回转单 this clinic wrote itself was typed in from the county's paper slip.
+    transcribed = not up and bool(clinic_code) and row.clinic_code == clinic_code
     return SlipData(
         number=row.number,
         direction=row.direction,
@@ -659,4 +665,5 @@ def slip_data(
         outcome=row.outcome,
         reprint=reprint,
         printed_at=printed_at,
+        transcribed=transcribed,
     )
