@@ -26,6 +26,9 @@ RANGES.update(
     followup_referral_days=(3, 30),
     followup_rehab_days=(3, 90),
 )
+# Days after a referral was received (county answer or 回执) with no arrival before the list
+# flags it 已接收未到诊.
+RANGES.update(referral_not_arrived_days=(1, 60))
 
 
 @dataclass
@@ -43,6 +46,7 @@ class Settings:
     followup_rehab_days: int = 14
     # The clinic's time zone (IANA name): clinic dates are dates in this zone.
     clinic_timezone: str = "Asia/Shanghai"
+    referral_not_arrived_days: int = 7
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Settings:

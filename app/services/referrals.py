@@ -15,9 +15,11 @@ from app.db.models import Clinic, Patient
 from app.db.referral_models import Referral, ReferralDestination, ReferralEvent
 from app.domain import clinic_clock
 from app.domain import referral as rules
+from app.domain import referral_feedback as feedback
 from app.domain.errors import FieldError, NotFound, PermissionDenied, ValidationError
 from app.domain.idcard import age_on
 from app.domain.referral import Direction, ReferralInput, Side, Status
+from app.domain.referral_feedback import FeedbackInput
 from app.domain.roles import Perm
 from app.reports.referral_slip import SlipData
 from app.services.context import Changes, ServiceContext
@@ -105,6 +107,14 @@ class ReferralRow:
     updated_at: datetime
     overdue: bool = False
     clinic_code: str = ""  # who wrote it: this clinic, or the county's marker
+    # 回执 the clinic recorded (phone / paper), clinic-owned
+    feedback_method: str = ""
+    feedback_by: str = ""
+    feedback_at: datetime | None = None
+    feedback_result: str = ""
+    feedback_reason: str = ""
+    feedback_arrived_at: datetime | None = None
+    not_arrived: bool = False  # received N+ days ago, no arrival known (settings)
 
     @property
     def status_name(self) -> str:
@@ -123,6 +133,7 @@ class ReferralEventRow:
     actor: str
     at: datetime
     reason: str
+    kind: str = "status"  # status / feedback (回执) / outcome (上转结果追踪)
 
 
 @dataclass(frozen=True)
@@ -136,9 +147,10 @@ class ReferralFilter:
     patient_query: str = ""
     overdue_only: bool = False
     unsynced_only: bool = False
+    not_arrived_only: bool = False  # 已接收未到诊 (received N+ days ago, no arrival)
 
 
-_ROW_FIELDS = [f.name for f in fields(ReferralRow) if f.name not in ("overdue",)]
+_ROW_FIELDS = [f.name for f in fields(ReferralRow) if f.name not in ("overdue", "not_arrived")]
 SORTS = {
     "referred_at": Referral.referred_at,
     "number": Referral.number,
@@ -150,11 +162,25 @@ SORTS = {
 }
 
 
-def _row(r: Referral, now: datetime) -> ReferralRow:
+def _row(
+    r: Referral, now: datetime, not_arrived_days: int = feedback.NOT_ARRIVED_DAYS
+) -> ReferralRow:
     values: dict[str, Any] = {k: getattr(r, k) for k in _ROW_FIELDS}
     values["indications"] = json.loads(r.indications or "[]")
-    values["overdue"] = rules.is_overdue(
-        Direction(r.direction), Status(r.status), r.referred_at, now
+    direction, status = Direction(r.direction), Status(r.status)
+    values["overdue"] = feedback.no_answer_overdue(
+        direction, status, r.referred_at, r.feedback_result, now
+    )
+    values["not_arrived"] = feedback.received_not_arrived(
+        direction,
+        status,
+        r.received_at,
+        r.feedback_result,
+        r.feedback_at,
+        r.arrived_at,
+        r.feedback_arrived_at,
+        now,
+        not_arrived_days,
     )
     return ReferralRow(**values)
 
@@ -163,6 +189,18 @@ class ReferralService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
 
+    def not_arrived_days(self) -> int:
+        """N of the 已接收未到诊 flag, from the clinic's settings."""
+        from app.services.referral_feedback import not_arrived_days
+
+        return not_arrived_days(self.ctx)
+
+    def record_feedback(self, referral_id: str, data: FeedbackInput) -> ReferralRow:
+        """Record a 回执 the clinic got by phone or on paper (see referral_feedback)."""
+        from app.services.referral_feedback import record_feedback
+
+        return record_feedback(self, referral_id, data)
+
     # -- reading -------------------------------------------------------------------------
     def get(self, referral_id: str) -> ReferralRow:
         self.ctx.require(Perm.REFERRAL_VIEW)
@@ -170,7 +208,7 @@ class ReferralService:
             r = s.get(Referral, referral_id)
             if r is None:
                 raise NotFound(referral_id)
-            return _row(r, self.ctx.clock())
+            return _row(r, self.ctx.clock(), self.not_arrived_days())
 
     def by_number(self, number: str) -> ReferralRow:
         self.ctx.require(Perm.REFERRAL_VIEW)
@@ -178,7 +216,7 @@ class ReferralService:
             r = s.scalar(select(Referral).where(Referral.number == number.strip()))
             if r is None:
                 raise NotFound(number)
-            return _row(r, self.ctx.clock())
+            return _row(r, self.ctx.clock(), self.not_arrived_days())
 
     def history(self, referral_id: str) -> list[ReferralEventRow]:
         self.ctx.require(Perm.REFERRAL_VIEW)
@@ -189,7 +227,9 @@ class ReferralService:
                 .order_by(ReferralEvent.at, ReferralEvent.created_at)
             )
             return [
-                ReferralEventRow(e.from_status, e.to_status, e.side, e.actor, e.at, e.reason)
+                ReferralEventRow(
+                    e.from_status, e.to_status, e.side, e.actor, e.at, e.reason, e.kind
+                )
                 for e in events
             ]
 
@@ -219,8 +259,11 @@ class ReferralService:
             stmt = stmt.where(
                 Referral.direction == Direction.UP.value,
                 Referral.status == Status.PENDING.value,
+                Referral.feedback_result == "",  # a 回执 recorded by the clinic answers it
                 Referral.referred_at <= limit,
             )
+        if f.not_arrived_only:
+            stmt = stmt.where(*not_arrived_condition(self.ctx.clock(), self.not_arrived_days()))
         if f.unsynced_only:
             stmt = stmt.where(Referral.sync_state != "synced")
         return stmt
@@ -243,9 +286,9 @@ class ReferralService:
         cols.append(Referral.id)
         order = [c.desc() if descending else c.asc() for c in cols]
         stmt = self._filtered(f or ReferralFilter()).order_by(*order).offset(offset).limit(limit)
-        now = self.ctx.clock()
+        now, days = self.ctx.clock(), self.not_arrived_days()
         with self.ctx.reader() as s:
-            return [_row(r, now) for r in s.scalars(stmt)]
+            return [_row(r, now, days) for r in s.scalars(stmt)]
 
     def count(self, f: ReferralFilter | None = None) -> int:
         self.ctx.require(Perm.REFERRAL_VIEW)
@@ -261,9 +304,9 @@ class ReferralService:
             .where(Referral.patient_id == patient_id, Referral.deleted.is_(False))
             .order_by(Referral.referred_at.desc(), Referral.created_at.desc())
         )
-        now = self.ctx.clock()
+        now, days = self.ctx.clock(), self.not_arrived_days()
         with self.ctx.reader() as s:
-            return [_row(r, now) for r in s.scalars(stmt)]
+            return [_row(r, now, days) for r in s.scalars(stmt)]
 
     def referring_doctors(self) -> list[str]:
         """Names on the list's doctor filter (the clinic's own referring doctors)."""
@@ -421,7 +464,7 @@ class ReferralService:
             if submit:
                 self._move(s, r, Status.PENDING, Side.CLINIC, "")
             self._hook(s, r)
-            row = _row(r, self.ctx.clock())
+            row = _row(r, self.ctx.clock(), self.not_arrived_days())
         self.ctx.notify(Changes(RECORD_TYPE, frozenset({row.id}), "create"))
         return row
 
@@ -444,7 +487,7 @@ class ReferralService:
             if submit:
                 self._move(s, r, Status.PENDING, Side.CLINIC, "")
                 self._hook(s, r)
-            row = _row(r, self.ctx.clock())
+            row = _row(r, self.ctx.clock(), self.not_arrived_days())
         self.ctx.notify(Changes(RECORD_TYPE, frozenset({row.id}), "edit"))
         return row
 
@@ -470,7 +513,7 @@ class ReferralService:
             record_write(s, self.ctx, r, RECORD_TYPE, "create", {"number": r.number}, new=True)
             self._event(s, r, "", Status.PENDING, Side.COUNTY, "纸质回转单录入")
             self._hook(s, r)
-            row = _row(r, self.ctx.clock())
+            row = _row(r, self.ctx.clock(), self.not_arrived_days())
         self.ctx.notify(Changes(RECORD_TYPE, frozenset({row.id}), "create"))
         return row
 
@@ -504,7 +547,7 @@ class ReferralService:
             )
             if target is Status.PENDING:
                 self._hook(s, r)
-            row = _row(r, self.ctx.clock())
+            row = _row(r, self.ctx.clock(), self.not_arrived_days())
         self.ctx.notify(Changes(RECORD_TYPE, frozenset({row.id}), "edit"))
         return row
 
@@ -580,7 +623,7 @@ class ReferralService:
                     r.id,
                     {"number": r.number, "by": actor.username},
                 )
-            row = _row(r, self.ctx.clock())
+            row = _row(r, self.ctx.clock(), self.not_arrived_days())
         return row, reprint
 
     def slip_pdf(self, referral_id: str, page: str = "A4") -> tuple[bytes, ReferralRow, bool]:
@@ -667,3 +710,24 @@ def slip_data(
         printed_at=printed_at,
         transcribed=transcribed,
     )
+
+
+def not_arrived_condition(now: datetime, days: int) -> list[Any]:
+    """SQL for feedback.received_not_arrived (the same rule as the list's flag)."""
+    from sqlalchemy import and_, or_
+
+    limit = now - timedelta(days=days)
+    return [
+        Referral.direction == Direction.UP.value,
+        Referral.status.in_([Status.PENDING.value, Status.RECEIVED.value]),
+        Referral.arrived_at.is_(None),
+        Referral.feedback_arrived_at.is_(None),
+        or_(
+            Referral.received_at <= limit,
+            and_(
+                Referral.received_at.is_(None),
+                Referral.feedback_result == "received",
+                Referral.feedback_at <= limit,
+            ),
+        ),
+    ]
