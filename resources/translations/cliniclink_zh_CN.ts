@@ -167,6 +167,69 @@
     </message>
 </context>
 <context>
+    <name>FeedbackDialog</name>
+    <message>
+        <source>Record receipt — %1</source>
+        <translation>录入回执 — %1</translation>
+    </message>
+    <message>
+        <source>By phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Paper receipt</source>
+        <translation>纸质回执</translation>
+    </message>
+    <message>
+        <source>County doctor or referral office staff</source>
+        <translation>县医院接诊医生或转诊办人员</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>接收</translation>
+    </message>
+    <message>
+        <source>Refused</source>
+        <translation>不接收</translation>
+    </message>
+    <message>
+        <source>Why the county hospital refused</source>
+        <translation>县医院不接收的原因</translation>
+    </message>
+    <message>
+        <source>Patient has arrived</source>
+        <translation>患者已到诊</translation>
+    </message>
+    <message>
+        <source>How</source>
+        <translation>回执方式</translation>
+    </message>
+    <message>
+        <source>Answered by *</source>
+        <translation>回执人 *</translation>
+    </message>
+    <message>
+        <source>Answered at *</source>
+        <translation>回执时间 *</translation>
+    </message>
+    <message>
+        <source>Result *</source>
+        <translation>接收结果 *</translation>
+    </message>
+    <message>
+        <source>Reason for refusal</source>
+        <translation>不接收原因</translation>
+    </message>
+    <message>
+        <source>Arrival</source>
+        <translation>到诊时间</translation>
+    </message>
+    <message>
+        <source>Save receipt</source>
+        <translation>保存回执</translation>
+    </message>
+</context>
+<context>
     <name>FollowUpIntervalsBox</name>
     <message>
         <source>Follow-up intervals</source>
@@ -848,6 +911,25 @@ Register another record with the same number anyway?</source>
     </message>
 </context>
 <context>
+    <name>ReferralReminderBox</name>
+    <message>
+        <source> days</source>
+        <translation> 天</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Flag a referral received but not arrived after</source>
+        <translation>已接收的转诊单超过以下天数仍未到诊时提醒</translation>
+    </message>
+    <message>
+        <source>Saved: %1 days</source>
+        <translation>已保存：%1 天</translation>
+    </message>
+</context>
+<context>
     <name>ReferralTable</name>
     <message>
         <source>Referral no.</source>
@@ -889,6 +971,22 @@ Register another record with the same number anyway?</source>
         <source>No answer for 14+ days</source>
         <translation>超过14天未反馈</translation>
     </message>
+    <message>
+        <source>Received, not arrived %1+ days</source>
+        <translation>已接收未到诊%1天以上</translation>
+    </message>
+    <message>
+        <source>received</source>
+        <translation>接收</translation>
+    </message>
+    <message>
+        <source>refused</source>
+        <translation>不接收</translation>
+    </message>
+    <message>
+        <source>Receipt: %1</source>
+        <translation>回执：%1</translation>
+    </message>
 </context>
 <context>
     <name>ReferralsPage</name>
@@ -929,6 +1027,10 @@ Register another record with the same number anyway?</source>
         <translation>未上传</translation>
     </message>
     <message>
+        <source>Received, not arrived</source>
+        <translation>已接收未到诊</translation>
+    </message>
+    <message>
         <source>Patient: name, pinyin initials, ID, phone</source>
         <translation>患者：姓名、拼音首字母、身份证号、电话</translation>
     </message>
@@ -955,6 +1057,14 @@ Register another record with the same number anyway?</source>
     <message>
         <source>History</source>
         <translation>状态记录</translation>
+    </message>
+    <message>
+        <source>Record receipt</source>
+        <translation>录入回执</translation>
+    </message>
+    <message>
+        <source>The county hospital's answer, heard by phone or on a paper receipt</source>
+        <translation>录入县医院通过电话或纸质回执给出的接收结果</translation>
     </message>
     <message>
         <source>%1 referrals shown</source>
@@ -991,6 +1101,10 @@ Register another record with the same number anyway?</source>
     <message>
         <source>Arrived: %1</source>
         <translation>到诊：%1</translation>
+    </message>
+    <message>
+        <source>Received, not arrived after %1 days</source>
+        <translation>已接收，%1天仍未到诊</translation>
     </message>
     <message>
         <source>History of %1</source>
