@@ -45,6 +45,7 @@ class FeedbackDialog(QDialog):
         self.saved: ReferralRow | None = None
         self.errors = FieldErrors()
         self.setWindowTitle(self.tr("Record receipt — %1").replace("%1", referral.number))
+        self.setMinimumWidth(520)
         header = QLabel(
             f"{referral.patient_name}　{referral.to_institution} {referral.to_department}"
         )
