@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (pytest fixtures imported from test_office)
 """The referral office sees the 回执 a clinic recorded (phone / paper) beside its own answer."""
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from tests.county.test_office import (  # noqa: F401  (fixtures)
 
 
 def test_the_office_page_shows_the_clinics_receipt(
-    client: httpx.Client, tokens: dict[str, str]  # noqa: F811
+    client: httpx.Client,
+    tokens: dict[str, str],
 ) -> None:
     push_referral(
         client,
@@ -36,7 +38,8 @@ def test_the_office_page_shows_the_clinics_receipt(
 
 
 def test_no_receipt_section_without_one(
-    client: httpx.Client, tokens: dict[str, str]  # noqa: F811
+    client: httpx.Client,
+    tokens: dict[str, str],
 ) -> None:
     push_referral(client, tokens["A001"])
     login(client)
