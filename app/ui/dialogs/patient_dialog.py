@@ -145,7 +145,7 @@ class PatientDialog(QDialog):
             self.derived.clear()
             return
         try:
-            info = idcard.parse(text)
+            info = idcard.parse(text, self.services.ctx.today())
         except idcard.IdCardError as exc:
             self.errors.show([FieldError("id_number", exc.code, exc.message)])
             self.derived.clear()
