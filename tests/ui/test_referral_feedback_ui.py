@@ -98,3 +98,22 @@ def test_received_by_receipt_and_not_arrived_is_flagged_on_the_list(
     page.not_arrived.setChecked(True)  # the 已接收未到诊 filter
     qtbot.waitUntil(lambda: page.model.rowCount() == 1)
     assert page.model.index(0, 7).data() == "已接收未到诊7天以上；回执：接收"
+
+
+def test_settings_page_sets_the_not_arrived_days(
+    qtbot: QtBot, services: AppServices, bus: ChangeBus
+) -> None:
+    from app.ui.pages.settings import SettingsPage
+    from tests.conftest import login_as
+
+    page = SettingsPage(services, bus)
+    qtbot.addWidget(page)
+    box = page.referral_reminder
+    assert box.days.value() == 7 and box.save_button.isEnabled()
+    box.days.setValue(3)
+    qtbot.mouseClick(box.save_button, Qt.MouseButton.LeftButton)
+    assert services.referrals.not_arrived_days() == 3
+    assert "3" in box.message.text()
+    login_as(services, "doctor")
+    box.refresh()
+    assert not box.save_button.isEnabled()  # administrators only
