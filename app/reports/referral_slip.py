@@ -216,6 +216,13 @@ class SlipBuilder:
         )
         self.body = base
         self.indent = ParagraphStyle("indent", parent=base, firstLineIndent=self.size * 2)
+        # Lines of labels and filled-in values ("家庭住址 ___ 联系电话 ___"): break only at the
+        # spaces between them, so a label never splits inside a word ("联系电 / 话"); a value
+        # longer than a whole line still breaks inside itself.
+        self.words = ParagraphStyle("words", parent=base, wordWrap=None, splitLongWords=1)
+        self.words_indent = ParagraphStyle(
+            "words_indent", parent=self.words, firstLineIndent=self.size * 2
+        )
         self.title = ParagraphStyle(
             "title",
             parent=base,
@@ -250,11 +257,13 @@ class SlipBuilder:
             self.header("双向转诊单（存根）" if up else "双向转诊（回转）单（存根）", width),
             self.p(
                 f"患者姓名 <u>{t(s.patient_name)}</u>　性别 <u>{t(SEX.get(s.patient_sex, ''))}</u>"
-                f"　年龄 <u>{s.patient_age}</u> 岁　{record_label} <u>{t(_blank(record))}</u>"
+                f"　年龄 <u>{s.patient_age}</u> 岁　{record_label} <u>{t(_blank(record))}</u>",
+                self.words,
             ),
             self.p(
                 f"家庭住址 <u>{t(_blank(s.patient_address, 20))}</u>"
-                f"　联系电话 <u>{t(_blank(s.patient_phone, 11))}</u>"
+                f"　联系电话 <u>{t(_blank(s.patient_phone, 11))}</u>",
+                self.words,
             ),
         ]
         if up:
@@ -263,7 +272,8 @@ class SlipBuilder:
                     f"于 {_ymd(s.referral_date)} 因病情需要，"
                     f"转入 <u>{t(s.receiving_institution)}</u>"
                     f" 单位 <u>{t(_blank(s.receiving_department, 6))}</u> 科室"
-                    f" <u>{t(_blank(s.receiving_doctor, 6))}</u> 接诊医生。"
+                    f" <u>{t(_blank(s.receiving_doctor, 6))}</u> 接诊医生。",
+                    self.words,
                 )
             )
         else:
@@ -271,10 +281,11 @@ class SlipBuilder:
                 self.p(
                     f"于 {_ymd(s.referral_date)} 因病情需要，"
                     f"转回 <u>{t(s.receiving_institution)}</u>"
-                    f" 单位 <u>{t(_blank(s.receiving_doctor, 6))}</u> 接诊医生。"
+                    f" 单位 <u>{t(_blank(s.receiving_doctor, 6))}</u> 接诊医生。",
+                    self.words,
                 )
             )
-            flow.append(self.p(f"病情转归：{t(_blank(s.outcome, 6))}"))
+            flow.append(self.p(f"病情转归：{t(_blank(s.outcome, 6))}", self.words))
         flow.append(
             KeepTogether(
                 [
@@ -309,11 +320,11 @@ class SlipBuilder:
             indications.append(f"其他：{s.indication_other}")
         flow: list[Flowable] = [
             self.header("双向转诊（转出）单", width),
-            self.p(f"<u>{t(s.receiving_institution)}</u>（机构名称）："),
+            self.p(f"<u>{t(s.receiving_institution)}</u>（机构名称）：", self.words),
             self.p(
                 f"现有患者 <u>{t(s.patient_name)}</u> 性别 <u>{t(SEX.get(s.patient_sex, ''))}</u>"
                 f" 年龄 <u>{s.patient_age}</u> 岁 因病情需要，需转入贵单位，请予以接诊。",
-                self.indent,
+                self.words_indent,
             ),
         ]
         flow += self.section("初步印象", s.impression)
@@ -374,10 +385,10 @@ class SlipBuilder:
         s, t = self.s, self.t
         flow: list[Flowable] = [
             self.header("双向转诊（回转）单", width),
-            self.p(f"<u>{t(s.receiving_institution)}</u>（机构名称）："),
+            self.p(f"<u>{t(s.receiving_institution)}</u>（机构名称）：", self.words),
             self.p(
                 f"现有患者 <u>{t(s.patient_name)}</u> 因病情需要，现转回贵单位，请予以接诊。",
-                self.indent,
+                self.words_indent,
             ),
         ]
         diag = s.diagnosis + (f"（ICD-10：{s.icd10}）" if s.icd10.strip() else "")

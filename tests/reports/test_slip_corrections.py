@@ -163,3 +163,25 @@ def test_a_paper_downward_slip_printed_at_the_clinic_is_a_copy(
     pdf, _row, _ = services.referrals.slip_pdf(other.id, "A5")
     text = flat(page_text(pdf, tmp_path, 1))
     assert "录入副本" not in text and "来安县人民医院（机构盖章）" in text
+
+
+LONG = dict(
+    patient_address="来安县桃花镇桃花村三组十二号附近的老供销社后面第二排西数第三户",
+    receiving_institution="滁州市第一人民医院（来安县医共体牵头医院）",
+    receiving_doctor="欧阳主任医师",
+)
+
+
+@pytest.mark.parametrize("base", [UP, DOWN], ids=["up", "down"])
+@pytest.mark.parametrize("page", ["A4", "A5"])
+def test_long_values_never_split_a_label_on_the_stub(
+    base: object, page: str, tmp_path: Path
+) -> None:
+    slip = replace(base, **LONG)  # type: ignore[type-var]
+    text = page_text(referral_slip_pdf(slip, page), tmp_path, 1)
+    lines = [x.strip() for x in text.split("剪")[0].splitlines() if x.strip()]
+    labels = ["患者姓名", "家庭住址", "联系电话", "接诊医生", "因病情需要"]
+    labels += ["档案编号" if base is UP else "病案号"]
+    for label in labels:
+        assert any(label in x for x in lines), (label, lines)
+    assert flat(LONG["patient_address"]) in flat(text)  # the value itself is all there
