@@ -166,12 +166,18 @@ def number_sort_key(number: str) -> tuple[str, int, str]:
 
 
 def is_overdue(
-    direction: Direction, status: Status, referred_at: datetime | None, now: datetime
+    direction: Direction,
+    status: Status,
+    referred_at: datetime | None,
+    now: datetime,
+    feedback_result: str = "",
 ) -> bool:
-    """An upward referral still waiting for any answer after FEEDBACK_DAYS."""
+    """An upward referral still waiting for any answer after FEEDBACK_DAYS: none by sync
+    (still 待接收) and no 回执 the clinic recorded by phone or paper."""
     return (
         direction is Direction.UP
         and status is Status.PENDING
+        and not feedback_result
         and referred_at is not None
         and (now - referred_at).days >= FEEDBACK_DAYS
     )

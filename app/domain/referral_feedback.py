@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.domain.errors import FieldError, ValidationError
-from app.domain.referral import FEEDBACK_DAYS, Direction, Status
+from app.domain.referral import Direction, Status, is_overdue
 
 METHODS = {"phone": "电话", "paper": "纸质回执"}
 RESULTS = {"received": "接收", "refused": "不接收"}
@@ -116,16 +116,9 @@ def no_answer_overdue(
     referred_at: datetime | None,
     feedback_result: str,
     now: datetime,
-    days: int = FEEDBACK_DAYS,
 ) -> bool:
-    """Still waiting (待接收, no 回执 either) ``days`` or more after the referral."""
-    return (
-        direction is Direction.UP
-        and status is Status.PENDING
-        and not feedback_result
-        and referred_at is not None
-        and (now - referred_at).days >= days
-    )
+    """Still waiting (待接收, no 回执 either) 14 days or more after the referral."""
+    return is_overdue(direction, status, referred_at, now, feedback_result)
 
 
 def received_not_arrived(
