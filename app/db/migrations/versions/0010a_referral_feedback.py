@@ -33,9 +33,7 @@ def upgrade() -> None:
         )
         batch.add_column(sa.Column("feedback_arrived_at", sa.DateTime(), nullable=True))
     with op.batch_alter_table("referral_events") as batch:
-        batch.add_column(
-            sa.Column("kind", sa.String(10), nullable=False, server_default="status")
-        )
+        batch.add_column(sa.Column("kind", sa.String(10), nullable=False, server_default="status"))
 
 
 def downgrade() -> None:
