@@ -28,6 +28,9 @@ RANGES.update(
 )
 # A shared clinic PC locks its screen after this many minutes without keyboard or mouse.
 RANGES["idle_lock_minutes"] = (1, 240)
+# Days after a referral was received (county answer or 回执) with no arrival before the list
+# flags it 已接收未到诊.
+RANGES.update(referral_not_arrived_days=(1, 60))
 
 
 @dataclass
@@ -44,6 +47,9 @@ class Settings:
     followup_referral_days: int = 14
     followup_rehab_days: int = 14
     idle_lock_minutes: int = 10
+    # The clinic's time zone (IANA name): clinic dates are dates in this zone.
+    clinic_timezone: str = "Asia/Shanghai"
+    referral_not_arrived_days: int = 7
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Settings:
@@ -59,6 +65,10 @@ class Settings:
                 ok = lo <= value <= hi
             if ok and f.name == "language":
                 ok = value in LANGUAGES
+            if ok and f.name == "clinic_timezone":
+                from app.domain.clinic_clock import is_known_zone
+
+                ok = is_known_zone(value)
             if ok:
                 values[f.name] = value
             else:

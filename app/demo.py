@@ -10,6 +10,7 @@ from app.domain.roles import ROLE_NAMES, Role
 from app.services.bundle import AppServices
 
 DEMO_PATIENTS = 300
+DEMO_COUNTY_HOSPITAL = "来安县人民医院"
 ACCOUNTS: list[tuple[str, str, str, Role]] = [
     ("admin", "admin123", "王建国", Role.ADMIN),
     ("doctor", "doctor123", "李秀英", Role.DOCTOR),
@@ -23,7 +24,7 @@ DEMO_EXTENSIONS: list[Callable[[AppServices], None]] = []
 
 def seed_referrals(services: AppServices) -> None:
     """A handful of referrals in every state, as a clinic would have after a few weeks."""
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from app.domain.referral import DOWN_INDICATIONS, UP_INDICATIONS, ReferralInput, Side, Status
 
@@ -31,6 +32,8 @@ def seed_referrals(services: AppServices) -> None:
     if not people:
         return
     ref = services.referrals
+    clinic = services.users.clinic()
+    hospital = (clinic.county_hospital if clinic else "") or DEMO_COUNTY_HOSPITAL
     cases = [
         ("高血压3级（极高危）", "头痛头晕3天，血压180/110mmHg", "心血管内科", None),
         ("急性脑梗死？", "左侧肢体无力2小时", "神经内科", Status.RECEIVED),
@@ -42,7 +45,7 @@ def seed_referrals(services: AppServices) -> None:
         r = ref.create_upward(
             ReferralInput(
                 patient_id=people[i % len(people)].id,
-                to_institution="来安县人民医院",
+                to_institution=hospital,
                 to_department=dept,
                 indications=[UP_INDICATIONS[i % 3]],
                 impression=impression,
@@ -71,15 +74,15 @@ def seed_referrals(services: AppServices) -> None:
         ref.enter_downward(
             ReferralInput(
                 patient_id=people[(10 + i) % len(people)].id,
-                from_institution="来安县人民医院",
+                from_institution=hospital,
                 indications=[DOWN_INDICATIONS[0]],
                 diagnosis=diagnosis,
                 exam_results="见出院小结",
                 treatment_plan=plan,
                 referring_doctor="张主任",
                 referring_phone="0550-7001234",
-                referred_on=date.today() - timedelta(days=2),
-                followup_date=date.today() + timedelta(days=12),
+                referred_on=services.ctx.today() - timedelta(days=2),
+                followup_date=services.ctx.today() + timedelta(days=12),
                 followup_method="门诊复查",
             )
         )
@@ -91,21 +94,39 @@ def seed_demo(
     *,
     clinic_code: str = "341122TH",
     clinic_name: str = "来安县桃花镇卫生院",
-) -> list[tuple[str, str, str]]:
-    """Set up the demo clinic and its records; returns (username, password, role name)."""
+    county_hospital: str = "",
+    admin: str = "",
+    admin_name: str = "",
+    admin_password: str | None = None,
+) -> list[tuple[str, str | None, str]]:
+    """Set up the demo clinic and its records; returns (username, password, role name).
+
+    The administrator's username, name and password and the county hospital are the ones
+    given, the demo's own where not; a password the caller chose comes back as None (it is
+    not the demo's to print). A demo staff account whose username the administrator took is
+    left out.
+    """
     users = services.users
-    admin_user, admin_pw, admin_name, _ = ACCOUNTS[0]
+    demo_user, demo_pw, demo_name, _ = ACCOUNTS[0]
+    admin_user = admin.strip() or demo_user
+    admin_pw = admin_password if admin_password is not None else demo_pw
     users.setup(
         clinic_code=clinic_code,
         clinic_name=clinic_name,
-        county_hospital="来安县人民医院",
+        county_hospital=county_hospital.strip() or DEMO_COUNTY_HOSPITAL,
         admin_username=admin_user,
-        admin_display_name=admin_name,
+        admin_display_name=admin_name.strip() or demo_name,
         admin_password=admin_pw,
     )
     users.login(admin_user, admin_pw)
+    made: list[tuple[str, str | None, str]] = [
+        (admin_user, None if admin_password is not None else demo_pw, ROLE_NAMES[Role.ADMIN])
+    ]
     for username, password, display, role in ACCOUNTS[1:]:
+        if username == admin_user:
+            continue
         users.create_user(username, display, role, password)
+        made.append((username, password, ROLE_NAMES[role]))
     gen = ResidentGenerator()
     for _ in range(patients):
         r = gen.resident()
@@ -135,4 +156,4 @@ def seed_demo(
     for extend in DEMO_EXTENSIONS:
         extend(services)
     users.logout()
-    return [(u, p, ROLE_NAMES[role]) for u, p, _d, role in ACCOUNTS]
+    return made

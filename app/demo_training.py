@@ -51,10 +51,10 @@ TOPICS = {
 def seed_training(services: AppServices, year: int | None = None, seed: int = 7) -> None:
     t = services.training
     rnd = random.Random(seed)
-    year = year or date.today().year
+    year = year or services.ctx.today().year
     ids = [t.add_staff(n, d, ti, c, village_doctor=c == "乡村医生").id for n, d, ti, c in STAFF]
     t.staff_left(ids[13], date(year, 6, 30))
-    last = min(date.today(), date(year, 12, 31))
+    last = min(services.ctx.today(), date(year, 12, 31))
     for i in range(40):
         kind = ACTIVITY_TYPES[i % len(ACTIVITY_TYPES)]
         day = date(year, 1, 8) + timedelta(

@@ -35,10 +35,24 @@ def run_setup(
         if demo:
             from app.demo import seed_demo
 
-            accounts = seed_demo(services, clinic_code=clinic_code, clinic_name=clinic_name)
-            print(f"已建立 {services.ctx.clinic_code} {clinic_name}，并生成演示数据。演示账号：")
+            try:
+                accounts = seed_demo(
+                    services,
+                    clinic_code=clinic_code,
+                    clinic_name=clinic_name,
+                    county_hospital=county_hospital,
+                    admin=admin,
+                    admin_name=admin_name,
+                    admin_password=password,
+                )
+            except ValidationError as exc:
+                print(f"未能完成设置：{exc}")
+                return 1
+            print(f"已建立 {services.ctx.clinic_code} {clinic_name}，并生成演示数据。账号：")
             for username, pw, role in accounts:
-                print(f"  {username} / {pw}（{role}）")
+                # Only passwords the demo made up are printed; the admin's own never is.
+                shown = pw if pw is not None else "（您设定的密码）"
+                print(f"  {username} / {shown}（{role}）")
             return 0
         if password is None:
             password = getpass.getpass("管理员密码：")

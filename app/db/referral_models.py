@@ -69,6 +69,17 @@ class Referral(SyncColumns, Base):
             "cancel_reason",
             "patient_id",
         }
+    ) | frozenset(
+        # The 回执 the clinic heard by phone or read on paper (clinic-owned on every
+        # referral; the county's own answer keeps COUNTY_FIELDS and wins there).
+        {
+            "feedback_method",
+            "feedback_by",
+            "feedback_at",
+            "feedback_result",
+            "feedback_reason",
+            "feedback_arrived_at",
+        }
     )
 
     @staticmethod
@@ -141,6 +152,14 @@ class Referral(SyncColumns, Base):
     cancel_reason: Mapped[str] = mapped_column(String(500), nullable=False, default="")
     created_by: Mapped[str] = mapped_column(String(40), nullable=False, default="")
     print_count: Mapped[int] = mapped_column(nullable=False, default=0)
+    # 回执 recorded by the clinic (phone / paper): who at the county said it, when, the
+    # answer (received / refused + reason) and the arrival it reported. Clinic-owned.
+    feedback_method: Mapped[str] = mapped_column(String(10), nullable=False, default="")
+    feedback_by: Mapped[str] = mapped_column(String(50), nullable=False, default="")
+    feedback_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    feedback_result: Mapped[str] = mapped_column(String(10), nullable=False, default="")
+    feedback_reason: Mapped[str] = mapped_column(String(500), nullable=False, default="")
+    feedback_arrived_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
 class ReferralEvent(SyncColumns, Base):
@@ -155,6 +174,9 @@ class ReferralEvent(SyncColumns, Base):
     actor: Mapped[str] = mapped_column(String(50), nullable=False)
     at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
     reason: Mapped[str] = mapped_column(String(500), nullable=False, default="")
+    # "status" (a status change), "feedback" (a 回执 the clinic recorded) or "outcome" (the
+    # 上转结果追踪 check's result): the last two leave the status as it was.
+    kind: Mapped[str] = mapped_column(String(10), nullable=False, default="status")
 
 
 class ReferralDestination(Base):

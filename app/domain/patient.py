@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from app.domain import idcard
+from app.domain import clinic_clock, idcard
 from app.domain.codes import PAYMENT_TYPES, SEX
 from app.domain.errors import FieldError, ValidationError
 
@@ -47,7 +47,7 @@ def validate(data: PatientInput, today: date | None = None) -> PatientInput:
     birth date and sex must agree with the ones entered; a blank birth date or sex is filled
     from it.
     """
-    today = today or date.today()
+    today = today or clinic_clock.today()
     errors: list[FieldError] = []
     out = PatientInput(**{**data.__dict__, "extra": dict(data.extra)})
     out.name = data.name.strip()
@@ -90,8 +90,14 @@ def validate(data: PatientInput, today: date | None = None) -> PatientInput:
         errors.append(FieldError("birth_date", "required", "出生日期不能为空"))
     elif out.birth_date > today:
         errors.append(FieldError("birth_date", "future", "出生日期不能晚于今天"))
-    elif out.birth_date.year < 1880:
-        errors.append(FieldError("birth_date", "too_old", "出生日期不合理"))
+    elif out.birth_date.year < idcard.EARLIEST_BIRTH_YEAR:
+        errors.append(
+            FieldError(
+                "birth_date",
+                "too_old",
+                f"出生日期早于{idcard.EARLIEST_BIRTH_YEAR}年，请核对",
+            )
+        )
 
     out.phone = normalize_phone(data.phone)
     if out.phone and not (_MOBILE.match(out.phone) or _LANDLINE.match(out.phone)):
@@ -116,3 +122,11 @@ def validate(data: PatientInput, today: date | None = None) -> PatientInput:
     if errors:
         raise ValidationError(errors)
     return out
+
+
+def warnings(data: PatientInput, today: date | None = None) -> list[str]:
+    """What is accepted but worth a second look (an age above 120), in Chinese."""
+    if data.birth_date is None:
+        return []
+    text = idcard.age_warning(data.birth_date, today)
+    return [text] if text else []

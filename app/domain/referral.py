@@ -141,17 +141,43 @@ def status_after_answers(
 
 
 def make_number(clinic_code: str, day: date, sequence: int) -> str:
-    """转诊单号: clinic code + date + daily sequence; unique across the county, made offline."""
+    """转诊单号: clinic code + date + daily sequence; unique across the county, made offline.
+
+    The sequence has at least three digits and grows past 999 (…-1000) on a very busy day.
+    """
     return f"{clinic_code}-{day:%Y%m%d}-{sequence:03d}"
 
 
+def number_prefix(clinic_code: str, day: date) -> str:
+    """What every number of that clinic and day starts with (up to the sequence)."""
+    return f"{clinic_code}-{day:%Y%m%d}-"
+
+
+def number_sequence(number: str, prefix: str) -> int:
+    """The daily sequence of a number with ``prefix``, 0 when the rest is not a number."""
+    rest = number[len(prefix) :] if number.startswith(prefix) else ""
+    return int(rest) if rest.isdigit() else 0
+
+
+def number_sort_key(number: str) -> tuple[str, int, str]:
+    """Orders numbers of a day by their sequence as a number (…-999 before …-1000)."""
+    head, _, tail = number.rpartition("-")
+    return (head, int(tail), "") if tail.isdigit() else (number, 0, number)
+
+
 def is_overdue(
-    direction: Direction, status: Status, referred_at: datetime | None, now: datetime
+    direction: Direction,
+    status: Status,
+    referred_at: datetime | None,
+    now: datetime,
+    feedback_result: str = "",
 ) -> bool:
-    """An upward referral still waiting for any answer after FEEDBACK_DAYS."""
+    """An upward referral still waiting for any answer after FEEDBACK_DAYS: none by sync
+    (still 待接收) and no 回执 the clinic recorded by phone or paper."""
     return (
         direction is Direction.UP
         and status is Status.PENDING
+        and not feedback_result
         and referred_at is not None
         and (now - referred_at).days >= FEEDBACK_DAYS
     )

@@ -20,9 +20,18 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4, A5
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
-from app.domain.codes import SEX, payment_label
+from app.domain.codes import PAYMENT_TYPES, SEX
 from app.reports.fonts import MAIN, markup, register_fonts
 
 SIZES = {"A4": A4, "A5": A5}
@@ -70,6 +79,14 @@ class SlipData:
     outcome: str = ""
     reprint: bool = False
     printed_at: datetime | None = None
+    # A 回转单 the clinic typed in from the county's paper slip: printed here it is a copy
+    # (录入副本), never passed off as the county's sealed original.
+    transcribed: bool = False
+
+
+def payment_name(code: str) -> str:
+    """The payment type as the official form names it: the standard name, no UI tags."""
+    return PAYMENT_TYPES.get(code, code) if code else ""
 
 
 class CutLine(Flowable):
@@ -179,7 +196,7 @@ class SlipHeader(Flowable):
 
 
 def _ymd(d: date | None) -> str:
-    return f"{d.year} 年 {d.month} 月 {d.day} 日" if d else "____ 年 ___ 月 ___ 日"
+    return f"{d:%Y年%m月%d日}" if d else "____ 年 ___ 月 ___ 日"
 
 
 def _blank(value: str, width: int = 8) -> str:
@@ -199,6 +216,13 @@ class SlipBuilder:
         )
         self.body = base
         self.indent = ParagraphStyle("indent", parent=base, firstLineIndent=self.size * 2)
+        # Lines of labels and filled-in values ("家庭住址 ___ 联系电话 ___"): break only at the
+        # spaces between them, so a label never splits inside a word ("联系电 / 话"); a value
+        # longer than a whole line still breaks inside itself.
+        self.words = ParagraphStyle("words", parent=base, wordWrap=None, splitLongWords=1)
+        self.words_indent = ParagraphStyle(
+            "words_indent", parent=self.words, firstLineIndent=self.size * 2
+        )
         self.title = ParagraphStyle(
             "title",
             parent=base,
@@ -218,25 +242,28 @@ class SlipBuilder:
     def header(self, title: str, width: float) -> Flowable:
         s = self.s
         number = f"转诊单号：{s.number}" + (f"　紧急程度：{s.urgency}" if s.urgency else "")
-        return SlipHeader(
-            title + ("（补打）" if s.reprint else ""), number, s.number, width, self.size
-        )
+        marks = ("（录入副本）" if s.transcribed else "") + ("（补打）" if s.reprint else "")
+        return SlipHeader(title + marks, number, s.number, width, self.size)
 
     def stub(self, width: float) -> list[Flowable]:
         s = self.s
         up = s.direction == "up"
+        # 转出: the health-record number (档案编号); 回转: the county's inpatient record number
+        # (病案号), left blank when there is none, never the health-record number.
         record_label = "档案编号" if up else "病案号"
-        record = s.patient_record_number if up else (s.inpatient_no or s.patient_record_number)
+        record = s.patient_record_number if up else s.inpatient_no
         t = self.t
         flow: list[Flowable] = [
             self.header("双向转诊单（存根）" if up else "双向转诊（回转）单（存根）", width),
             self.p(
                 f"患者姓名 <u>{t(s.patient_name)}</u>　性别 <u>{t(SEX.get(s.patient_sex, ''))}</u>"
-                f"　年龄 <u>{s.patient_age}</u> 岁　{record_label} <u>{t(_blank(record))}</u>"
+                f"　年龄 <u>{s.patient_age}</u> 岁　{record_label} <u>{t(_blank(record))}</u>",
+                self.words,
             ),
             self.p(
                 f"家庭住址 <u>{t(_blank(s.patient_address, 20))}</u>"
-                f"　联系电话 <u>{t(_blank(s.patient_phone, 11))}</u>"
+                f"　联系电话 <u>{t(_blank(s.patient_phone, 11))}</u>",
+                self.words,
             ),
         ]
         if up:
@@ -245,7 +272,8 @@ class SlipBuilder:
                     f"于 {_ymd(s.referral_date)} 因病情需要，"
                     f"转入 <u>{t(s.receiving_institution)}</u>"
                     f" 单位 <u>{t(_blank(s.receiving_department, 6))}</u> 科室"
-                    f" <u>{t(_blank(s.receiving_doctor, 6))}</u> 接诊医生。"
+                    f" <u>{t(_blank(s.receiving_doctor, 6))}</u> 接诊医生。",
+                    self.words,
                 )
             )
         else:
@@ -253,16 +281,32 @@ class SlipBuilder:
                 self.p(
                     f"于 {_ymd(s.referral_date)} 因病情需要，"
                     f"转回 <u>{t(s.receiving_institution)}</u>"
-                    f" 单位 <u>{t(_blank(s.receiving_doctor, 6))}</u> 接诊医生。"
+                    f" 单位 <u>{t(_blank(s.receiving_doctor, 6))}</u> 接诊医生。",
+                    self.words,
                 )
             )
-            flow.append(self.p(f"病情转归：{t(_blank(s.outcome, 6))}"))
-        flow += [
-            Spacer(1, self.lead * 0.4),
-            self.p(f"转诊医生（签字）：{t(_blank(s.referring_doctor, 8))}", self.right),
-            self.p(_ymd(s.referral_date), self.right),
-        ]
+            flow.append(self.p(f"病情转归：{t(_blank(s.outcome, 6))}", self.words))
+        flow.append(
+            KeepTogether(
+                [
+                    Spacer(1, self.lead * 0.4),
+                    self.signer_line(),
+                    self.p(_ymd(s.referral_date), self.right),
+                ]
+            )
+        )
         return flow
+
+    def signer_line(self) -> Paragraph:
+        """转诊医生（签字）: the typed name and, beside it, room to sign by hand (a copy typed
+        in from paper names the signer; the signature is on the original)."""
+        s, t = self.s, self.t
+        name = t(s.referring_doctor) if s.referring_doctor.strip() else ""
+        if self.s.transcribed:
+            return self.p(f"转诊医生：{name or '—'}", self.right)
+        space = "&nbsp;" * 26
+        typed = f"（{name}）" if name else ""
+        return self.p(f"转诊医生（签字）：<u>{space}</u>{typed}", self.right)
 
     def section(self, label: str, text: str) -> list[Flowable]:
         return [
@@ -276,11 +320,11 @@ class SlipBuilder:
             indications.append(f"其他：{s.indication_other}")
         flow: list[Flowable] = [
             self.header("双向转诊（转出）单", width),
-            self.p(f"<u>{t(s.receiving_institution)}</u>（机构名称）："),
+            self.p(f"<u>{t(s.receiving_institution)}</u>（机构名称）：", self.words),
             self.p(
                 f"现有患者 <u>{t(s.patient_name)}</u> 性别 <u>{t(SEX.get(s.patient_sex, ''))}</u>"
                 f" 年龄 <u>{s.patient_age}</u> 岁 因病情需要，需转入贵单位，请予以接诊。",
-                self.indent,
+                self.words_indent,
             ),
         ]
         flow += self.section("初步印象", s.impression)
@@ -292,26 +336,59 @@ class SlipBuilder:
             ("身份证号", s.patient_id_number),
             ("健康档案号", s.patient_record_number),
             ("病人性质", s.patient_type),
-            ("医疗付费方式", payment_label(s.payment_type)),
+            ("医疗付费方式", payment_name(s.payment_type)),
             ("转送方式", s.transport),
             ("接诊科室", s.receiving_department),
         ]
-        flow.append(self.p("　".join(f"{k}：{t(v) if v else '—'}" for k, v in extra), self.indent))
+        flow.append(self.fields_table(extra, width))
         if s.purpose.strip():
             flow += self.section("转诊目的", s.purpose)
         if s.cautions.strip():
             flow += self.section("注意事项", s.cautions)
-        flow += self.signature()
+        flow.append(self.closing([flow.pop()]))
         return flow
+
+    def fields_table(self, items: list[tuple[str, str]], width: float) -> Table:
+        """Label / value pairs two to a row; a label never breaks inside a word, a long value
+        wraps within its own cell."""
+        label_w = max(self.canv_width(f"{k}：") for k, _ in items) + 2
+        indent = self.size * 2  # in line with the sections above and below
+        value_w = (width - indent - 2 * label_w) / 2
+        cells = [[self.p(f"{k}："), self.p(self.t(v) if v else "—")] for k, v in items]
+        rows = [
+            ["", *cells[i], *(cells[i + 1] if i + 1 < len(cells) else ["", ""])]
+            for i in range(0, len(cells), 2)
+        ]
+        table = Table(
+            rows,
+            colWidths=[indent, label_w, value_w, label_w, value_w],
+            hAlign="LEFT",
+            style=TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("FONTNAME", (0, 0), (-1, -1), MAIN),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 1),
+                    ("TOPPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                ]
+            ),
+        )
+        return table
+
+    def canv_width(self, text: str) -> float:
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        return stringWidth(text, MAIN, self.size)
 
     def body_down(self, width: float) -> list[Flowable]:
         s, t = self.s, self.t
         flow: list[Flowable] = [
             self.header("双向转诊（回转）单", width),
-            self.p(f"<u>{t(s.receiving_institution)}</u>（机构名称）："),
+            self.p(f"<u>{t(s.receiving_institution)}</u>（机构名称）：", self.words),
             self.p(
                 f"现有患者 <u>{t(s.patient_name)}</u> 因病情需要，现转回贵单位，请予以接诊。",
-                self.indent,
+                self.words_indent,
             ),
         ]
         diag = s.diagnosis + (f"（ICD-10：{s.icd10}）" if s.icd10.strip() else "")
@@ -324,21 +401,37 @@ class SlipBuilder:
         flow += self.section("预约复诊或随访时间和方式", f"{when}{method}")
         if s.cautions.strip():
             flow += self.section("注意事项", s.cautions)
-        flow += self.signature()
+        flow.append(self.closing([flow.pop()]))
         return flow
+
+    def closing(self, last: list[Flowable]) -> KeepTogether:
+        """The body's last section with the signature, seal and date: kept on one page, so the
+        signature never stands alone at the top of a page and appears only where the body
+        ends."""
+        return KeepTogether(last + self.signature())
 
     def signature(self) -> list[Flowable]:
         s, t = self.s, self.t
-        return [
-            Spacer(1, self.lead * 0.5),
-            self.p(
-                f"转诊医生（签字）：{t(_blank(s.referring_doctor, 8))}"
-                f"　联系电话：{t(_blank(s.referring_phone, 11))}",
-                self.right,
-            ),
-            self.p(f"{t(s.issuing_institution)}（机构盖章）", self.right),
-            self.p(_ymd(s.referral_date), self.right),
+        flow: list[Flowable] = [
+            Spacer(1, self.lead * 0.9),
+            self.signer_line(),
+            Spacer(1, self.lead * 0.3),
+            self.p(f"联系电话：{t(_blank(s.referring_phone, 11))}", self.right),
         ]
+        if s.transcribed:
+            # The seal is the county's, on its paper original: a copy typed in here says so.
+            flow.append(
+                self.p(
+                    f"录入副本：据{t(s.issuing_institution)}纸质回转单录入，以原件盖章为准",
+                    self.right,
+                )
+            )
+        else:
+            flow.append(self.p(f"{t(s.issuing_institution)}（机构盖章）", self.right))
+        flow.append(self.p(_ymd(s.referral_date), self.right))
+        if s.reprint and s.printed_at:
+            flow.append(self.p(f"补打：{s.printed_at:%Y-%m-%d %H:%M}", self.right))
+        return flow
 
     def build(self) -> bytes:
         pagesize = SIZES[self.page]
@@ -364,10 +457,44 @@ class SlipBuilder:
         flow = self.stub(width)
         flow.append(CutLine(width, self.size * 0.9))
         flow += self.body_up(width) if self.s.direction == "up" else self.body_down(width)
-        if self.s.reprint and self.s.printed_at:
-            flow.append(self.p(f"补打：{self.s.printed_at:%Y-%m-%d %H:%M}", self.right))
-        doc.build(flow)
+        doc.build(flow, canvasmaker=self.canvas_maker())
         return buf.getvalue()
+
+    def canvas_maker(self) -> type[Canvas]:
+        """A canvas that, once the page count is known, marks every page of a slip longer
+        than one page: 转诊单号 and the patient's name at the top of each continuation page,
+        "第 n 页 共 m 页" at the foot of every page."""
+        s, size, page = self.s, self.size, self.page
+        margin = 12 * mm if page == "A5" else 18 * mm
+        top_line = f"转诊单号：{s.number}　患者：{s.patient_name}（续）"
+
+        class NumberedCanvas(Canvas):
+            def __init__(self, *args: object, **kw: object) -> None:
+                super().__init__(*args, **kw)  # type: ignore[arg-type]
+                self._pages: list[dict[str, object]] = []
+
+            def showPage(self) -> None:  # noqa: N802 (ReportLab's name)
+                self._pages.append(dict(self.__dict__))
+                self._startPage()
+
+            def save(self) -> None:
+                total = len(self._pages)
+                for state in self._pages:
+                    self.__dict__.update(state)
+                    if total > 1:
+                        self._furniture(total)
+                    super().showPage()
+                super().save()
+
+            def _furniture(self, total: int) -> None:
+                w, h = self._pagesize
+                n = self._pageNumber
+                self.setFont(MAIN, size * 0.85)
+                self.drawCentredString(w / 2, margin * 0.35, f"第 {n} 页 共 {total} 页")
+                if n > 1:
+                    self.drawString(margin, h - margin * 0.55, top_line)
+
+        return NumberedCanvas
 
 
 def referral_slip_pdf(slip: SlipData, page: str = "A4") -> bytes:

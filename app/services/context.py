@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.db.engine import db_path, make_engine, make_sessionmaker
 from app.db.models import Clinic
+from app.domain import clinic_clock
 from app.domain.errors import PermissionDenied
 from app.domain.roles import PERM_NAMES, ROLE_NAMES, Perm, Role, allowed
 
@@ -52,10 +53,17 @@ class ServiceContext:
     # argon2id with the library's recommended parameters; tests pass a cheaper one.
     password_hasher: PasswordHasher = field(default_factory=PasswordHasher)
     _clinic_code: str | None = None
+    # The clinic's time zone (settings.toml ``clinic_timezone``): every date the clinic sees,
+    # prints or numbers by is a date in this zone, whatever zone the PC is set to.
+    timezone: str = clinic_clock.DEFAULT_TIMEZONE
 
     @classmethod
     def open(cls, data_dir: Path, **kw: object) -> ServiceContext:
         """Connect to an already migrated database in ``data_dir``."""
+        if "timezone" not in kw:
+            from app.config import Settings
+
+            kw["timezone"] = Settings.load(Path(data_dir)).clinic_timezone
         return cls(engine=make_engine(db_path(Path(data_dir))), **kw)  # type: ignore[arg-type]
 
     def __post_init__(self) -> None:
@@ -72,9 +80,20 @@ class ServiceContext:
         with self._sessions() as s:
             yield s
 
+    def now_local(self) -> datetime:
+        """The clinic's wall-clock time now (naive), from the injected UTC clock."""
+        return clinic_clock.to_local(self.clock(), self.timezone)
+
     def today(self) -> date:
-        # Dates the user sees are local (China) dates.
-        return datetime.now().date() if self.clock is _utcnow else self.clock().date()
+        """The clinic's calendar date now: the one date every clinic-day rule uses."""
+        return self.now_local().date()
+
+    def local(self, utc: datetime) -> datetime:
+        """A stored (naive UTC) moment as the clinic's local time, for display and printing."""
+        return clinic_clock.to_local(utc, self.timezone)
+
+    def local_date(self, utc: datetime) -> date:
+        return clinic_clock.local_date(utc, self.timezone)
 
     @property
     def clinic_code(self) -> str:

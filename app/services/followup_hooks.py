@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db.followup_models import FollowUpPlan
+from app.domain.clinic_clock import DEFAULT_TIMEZONE, local_date
 from app.domain.followup import Intervals, PlanKind
 from app.services.context import ServiceContext
 from app.services.followup_intervals import intervals_for
@@ -23,9 +24,14 @@ from app.services.followups import add_plan
 STARTS_PLAN = ("pending", "received")  # a referral in another status starts no plan
 
 
-def rehab_dates(referral: Any, intervals: Intervals, today: date) -> tuple[date, date]:
-    """(start, first due date) of the 下转康复 plan a downward referral starts."""
-    start = referral.referred_at.date() if referral.referred_at else today
+def rehab_dates(
+    referral: Any, intervals: Intervals, today: date, timezone: str = DEFAULT_TIMEZONE
+) -> tuple[date, date]:
+    """(start, first due date) of the 下转康复 plan a downward referral starts.
+
+    referred_at is stored in UTC; the plan starts on its clinic date.
+    """
+    start = local_date(referral.referred_at, timezone) if referral.referred_at else today
     return start, referral.followup_date or start + timedelta(days=intervals.rehab_default)
 
 
@@ -40,10 +46,10 @@ def on_referral_saved(
     intervals = intervals or intervals_for(ctx)
     today = ctx.today()
     if referral.direction == "down":
-        start, due = rehab_dates(referral, intervals, today)
+        start, due = rehab_dates(referral, intervals, today, ctx.timezone)
         add_plan(s, ctx, referral.patient_id, PlanKind.REHAB, start, due, referral_id=referral.id)
     else:
-        start = referral.referred_at.date() if referral.referred_at else today
+        start = ctx.local_date(referral.referred_at) if referral.referred_at else today
         add_plan(
             s,
             ctx,

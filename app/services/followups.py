@@ -367,6 +367,11 @@ class FollowUpService:
                 plan.status = PlanStatus.DEAD.value
             elif kind is PlanKind.OUTCOME and v.outcome:
                 plan.status = PlanStatus.ENDED.value  # the outcome is known
+            if kind is PlanKind.OUTCOME and plan.referral_id:
+                # The check's result goes on the referral's own history, too.
+                from app.services.referral_feedback import note_outcome_check
+
+                note_outcome_check(s, self.ctx, plan.referral_id, v.outcome, v)
             record_write(s, self.ctx, plan, PLAN, "edit", {"next_due": due})
             result = VisitResult(
                 visit.id,

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, and_, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from app.db.models import Patient
+from app.domain import clinic_clock
 from app.domain import patient as rules
 from app.domain.codes import SEX, payment_label
 from app.domain.errors import FieldError, NotFound, ValidationError
@@ -57,7 +58,7 @@ class PatientRow:
         return age_on(self.birth_date, on)
 
     def age_text(self, on: date | None = None) -> str:
-        return f"{self.age(on or date.today())}岁"
+        return f"{self.age(on or clinic_clock.today())}岁"
 
     def to_input(self) -> rules.PatientInput:
         return rules.PatientInput(**{k: getattr(self, k) for k in EDITABLE})

@@ -13,10 +13,13 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Clinic, Patient
 from app.db.referral_models import Referral, ReferralDestination, ReferralEvent
+from app.domain import clinic_clock
 from app.domain import referral as rules
+from app.domain import referral_feedback as feedback
 from app.domain.errors import FieldError, NotFound, PermissionDenied, ValidationError
 from app.domain.idcard import age_on
 from app.domain.referral import Direction, ReferralInput, Side, Status
+from app.domain.referral_feedback import FeedbackInput
 from app.domain.roles import Perm
 from app.reports.referral_slip import SlipData
 from app.services.context import Changes, ServiceContext
@@ -105,6 +108,15 @@ class ReferralRow:
     overdue: bool = False
     appointment_at: datetime | None = None  # the county's booking (预约到诊时间), UTC
     rejected_at: datetime | None = None
+    clinic_code: str = ""  # who wrote it: this clinic, or the county's marker
+    # 回执 the clinic recorded (phone / paper), clinic-owned
+    feedback_method: str = ""
+    feedback_by: str = ""
+    feedback_at: datetime | None = None
+    feedback_result: str = ""
+    feedback_reason: str = ""
+    feedback_arrived_at: datetime | None = None
+    not_arrived: bool = False  # received N+ days ago, no arrival known (settings)
 
     @property
     def status_name(self) -> str:
@@ -123,6 +135,7 @@ class ReferralEventRow:
     actor: str
     at: datetime
     reason: str
+    kind: str = "status"  # status / feedback (回执) / outcome (上转结果追踪)
 
 
 @dataclass(frozen=True)
@@ -136,9 +149,10 @@ class ReferralFilter:
     patient_query: str = ""
     overdue_only: bool = False
     unsynced_only: bool = False
+    not_arrived_only: bool = False  # 已接收未到诊 (received N+ days ago, no arrival)
 
 
-_ROW_FIELDS = [f.name for f in fields(ReferralRow) if f.name != "overdue"]
+_ROW_FIELDS = [f.name for f in fields(ReferralRow) if f.name not in ("overdue", "not_arrived")]
 SORTS = {
     "referred_at": Referral.referred_at,
     "number": Referral.number,
@@ -150,11 +164,25 @@ SORTS = {
 }
 
 
-def _row(r: Referral, now: datetime) -> ReferralRow:
+def _row(
+    r: Referral, now: datetime, not_arrived_days: int = feedback.NOT_ARRIVED_DAYS
+) -> ReferralRow:
     values: dict[str, Any] = {k: getattr(r, k) for k in _ROW_FIELDS}
     values["indications"] = json.loads(r.indications or "[]")
-    values["overdue"] = rules.is_overdue(
-        Direction(r.direction), Status(r.status), r.referred_at, now
+    direction, status = Direction(r.direction), Status(r.status)
+    values["overdue"] = feedback.no_answer_overdue(
+        direction, status, r.referred_at, r.feedback_result, now
+    )
+    values["not_arrived"] = feedback.received_not_arrived(
+        direction,
+        status,
+        r.received_at,
+        r.feedback_result,
+        r.feedback_at,
+        r.arrived_at,
+        r.feedback_arrived_at,
+        now,
+        not_arrived_days,
     )
     return ReferralRow(**values)
 
@@ -163,6 +191,18 @@ class ReferralService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
 
+    def not_arrived_days(self) -> int:
+        """N of the 已接收未到诊 flag, from the clinic's settings."""
+        from app.services.referral_feedback import not_arrived_days
+
+        return not_arrived_days(self.ctx)
+
+    def record_feedback(self, referral_id: str, data: FeedbackInput) -> ReferralRow:
+        """Record a 回执 the clinic got by phone or on paper (see referral_feedback)."""
+        from app.services.referral_feedback import record_feedback
+
+        return record_feedback(self, referral_id, data)
+
     # -- reading -------------------------------------------------------------------------
     def get(self, referral_id: str) -> ReferralRow:
         self.ctx.require(Perm.REFERRAL_VIEW)
@@ -170,7 +210,7 @@ class ReferralService:
             r = s.get(Referral, referral_id)
             if r is None:
                 raise NotFound(referral_id)
-            return _row(r, self.ctx.clock())
+            return _row(r, self.ctx.clock(), self.not_arrived_days())
 
     def by_number(self, number: str) -> ReferralRow:
         self.ctx.require(Perm.REFERRAL_VIEW)
@@ -178,7 +218,7 @@ class ReferralService:
             r = s.scalar(select(Referral).where(Referral.number == number.strip()))
             if r is None:
                 raise NotFound(number)
-            return _row(r, self.ctx.clock())
+            return _row(r, self.ctx.clock(), self.not_arrived_days())
 
     def history(self, referral_id: str) -> list[ReferralEventRow]:
         self.ctx.require(Perm.REFERRAL_VIEW)
@@ -189,7 +229,9 @@ class ReferralService:
                 .order_by(ReferralEvent.at, ReferralEvent.created_at)
             )
             return [
-                ReferralEventRow(e.from_status, e.to_status, e.side, e.actor, e.at, e.reason)
+                ReferralEventRow(
+                    e.from_status, e.to_status, e.side, e.actor, e.at, e.reason, e.kind
+                )
                 for e in events
             ]
 
@@ -199,11 +241,12 @@ class ReferralService:
             stmt = stmt.where(Referral.direction == f.direction)
         if f.status:
             stmt = stmt.where(Referral.status == f.status)
+        # The filter's dates are clinic dates; referred_at is stored in UTC.
+        tz = self.ctx.timezone
         if f.date_from:
-            start = datetime.combine(f.date_from, datetime.min.time())
-            stmt = stmt.where(Referral.referred_at >= start)
+            stmt = stmt.where(Referral.referred_at >= clinic_clock.day_start_utc(f.date_from, tz))
         if f.date_to:
-            end = datetime.combine(f.date_to + timedelta(days=1), datetime.min.time())
+            end = clinic_clock.day_start_utc(f.date_to + timedelta(days=1), tz)
             stmt = stmt.where(Referral.referred_at < end)
         if f.destination:
             stmt = stmt.where(Referral.to_institution == f.destination)
@@ -218,8 +261,11 @@ class ReferralService:
             stmt = stmt.where(
                 Referral.direction == Direction.UP.value,
                 Referral.status == Status.PENDING.value,
+                Referral.feedback_result == "",  # a 回执 recorded by the clinic answers it
                 Referral.referred_at <= limit,
             )
+        if f.not_arrived_only:
+            stmt = stmt.where(*not_arrived_condition(self.ctx.clock(), self.not_arrived_days()))
         if f.unsynced_only:
             stmt = stmt.where(Referral.sync_state != "synced")
         return stmt
@@ -234,12 +280,17 @@ class ReferralService:
         descending: bool = True,
     ) -> list[ReferralRow]:
         self.ctx.require(Perm.REFERRAL_VIEW)
-        col = SORTS.get(sort, Referral.referred_at)
-        order = [col.desc(), Referral.id.desc()] if descending else [col.asc(), Referral.id.asc()]
+        cols: list[Any] = [SORTS.get(sort, Referral.referred_at)]
+        if sort == "number":
+            # A day's sequence grows past 999: shorter numbers of the same day come first, so
+            # …-999 sorts before …-1000 (as a number, not as text).
+            cols = [func.length(Referral.number), Referral.number]
+        cols.append(Referral.id)
+        order = [c.desc() if descending else c.asc() for c in cols]
         stmt = self._filtered(f or ReferralFilter()).order_by(*order).offset(offset).limit(limit)
-        now = self.ctx.clock()
+        now, days = self.ctx.clock(), self.not_arrived_days()
         with self.ctx.reader() as s:
-            return [_row(r, now) for r in s.scalars(stmt)]
+            return [_row(r, now, days) for r in s.scalars(stmt)]
 
     def count(self, f: ReferralFilter | None = None) -> int:
         self.ctx.require(Perm.REFERRAL_VIEW)
@@ -255,9 +306,9 @@ class ReferralService:
             .where(Referral.patient_id == patient_id, Referral.deleted.is_(False))
             .order_by(Referral.referred_at.desc(), Referral.created_at.desc())
         )
-        now = self.ctx.clock()
+        now, days = self.ctx.clock(), self.not_arrived_days()
         with self.ctx.reader() as s:
-            return [_row(r, now) for r in s.scalars(stmt)]
+            return [_row(r, now, days) for r in s.scalars(stmt)]
 
     def referring_doctors(self) -> list[str]:
         """Names on the list's doctor filter (the clinic's own referring doctors)."""
@@ -308,13 +359,15 @@ class ReferralService:
 
     # -- writing -------------------------------------------------------------------------
     def _next_number(self, s: Session, day: date) -> str:
-        prefix = rules.make_number(self.ctx.clinic_code, day, 0)[:-3]
-        last = s.scalar(
-            select(func.max(Referral.number)).where(
+        """The day's next 转诊单号. The sequence is compared as a number, not as text: after
+        …-999 comes …-1000, which sorts before …-999 as a string."""
+        prefix = rules.number_prefix(self.ctx.clinic_code, day)
+        numbers = s.scalars(
+            select(Referral.number).where(
                 Referral.number >= prefix, Referral.number < prefix + "\uffff"
             )
         )
-        seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+        seq = max((rules.number_sequence(n, prefix) for n in numbers), default=0) + 1
         return rules.make_number(self.ctx.clinic_code, day, seq)
 
     def _patient(self, s: Session, patient_id: str) -> Patient:
@@ -413,7 +466,7 @@ class ReferralService:
             if submit:
                 self._move(s, r, Status.PENDING, Side.CLINIC, "")
             self._hook(s, r)
-            row = _row(r, self.ctx.clock())
+            row = _row(r, self.ctx.clock(), self.not_arrived_days())
         self.ctx.notify(Changes(RECORD_TYPE, frozenset({row.id}), "create"))
         return row
 
@@ -436,7 +489,7 @@ class ReferralService:
             if submit:
                 self._move(s, r, Status.PENDING, Side.CLINIC, "")
                 self._hook(s, r)
-            row = _row(r, self.ctx.clock())
+            row = _row(r, self.ctx.clock(), self.not_arrived_days())
         self.ctx.notify(Changes(RECORD_TYPE, frozenset({row.id}), "edit"))
         return row
 
@@ -456,12 +509,13 @@ class ReferralService:
             self._apply(r, p, data)
             r.to_institution = self._clinic_name(s)
             day = data.referred_on or self.ctx.today()
-            r.referred_at = datetime.combine(day, datetime.min.time())
+            # The paper slip's date is a clinic date: stored as that day's local midnight (UTC).
+            r.referred_at = clinic_clock.day_start_utc(day, self.ctx.timezone)
             r.number = self._next_number(s, self.ctx.today())
             record_write(s, self.ctx, r, RECORD_TYPE, "create", {"number": r.number}, new=True)
             self._event(s, r, "", Status.PENDING, Side.COUNTY, "纸质回转单录入")
             self._hook(s, r)
-            row = _row(r, self.ctx.clock())
+            row = _row(r, self.ctx.clock(), self.not_arrived_days())
         self.ctx.notify(Changes(RECORD_TYPE, frozenset({row.id}), "create"))
         return row
 
@@ -495,7 +549,7 @@ class ReferralService:
             )
             if target is Status.PENDING:
                 self._hook(s, r)
-            row = _row(r, self.ctx.clock())
+            row = _row(r, self.ctx.clock(), self.not_arrived_days())
         self.ctx.notify(Changes(RECORD_TYPE, frozenset({row.id}), "edit"))
         return row
 
@@ -571,7 +625,7 @@ class ReferralService:
                     r.id,
                     {"number": r.number, "by": actor.username},
                 )
-            row = _row(r, self.ctx.clock())
+            row = _row(r, self.ctx.clock(), self.not_arrived_days())
         return row, reprint
 
     def slip_pdf(self, referral_id: str, page: str = "A4") -> tuple[bytes, ReferralRow, bool]:
@@ -579,8 +633,9 @@ class ReferralService:
         from app.reports.referral_slip import referral_slip_pdf
 
         row, reprint = self.slip(referral_id)
-        local_now = datetime.now() if reprint else None
-        return referral_slip_pdf(slip_data(row, reprint, local_now), page), row, reprint
+        local_now = self.ctx.now_local() if reprint else None
+        data = slip_data(row, reprint, local_now, self.ctx.timezone, self.ctx.clinic_code)
+        return referral_slip_pdf(data, page), row, reprint
 
     def preview_pdf(self, referral_id: str, page: str = "A4") -> bytes:
         """The slip as it would print now (补打 if printed before), without recording a print."""
@@ -588,7 +643,10 @@ class ReferralService:
 
         row, _ = self.slip(referral_id, record_print=False)
         reprint = row.print_count > 0
-        return referral_slip_pdf(slip_data(row, reprint, datetime.now() if reprint else None), page)
+        local_now = self.ctx.now_local() if reprint else None
+        return referral_slip_pdf(
+            slip_data(row, reprint, local_now, self.ctx.timezone, self.ctx.clinic_code), page
+        )
 
     def clinic_header(self) -> tuple[str, str]:
         with self.ctx.reader() as s:
@@ -598,10 +656,21 @@ class ReferralService:
             return c.name, c.county_hospital
 
 
-def slip_data(row: ReferralRow, reprint: bool, printed_at: datetime | None = None) -> SlipData:
-    """What the printed slip shows, from a referral row (plain data for app.reports)."""
+def slip_data(
+    row: ReferralRow,
+    reprint: bool,
+    printed_at: datetime | None = None,
+    timezone: str = clinic_clock.DEFAULT_TIMEZONE,
+    clinic_code: str = "",
+) -> SlipData:
+    """What the printed slip shows, from a referral row (plain data for app.reports).
+
+    ``printed_at`` is already clinic-local; the slip's date is the clinic date of referred_at.
+    """
     up = row.direction == Direction.UP.value
-    day = (row.referred_at or row.created_at).date()
+    day = clinic_clock.local_date(row.referred_at or row.created_at, timezone)
+    # A 回转单 this clinic wrote itself was typed in from the county's paper slip.
+    transcribed = not up and bool(clinic_code) and row.clinic_code == clinic_code
     return SlipData(
         number=row.number,
         direction=row.direction,
@@ -641,4 +710,26 @@ def slip_data(row: ReferralRow, reprint: bool, printed_at: datetime | None = Non
         outcome=row.outcome,
         reprint=reprint,
         printed_at=printed_at,
+        transcribed=transcribed,
     )
+
+
+def not_arrived_condition(now: datetime, days: int) -> list[Any]:
+    """SQL for feedback.received_not_arrived (the same rule as the list's flag)."""
+    from sqlalchemy import and_, or_
+
+    limit = now - timedelta(days=days)
+    return [
+        Referral.direction == Direction.UP.value,
+        Referral.status.in_([Status.PENDING.value, Status.RECEIVED.value]),
+        Referral.arrived_at.is_(None),
+        Referral.feedback_arrived_at.is_(None),
+        or_(
+            Referral.received_at <= limit,
+            and_(
+                Referral.received_at.is_(None),
+                Referral.feedback_result == "received",
+                Referral.feedback_at <= limit,
+            ),
+        ),
+    ]

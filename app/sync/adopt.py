@@ -201,7 +201,9 @@ class ReferralPage:
         self.queued_ids.add(rid)
         if r["status"] in self._starts_plan and rid not in self.planned:
             # on_referral_saved -> add_plan(REHAB)
-            start, due = self._rehab_dates(_Dates(r), self._intervals, self._today)
+            start, due = self._rehab_dates(
+                _Dates(r), self._intervals, self._today, self.ctx.timezone
+            )
             plan_id = new_id()
             self.plans.append(
                 {

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from app.domain.clinic_clock import DEFAULT_TIMEZONE, to_local
 from app.services.bundle import AppServices
 from app.services.context import Changes
 from app.services.sync_runner import ADMIN_OUTCOMES, Outcome, RoundReport
@@ -45,8 +46,9 @@ class SyncStatus:
     configured: bool
 
 
-def local_time(utc: datetime) -> str:
-    return utc.replace(tzinfo=UTC).astimezone().strftime("%m-%d %H:%M")
+def local_time(utc: datetime, timezone: str = DEFAULT_TIMEZONE) -> str:
+    """A stored (UTC) moment in the clinic's zone, not the PC's."""
+    return to_local(utc, timezone).strftime("%m-%d %H:%M")
 
 
 class SyncScheduler(QObject):
@@ -257,7 +259,11 @@ class SyncScheduler(QObject):
         if errors:
             parts.append(self.tr("%1 in error").replace("%1", str(errors)))
         if s and s.last_success_at:
-            parts.append(self.tr("last synced %1").replace("%1", local_time(s.last_success_at)))
+            parts.append(
+                self.tr("last synced %1").replace(
+                    "%1", local_time(s.last_success_at, self.services.ctx.timezone)
+                )
+            )
         else:
             parts.append(self.tr("never synced"))
         text = self.tr("Sync: %1").replace("%1", " · ".join(parts))

@@ -209,12 +209,12 @@
         <translation>数据目录</translation>
     </message>
     <message>
-        <source>without keyboard or mouse locks this PC's screen</source>
-        <translation>无键盘、鼠标操作即锁定本机屏幕</translation>
-    </message>
-    <message>
         <source>Screen lock after</source>
         <translation>自动锁屏</translation>
+    </message>
+    <message>
+        <source>without keyboard or mouse locks this PC's screen</source>
+        <translation>无键盘、鼠标操作即锁定本机屏幕</translation>
     </message>
     <message>
         <source>Saved: {name}. The screen-lock time applies from the next login.</source>
@@ -309,6 +309,69 @@
     <message>
         <source>End the %1 follow-up of %2 as %3? It leaves every worklist.</source>
         <translation>确定将 %2 的%1随访计划结束为“%3”吗？结束后将不再出现在随访清单中。</translation>
+    </message>
+</context>
+<context>
+    <name>FeedbackDialog</name>
+    <message>
+        <source>Record receipt — %1</source>
+        <translation>录入回执 — %1</translation>
+    </message>
+    <message>
+        <source>By phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Paper receipt</source>
+        <translation>纸质回执</translation>
+    </message>
+    <message>
+        <source>County doctor or referral office staff</source>
+        <translation>县医院接诊医生或转诊办人员</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>接收</translation>
+    </message>
+    <message>
+        <source>Refused</source>
+        <translation>不接收</translation>
+    </message>
+    <message>
+        <source>Why the county hospital refused</source>
+        <translation>县医院不接收的原因</translation>
+    </message>
+    <message>
+        <source>Patient has arrived</source>
+        <translation>患者已到诊</translation>
+    </message>
+    <message>
+        <source>How</source>
+        <translation>回执方式</translation>
+    </message>
+    <message>
+        <source>Answered by *</source>
+        <translation>回执人 *</translation>
+    </message>
+    <message>
+        <source>Answered at *</source>
+        <translation>回执时间 *</translation>
+    </message>
+    <message>
+        <source>Result *</source>
+        <translation>接收结果 *</translation>
+    </message>
+    <message>
+        <source>Reason for refusal</source>
+        <translation>不接收原因</translation>
+    </message>
+    <message>
+        <source>Arrival</source>
+        <translation>到诊时间</translation>
+    </message>
+    <message>
+        <source>Save receipt</source>
+        <translation>保存回执</translation>
     </message>
 </context>
 <context>
@@ -696,6 +759,10 @@
         <translation>据身份证号码：出生于 %1，%2，%3 岁</translation>
     </message>
     <message>
+        <source>Age over %1: please check the date of birth</source>
+        <translation>年龄超过%1岁，请核对出生日期</translation>
+    </message>
+    <message>
         <source>Date of birth must be a real date such as 1960-03-15</source>
         <translation>出生日期须为真实日期，格式如 1960-03-15</translation>
     </message>
@@ -1072,6 +1139,25 @@ Register another record with the same number anyway?</source>
     </message>
 </context>
 <context>
+    <name>ReferralReminderBox</name>
+    <message>
+        <source> days</source>
+        <translation> 天</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Flag a referral received but not arrived after</source>
+        <translation>已接收的转诊单超过以下天数仍未到诊时提醒</translation>
+    </message>
+    <message>
+        <source>Saved: %1 days</source>
+        <translation>已保存：%1 天</translation>
+    </message>
+</context>
+<context>
     <name>ReferralTable</name>
     <message>
         <source>Referral no.</source>
@@ -1112,6 +1198,22 @@ Register another record with the same number anyway?</source>
     <message>
         <source>No answer for 14+ days</source>
         <translation>超过14天未反馈</translation>
+    </message>
+    <message>
+        <source>Received, not arrived %1+ days</source>
+        <translation>已接收未到诊%1天以上</translation>
+    </message>
+    <message>
+        <source>received</source>
+        <translation>接收</translation>
+    </message>
+    <message>
+        <source>refused</source>
+        <translation>不接收</translation>
+    </message>
+    <message>
+        <source>Receipt: %1</source>
+        <translation>回执：%1</translation>
     </message>
     <message>
         <source>Booked %1</source>
@@ -1157,6 +1259,10 @@ Register another record with the same number anyway?</source>
         <translation>未上传</translation>
     </message>
     <message>
+        <source>Received, not arrived</source>
+        <translation>已接收未到诊</translation>
+    </message>
+    <message>
         <source>Patient: name, pinyin initials, ID, phone</source>
         <translation>患者：姓名、拼音首字母、身份证号、电话</translation>
     </message>
@@ -1183,6 +1289,14 @@ Register another record with the same number anyway?</source>
     <message>
         <source>History</source>
         <translation>状态记录</translation>
+    </message>
+    <message>
+        <source>Record receipt</source>
+        <translation>录入回执</translation>
+    </message>
+    <message>
+        <source>The county hospital's answer, heard by phone or on a paper receipt</source>
+        <translation>录入县医院通过电话或纸质回执给出的接收结果</translation>
     </message>
     <message>
         <source>%1 referrals shown</source>
@@ -1223,6 +1337,10 @@ Register another record with the same number anyway?</source>
     <message>
         <source>Arrived: %1</source>
         <translation>到诊：%1</translation>
+    </message>
+    <message>
+        <source>Received, not arrived after %1 days</source>
+        <translation>已接收，%1天仍未到诊</translation>
     </message>
     <message>
         <source>History of %1</source>

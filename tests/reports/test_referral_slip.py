@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from dataclasses import replace
@@ -130,7 +131,7 @@ def test_downward_slip_has_its_fields(page: str, tmp_path: Path) -> None:
         DOWN.inpatient_no,
         DOWN.exam_results,
         DOWN.treatment_plan,
-        "2026年12月6日（门诊复查）",
+        "2026年12月06日（门诊复查）",
         "病情转归：好转",
         "来安县人民医院（机构盖章）",
     ):
@@ -159,7 +160,10 @@ def test_long_text_continues_on_the_next_page_and_nothing_is_lost(tmp_path: Path
     slip = replace(UP, present_illness=story, treatment=story[:400])
     pdf = referral_slip_pdf(slip, "A5")
     assert pages(pdf, tmp_path) > 1
-    text = flat(pdf_text(pdf, tmp_path))
+    # Without the page furniture (continuation header, page numbers) the text runs on whole.
+    furniture = re.compile(r"^(转诊单号：[-\w]+|患者：\w+（续）|第 ?\d+ ?页 ?共 ?\d+ ?页)$")
+    lines = pdf_text(pdf, tmp_path).splitlines()
+    text = flat("\n".join(x for x in lines if not furniture.match(x.strip())))
     assert flat(story) in text
     assert "第79天：胸闷气短" in text
 

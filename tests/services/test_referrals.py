@@ -172,7 +172,7 @@ def test_downward_from_paper_acknowledged_and_arrived(
 ) -> None:
     d = services.referrals.enter_downward(downward(patient_id))
     assert (d.direction, d.status, d.to_institution) == ("down", "pending", "桃花镇卫生院")
-    assert d.referred_at == datetime(2026, 11, 20)
+    assert d.referred_at == datetime(2026, 11, 19, 16, 0)  # 20 Nov 00:00 Beijing, in UTC
     login_as(services, "nurse")  # nurses acknowledge downward referrals
     services.referrals.transition(d.id, Status.RECEIVED)
     arrived = services.referrals.transition(d.id, Status.ARRIVED)

@@ -23,6 +23,7 @@ from app.domain.errors import PermissionDenied, ValidationError
 from app.domain.training import ACTIVITY_TYPES, CREDIT_CLASSES, ActivityInput, duration_hours
 from app.services.bundle import AppServices
 from app.services.training import ActivityRow
+from app.ui.clinic_dates import clinic_qdate
 from app.ui.widgets.form_errors import FieldErrors
 
 
@@ -42,7 +43,7 @@ class ActivityDialog(QDialog):
         self.activity_type = QComboBox()
         self.activity_type.addItems(ACTIVITY_TYPES)
         self.topic = QLineEdit()
-        self.day = QDateEdit(QDate.currentDate())
+        self.day = QDateEdit(clinic_qdate(self.services))
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("yyyy-MM-dd")
         self.start = QTimeEdit(QTime(14, 30))

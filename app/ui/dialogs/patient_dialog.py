@@ -145,7 +145,7 @@ class PatientDialog(QDialog):
             self.derived.clear()
             return
         try:
-            info = idcard.parse(text)
+            info = idcard.parse(text, self.services.ctx.today())
         except idcard.IdCardError as exc:
             self.errors.show([FieldError("id_number", exc.code, exc.message)])
             self.derived.clear()
@@ -157,12 +157,20 @@ class PatientDialog(QDialog):
             self.birth_date.setText(info.birth_date.isoformat())
         if not self.sex.currentData():
             self.sex.setCurrentIndex(self.sex.findData(info.sex))
-        self.derived.setText(
+        today = self.services.ctx.today()
+        text = (
             self.tr("From the ID number: born %1, %2, age %3")
             .replace("%1", info.birth_date.isoformat())
             .replace("%2", SEX[info.sex])
-            .replace("%3", str(idcard.age_on(info.birth_date, date.today())))
+            .replace("%3", str(idcard.age_on(info.birth_date, today)))
         )
+        age = idcard.age_on(info.birth_date, today)
+        if age > idcard.AGE_WARNING_ABOVE:
+            # Accepted, but worth a second look: say so next to what was derived.
+            text += "　" + self.tr("Age over %1: please check the date of birth").replace(
+                "%1", str(idcard.AGE_WARNING_ABOVE)
+            )
+        self.derived.setText(text)
 
     def collect(self) -> PatientInput:
         try:

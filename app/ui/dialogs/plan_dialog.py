@@ -61,7 +61,7 @@ class PlanDialog(QDialog):
         self.services = services
         self.saved: PlanRow | None = None
         self.errors = FieldErrors()
-        today = today or date.today()
+        today = today or services.ctx.today()
         self.setWindowTitle(self.tr("New follow-up plan"))
         self.resize(620, 420)
         self.picker = PatientPicker(services)
@@ -163,7 +163,7 @@ class EndPlanDialog(QDialog):
         self.status.setObjectName("endStatus")
         for s in END_STATUSES:
             self.status.addItem(rules.PLAN_STATUS_NAMES[s], s.value)
-        self.death_date = _date_edit(today or date.today(), "deathDate")
+        self.death_date = _date_edit(today or services.ctx.today(), "deathDate")
         self.note = QLineEdit()
         self.note.setObjectName("endNote")
         self.note_label = QLabel()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -40,6 +40,7 @@ from app.domain.referral import (
 from app.services.bundle import AppServices
 from app.services.patients import PatientRow
 from app.services.referrals import ReferralRow
+from app.ui.clinic_dates import clinic_qdate
 from app.ui.widgets.form_errors import FieldErrors
 from app.ui.widgets.patient_picker import PatientPicker
 
@@ -141,7 +142,7 @@ class ReferralDialog(QDialog):
             ]
         else:
             self.from_institution = self.institution
-            self.referred_on = QDateEdit(QDate.currentDate())
+            self.referred_on = QDateEdit(clinic_qdate(self.services))
             self.referred_on.setCalendarPopup(True)
             self.referred_on.setDisplayFormat("yyyy-MM-dd")
             self.diagnosis = QLineEdit()
@@ -151,7 +152,7 @@ class ReferralDialog(QDialog):
             self.treatment_plan = _text_box(90)
             self.has_followup = QCheckBox(self.tr("Follow-up booked"))
             self.has_followup.setChecked(True)
-            self.followup_date = QDateEdit(QDate.currentDate().addDays(14))
+            self.followup_date = QDateEdit(clinic_qdate(self.services).addDays(14))
             self.followup_date.setCalendarPopup(True)
             self.followup_date.setDisplayFormat("yyyy-MM-dd")
             self.has_followup.toggled.connect(self.followup_date.setEnabled)

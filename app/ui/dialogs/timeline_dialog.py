@@ -70,7 +70,7 @@ class TimelineDialog(QDialog):
         # (day, order within the day, text, emergency, what opens); newest first below
         lines: list[tuple[date, int, str, bool, tuple[str, object]]] = []
         for r in referrals:
-            when = r.referred_at or r.created_at
+            when = services.ctx.local(r.referred_at or r.created_at)  # stored UTC
             place = r.to_institution if r.direction == "up" else r.from_institution
             dept = f" {r.to_department}" if r.direction == "up" and r.to_department else ""
             what = r.impression if r.direction == "up" else r.diagnosis

@@ -124,7 +124,7 @@ class VisitDialog(QDialog):
         self.saved: VisitResult | None = None
         self.referral_prompted = False
         self.errors = FieldErrors()
-        self.today = today or date.today()
+        self.today = today or services.ctx.today()
         dm = self.kind is PlanKind.DIABETES
         chronic = self.kind in rules.CHRONIC
         self.setWindowTitle(

@@ -59,7 +59,7 @@ class PatientTableModel(PagedTableModel[PatientRow]):
     def __init__(self, service: PatientService, page_size: int = 100, today: date | None = None):
         super().__init__(page_size, "updated_at")
         self.service = service
-        self.today = today or date.today()
+        self.today = today or service.ctx.today()
         self.query = ""
         self.include_voided = False  # administrators look for a record voided by mistake
 

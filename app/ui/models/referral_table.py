@@ -44,12 +44,15 @@ class ReferralTableModel(PagedTableModel[ReferralRow]):
         super().__init__(page_size, "referred_at")
         self.service = service
         self.filter = ReferralFilter()
+        self.not_arrived_days = service.not_arrived_days()
 
     def set_filter(self, f: ReferralFilter) -> None:
         self.filter = f
         self.reload()
 
     def fetch(self, offset: int, limit: int) -> list[ReferralRow]:
+        if offset == 0:
+            self.not_arrived_days = self.service.not_arrived_days()
         return self.service.search(
             self.filter, offset=offset, limit=limit, sort=self.sort_key, descending=self.descending
         )
@@ -63,10 +66,28 @@ class ReferralTableModel(PagedTableModel[ReferralRow]):
             place = r.to_institution if r.direction == "up" else r.from_institution
             if r.direction == "up" and r.to_department:
                 place = f"{place} {r.to_department}"
-            overdue = QCoreApplication.translate("ReferralTable", "No answer for 14+ days")
+            flags = []
+            if r.overdue:
+                flags.append(QCoreApplication.translate("ReferralTable", "No answer for 14+ days"))
+            if r.not_arrived:
+                flags.append(
+                    QCoreApplication.translate(
+                        "ReferralTable", "Received, not arrived %1+ days"
+                    ).replace("%1", str(self.not_arrived_days))
+                )
+            if r.feedback_result:
+                result = {
+                    "received": QCoreApplication.translate("ReferralTable", "received"),
+                    "refused": QCoreApplication.translate("ReferralTable", "refused"),
+                }.get(r.feedback_result, r.feedback_result)
+                flags.append(
+                    QCoreApplication.translate("ReferralTable", "Receipt: %1").replace("%1", result)
+                )
             if r.appointment_at is not None:
-                overdue = QCoreApplication.translate("ReferralTable", "Booked %1").replace(
-                    "%1", booking_text(r.receiving_doctor, r.appointment_at)
+                flags.append(
+                    QCoreApplication.translate("ReferralTable", "Booked %1").replace(
+                        "%1", booking_text(r.receiving_doctor, r.appointment_at)
+                    )
                 )
             return {
                 "number": r.number,
@@ -75,12 +96,12 @@ class ReferralTableModel(PagedTableModel[ReferralRow]):
                 "patient": r.patient_name,
                 "destination": place,
                 "doctor": r.referring_doctor,
-                "date": when.strftime("%Y-%m-%d"),
-                "feedback": overdue if r.overdue or r.appointment_at is not None else "",
+                "date": self.service.ctx.local(when).strftime("%Y-%m-%d"),
+                "feedback": "；".join(flags),
                 "sync": sync_label(r.sync_state),
             }[key]
         if role == Qt.ItemDataRole.ForegroundRole:
-            if key == "feedback" and r.overdue:
+            if key == "feedback" and (r.overdue or r.not_arrived):
                 return QBrush(QColor("#c0392b"))
             if key == "sync":
                 return sync_brush(r.sync_state)

@@ -3,8 +3,6 @@ the chronic patients with fewer than four face-to-face visits (电话 does not c
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -55,7 +53,7 @@ class ComplianceView(QWidget):
         self.services = services
         self.rows: list[ComplianceRow] = []
         self.stale = True  # something changed since the last refresh
-        this_year = date.today().year
+        this_year = self.services.ctx.today().year
         self.year = QSpinBox()
         self.year.setObjectName("complianceYear")
         self.year.setRange(2000, this_year)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -33,6 +33,7 @@ from app.services.bundle import AppServices
 from app.services.context import Changes
 from app.services.followups import WorkItem
 from app.ui.change_bus import ChangeBus
+from app.ui.clinic_dates import clinic_qdate
 
 WHICH = ["today", "week", "overdue", "all"]
 WORKLIST_PAGE = 500  # rows shown; the count above the list says how many in all
@@ -274,7 +275,7 @@ class FollowUpsPage(QWidget):
                 self,
                 self.tr("Remind on"),
                 self.tr("Date (yyyy-MM-dd)"),
-                text=QDate.currentDate().addDays(3).toString("yyyy-MM-dd"),
+                text=clinic_qdate(self.services).addDays(3).toString("yyyy-MM-dd"),
             )
             if not ok:
                 return
@@ -303,7 +304,7 @@ class FollowUpsPage(QWidget):
             "overdue": "逾期未随访名单",
             "all": "随访中患者名单",
         }[self.which]
-        return worklist_pdf(title, self.items, date.today(), self.total)
+        return worklist_pdf(title, self.items, self.services.ctx.today(), self.total)
 
     def print_phone_list(self) -> None:
         from app.ui.printing import PdfPreviewDialog
@@ -319,14 +320,14 @@ class FollowUpsPage(QWidget):
         """Years to choose from (this year and every year with visits, newest first) and the
         one to offer: this year if it has visits yet, else the latest year that has."""
         with_visits = self.services.followups.visit_years(plan_id)
-        this = date.today().year
+        this = self.services.ctx.today().year
         years = sorted(set(with_visits) | {this}, reverse=True)
         offered = this if this in with_visits or not with_visits else with_visits[0]
         return years, offered
 
     def year_form_pdf(self, plan_id: str, year: int | None = None) -> bytes:
         """The patient's year on the national 4-column 随访服务记录表."""
-        return year_form_pdf(self.services, plan_id, year or date.today().year)
+        return year_form_pdf(self.services, plan_id, year or self.services.ctx.today().year)
 
     def print_year_form(self) -> QInputDialog | None:
         """Ask which year's 随访服务记录表 to print, then preview it (both non-blocking)."""

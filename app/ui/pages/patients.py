@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -58,7 +56,7 @@ class PatientsPage(QWidget):
         self.count_label = QLabel()
         self.count_label.setObjectName("patientCount")
 
-        self.model = PatientTableModel(services.patients, page_size=100, today=date.today())
+        self.model = PatientTableModel(services.patients, page_size=100, today=services.ctx.today())
         self.table = QTableView()
         self.table.setObjectName("patientTable")
         self.table.setModel(self.model)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -24,11 +24,14 @@ from PySide6.QtWidgets import (
 from app.domain.booking import booking_text
 from app.domain.errors import PermissionDenied, ValidationError
 from app.domain.referral import STATUS_NAMES, Direction, Side, Status, allowed_targets
+from app.domain.referral_feedback import OPEN as FEEDBACK_OPEN
 from app.domain.roles import Perm, allowed
 from app.services.bundle import AppServices
 from app.services.context import Changes
 from app.services.referrals import ReferralFilter, ReferralRow
 from app.ui.change_bus import ChangeBus
+from app.ui.clinic_dates import clinic_qdate, local_text
+from app.ui.dialogs.feedback_dialog import FeedbackDialog
 from app.ui.dialogs.referral_dialog import ReferralDialog
 from app.ui.models.referral_table import ReferralTableModel
 from app.ui.printing import PdfPreviewDialog
@@ -52,8 +55,8 @@ class ReferralsPage(QWidget):
         for st, name in STATUS_NAMES.items():
             self.status.addItem(name, st.value)
         self.use_dates = QCheckBox(self.tr("From"))
-        self.date_from = QDateEdit(QDate.currentDate().addMonths(-3))
-        self.date_to = QDateEdit(QDate.currentDate())
+        self.date_from = QDateEdit(clinic_qdate(self.services).addMonths(-3))
+        self.date_to = QDateEdit(clinic_qdate(self.services))
         for d in (self.date_from, self.date_to):
             d.setCalendarPopup(True)
             d.setDisplayFormat("yyyy-MM-dd")
@@ -70,6 +73,8 @@ class ReferralsPage(QWidget):
         self.overdue = QCheckBox(self.tr("No feedback 14+ days"))
         self.overdue.setObjectName("filterOverdue")
         self.unsynced = QCheckBox(self.tr("Not uploaded"))
+        self.not_arrived = QCheckBox(self.tr("Received, not arrived"))
+        self.not_arrived.setObjectName("filterNotArrived")
         self.search = QLineEdit()
         self.search.setObjectName("referralSearch")
         self.search.setPlaceholderText(self.tr("Patient: name, pinyin initials, ID, phone"))
@@ -85,6 +90,11 @@ class ReferralsPage(QWidget):
         self.status_button = QPushButton(self.tr("Change status"))
         self.status_button.setObjectName("changeStatus")
         self.history_button = QPushButton(self.tr("History"))
+        self.feedback_button = QPushButton(self.tr("Record receipt"))
+        self.feedback_button.setObjectName("recordFeedback")
+        self.feedback_button.setToolTip(
+            self.tr("The county hospital's answer, heard by phone or on a paper receipt")
+        )
         self.count_label = QLabel()
 
         self.model = ReferralTableModel(services.referrals)
@@ -113,6 +123,7 @@ class ReferralsPage(QWidget):
             QLabel("—"),
             self.date_to,
             self.overdue,
+            self.not_arrived,
             self.unsynced,
         ):
             filters.addWidget(w)
@@ -125,6 +136,7 @@ class ReferralsPage(QWidget):
             self.preview_button,
             self.edit_button,
             self.status_button,
+            self.feedback_button,
             self.history_button,
         ):
             actions.addWidget(b)
@@ -141,7 +153,7 @@ class ReferralsPage(QWidget):
         self.search.textChanged.connect(lambda _t: self._timer.start())
         for combo in (self.direction, self.status, self.destination, self.doctor):
             combo.currentIndexChanged.connect(lambda _i: self.reload())
-        for box in (self.use_dates, self.overdue, self.unsynced):
+        for box in (self.use_dates, self.overdue, self.unsynced, self.not_arrived):
             box.toggled.connect(lambda _c: self.reload())
         for d in (self.date_from, self.date_to):
             d.dateChanged.connect(self._dates_changed)
@@ -151,6 +163,7 @@ class ReferralsPage(QWidget):
         self.edit_button.clicked.connect(self.edit_selected)
         self.status_button.clicked.connect(self.status_menu)
         self.history_button.clicked.connect(self.show_history)
+        self.feedback_button.clicked.connect(self.record_feedback)
         self.table.doubleClicked.connect(lambda _i: self.preview_selected())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         bus.changed.connect(self.on_changed)
@@ -179,6 +192,7 @@ class ReferralsPage(QWidget):
             patient_query=self.search.text(),
             overdue_only=self.overdue.isChecked(),
             unsynced_only=self.unsynced.isChecked(),
+            not_arrived_only=self.not_arrived.isChecked(),
         )
 
     def reload(self) -> None:
@@ -210,6 +224,12 @@ class ReferralsPage(QWidget):
         )
         self.status_button.setEnabled(r is not None and bool(self._targets(r)))
         self.history_button.setEnabled(r is not None)
+        self.feedback_button.setEnabled(
+            r is not None
+            and r.direction == Direction.UP.value
+            and Status(r.status) in FEEDBACK_OPEN
+            and can(Perm.REFERRAL_ACK)
+        )
 
     def _targets(self, r: ReferralRow) -> list[Status]:
         return allowed_targets(Direction(r.direction), Status(r.status), Side.CLINIC)
@@ -278,6 +298,16 @@ class ReferralsPage(QWidget):
         except (ValidationError, PermissionDenied) as exc:
             QMessageBox.warning(self, self.tr("Status not changed"), str(exc))
 
+    def record_feedback(self) -> FeedbackDialog | None:
+        """录入回执 for the selected upward referral (a small dialog; the list refreshes by the
+        change signal once it is saved)."""
+        r = self.selected()
+        if r is None:
+            return None
+        dialog = FeedbackDialog(self.services, r, parent=self)
+        dialog.open()
+        return dialog
+
     def show_history(self) -> None:
         r = self.selected()
         if r is None:
@@ -288,15 +318,18 @@ class ReferralsPage(QWidget):
             before = STATUS_NAMES[Status(h.from_status)] if h.from_status else ""
             side = county if h.side == "county" else ""
             reason = f"　{h.reason}" if h.reason else ""
+            if h.kind != "status":  # a 回执 or an outcome check: the status did not move
+                lines.append(f"{local_text(self.services, h.at)}　{h.reason}　{h.actor}")
+                continue
             lines.append(
-                f"{h.at:%Y-%m-%d %H:%M}　{before} → {STATUS_NAMES[Status(h.to_status)]}"
+                f"{local_text(self.services, h.at)}　{before} → {STATUS_NAMES[Status(h.to_status)]}"
                 f"　{h.actor}{side}{reason}"
             )
         answers = []
         if r.received_at:
             answers.append(
                 self.tr("Received: %1 %2")
-                .replace("%1", f"{r.received_at:%Y-%m-%d}")
+                .replace("%1", local_text(self.services, r.received_at, "%Y-%m-%d"))
                 .replace("%2", r.receiving_doctor)
             )
         if r.appointment_at is not None:
@@ -308,7 +341,15 @@ class ReferralsPage(QWidget):
         if r.rejected_reason:
             answers.append(self.tr("Rejected: %1").replace("%1", r.rejected_reason))
         if r.arrived_at:
-            answers.append(self.tr("Arrived: %1").replace("%1", f"{r.arrived_at:%Y-%m-%d %H:%M}"))
+            answers.append(
+                self.tr("Arrived: %1").replace("%1", local_text(self.services, r.arrived_at))
+            )
+        if r.not_arrived:
+            answers.append(
+                self.tr("Received, not arrived after %1 days").replace(
+                    "%1", str(self.services.referrals.not_arrived_days())
+                )
+            )
         QMessageBox.information(
             self, self.tr("History of %1").replace("%1", r.number), "\n".join(lines + answers)
         )

@@ -26,6 +26,7 @@ from app.ui.change_bus import ChangeBus
 from app.ui.widgets.clinic_details_box import ClinicDetailsBox
 from app.ui.widgets.followup_intervals_box import FollowUpIntervalsBox
 from app.ui.widgets.form_errors import FieldErrors
+from app.ui.widgets.referral_reminder_box import ReferralReminderBox
 
 
 class SettingsPage(QWidget):
@@ -115,6 +116,8 @@ class SettingsPage(QWidget):
         layout.addWidget(dest_box)
         self.intervals = FollowUpIntervalsBox(services)  # 随访间隔
         layout.addWidget(self.intervals)
+        self.referral_reminder = ReferralReminderBox(services)  # 已接收未到诊 after N days
+        dest_layout.addWidget(self.referral_reminder)
         layout.addWidget(users_box, 1)
         self.add_button.clicked.connect(self.add_user)
         self.toggle_button.clicked.connect(self.toggle_selected)
@@ -173,6 +176,7 @@ class SettingsPage(QWidget):
         ):
             w.setEnabled(admin)
         self.load_destinations()
+        self.referral_reminder.refresh()
         self.admin_note.setText(
             "" if admin else self.tr("Only an administrator can view and manage user accounts.")
         )

@@ -218,7 +218,9 @@ class SyncPage(QWidget):
         )
         s = status.summary
         last = s.last_success_at if s else None
-        self.last_success.setText(local_time(last) if last else self.tr("never"))
+        self.last_success.setText(
+            local_time(last, self.services.ctx.timezone) if last else self.tr("never")
+        )
         self.pending.setText(str(s.pending) if s else "—")
         self.error_count.setText(str(s.errors) if s else "—")
         self.error_count.setStyleSheet(BAD if s and s.errors else "")

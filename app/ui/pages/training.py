@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,6 +35,7 @@ from app.services.bundle import AppServices
 from app.services.context import Changes
 from app.services.training import ActivityRow
 from app.ui.change_bus import ChangeBus
+from app.ui.clinic_dates import clinic_qdate
 from app.ui.dialogs.activity_dialog import ActivityDialog
 from app.ui.printing import PdfPreviewDialog
 
@@ -123,7 +124,7 @@ class TrainingPage(QWidget):
         w = QWidget()
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
-        self.year.setValue(date.today().year)
+        self.year.setValue(self.services.ctx.today().year)
         self.year.valueChanged.connect(self._year_changed)
         self.activity_table = _table(
             [
@@ -454,7 +455,7 @@ class TrainingPage(QWidget):
             return
         staff_id = item.data(Qt.ItemDataRole.UserRole)
         try:
-            self.t.staff_left(staff_id, date.today())
+            self.t.staff_left(staff_id, self.services.ctx.today())
         except PermissionDenied as exc:
             self.roster_message.setText(str(exc))
 
@@ -488,8 +489,8 @@ class TrainingPage(QWidget):
         self.st_unit = QLineEdit()
         clinic = self.services.users.clinic()
         self.st_unit.setText(clinic.county_hospital if clinic else "")
-        self.st_from = QDateEdit(QDate.currentDate().addMonths(-1))
-        self.st_to = QDateEdit(QDate.currentDate())
+        self.st_from = QDateEdit(clinic_qdate(self.services).addMonths(-1))
+        self.st_to = QDateEdit(clinic_qdate(self.services))
         self.st_counts = {k: QSpinBox() for k in SUPPORT_COUNTS}
         form.addRow(self.tr("Doctor"), self.st_doctor)
         form.addRow(self.tr("Sending unit"), self.st_unit)
@@ -512,8 +513,8 @@ class TrainingPage(QWidget):
         self.sec_host = QLineEdit(clinic.county_hospital if clinic else "")
         self.sec_dept = QLineEdit()
         self.sec_speciality = QLineEdit()
-        self.sec_from = QDateEdit(QDate.currentDate())
-        self.sec_to = QDateEdit(QDate.currentDate().addMonths(6))
+        self.sec_from = QDateEdit(clinic_qdate(self.services))
+        self.sec_to = QDateEdit(clinic_qdate(self.services).addMonths(6))
         self.sec_tutor = QLineEdit()
         self.sec_appraisal = QLineEdit()
         for i, (label, widget) in enumerate(
