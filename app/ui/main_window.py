@@ -46,7 +46,7 @@ class MainWindow(QMainWindow):
         clinic = services.users.clinic()
         clinic_name = clinic.name if clinic else ""
         self.setWindowTitle(self.tr("ClinicLink Primary Care Workstation") + f" — {clinic_name}")
-        self.resize(1280, 760)
+        self.resize(1280, 700)  # before show_restored(): maximised or as last left
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
@@ -153,6 +153,14 @@ class MainWindow(QMainWindow):
         self.set_sync_status(status.text, status.state)
         self.sync_label.setToolTip(status.detail)
 
+    def show_restored(self) -> None:
+        from app.ui.window_geometry import show_restored
+
+        show_restored(self, self.services.data_dir)
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        from app.ui.window_geometry import remember
+
+        remember(self, self.services.data_dir)
         self.sync.stop()  # no new rounds; one under way finishes (its writes are atomic)
         super().closeEvent(event)

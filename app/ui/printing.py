@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.widgets.screen_fit import fit_to_screen
+
 PREVIEW_SCALE = 1.25  # points → screen pixels
 
 
@@ -84,7 +86,7 @@ class PdfPreviewDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.resize(820, 900)
+        fit_to_screen(self, 820, 900)
         self.pdf = pdf
         self.make_pdf = make_pdf
         # Called when the document really goes to paper or disk (records the print).

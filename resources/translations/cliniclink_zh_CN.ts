@@ -480,6 +480,14 @@
         <translation>取消</translation>
     </message>
     <message>
+        <source>The patient record of %1</source>
+        <translation>%1的居民档案</translation>
+    </message>
+    <message>
+        <source>The new patient record</source>
+        <translation>新建的居民档案</translation>
+    </message>
+    <message>
         <source>From the ID number: born %1, %2, age %3</source>
         <translation>据身份证号码：出生于 %1，%2，%3 岁</translation>
     </message>
@@ -841,6 +849,14 @@ Register another record with the same number anyway?</source>
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+    <message>
+        <source>The upward referral slip</source>
+        <translation>转出单</translation>
+    </message>
+    <message>
+        <source>The downward referral</source>
+        <translation>回转单</translation>
     </message>
 </context>
 <context>
@@ -1812,6 +1828,10 @@ Register another record with the same number anyway?</source>
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+    <message>
+        <source>The follow-up visit of %1</source>
+        <translation>%1的随访记录</translation>
     </message>
     <message>
         <source>Emergency checks (refer at once)</source>
