@@ -329,6 +329,37 @@
     </message>
 </context>
 <context>
+    <name>FormDialog</name>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>未保存的修改</translation>
+    </message>
+    <message>
+        <source>%1 has unsaved changes. Save them?</source>
+        <translation>%1有未保存的修改，是否保存？</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Don't save</source>
+        <translation>不保存</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Unsaved draft found</source>
+        <translation>发现未保存的草稿</translation>
+    </message>
+    <message>
+        <source>%1 was being filled in and not saved (last typed %2). Restore it?</source>
+        <translation>%1上次填写后未保存（最后输入于 %2），是否恢复？</translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
         <source>ClinicLink — log in</source>

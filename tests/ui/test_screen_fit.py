@@ -178,3 +178,28 @@ def test_dialogs_are_not_larger_than_the_screen_even_when_asked(
     qtbot.addWidget(d)
     screen_fit.fit_to_screen(d, 5000, 5000)
     assert d.width() <= screen.width() and d.height() <= screen.height() - 30
+
+
+def test_main_window_opens_maximised_then_as_it_was_left(
+    qtbot, services: AppServices, bus: ChangeBus
+) -> None:
+    from PySide6.QtCore import Qt
+
+    from app.ui.main_window import MainWindow
+
+    first = MainWindow(services, bus)
+    qtbot.addWidget(first)
+    first.show_restored()
+    qtbot.waitExposed(first)
+    assert first.windowState() & Qt.WindowState.WindowMaximized
+    first.showNormal()
+    first.setGeometry(40, 50, 700, 500)
+    QApplication.processEvents()
+    first.close()
+    second = MainWindow(services, bus)
+    qtbot.addWidget(second)
+    second.show_restored()
+    qtbot.waitExposed(second)
+    assert not second.windowState() & Qt.WindowState.WindowMaximized
+    assert (second.width(), second.height()) == (700, 500)
+    second.close()

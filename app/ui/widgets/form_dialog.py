@@ -20,21 +20,21 @@ from app.ui.widgets.screen_fit import reveal
 DRAFT_DELAY_MS = 1000
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("FormDialog", text)
-
-
 def ask_unsaved(parent: QWidget, what: str) -> QMessageBox.StandardButton:
     """保存 / 不保存 / 取消 for a changed form; returns Save, Discard or Cancel."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Question)
-    box.setWindowTitle(_tr("Unsaved changes"))
-    box.setText(_tr("%1 has unsaved changes. Save them?").replace("%1", what))
+    box.setWindowTitle(QCoreApplication.translate("FormDialog", "Unsaved changes"))
+    box.setText(
+        QCoreApplication.translate("FormDialog", "%1 has unsaved changes. Save them?").replace(
+            "%1", what
+        )
+    )
     S = QMessageBox.StandardButton
     box.setStandardButtons(S.Save | S.Discard | S.Cancel)
-    box.button(S.Save).setText(_tr("Save"))
-    box.button(S.Discard).setText(_tr("Don't save"))
-    box.button(S.Cancel).setText(_tr("Cancel"))
+    box.button(S.Save).setText(QCoreApplication.translate("FormDialog", "Save"))
+    box.button(S.Discard).setText(QCoreApplication.translate("FormDialog", "Don't save"))
+    box.button(S.Cancel).setText(QCoreApplication.translate("FormDialog", "Cancel"))
     box.setDefaultButton(S.Save)
     box.setEscapeButton(S.Cancel)
     box.setObjectName("unsavedChanges")
@@ -42,12 +42,14 @@ def ask_unsaved(parent: QWidget, what: str) -> QMessageBox.StandardButton:
     return S(answer)
 
 
-def ask_restore(parent: QWidget, draft: Draft) -> bool:
+def ask_restore(parent: QWidget, draft: Draft, what: str) -> bool:
     answer = QMessageBox.question(
         parent,
-        _tr("Unsaved draft found"),
-        _tr("%1 was being filled in and not saved (last typed %2). Restore it?")
-        .replace("%1", draft.title)
+        QCoreApplication.translate("FormDialog", "Unsaved draft found"),
+        QCoreApplication.translate(
+            "FormDialog", "%1 was being filled in and not saved (last typed %2). Restore it?"
+        )
+        .replace("%1", what)
         .replace("%2", f"{draft.saved_at:%Y-%m-%d %H:%M}"),
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
         QMessageBox.StandardButton.Yes,
@@ -111,7 +113,7 @@ class FormDialog(QDialog):
         draft = self.kept_draft()
         if draft is None:
             return
-        if ask_restore(self, draft):
+        if ask_restore(self, draft, self._draft_title):
             form_state.restore(self, draft.values)
         elif self._drafts is not None and self._draft_key is not None:
             self._drafts.discard(self._draft_key)
