@@ -1183,6 +1183,13 @@ Register another record with the same number anyway?</source>
     </message>
 </context>
 <context>
+    <name>StatusNote</name>
+    <message>
+        <source>Saved: %1</source>
+        <translation>已保存：%1</translation>
+    </message>
+</context>
+<context>
     <name>SyncPage</name>
     <message>
         <source>Synchronisation with the county hospital</source>
