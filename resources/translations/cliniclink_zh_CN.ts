@@ -527,6 +527,10 @@
         <translation>出生日期须为真实日期，格式如 1960-03-15</translation>
     </message>
     <message>
+        <source>patient %1</source>
+        <translation>居民 %1</translation>
+    </message>
+    <message>
         <source>ID number already registered</source>
         <translation>身份证号码已登记</translation>
     </message>
@@ -889,6 +893,18 @@ Register another record with the same number anyway?</source>
         <source>The downward referral</source>
         <translation>回转单</translation>
     </message>
+    <message>
+        <source>downward referral %1</source>
+        <translation>回转单 %1</translation>
+    </message>
+    <message>
+        <source>upward referral %1</source>
+        <translation>转出单 %1</translation>
+    </message>
+    <message>
+        <source>draft upward referral %1</source>
+        <translation>转出单草稿 %1</translation>
+    </message>
 </context>
 <context>
     <name>ReferralTable</name>
@@ -952,8 +968,8 @@ Register another record with the same number anyway?</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <source>From</source>
-        <translation>起</translation>
+        <source>Filter by date</source>
+        <translation>按日期筛选</translation>
     </message>
     <message>
         <source>All hospitals</source>

@@ -26,6 +26,7 @@ from app.services.patients import DuplicateIdNumber, PatientRow
 from app.ui.widgets.form_dialog import FormDialog
 from app.ui.widgets.form_errors import FieldErrors
 from app.ui.widgets.screen_fit import fit_to_screen, scroll_body
+from app.ui.widgets.status_note import notify_saved
 
 
 def parse_date(text: str) -> date | None:
@@ -226,6 +227,7 @@ class PatientDialog(FormDialog):
             self.general_error.setText(str(exc))
             self.general_error.show()
             return
+        notify_saved(self, self.tr("patient %1").replace("%1", self.saved.name))
         self.accept()
 
     def save_changes(self) -> None:

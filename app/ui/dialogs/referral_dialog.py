@@ -42,6 +42,7 @@ from app.ui.widgets.form_dialog import FormDialog
 from app.ui.widgets.form_errors import FieldErrors
 from app.ui.widgets.patient_picker import PatientPicker
 from app.ui.widgets.screen_fit import fit_to_screen, scroll_body
+from app.ui.widgets.status_note import notify_saved
 
 
 def _text_box(height: int = 60) -> QPlainTextEdit:
@@ -322,6 +323,13 @@ class ReferralDialog(FormDialog):
             self.general_error.setText(str(exc))
             self.general_error.show()
             return
+        if self.direction is Direction.DOWN:
+            what = self.tr("downward referral %1")
+        elif submit:
+            what = self.tr("upward referral %1")
+        else:
+            what = self.tr("draft upward referral %1")
+        notify_saved(self, what.replace("%1", self.saved.number or self.saved.patient_name))
         self.accept()
 
     def save_changes(self) -> None:

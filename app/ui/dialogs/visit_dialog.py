@@ -42,6 +42,7 @@ from app.services.followups import VisitResult
 from app.ui.widgets.form_dialog import FormDialog
 from app.ui.widgets.form_errors import FieldErrors
 from app.ui.widgets.screen_fit import fit_to_screen, scroll_body
+from app.ui.widgets.status_note import notify_saved
 
 
 def _spin(lo: int, hi: int, suffix: str = "") -> QSpinBox:
@@ -522,6 +523,7 @@ class VisitDialog(FormDialog):
         except ValidationError as e:
             self.show_first_error(self.errors.show(e.errors, self.general))
             return
+        notify_saved(self, self._draft_title)
         r = self.saved
         if r.emergency or r.referral_advised:
             self.prompt_referral(r)

@@ -31,6 +31,7 @@ from app.ui.change_bus import ChangeBus
 from app.ui.dialogs.referral_dialog import ReferralDialog
 from app.ui.models.referral_table import ReferralTableModel
 from app.ui.printing import PdfPreviewDialog
+from app.ui.widgets.status_note import select_record
 
 NEEDS_REASON = {Status.CANCELLED, Status.REJECTED}
 
@@ -50,7 +51,8 @@ class ReferralsPage(QWidget):
         self.status.addItem(self.tr("All statuses"), None)
         for st, name in STATUS_NAMES.items():
             self.status.addItem(name, st.value)
-        self.use_dates = QCheckBox(self.tr("From"))
+        self.use_dates = QCheckBox(self.tr("Filter by date"))
+        self.use_dates.setObjectName("filterByDate")
         self.date_from = QDateEdit(QDate.currentDate().addMonths(-3))
         self.date_to = QDateEdit(QDate.currentDate())
         for d in (self.date_from, self.date_to):
@@ -230,6 +232,8 @@ class ReferralsPage(QWidget):
 
     def _after_save(self, dialog: ReferralDialog) -> None:
         saved = dialog.saved
+        if saved is not None:
+            select_record(self.table, saved.id)
         if saved is not None and saved.direction == "up" and saved.status == "pending":
             self.open_preview(saved)
 

@@ -70,16 +70,22 @@ def _fill(table: QTableWidget, rows: list[list[object]]) -> None:
 
 
 class AttendanceTable(QTableWidget):
-    """Roster rows; keys 1–4 mark the selected rows 出席/迟到/请假/缺席."""
+    """Roster rows; keys 1–4 mark the selected rows 出席/迟到/请假/缺席. With one person
+    selected, the key moves on to the next one, so a sheet is entered key after key."""
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         mark = MARK_KEYS.get(Qt.Key(event.key()))
         if mark is not None:
-            rows = {i.row() for i in self.selectedIndexes()}
+            rows = sorted({i.row() for i in self.selectedIndexes()})
+            if not rows and self.currentRow() >= 0:
+                rows = [self.currentRow()]
             for r in rows:
                 combo = self.cellWidget(r, 3)
                 if isinstance(combo, QComboBox):
                     combo.setCurrentIndex(combo.findData(mark.value))
+            if len(rows) == 1 and rows[0] + 1 < self.rowCount():
+                self.setCurrentCell(rows[0] + 1, 0)
+                self.selectRow(rows[0] + 1)
             return
         super().keyPressEvent(event)
 
@@ -327,6 +333,9 @@ class TrainingPage(QWidget):
             table.setCellWidget(r, 4, when)
         self.attendance_message.clear()
         self.tabs.setCurrentIndex(1)
+        if table.rowCount():  # keys 1–4 work at once, starting with the first person
+            table.setCurrentCell(0, 0)
+            table.selectRow(0)
         table.setFocus()
 
     def mark_all_present(self) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QMainWindow, QWidget
+from PySide6.QtWidgets import QMainWindow, QTableView, QWidget
 
 SHOWN_MS = 8000
 
@@ -28,3 +28,16 @@ def notify(widget: QWidget | None, text: str) -> bool:
 def notify_saved(widget: QWidget | None, what: str) -> bool:
     """``已保存：<what>`` in the status bar; False when there is no main window to show it."""
     return notify(widget, QCoreApplication.translate("StatusNote", "Saved: %1").replace("%1", what))
+
+
+def select_record(table: QTableView, record_id: str) -> bool:
+    """Select and scroll to the row of ``record_id`` in a list built on PagedTableModel."""
+    model = table.model()
+    row = model.row_of_id(record_id)  # type: ignore[attr-defined]
+    if row < 0:
+        return False
+    index = model.index(row, 0)
+    table.setCurrentIndex(index)
+    table.selectRow(row)
+    table.scrollTo(index)
+    return True
