@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtWidgets import QLabel, QWidget
 
 from app.domain.errors import FieldError
@@ -34,7 +36,7 @@ class FieldErrors:
         if form_state.read(widget) is not None:
             targets = [(key, widget)]
         for _k, w in targets:
-            form_state.on_change(w, lambda k=key: self.clear_field(k))
+            form_state.on_change(w, partial(self.clear_field, key))
 
     def clear_field(self, key: str) -> None:
         widget, label = self._fields[key]
