@@ -9,16 +9,15 @@ manager, dialogs at the size they take on that screen, as a clinic PC shows them
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import tempfile
+import time
 from datetime import date
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-import subprocess  # noqa: E402
-import time  # noqa: E402
 
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget  # noqa: E402
@@ -29,7 +28,6 @@ from app.services.bundle import AppServices  # noqa: E402
 from app.services.context import ServiceContext  # noqa: E402
 from app.ui.application import install_translators  # noqa: E402
 from app.ui.change_bus import ChangeBus  # noqa: E402
-
 
 REAL_SCREEN = os.environ.get("QT_QPA_PLATFORM") == "xcb" and bool(os.environ.get("DISPLAY"))
 

@@ -43,6 +43,7 @@ def chinese_ui(qapp):  # type: ignore[no-untyped-def]
 
     installed = install_translators(qapp, "zh_CN")
     assert installed, "zh_CN translation did not load"
+    qapp._cliniclink_zh_translators = installed  # for tests that switch to English
     yield
     for t in installed:
         qapp.removeTranslator(t)

@@ -76,7 +76,9 @@ def patient(services: AppServices) -> str:
     ).id
 
 
-def test_patient_dialog_fits(qtbot, services: AppServices, screen: QRect, patient: str) -> None:
+def test_patient_dialog_fits(
+    qtbot, services: AppServices, screen: QRect, patient: str, lang: str
+) -> None:
     from app.ui.dialogs.patient_dialog import PatientDialog
 
     for p in (None, services.patients.get(patient)):
@@ -87,7 +89,7 @@ def test_patient_dialog_fits(qtbot, services: AppServices, screen: QRect, patien
 
 @pytest.mark.parametrize("direction", [Direction.UP, Direction.DOWN])
 def test_referral_dialog_fits(
-    qtbot, services: AppServices, screen: QRect, direction: Direction
+    qtbot, services: AppServices, screen: QRect, direction: Direction, lang: str
 ) -> None:
     from app.ui.dialogs.referral_dialog import ReferralDialog
 
@@ -100,7 +102,7 @@ def test_referral_dialog_fits(
 
 @pytest.mark.parametrize("kind", [PlanKind.HYPERTENSION, PlanKind.DIABETES, PlanKind.REHAB])
 def test_visit_dialog_fits(
-    qtbot, services: AppServices, screen: QRect, patient: str, kind: PlanKind
+    qtbot, services: AppServices, screen: QRect, patient: str, kind: PlanKind, lang: str
 ) -> None:
     from app.ui.dialogs.visit_dialog import VisitDialog
 
@@ -110,7 +112,9 @@ def test_visit_dialog_fits(
     assert_fits(qtbot, d, screen)
 
 
-def test_plan_dialogs_fit(qtbot, services: AppServices, screen: QRect, patient: str) -> None:
+def test_plan_dialogs_fit(
+    qtbot, services: AppServices, screen: QRect, patient: str, lang: str
+) -> None:
     from app.ui.dialogs.plan_dialog import EndPlanDialog, PlanDialog
 
     plan = services.followups.create_plan(patient, PlanKind.HYPERTENSION, date.today(), "李医生")
@@ -130,7 +134,9 @@ def test_activity_and_timeline_dialogs_fit(
         assert_fits(qtbot, d, screen)
 
 
-def test_print_preview_fits(qtbot, services: AppServices, screen: QRect, patient: str) -> None:
+def test_print_preview_fits(
+    qtbot, services: AppServices, screen: QRect, patient: str, lang: str
+) -> None:
     from app.ui.printing import PdfPreviewDialog
 
     a = services.training.plan_activity(
@@ -143,8 +149,23 @@ def test_print_preview_fits(qtbot, services: AppServices, screen: QRect, patient
     assert d.print_button.isVisible() and d.save_button.isVisible()
 
 
+@pytest.fixture(params=["zh_CN", "en"])
+def lang(request: pytest.FixtureRequest, qapp) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """The UI language: Chinese (installed for the session) or English (the source text)."""
+    installed = qapp._cliniclink_zh_translators
+    if request.param == "en":
+        for t in installed:
+            qapp.removeTranslator(t)
+    yield request.param
+    if request.param == "en":
+        for t in installed:
+            qapp.installTranslator(t)
+
+
 @pytest.fixture
-def main_window(qtbot, services: AppServices, bus: ChangeBus, screen: QRect) -> Iterator[QWidget]:
+def main_window(
+    qtbot, services: AppServices, bus: ChangeBus, screen: QRect, lang: str
+) -> Iterator[QWidget]:
     from app.ui.main_window import MainWindow
 
     w = MainWindow(services, bus)

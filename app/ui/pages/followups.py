@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
@@ -33,6 +32,7 @@ from app.services.bundle import AppServices
 from app.services.context import Changes
 from app.services.followups import WorkItem
 from app.ui.change_bus import ChangeBus
+from app.ui.widgets.flow_layout import FlowLayout
 
 WHICH = ["today", "week", "overdue", "all"]
 VILLAGE_DELAY_MS = 250
@@ -97,16 +97,15 @@ class FollowUpsPage(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
 
-        filters = QHBoxLayout()
+        # Both rows wrap on a narrow screen (1024×768, or longer English labels).
+        filters = FlowLayout()
         filters.addWidget(self.tabs)
-        filters.addStretch(1)
         filters.addWidget(QLabel(self.tr("Doctor")))
         filters.addWidget(self.doctor)
         filters.addWidget(self.village)
         filters.addWidget(self.new_plan_button)
-        actions = QHBoxLayout()
-        actions.addWidget(self.count)
-        actions.addStretch(1)
+        actions = FlowLayout()
+        actions.add_stretching(self.count)
         for b in (
             self.record,
             self.contact,

@@ -31,6 +31,7 @@ from app.ui.change_bus import ChangeBus
 from app.ui.dialogs.referral_dialog import ReferralDialog
 from app.ui.models.referral_table import ReferralTableModel
 from app.ui.printing import PdfPreviewDialog
+from app.ui.widgets.flow_layout import FlowLayout
 from app.ui.widgets.status_note import select_record
 
 NEEDS_REASON = {Status.CANCELLED, Status.REJECTED}
@@ -104,22 +105,25 @@ class ReferralsPage(QWidget):
         for col, width in enumerate((190, 50, 70, 80, 200, 80, 90, 130)):
             self.table.setColumnWidth(col, width)
 
-        filters = QHBoxLayout()
+        # Both rows wrap on a narrow screen (1024×768, or longer English labels).
+        dates = QWidget()
+        dates_row = QHBoxLayout(dates)
+        dates_row.setContentsMargins(0, 0, 0, 0)
+        for w in (self.use_dates, self.date_from, QLabel("—"), self.date_to):
+            dates_row.addWidget(w)
+        filters = FlowLayout()
         for w in (
             self.direction,
             self.status,
             self.destination,
-            self.use_dates,
-            self.date_from,
-            QLabel("—"),
-            self.date_to,
+            dates,
             self.overdue,
             self.unsynced,
         ):
             filters.addWidget(w)
-        filters.addStretch(1)
-        actions = QHBoxLayout()
-        actions.addWidget(self.search, 1)
+        actions = FlowLayout()
+        self.search.setMinimumWidth(260)
+        actions.add_stretching(self.search)
         for b in (
             self.new_up,
             self.new_down,

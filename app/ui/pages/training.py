@@ -37,6 +37,7 @@ from app.services.training import ActivityRow
 from app.ui.change_bus import ChangeBus
 from app.ui.dialogs.activity_dialog import ActivityDialog
 from app.ui.printing import PdfPreviewDialog
+from app.ui.widgets.flow_layout import FlowLayout
 
 MARK_KEYS = {
     Qt.Key.Key_1: Attendance.PRESENT,
@@ -153,10 +154,9 @@ class TrainingPage(QWidget):
         self.enter_attendance = QPushButton(self.tr("Enter sign-in"))
         self.close_button = QPushButton(self.tr("Close activity"))
         self.void_button = QPushButton(self.tr("Delete"))
-        bar = QHBoxLayout()
+        bar = FlowLayout()  # wraps on a narrow screen
         bar.addWidget(QLabel(self.tr("Year")))
         bar.addWidget(self.year)
-        bar.addStretch(1)
         for b in (
             self.new_activity,
             self.edit_activity,
@@ -406,7 +406,7 @@ class TrainingPage(QWidget):
         self.left_button = QPushButton(self.tr("Mark as left"))
         self.roster_message = QLabel()
         self.roster_message.setStyleSheet("color: #c0392b;")
-        form = QHBoxLayout()
+        form = FlowLayout()  # wraps on a narrow screen
         for label, widget in (
             (self.tr("Name"), self.staff_name),
             (self.tr("Department"), self.staff_dept),
