@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -103,6 +103,12 @@ class MainWindow(QMainWindow):
         find_act.triggered.connect(self.focus_search)
         self.addAction(find_act)
         self.nav.setCurrentRow(0)
+        QTimer.singleShot(0, self.reopen_drafts)  # forms left half filled by a crash
+
+    def reopen_drafts(self) -> list:  # type: ignore[type-arg]
+        from app.ui.draft_reopen import reopen_kept_drafts
+
+        return reopen_kept_drafts(self)
 
     # -- areas ---------------------------------------------------------------------------
     def page(self, key: str) -> QWidget:

@@ -219,3 +219,29 @@ def test_empty_required_field_is_scrolled_into_view_and_focused(
     # the message goes once the field is filled in
     d.referring_phone.setText("0550-5012345")
     assert d.errors.text("referring_phone") == ""
+
+
+def test_the_next_start_reopens_the_half_filled_forms(
+    qtbot, services: AppServices, bus, patient: str, message_boxes
+) -> None:  # type: ignore[no-untyped-def]
+    from app.ui.main_window import MainWindow
+
+    plan = services.followups.create_plan(patient, PlanKind.HYPERTENSION, date.today(), "李医生")
+    slip = ReferralDialog(services, Direction.UP)
+    visit = VisitDialog(services, plan.id)
+    for d in (slip, visit):
+        qtbot.addWidget(d)
+    slip.impression.setText("高血压3级（极高危）")
+    visit.sbp.setValue(168)
+    slip.keep_draft()
+    visit.keep_draft()  # then the power goes: neither form was closed
+    window = MainWindow(services, bus)
+    qtbot.addWidget(window)
+    opened = window.reopen_drafts()
+    assert sorted(type(d).__name__ for d in opened) == ["ReferralDialog", "VisitDialog"]
+    assert all(d.isVisible() for d in opened)
+    reopened_slip = next(d for d in opened if isinstance(d, ReferralDialog))
+    reopened_visit = next(d for d in opened if isinstance(d, VisitDialog))
+    assert reopened_slip.impression.text() == "高血压3级（极高危）"
+    assert reopened_visit.sbp.value() == 168
+    window.sync.stop()
