@@ -53,7 +53,8 @@ window.show()
 app.processEvents()
 assert window.page("patients").model.rowCount() > 0
 app.processEvents()
-heavy = [m for m in ("reportlab", "PySide6.QtCharts", "pypdfium2", "openpyxl", "httpx") if m in sys.modules]
+heavy = [m for m in ("reportlab", "PySide6.QtCharts", "pypdfium2", "openpyxl", "httpx")
+         if m in sys.modules]
 print(json.dumps({{"login_mib": at_login, "main_mib": peak_mib(), "modules_login": modules_login,
                    "modules_main": len(sys.modules), "heavy_loaded": heavy}}))
 window.sync.stop()
