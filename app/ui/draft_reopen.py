@@ -61,12 +61,12 @@ def _form_for(window: MainWindow, parts: list[str]):  # type: ignore[no-untyped-
         page = window.page("referrals")
         if rest[0] in ("up", "down") and len(rest) >= 2 and rest[1] == "new":
             patient = services.patients.get(rest[2]) if len(rest) > 2 else None
-            dialog = ReferralDialog(services, Direction(rest[0]), patient=patient, parent=page)
+            slip = ReferralDialog(services, Direction(rest[0]), patient=patient, parent=page)
         else:
             row = services.referrals.get(rest[0])
-            dialog = ReferralDialog(services, Direction.UP, draft=row, parent=page)
-        dialog.accepted.connect(lambda: page._after_save(dialog))  # type: ignore[attr-defined]
-        return dialog
+            slip = ReferralDialog(services, Direction.UP, draft=row, parent=page)
+        slip.accepted.connect(lambda: page._after_save(slip))  # type: ignore[attr-defined]
+        return slip
     if kind == "visit" and rest:
         return VisitDialog(services, rest[0], window.page("followups"))
     return None

@@ -75,6 +75,10 @@
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
+    <message>
+        <source>training activity %1</source>
+        <translation>培训活动 %1</translation>
+    </message>
 </context>
 <context>
     <name>ComplianceView</name>
@@ -164,6 +168,10 @@
     <message>
         <source>End the %1 follow-up of %2 as %3? It leaves every worklist.</source>
         <translation>确定将 %2 的%1随访计划结束为“%3”吗？结束后将不再出现在随访清单中。</translation>
+    </message>
+    <message>
+        <source>follow-up plan of %1</source>
+        <translation>%1的随访计划</translation>
     </message>
 </context>
 <context>
@@ -725,6 +733,10 @@ Register another record with the same number anyway?</source>
     <message>
         <source>First visit due *</source>
         <translation>首次随访日期 *</translation>
+    </message>
+    <message>
+        <source>follow-up plan of %1</source>
+        <translation>%1的随访计划</translation>
     </message>
 </context>
 <context>

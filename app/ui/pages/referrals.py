@@ -109,8 +109,8 @@ class ReferralsPage(QWidget):
         dates = QWidget()
         dates_row = QHBoxLayout(dates)
         dates_row.setContentsMargins(0, 0, 0, 0)
-        for w in (self.use_dates, self.date_from, QLabel("—"), self.date_to):
-            dates_row.addWidget(w)
+        for part in (self.use_dates, self.date_from, QLabel("—"), self.date_to):
+            dates_row.addWidget(part)
         filters = FlowLayout()
         for w in (
             self.direction,

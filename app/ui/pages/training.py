@@ -38,6 +38,7 @@ from app.ui.change_bus import ChangeBus
 from app.ui.dialogs.activity_dialog import ActivityDialog
 from app.ui.printing import PdfPreviewDialog
 from app.ui.widgets.flow_layout import FlowLayout
+from app.ui.widgets.status_note import notify_saved
 
 MARK_KEYS = {
     Qt.Key.Key_1: Attendance.PRESENT,
@@ -712,3 +713,4 @@ class TrainingPage(QWidget):
             Path(path).write_bytes(
                 self.t.summary_xlsx(self.year.value(), self.quarter.currentData())
             )
+            notify_saved(self, path)
