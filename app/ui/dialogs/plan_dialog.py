@@ -27,8 +27,8 @@ from app.services.bundle import AppServices
 from app.services.followups import PlanRow
 from app.services.patients import PatientRow
 from app.ui.widgets.form_errors import FieldErrors
-from app.ui.widgets.status_note import notify_saved
 from app.ui.widgets.patient_picker import PatientPicker
+from app.ui.widgets.status_note import notify_saved
 
 
 def _qdate(d: date) -> QDate:
