@@ -163,6 +163,20 @@ def main() -> None:
     activity_id = training.selected_activity().id  # type: ignore[attr-defined]
     (out / "signin-sheet.pdf").write_bytes(services.training.signin_sheet_pdf(activity_id))
     (out / "training-summary.pdf").write_bytes(services.training.summary_pdf(date.today().year))
+    # after a save: 已保存：… in the status bar, the new patient shown and selected
+    from app.services.drafts import DraftStore
+
+    drafts = DraftStore(services.data_dir)  # the forms above were left open: no offer here
+    for kept in drafts.all():
+        drafts.discard(kept.key)
+    patients = window.show_key("patients")
+    saved = patients.new_patient()  # type: ignore[attr-defined]
+    saved.name.setText("王小明")
+    saved.sex.setCurrentIndex(1)
+    saved.birth_date.setText("1980-05-01")
+    saved.village.setText("桃花村")
+    saved.save()
+    shot(window, out / f"patient-saved-{lang}.png")
     followup_shots(services, bus, window, out, lang)
     sync_shots(services, bus, out, lang)
 
