@@ -224,3 +224,16 @@ def test_main_window_opens_maximised_then_as_it_was_left(
     assert not second.windowState() & Qt.WindowState.WindowMaximized
     assert (second.width(), second.height()) == (700, 500)
     second.close()
+
+
+def test_login_and_setup_windows_fit(qtbot, ctx, data_dir, screen: QRect, lang: str) -> None:  # type: ignore[no-untyped-def]
+    from app.ui.dialogs.login_dialog import LoginDialog
+    from app.ui.dialogs.setup_dialog import SetupDialog
+
+    fresh = AppServices.create(ctx, data_dir)
+    setup = SetupDialog(fresh)
+    qtbot.addWidget(setup)
+    assert_fits(qtbot, setup, screen)
+    login = LoginDialog(fresh, "桃花镇卫生院", "admin")
+    qtbot.addWidget(login)
+    assert_fits(qtbot, login, screen)
