@@ -1,17 +1,26 @@
-"""Render the main screens to PNG (offscreen): scripts/screenshots.py OUT_DIR [--lang en]."""
+"""Render the main screens to PNG: scripts/screenshots.py OUT_DIR [--lang en].
+
+Offscreen by default (each window grabbed on its own). With ``QT_QPA_PLATFORM=xcb`` and a
+DISPLAY (Xvfb with a window manager such as openbox, at 1366×768 or 1024×768) the real screen
+is captured instead (``import -window root``): the main window maximised by the window
+manager, dialogs at the size they take on that screen, as a clinic PC shows them.
+"""
 
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import tempfile
+import time
 from datetime import date
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtCore import QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget  # noqa: E402
 
 from app.db.migrate import open_database  # noqa: E402
 from app.demo import seed_demo  # noqa: E402
@@ -20,12 +29,57 @@ from app.services.context import ServiceContext  # noqa: E402
 from app.ui.application import install_translators  # noqa: E402
 from app.ui.change_bus import ChangeBus  # noqa: E402
 
+REAL_SCREEN = os.environ.get("QT_QPA_PLATFORM") == "xcb" and bool(os.environ.get("DISPLAY"))
+
+
+def settle(seconds: float = 0.7) -> None:
+    """Let the window manager map, place and paint the windows."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        QApplication.processEvents()
+        time.sleep(0.03)
+
+
+def grab_screen(path: Path) -> None:
+    subprocess.run(["import", "-window", "root", str(path)], check=True)
+    print(path)
+
 
 def shot(widget: QWidget, path: Path) -> None:
-    widget.show()
-    QApplication.processEvents()
-    widget.grab().save(str(path))
-    print(path)
+    if not REAL_SCREEN:
+        widget.show()
+        QApplication.processEvents()
+        widget.grab().save(str(path))
+        print(path)
+        return
+    if isinstance(widget, QMainWindow):
+        widget.showMaximized()
+    else:
+        widget.show()
+    widget.raise_()
+    widget.activateWindow()
+    settle()
+    grab_screen(path)
+    if not isinstance(widget, QMainWindow):
+        widget.hide()  # the next shot shows the main window again
+
+
+def shot_question(trigger, path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Capture the modal box that ``trigger()`` opens, then answer it with its escape button."""
+
+    def capture() -> None:
+        box = QApplication.activeModalWidget()
+        if REAL_SCREEN:
+            settle(0.5)
+            grab_screen(path)
+        elif box is not None:
+            box.grab().save(str(path))
+            print(path)
+        if isinstance(box, QMessageBox):
+            box.button(QMessageBox.StandardButton.Cancel).click()
+
+    QTimer.singleShot(300, capture)
+    trigger()
 
 
 def main() -> None:
@@ -79,13 +133,20 @@ def main() -> None:
     from app.domain.referral import Direction
 
     up = referrals.new_referral(Direction.UP)  # type: ignore[attr-defined]
-    up.resize(760, 980)
+    if not REAL_SCREEN:
+        up.resize(760, 980)
     up.picker.set_patient(services.patients.search("", limit=1)[0])
     up.impression.setText("高血压3级（极高危）")
     up.save(submit=True)  # missing fields: shows the messages
     shot(up, out / f"referral-dialog-{lang}.png")
+    if REAL_SCREEN:  # Esc on the changed slip asks 保存 / 不保存 / 取消
+        up.show()
+        settle()
+        shot_question(up.reject, out / f"referral-unsaved-question-{lang}.png")
+        up.hide()
     down = referrals.new_referral(Direction.DOWN)  # type: ignore[attr-defined]
-    down.resize(760, 980)
+    if not REAL_SCREEN:
+        down.resize(760, 980)
     shot(down, out / f"referral-down-dialog-{lang}.png")
     referrals.table.selectRow(0)  # type: ignore[attr-defined]
     row = referrals.selected()  # type: ignore[attr-defined]
@@ -102,6 +163,20 @@ def main() -> None:
     activity_id = training.selected_activity().id  # type: ignore[attr-defined]
     (out / "signin-sheet.pdf").write_bytes(services.training.signin_sheet_pdf(activity_id))
     (out / "training-summary.pdf").write_bytes(services.training.summary_pdf(date.today().year))
+    # after a save: 已保存：… in the status bar, the new patient shown and selected
+    from app.services.drafts import DraftStore
+
+    drafts = DraftStore(services.data_dir)  # the forms above were left open: no offer here
+    for kept in drafts.all():
+        drafts.discard(kept.key)
+    patients = window.show_key("patients")
+    saved = patients.new_patient()  # type: ignore[attr-defined]
+    saved.name.setText("王小明")
+    saved.sex.setCurrentIndex(1)
+    saved.birth_date.setText("1980-05-01")
+    saved.village.setText("桃花村")
+    saved.save()
+    shot(window, out / f"patient-saved-{lang}.png")
     followup_shots(services, bus, window, out, lang)
     sync_shots(services, bus, out, lang)
 

@@ -186,8 +186,8 @@ def _worklist_where(
         )
     if doctor:
         where.append(FollowUpPlan.doctor == doctor)
-    if village:
-        where.append(Patient.village == village)
+    if village:  # part of the name, so the list narrows as the village is typed
+        where.append(Patient.village.contains(village, autoescape=True))
     return where
 
 

@@ -236,6 +236,8 @@ class Workstation(QObject):
         self.window = widget
         if isinstance(widget, QDialog):
             widget.open()
+        elif callable(getattr(widget, "show_restored", None)):
+            widget.show_restored()  # type: ignore[attr-defined]  # maximised the first time
         else:
             widget.show()
         return widget

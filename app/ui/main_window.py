@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -54,7 +54,7 @@ class MainWindow(QMainWindow):
         clinic = services.users.clinic()
         clinic_name = clinic.name if clinic else ""
         self.setWindowTitle(self.tr("ClinicLink Primary Care Workstation") + f" — {clinic_name}")
-        self.resize(1280, 760)
+        self.resize(1280, 700)  # before show_restored(): maximised or as last left
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
@@ -128,6 +128,12 @@ class MainWindow(QMainWindow):
         self.addAction(find_act)
         self._add_account_actions()
         self.nav.setCurrentRow(0)
+        QTimer.singleShot(0, self.reopen_drafts)  # forms left half filled by a crash
+
+    def reopen_drafts(self) -> list:  # type: ignore[type-arg]
+        from app.ui.draft_reopen import reopen_kept_drafts
+
+        return reopen_kept_drafts(self)
 
     # -- areas ---------------------------------------------------------------------------
     def page(self, key: str) -> QWidget:
@@ -250,6 +256,14 @@ class MainWindow(QMainWindow):
         self.set_sync_status(status.text, status.state)
         self.sync_label.setToolTip(status.detail)
 
+    def show_restored(self) -> None:
+        from app.ui.window_geometry import show_restored
+
+        show_restored(self, self.services.data_dir)
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        from app.ui.window_geometry import remember
+
+        remember(self, self.services.data_dir)
         self.sync.stop()  # no new rounds; one under way finishes (its writes are atomic)
         super().closeEvent(event)

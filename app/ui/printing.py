@@ -1,8 +1,14 @@
 """Print preview inside the app, printing through QPrinter, and save as PDF.
 
 The PDF (made by app.reports in the background) is the single source of what is printed:
-the preview shows its pages rendered by PDFium, and printing draws the same pages onto the
-system printer at the printer's resolution, so paper and screen cannot differ.
+the preview shows its pages rendered by PDFium, and printing sends the same pages, so paper
+and screen cannot differ.
+
+Printing is made for a modest PC: a printer that writes a PDF file gets the document's own
+bytes (text stays text, nothing is rendered); a real printer gets one page at a time, rendered
+at no more than ``MAX_PRINT_DPI`` (a 9922×14032 image per page at the PDF printer's 1200 dpi
+took seconds and gigabytes). Only paper counts as a print: saving a PDF does not make the next
+paper copy a 补打.
 """
 
 from __future__ import annotations
@@ -28,7 +34,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.widgets.screen_fit import fit_to_screen
+from app.ui.widgets.status_note import notify_saved
+
 PREVIEW_SCALE = 1.25  # points → screen pixels
+MAX_PRINT_DPI = 300  # sharp on paper; a page is then ~35 MB of pixels, one page at a time
+
+
+def _image(bitmap: pdfium.PdfBitmap) -> QImage:
+    """A QImage over PDFium's pixels (no copy: keep ``bitmap`` alive while it is used)."""
+    return QImage(
+        bitmap.buffer,
+        bitmap.width,
+        bitmap.height,
+        bitmap.stride,
+        QImage.Format.Format_ARGB32,
+    )
 
 
 def render_pages(pdf: bytes, scale: float) -> list[QImage]:
@@ -37,37 +58,76 @@ def render_pages(pdf: bytes, scale: float) -> list[QImage]:
         images = []
         for i in range(len(doc)):
             bitmap = doc[i].render(scale=scale, force_bitmap_format=pdfium_raw.FPDFBitmap_BGRA)
-            image = QImage(
-                bytes(bitmap.buffer),
-                bitmap.width,
-                bitmap.height,
-                bitmap.stride,
-                QImage.Format.Format_ARGB32,
-            )
-            images.append(image.copy())  # own the pixels before PDFium frees its buffer
+            images.append(_image(bitmap).copy())  # own the pixels before PDFium frees them
         return images
     finally:
         doc.close()
 
 
-def print_pdf(pdf: bytes, printer: QPrinter) -> int:
-    """Draw every page of ``pdf`` on ``printer``; returns the number of pages printed."""
-    dpi = printer.resolution()
-    images = render_pages(pdf, dpi / 72.0)
-    painter = QPainter()
-    if not painter.begin(printer):
-        raise OSError("无法连接打印机，请检查打印机是否开机、是否设为默认打印机")
+def page_count(pdf: bytes) -> int:
+    doc = pdfium.PdfDocument(pdf)
     try:
-        for i, image in enumerate(images):
-            if i:
-                printer.newPage()
-            target = QRectF(printer.pageLayout().paintRectPixels(dpi))
-            target.moveTo(0, 0)
-            scaled = image.size().scaled(target.size().toSize(), Qt.AspectRatioMode.KeepAspectRatio)
-            painter.drawImage(QRectF(0, 0, scaled.width(), scaled.height()), image)
+        return len(doc)
     finally:
-        painter.end()
-    return len(images)
+        doc.close()
+
+
+def prints_on_paper(printer: QPrinter) -> bool:
+    """True for a real printer; False when the print dialog was told to write a file."""
+    return printer.outputFormat() == QPrinter.OutputFormat.NativeFormat
+
+
+def print_pdf(pdf: bytes, printer: QPrinter, *, keep_text: bool | None = None) -> int:
+    """Print every page of ``pdf`` on ``printer``; returns the number of pages printed.
+
+    A printer writing a PDF file gets ``pdf`` itself (``keep_text``, the default there);
+    otherwise each page is rendered at min(printer, ``MAX_PRINT_DPI``) dpi and painted, one
+    page in memory at a time.
+    """
+    to_file = printer.outputFormat() == QPrinter.OutputFormat.PdfFormat
+    if keep_text is None:
+        keep_text = to_file and bool(printer.outputFileName())
+    if keep_text:
+        try:
+            Path(printer.outputFileName()).write_bytes(pdf)
+        except OSError as exc:
+            raise OSError(exc.strerror or str(exc)) from exc
+        return page_count(pdf)
+    return _print_raster(pdf, printer)
+
+
+def _print_raster(pdf: bytes, printer: QPrinter) -> int:
+    device_dpi = printer.resolution()
+    dpi = min(device_dpi, MAX_PRINT_DPI)
+    doc = pdfium.PdfDocument(pdf)
+    painter = QPainter()
+    try:
+        if not painter.begin(printer):
+            raise OSError("无法连接打印机，请检查打印机是否开机、是否设为默认打印机")
+        try:
+            target = QRectF(printer.pageLayout().paintRectPixels(device_dpi))
+            target.moveTo(0, 0)
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+            for i in range(len(doc)):
+                if i:
+                    printer.newPage()
+                page = doc[i]
+                bitmap = page.render(
+                    scale=dpi / 72.0, force_bitmap_format=pdfium_raw.FPDFBitmap_BGRA
+                )
+                image = _image(bitmap)
+                size = (
+                    image.size().toSizeF().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
+                )
+                painter.drawImage(QRectF(0, 0, size.width(), size.height()), image)
+                del image
+                bitmap.close()
+                page.close()
+        finally:
+            painter.end()
+        return len(doc)
+    finally:
+        doc.close()
 
 
 class PdfPreviewDialog(QDialog):
@@ -84,7 +144,7 @@ class PdfPreviewDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.resize(820, 900)
+        fit_to_screen(self, 820, 900)
         self.pdf = pdf
         self.make_pdf = make_pdf
         # Called when the document really goes to paper or disk (records the print).
@@ -157,10 +217,22 @@ class PdfPreviewDialog(QDialog):
         dialog = QPrintDialog(printer, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
+        self.print_to(printer)
+
+    def print_to(self, printer: QPrinter) -> bool:
+        """Print on ``printer``. Only paper is recorded as a print; after it the preview
+        shows the next copy as it will come out (补打 from the second on)."""
+        paper = prints_on_paper(printer)
         try:
-            print_pdf(self.outgoing(), printer)
+            print_pdf(self.outgoing() if paper else self.pdf, printer)
         except OSError as exc:
             QMessageBox.warning(self, self.tr("Not printed"), str(exc))
+            return False
+        if paper and self.final_pdf is not None:
+            self._resize_paper(self.page_size.currentText())
+        if not paper:
+            notify_saved(self, printer.outputFileName())
+        return True
 
     def save_document(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
@@ -175,9 +247,10 @@ class PdfPreviewDialog(QDialog):
         self.pdf = self.final_pdf(self.page_size.currentText())
         return self.pdf
 
-    def save_to(self, path: Path) -> None:
+    def save_to(self, path: Path) -> bool:
+        """Save the document as shown (saving is not a print: no 补打 follows from it)."""
         try:
-            path.write_bytes(self.outgoing())
+            path.write_bytes(self.pdf)
         except OSError as exc:
             QMessageBox.warning(
                 self,
@@ -186,3 +259,6 @@ class PdfPreviewDialog(QDialog):
                 .replace("%1", str(path))
                 .replace("%2", exc.strerror or str(exc)),
             )
+            return False
+        notify_saved(self, str(path))
+        return True

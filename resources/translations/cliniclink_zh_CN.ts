@@ -75,6 +75,10 @@
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
+    <message>
+        <source>training activity %1</source>
+        <translation>培训活动 %1</translation>
+    </message>
 </context>
 <context>
     <name>AuditDialog</name>
@@ -310,6 +314,10 @@
         <source>End the %1 follow-up of %2 as %3? It leaves every worklist.</source>
         <translation>确定将 %2 的%1随访计划结束为“%3”吗？结束后将不再出现在随访清单中。</translation>
     </message>
+    <message>
+        <source>follow-up plan of %1</source>
+        <translation>%1的随访计划</translation>
+    </message>
 </context>
 <context>
     <name>FeedbackDialog</name>
@@ -537,6 +545,37 @@
     </message>
 </context>
 <context>
+    <name>FormDialog</name>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>未保存的修改</translation>
+    </message>
+    <message>
+        <source>%1 has unsaved changes. Save them?</source>
+        <translation>%1有未保存的修改，是否保存？</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Don't save</source>
+        <translation>不保存</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Unsaved draft found</source>
+        <translation>发现未保存的草稿</translation>
+    </message>
+    <message>
+        <source>%1 was being filled in and not saved (last typed %2). Restore it?</source>
+        <translation>%1上次填写后未保存（最后输入于 %2），是否恢复？</translation>
+    </message>
+</context>
+<context>
     <name>LockScreen</name>
     <message>
         <source>The screen is locked</source>
@@ -755,6 +794,14 @@
         <translation>取消</translation>
     </message>
     <message>
+        <source>The patient record of %1</source>
+        <translation>%1的居民档案</translation>
+    </message>
+    <message>
+        <source>The new patient record</source>
+        <translation>新建的居民档案</translation>
+    </message>
+    <message>
         <source>From the ID number: born %1, %2, age %3</source>
         <translation>据身份证号码：出生于 %1，%2，%3 岁</translation>
     </message>
@@ -765,6 +812,10 @@
     <message>
         <source>Date of birth must be a real date such as 1960-03-15</source>
         <translation>出生日期须为真实日期，格式如 1960-03-15</translation>
+    </message>
+    <message>
+        <source>patient %1</source>
+        <translation>居民 %1</translation>
     </message>
     <message>
         <source>ID number already registered</source>
@@ -978,6 +1029,10 @@ Register another record with the same number anyway?</source>
         <source>First visit due *</source>
         <translation>首次随访日期 *</translation>
     </message>
+    <message>
+        <source>follow-up plan of %1</source>
+        <translation>%1的随访计划</translation>
+    </message>
 </context>
 <context>
     <name>ReferralDialog</name>
@@ -1137,6 +1192,26 @@ Register another record with the same number anyway?</source>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
+    <message>
+        <source>The upward referral slip</source>
+        <translation>转出单</translation>
+    </message>
+    <message>
+        <source>The downward referral</source>
+        <translation>回转单</translation>
+    </message>
+    <message>
+        <source>downward referral %1</source>
+        <translation>回转单 %1</translation>
+    </message>
+    <message>
+        <source>upward referral %1</source>
+        <translation>转出单 %1</translation>
+    </message>
+    <message>
+        <source>draft upward referral %1</source>
+        <translation>转出单草稿 %1</translation>
+    </message>
 </context>
 <context>
     <name>ReferralReminderBox</name>
@@ -1239,8 +1314,8 @@ Register another record with the same number anyway?</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <source>From</source>
-        <translation>起</translation>
+        <source>Filter by date</source>
+        <translation>按日期筛选</translation>
     </message>
     <message>
         <source>All hospitals</source>
@@ -1499,6 +1574,13 @@ It is shown only now. {user} must choose a new password at the next login.</sour
     <message>
         <source>The passwords differ</source>
         <translation>两次输入的密码不一致</translation>
+    </message>
+</context>
+<context>
+    <name>StatusNote</name>
+    <message>
+        <source>Saved: %1</source>
+        <translation>已保存：%1</translation>
     </message>
 </context>
 <context>
@@ -2206,6 +2288,10 @@ It is shown only now. {user} must choose a new password at the next login.</sour
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+    <message>
+        <source>The follow-up visit of %1</source>
+        <translation>%1的随访记录</translation>
     </message>
     <message>
         <source>Emergency checks (refer at once)</source>

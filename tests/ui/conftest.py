@@ -43,6 +43,24 @@ def chinese_ui(qapp):  # type: ignore[no-untyped-def]
 
     installed = install_translators(qapp, "zh_CN")
     assert installed, "zh_CN translation did not load"
+    qapp._cliniclink_zh_translators = installed  # for tests that switch to English
     yield
     for t in installed:
         qapp.removeTranslator(t)
+
+
+@pytest.fixture(autouse=True)
+def unsaved_forms_discarded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """A changed form closed by a test (or by pytest-qt at teardown) is discarded without the
+    保存 / 不保存 / 取消 box blocking; tests of that box replace this answer. Returns what was
+    asked about."""
+    from app.ui.widgets import form_dialog
+
+    asked: list[str] = []
+
+    def discard(parent, what):  # type: ignore[no-untyped-def]
+        asked.append(what)
+        return QMessageBox.StandardButton.Discard
+
+    monkeypatch.setattr(form_dialog, "ask_unsaved", discard)
+    return asked

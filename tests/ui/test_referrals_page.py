@@ -58,11 +58,11 @@ def test_new_upward_referral_opens_the_preview_and_appears_in_the_list(
     assert (row.patient_name, row.status, row.sync_state) == ("张三", "pending", "pending")
     assert page.model.index(0, 2).data() == "待接收"
     assert page.model.index(0, 8).data() == "未上传"
-    # saving from the preview records the first print
+    # saving a PDF from the preview is not a print: the first paper copy is still no 补打
     out = tmp_path / "slip.pdf"
     page.preview.save_to(out)
     assert out.read_bytes().startswith(b"%PDF")
-    assert services.referrals.get(row.id).print_count == 1
+    assert services.referrals.get(row.id).print_count == 0
 
 
 def test_missing_fields_are_named_and_nothing_is_saved(

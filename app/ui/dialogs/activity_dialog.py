@@ -25,6 +25,7 @@ from app.services.bundle import AppServices
 from app.services.training import ActivityRow
 from app.ui.clinic_dates import clinic_qdate
 from app.ui.widgets.form_errors import FieldErrors
+from app.ui.widgets.status_note import notify_saved
 
 
 class ActivityDialog(QDialog):
@@ -177,4 +178,5 @@ class ActivityDialog(QDialog):
             self.general_error.setText(str(exc))
             self.general_error.show()
             return
+        notify_saved(self, self.tr("training activity %1").replace("%1", self.saved.topic))
         self.accept()

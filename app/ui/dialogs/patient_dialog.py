@@ -7,7 +7,6 @@ from datetime import date
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -24,7 +23,10 @@ from app.domain.errors import FieldError, PermissionDenied, ValidationError
 from app.domain.patient import PatientInput
 from app.services.bundle import AppServices
 from app.services.patients import DuplicateIdNumber, PatientRow
+from app.ui.widgets.form_dialog import FormDialog
 from app.ui.widgets.form_errors import FieldErrors
+from app.ui.widgets.screen_fit import fit_to_screen, scroll_body
+from app.ui.widgets.status_note import notify_saved
 
 
 def parse_date(text: str) -> date | None:
@@ -38,7 +40,7 @@ def parse_date(text: str) -> date | None:
     return date(y, m, d)
 
 
-class PatientDialog(QDialog):
+class PatientDialog(FormDialog):
     def __init__(
         self,
         services: AppServices,
@@ -115,13 +117,22 @@ class PatientDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         QShortcut(QKeySequence.StandardKey.Save, self, lambda: self.save())
 
+        body = QWidget()
+        body.setLayout(form)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        layout.addWidget(scroll_body(body), 1)
         layout.addWidget(self.general_error)
         layout.addWidget(self.buttons)
         if patient:
             self._fill(patient)
         self.name.setFocus()
+        fit_to_screen(self, 560, 600)
+        self.guard_form(
+            f"patient.{patient.id}" if patient else "patient.new",
+            self.tr("The patient record of %1").replace("%1", patient.name)
+            if patient
+            else self.tr("The new patient record"),
+        )
 
     # -- form <-> data -------------------------------------------------------------------
     def _fill(self, p: PatientRow) -> None:
@@ -214,9 +225,7 @@ class PatientDialog(QDialog):
                     allow_duplicate=allow_duplicate,
                 )
         except ValidationError as exc:
-            first = self.errors.show(exc.errors, self.general_error)
-            if first:
-                first.setFocus()
+            self.show_first_error(self.errors.show(exc.errors, self.general_error))
             return
         except DuplicateIdNumber as exc:
             if self._confirm_duplicate(exc):
@@ -226,7 +235,11 @@ class PatientDialog(QDialog):
             self.general_error.setText(str(exc))
             self.general_error.show()
             return
+        notify_saved(self, self.tr("patient %1").replace("%1", self.saved.name))
         self.accept()
+
+    def save_changes(self) -> None:
+        self.save()
 
     def _confirm_duplicate(self, exc: DuplicateIdNumber) -> bool:
         names = "、".join(f"{p.name}（{p.village or '-'}）" for p in exc.existing)

@@ -28,6 +28,7 @@ from app.services.followups import PlanRow
 from app.services.patients import PatientRow
 from app.ui.widgets.form_errors import FieldErrors
 from app.ui.widgets.patient_picker import PatientPicker
+from app.ui.widgets.status_note import notify_saved
 
 
 def _qdate(d: date) -> QDate:
@@ -132,6 +133,10 @@ class PlanDialog(QDialog):
             self.general.setText(str(e))
             self.general.show()
             return
+        notify_saved(
+            self,
+            self.tr("follow-up plan of %1").replace("%1", patient.name if patient else ""),
+        )
         self.accept()
 
 
@@ -229,4 +234,5 @@ class EndPlanDialog(QDialog):
         except (ValidationError, PermissionDenied) as e:
             QMessageBox.warning(self, self.tr("End follow-up plan"), str(e))
             return
+        notify_saved(self, self.tr("follow-up plan of %1").replace("%1", self.patient_name))
         self.accept()

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGridLayout,
@@ -19,7 +18,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -41,8 +39,11 @@ from app.services.bundle import AppServices
 from app.services.patients import PatientRow
 from app.services.referrals import ReferralRow
 from app.ui.clinic_dates import clinic_qdate
+from app.ui.widgets.form_dialog import FormDialog
 from app.ui.widgets.form_errors import FieldErrors
 from app.ui.widgets.patient_picker import PatientPicker
+from app.ui.widgets.screen_fit import fit_to_screen, scroll_body
+from app.ui.widgets.status_note import notify_saved
 
 
 def _text_box(height: int = 60) -> QPlainTextEdit:
@@ -58,7 +59,7 @@ def _combo(items: list[str], editable: bool = False) -> QComboBox:
     return c
 
 
-class ReferralDialog(QDialog):
+class ReferralDialog(FormDialog):
     def __init__(
         self,
         services: AppServices,
@@ -76,7 +77,7 @@ class ReferralDialog(QDialog):
         self.setWindowTitle(
             self.tr("Upward referral (转出单)") if up else self.tr("Downward referral (回转单)")
         )
-        self.resize(760, 820)
+        fit_to_screen(self, 760, 820)
         self.errors = FieldErrors()
         form = QFormLayout()
         self.form = form
@@ -188,9 +189,7 @@ class ReferralDialog(QDialog):
         holder_layout = QVBoxLayout(holder)
         holder_layout.addLayout(form)
         holder_layout.addStretch(1)  # spare height below the form, not inside a field
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(holder)
+        scroll = scroll_body(holder)
         self.general_error = QLabel()
         self.general_error.setObjectName("generalError")
         self.general_error.setStyleSheet("color: #c0392b;")
@@ -221,6 +220,12 @@ class ReferralDialog(QDialog):
         if draft is not None:
             self._fill(draft)
         self.picker.search.setFocus()
+        what = self.tr("The upward referral slip") if up else self.tr("The downward referral")
+        if draft is not None:
+            key = f"referral.{draft.id}"
+        else:
+            key = f"referral.{direction.value}.new" + (f".{patient.id}" if patient else "")
+        self.guard_form(key, what)
 
     def _row(self, form: QFormLayout, key: str, label: str, widget: QWidget) -> None:
         if not widget.objectName():
@@ -313,12 +318,21 @@ class ReferralDialog(QDialog):
             else:
                 self.saved = svc.create_upward(data, submit=submit)
         except ValidationError as exc:
-            first = self.errors.show(exc.errors, self.general_error)
-            if first:
-                first.setFocus()
+            self.show_first_error(self.errors.show(exc.errors, self.general_error))
             return
         except PermissionDenied as exc:
             self.general_error.setText(str(exc))
             self.general_error.show()
             return
+        if self.direction is Direction.DOWN:
+            what = self.tr("downward referral %1")
+        elif submit:
+            what = self.tr("upward referral %1")
+        else:
+            what = self.tr("draft upward referral %1")
+        notify_saved(self, what.replace("%1", self.saved.number or self.saved.patient_name))
         self.accept()
+
+    def save_changes(self) -> None:
+        """保存 when closing a changed form: an upward slip is kept as a draft (not sent)."""
+        self.save(submit=self.direction is Direction.DOWN)

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QRadioButton,
-    QScrollArea,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -40,7 +39,10 @@ from app.domain.errors import ValidationError
 from app.domain.followup import Medication, PlanKind, VisitInput
 from app.services.bundle import AppServices
 from app.services.followups import VisitResult
+from app.ui.widgets.form_dialog import FormDialog
 from app.ui.widgets.form_errors import FieldErrors
+from app.ui.widgets.screen_fit import fit_to_screen, scroll_body
+from app.ui.widgets.status_note import notify_saved
 
 
 def _spin(lo: int, hi: int, suffix: str = "") -> QSpinBox:
@@ -108,7 +110,7 @@ class _Pair(QWidget):
         return (_int(self.now), _int(self.target))
 
 
-class VisitDialog(QDialog):
+class VisitDialog(FormDialog):
     def __init__(
         self,
         services: AppServices,
@@ -130,7 +132,7 @@ class VisitDialog(QDialog):
         self.setWindowTitle(
             f"{rules.PLAN_KIND_NAMES[self.kind]}{self.tr(' follow-up')} — {self.patient_name}"
         )
-        self.resize(820, 860)
+        fit_to_screen(self, 820, 860)
 
         body = QWidget()
         form = QFormLayout(body)
@@ -334,7 +336,7 @@ class VisitDialog(QDialog):
             for cb in [*self.symptom_boxes.values(), self.pregnant]:
                 cb.toggled.connect(self._update_suggestion)
         else:
-            self.resize(640, 460)
+            fit_to_screen(self, 640, 460)
             self.findings.setMinimumHeight(100)
             self._row("findings", self.tr("Findings"), self.findings)
             self.outcome.addItems([""] + rules.OUTCOMES)
@@ -356,9 +358,7 @@ class VisitDialog(QDialog):
         self.general.setStyleSheet("color: #c0392b")
         self.general.setWordWrap(True)
         self.general.hide()
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(body)
+        scroll = scroll_body(body)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -373,6 +373,10 @@ class VisitDialog(QDialog):
         lay.addWidget(buttons)
         if chronic:
             self._update_suggestion()
+        self.guard_form(
+            f"visit.{plan_id}",
+            self.tr("The follow-up visit of %1").replace("%1", self.patient_name),
+        )
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
         """Enter moves to the next field, as on paper; it never saves a long form half
@@ -517,14 +521,16 @@ class VisitDialog(QDialog):
         try:
             self.saved = self.services.followups.record_visit(self.plan_id, self.value())
         except ValidationError as e:
-            first = self.errors.show(e.errors, self.general)
-            if first is not None:
-                first.setFocus()
+            self.show_first_error(self.errors.show(e.errors, self.general))
             return
+        notify_saved(self, self._draft_title)
         r = self.saved
         if r.emergency or r.referral_advised:
             self.prompt_referral(r)
         self.accept()
+
+    def save_changes(self) -> None:
+        self.save()
 
     def referral_summary(self, r: VisitResult) -> str:
         v = self.value()

@@ -72,6 +72,12 @@ class PagedTableModel(QAbstractTableModel, Generic[Row]):
     def row_at(self, r: int) -> Row:
         return self._rows[r]
 
+    def row_of_id(self, record_id: str) -> int:
+        """The row of the loaded record with this ``id``, or -1 (not loaded or not listed)."""
+        return next(
+            (i for i, row in enumerate(self._rows) if getattr(row, "id", None) == record_id), -1
+        )
+
     # -- Qt model API --------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)

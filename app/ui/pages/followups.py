@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
@@ -34,8 +33,10 @@ from app.services.context import Changes
 from app.services.followups import WorkItem
 from app.ui.change_bus import ChangeBus
 from app.ui.clinic_dates import clinic_qdate
+from app.ui.widgets.flow_layout import FlowLayout
 
 WHICH = ["today", "week", "overdue", "all"]
+VILLAGE_DELAY_MS = 250
 WORKLIST_PAGE = 500  # rows shown; the count above the list says how many in all
 
 
@@ -97,16 +98,15 @@ class FollowUpsPage(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
 
-        filters = QHBoxLayout()
+        # Both rows wrap on a narrow screen (1024×768, or longer English labels).
+        filters = FlowLayout()
         filters.addWidget(self.tabs)
-        filters.addStretch(1)
         filters.addWidget(QLabel(self.tr("Doctor")))
         filters.addWidget(self.doctor)
         filters.addWidget(self.village)
         filters.addWidget(self.new_plan_button)
-        actions = QHBoxLayout()
-        actions.addWidget(self.count)
-        actions.addStretch(1)
+        actions = FlowLayout()
+        actions.add_stretching(self.count)
         for b in (
             self.record,
             self.contact,
@@ -133,7 +133,13 @@ class FollowUpsPage(QWidget):
 
         self.tabs.currentChanged.connect(lambda _i: self.refresh())
         self.doctor.currentIndexChanged.connect(lambda _i: self.refresh())
-        self.village.editingFinished.connect(self.refresh)
+        # The village filters as you type (like patient search), after a short pause.
+        self._village_timer = QTimer(self)
+        self._village_timer.setSingleShot(True)
+        self._village_timer.setInterval(VILLAGE_DELAY_MS)
+        self._village_timer.timeout.connect(self.refresh)
+        self.village.textChanged.connect(lambda _t: self._village_timer.start())
+        self.village.returnPressed.connect(self.refresh)
         self.record.clicked.connect(self.record_visit)
         self.contact.clicked.connect(self.record_contact)
         self.print_list.clicked.connect(self.print_phone_list)
@@ -172,6 +178,7 @@ class FollowUpsPage(QWidget):
             self.compliance.refresh_if_stale()
 
     def refresh(self) -> None:
+        self._village_timer.stop()
         doctor = self.doctor.currentData()
         village = self.village.text().strip() or None
         total = 0  # how many the list holds in all (the table shows the first page)

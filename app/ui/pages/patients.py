@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -26,6 +27,7 @@ from app.services.context import Changes
 from app.ui.change_bus import ChangeBus
 from app.ui.dialogs.patient_dialog import PatientDialog
 from app.ui.models.patient_table import PatientTableModel
+from app.ui.widgets.status_note import select_record
 
 SEARCH_DELAY_MS = 150
 
@@ -92,14 +94,16 @@ class PatientsPage(QWidget):
         self._timer.setInterval(SEARCH_DELAY_MS)
         self._timer.timeout.connect(self.run_search)
         self.search.textChanged.connect(lambda _t: self._timer.start())
-        self.search.returnPressed.connect(self.run_search)
+        self.search.returnPressed.connect(self.to_results)
+        self.search.installEventFilter(self)
         self.new_button.clicked.connect(self.new_patient)
         self.edit_button.clicked.connect(self.edit_selected)
         self.void_button.clicked.connect(self.void_selected)
         self.timeline_button.clicked.connect(self.show_timeline)
         self.show_voided.toggled.connect(self.set_show_voided)
         self.restore_button.clicked.connect(self.restore_selected)
-        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+        # Enter on a row opens it, as a double-click does (activated covers both).
+        self.table.activated.connect(lambda _i: self.edit_selected())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         bus.changed.connect(self.on_changed)
         self._loaded = False
@@ -134,6 +138,31 @@ class PatientsPage(QWidget):
         else:
             self.model.refresh_rows(set(changes.ids))
             self._update_count()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        """↓ in the search box goes down into the results."""
+        if (
+            watched is self.search
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Down
+        ):
+            self.to_results()
+            return True
+        return super().eventFilter(watched, event)
+
+    def to_results(self) -> None:
+        """Enter or ↓ in the search box: search now, then move to the first result (Enter
+        there opens it)."""
+        if self._timer.isActive() or not self._loaded:
+            self.run_search()
+        if self.model.rowCount() == 0:
+            return
+        rows = self.table.selectionModel().selectedRows()
+        row = rows[0].row() if rows else 0
+        self.table.setCurrentIndex(self.model.index(row, 0))
+        self.table.selectRow(row)
+        self.table.setFocus()
 
     # -- actions -------------------------------------------------------------------------
     def focus_search(self) -> None:
@@ -186,8 +215,23 @@ class PatientsPage(QWidget):
 
     def new_patient(self) -> PatientDialog:
         dialog = PatientDialog(self.services, parent=self)
+        dialog.accepted.connect(lambda: self.show_saved(dialog))
         dialog.open()
         return dialog
+
+    def show_saved(self, dialog: PatientDialog) -> None:
+        """After a save the patient is in the list, selected and scrolled to: a new one that
+        the current search would hide is shown by clearing the search (newest first)."""
+        saved = dialog.saved
+        if saved is None:
+            return
+        if self.model.row_of_id(saved.id) < 0:
+            self.search.blockSignals(True)
+            self.search.clear()
+            self.search.blockSignals(False)
+            self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.DescendingOrder)
+            self.run_search()
+        select_record(self.table, saved.id)
 
     def edit_selected(self) -> PatientDialog | None:
         pid = self.selected_id()
@@ -195,6 +239,7 @@ class PatientsPage(QWidget):
             return None
         dialog = PatientDialog(self.services, self.services.patients.get(pid), parent=self)
         self.services.audit.viewed("patient", pid)
+        dialog.accepted.connect(lambda: self.show_saved(dialog))
         dialog.open()
         return dialog
 

@@ -35,6 +35,8 @@ from app.ui.dialogs.feedback_dialog import FeedbackDialog
 from app.ui.dialogs.referral_dialog import ReferralDialog
 from app.ui.models.referral_table import ReferralTableModel
 from app.ui.printing import PdfPreviewDialog
+from app.ui.widgets.flow_layout import FlowLayout
+from app.ui.widgets.status_note import select_record
 
 NEEDS_REASON = {Status.CANCELLED, Status.REJECTED}
 
@@ -54,7 +56,8 @@ class ReferralsPage(QWidget):
         self.status.addItem(self.tr("All statuses"), None)
         for st, name in STATUS_NAMES.items():
             self.status.addItem(name, st.value)
-        self.use_dates = QCheckBox(self.tr("From"))
+        self.use_dates = QCheckBox(self.tr("Filter by date"))
+        self.use_dates.setObjectName("filterByDate")
         self.date_from = QDateEdit(clinic_qdate(self.services).addMonths(-3))
         self.date_to = QDateEdit(clinic_qdate(self.services))
         for d in (self.date_from, self.date_to):
@@ -113,23 +116,26 @@ class ReferralsPage(QWidget):
         for col, width in enumerate((190, 50, 70, 80, 200, 80, 90, 130)):
             self.table.setColumnWidth(col, width)
 
-        filters = QHBoxLayout()
+        # Both rows wrap on a narrow screen (1024×768, or longer English labels).
+        dates = QWidget()
+        dates_row = QHBoxLayout(dates)
+        dates_row.setContentsMargins(0, 0, 0, 0)
+        for part in (self.use_dates, self.date_from, QLabel("—"), self.date_to):
+            dates_row.addWidget(part)
+        filters = FlowLayout()
         for w in (
             self.direction,
             self.status,
             self.destination,
-            self.use_dates,
-            self.date_from,
-            QLabel("—"),
-            self.date_to,
+            dates,
             self.overdue,
             self.not_arrived,
             self.unsynced,
         ):
             filters.addWidget(w)
-        filters.addStretch(1)
-        actions = QHBoxLayout()
-        actions.addWidget(self.search, 1)
+        actions = FlowLayout()
+        self.search.setMinimumWidth(260)
+        actions.add_stretching(self.search)
         for b in (
             self.new_up,
             self.new_down,
@@ -251,6 +257,8 @@ class ReferralsPage(QWidget):
 
     def _after_save(self, dialog: ReferralDialog) -> None:
         saved = dialog.saved
+        if saved is not None:
+            select_record(self.table, saved.id)
         if saved is not None and saved.direction == "up" and saved.status == "pending":
             self.open_preview(saved)
 

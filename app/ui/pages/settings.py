@@ -27,6 +27,7 @@ from app.ui.widgets.clinic_details_box import ClinicDetailsBox
 from app.ui.widgets.followup_intervals_box import FollowUpIntervalsBox
 from app.ui.widgets.form_errors import FieldErrors
 from app.ui.widgets.referral_reminder_box import ReferralReminderBox
+from app.ui.widgets.screen_fit import scroll_body
 
 
 class SettingsPage(QWidget):
@@ -111,7 +112,12 @@ class SettingsPage(QWidget):
         dest_layout.addLayout(row)
         self.save_destinations.clicked.connect(self.store_destinations)
 
-        layout = QVBoxLayout(self)
+        # The page scrolls when the screen (1024×768) is shorter than its sections.
+        content = QWidget()
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll_body(content))
+        layout = QVBoxLayout(content)
         layout.addWidget(info)
         layout.addWidget(dest_box)
         self.intervals = FollowUpIntervalsBox(services)  # 随访间隔

@@ -38,6 +38,8 @@ from app.ui.change_bus import ChangeBus
 from app.ui.clinic_dates import clinic_qdate
 from app.ui.dialogs.activity_dialog import ActivityDialog
 from app.ui.printing import PdfPreviewDialog
+from app.ui.widgets.flow_layout import FlowLayout
+from app.ui.widgets.status_note import notify_saved
 
 MARK_KEYS = {
     Qt.Key.Key_1: Attendance.PRESENT,
@@ -71,16 +73,22 @@ def _fill(table: QTableWidget, rows: list[list[object]]) -> None:
 
 
 class AttendanceTable(QTableWidget):
-    """Roster rows; keys 1–4 mark the selected rows 出席/迟到/请假/缺席."""
+    """Roster rows; keys 1–4 mark the selected rows 出席/迟到/请假/缺席. With one person
+    selected, the key moves on to the next one, so a sheet is entered key after key."""
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         mark = MARK_KEYS.get(Qt.Key(event.key()))
         if mark is not None:
-            rows = {i.row() for i in self.selectedIndexes()}
+            rows = sorted({i.row() for i in self.selectedIndexes()})
+            if not rows and self.currentRow() >= 0:
+                rows = [self.currentRow()]
             for r in rows:
                 combo = self.cellWidget(r, 3)
                 if isinstance(combo, QComboBox):
                     combo.setCurrentIndex(combo.findData(mark.value))
+            if len(rows) == 1 and rows[0] + 1 < self.rowCount():
+                self.setCurrentCell(rows[0] + 1, 0)
+                self.selectRow(rows[0] + 1)
             return
         super().keyPressEvent(event)
 
@@ -148,10 +156,9 @@ class TrainingPage(QWidget):
         self.enter_attendance = QPushButton(self.tr("Enter sign-in"))
         self.close_button = QPushButton(self.tr("Close activity"))
         self.void_button = QPushButton(self.tr("Delete"))
-        bar = QHBoxLayout()
+        bar = FlowLayout()  # wraps on a narrow screen
         bar.addWidget(QLabel(self.tr("Year")))
         bar.addWidget(self.year)
-        bar.addStretch(1)
         for b in (
             self.new_activity,
             self.edit_activity,
@@ -328,6 +335,9 @@ class TrainingPage(QWidget):
             table.setCellWidget(r, 4, when)
         self.attendance_message.clear()
         self.tabs.setCurrentIndex(1)
+        if table.rowCount():  # keys 1–4 work at once, starting with the first person
+            table.setCurrentCell(0, 0)
+            table.selectRow(0)
         table.setFocus()
 
     def mark_all_present(self) -> None:
@@ -398,7 +408,7 @@ class TrainingPage(QWidget):
         self.left_button = QPushButton(self.tr("Mark as left"))
         self.roster_message = QLabel()
         self.roster_message.setStyleSheet("color: #c0392b;")
-        form = QHBoxLayout()
+        form = FlowLayout()  # wraps on a narrow screen
         for label, widget in (
             (self.tr("Name"), self.staff_name),
             (self.tr("Department"), self.staff_dept),
@@ -705,3 +715,4 @@ class TrainingPage(QWidget):
                 self.t.summary_xlsx(self.year.value(), self.quarter.currentData())
             )
             self.services.audit.exported("training_summary_xlsx", Path(path).name)
+            notify_saved(self, path)

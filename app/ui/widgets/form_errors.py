@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtWidgets import QLabel, QWidget
 
 from app.domain.errors import FieldError
@@ -23,7 +25,27 @@ class FieldErrors:
         label.setWordWrap(True)
         label.hide()
         self._fields[key] = (widget, label)
+        self._watch(key, widget)
         return label
+
+    def _watch(self, key: str, widget: QWidget) -> None:
+        """The message goes as soon as the field is changed (it may be fixed now)."""
+        from app.ui.widgets import form_state
+
+        targets = form_state.inputs(widget) or [(key, widget)]
+        if form_state.read(widget) is not None:
+            targets = [(key, widget)]
+        for _k, w in targets:
+            form_state.on_change(w, partial(self.clear_field, key))
+
+    def clear_field(self, key: str) -> None:
+        widget, label = self._fields[key]
+        if label.isHidden():
+            return
+        label.clear()
+        label.hide()
+        widget.setProperty(INVALID_PROPERTY, False)
+        widget.setStyleSheet("")
 
     def clear(self) -> None:
         for widget, label in self._fields.values():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.errors import NotFound
 from app.services.bundle import AppServices
 from app.services.patients import PatientRow
 
@@ -34,6 +37,7 @@ class _SearchEdit(QLineEdit):
 
 class PatientPicker(QWidget):
     picked = Signal(object)  # PatientRow
+    changed = Signal()  # for drafts and unsaved-change checks (see form_state)
 
     def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -102,6 +106,17 @@ class PatientPicker(QWidget):
             f"　{p.phone}　{p.village}"
         )
         self.picked.emit(p)
+        self.changed.emit()
+
+    def form_value(self) -> str:
+        """The chosen patient's id ("" for none), as kept in a form's draft."""
+        return self.patient.id if self.patient else ""
+
+    def set_form_value(self, value: object) -> None:
+        if value and (self.patient is None or self.patient.id != value):
+            # a patient gone since (voided or merged) is simply not chosen: pick again
+            with contextlib.suppress(NotFound):
+                self.set_patient(self.services.patients.get(str(value)))
 
     def register_new(self) -> None:
         from app.ui.dialogs.patient_dialog import PatientDialog
