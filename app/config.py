@@ -26,6 +26,7 @@ RANGES.update(
     followup_referral_days=(3, 30),
     followup_rehab_days=(3, 90),
 )
+RANGES.update(backup_keep=(1, 365))  # daily backups kept (days)
 
 
 @dataclass
@@ -41,6 +42,9 @@ class Settings:
     followup_uncontrolled_days: int = 14
     followup_referral_days: int = 14
     followup_rehab_days: int = 14
+    # The daily backup's folder (a USB drive, a network share); "" = backups in the data dir.
+    backup_folder: str = ""
+    backup_keep: int = 7
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Settings:
