@@ -52,11 +52,16 @@ class ServiceContext:
     # argon2id with the library's recommended parameters; tests pass a cheaper one.
     password_hasher: PasswordHasher = field(default_factory=PasswordHasher)
     _clinic_code: str | None = None
+    # The write counter kept beside the database (app/db/guard.py), noted after each commit.
+    mark_file: Path | None = None
+    _marked: int = -1
 
     @classmethod
     def open(cls, data_dir: Path, **kw: object) -> ServiceContext:
         """Connect to an already migrated database in ``data_dir``."""
-        return cls(engine=make_engine(db_path(Path(data_dir))), **kw)  # type: ignore[arg-type]
+        path = db_path(Path(data_dir))
+        kw.setdefault("mark_file", path)
+        return cls(engine=make_engine(path), **kw)  # type: ignore[arg-type]
 
     def __post_init__(self) -> None:
         self._sessions = make_sessionmaker(self.engine)
@@ -66,6 +71,19 @@ class ServiceContext:
         """A session in one transaction: committed on success, rolled back on any error."""
         with self._sessions() as s, s.begin():
             yield s
+        if self.mark_file is not None:
+            self._note_commit()
+
+    def _note_commit(self) -> None:
+        """After a commit: note the database's write counter outside it (never ahead of it)."""
+        from app.db.guard import write_mark
+
+        with self.engine.connect() as conn:
+            counter = int(conn.exec_driver_sql("SELECT max(id) FROM audit_log").scalar() or 0)
+        if counter != self._marked:
+            assert self.mark_file is not None
+            write_mark(self.mark_file, counter)
+            self._marked = counter
 
     @contextmanager
     def reader(self) -> Iterator[Session]:
