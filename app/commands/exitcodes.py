@@ -8,3 +8,4 @@ DATABASE = 4  # the database is damaged, not ClinicLink's, from a newer version,
 DISK_FULL = 5  # no space (or no permission) to write: nothing was changed
 NOT_SET_UP = 6  # no database or clinic yet: run the program (or ``setup``) first
 REFUSED = 7  # not done, nothing changed: already set up, restore declined or not possible
+BUG = 9  # an unexpected error: logged with its traceback, the log named

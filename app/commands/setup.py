@@ -7,6 +7,7 @@ from __future__ import annotations
 import getpass
 from pathlib import Path
 
+from app.commands.exitcodes import DATABASE, DISK_FULL, OK, REFUSED, USAGE
 from app.domain.errors import ValidationError
 from app.services.startup import DatabaseDamaged, MigrationFailed, open_services, prepare
 
@@ -24,14 +25,17 @@ def run_setup(
 ) -> int:
     try:
         prepare(data_dir)
-    except (DatabaseDamaged, MigrationFailed) as exc:
+    except DatabaseDamaged as exc:
         print(exc)
-        return 2
+        return DATABASE
+    except MigrationFailed as exc:
+        print(exc)
+        return DISK_FULL if exc.disk_full else DATABASE
     services = open_services(data_dir)
     try:
         if not services.users.needs_setup():
             print(f"{data_dir} 已完成设置（卫生院 {services.ctx.clinic_code}），未做任何修改")
-            return 1
+            return REFUSED
         if demo:
             from app.demo import seed_demo
 
@@ -39,12 +43,12 @@ def run_setup(
             print(f"已建立 {services.ctx.clinic_code} {clinic_name}，并生成演示数据。演示账号：")
             for username, pw, role in accounts:
                 print(f"  {username} / {pw}（{role}）")
-            return 0
+            return OK
         if password is None:
             password = getpass.getpass("管理员密码：")
             if getpass.getpass("再输入一次：") != password:
                 print("两次输入的密码不一致，未做任何修改")
-                return 1
+                return USAGE
         try:
             services.users.setup(
                 clinic_code=clinic_code,
@@ -56,8 +60,8 @@ def run_setup(
             )
         except ValidationError as exc:
             print(f"未能完成设置：{exc}")
-            return 1
+            return USAGE
         print(f"已建立 {services.ctx.clinic_code} {clinic_name}，管理员账号 {admin}")
-        return 0
+        return OK
     finally:
         services.ctx.dispose()

@@ -39,7 +39,7 @@ def test_setup_then_login(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
         main(
             args[:3] + ["--clinic-code", "OTHER", "--clinic-name", "x", "--password", "Secret-2026"]
         )
-        == 1
+        == 7  # REFUSED
     )
     assert "已完成设置" in capsys.readouterr().out
 
@@ -60,7 +60,7 @@ def test_setup_names_the_bad_field(tmp_path: Path, capsys: pytest.CaptureFixture
                 "Secret-2026",
             ]
         )
-        == 1
+        == 2  # USAGE
     )
     out = capsys.readouterr().out
     assert "未能完成设置" in out and "编码" in out

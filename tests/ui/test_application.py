@@ -109,6 +109,6 @@ def test_a_damaged_database_is_reported_in_chinese_and_left_alone(tmp_path: Path
     path.write_bytes(bytes(data))
     before = path.read_bytes()
     result = run_app("--data-dir", str(tmp_path), "--smoke")
-    assert result.returncode == 2
+    assert result.returncode == 4  # DATABASE
     assert "检查未通过" in result.stderr and "backups" in result.stderr
     assert path.read_bytes() == before

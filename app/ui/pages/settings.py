@@ -114,6 +114,10 @@ class SettingsPage(QWidget):
         self.intervals = FollowUpIntervalsBox(services)  # 随访间隔
         layout.addWidget(self.intervals)
         layout.addWidget(users_box, 1)
+        from app.ui.widgets.backup_box import BackupBox
+
+        self.backup_box = BackupBox(services)  # 备份与恢复 (administrators)
+        layout.addWidget(self.backup_box)
         self.add_button.clicked.connect(self.add_user)
         self.toggle_button.clicked.connect(self.toggle_selected)
         bus.changed.connect(self.on_changed)

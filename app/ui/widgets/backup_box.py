@@ -1,0 +1,107 @@
+"""设置 → 备份与恢复 (administrators): where the daily backup goes and how many days are kept,
+a backup now, and a restore with its preview."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
+
+from app.domain.roles import Perm, allowed
+from app.services.backups import BackupFailed, BackupService
+from app.services.bundle import AppServices
+
+
+class BackupBox(QGroupBox):
+    def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTitle(self.tr("Backups"))
+        self.services = services
+        self.backups = BackupService(services.data_dir)
+        settings = self.backups.settings()
+        self.folder = QLineEdit(settings.backup_folder)
+        self.folder.setObjectName("backupFolder")
+        self.folder.setPlaceholderText(str(services.data_dir / "backups"))
+        browse = QPushButton(self.tr("Choose…"))
+        self.keep = QSpinBox()
+        self.keep.setObjectName("backupKeep")
+        self.keep.setRange(1, 365)
+        self.keep.setValue(settings.backup_keep)
+        self.keep.setSuffix(self.tr(" days"))
+        self.save = QPushButton(self.tr("Save"))
+        self.now = QPushButton(self.tr("Back up now"))
+        self.now.setObjectName("backupNow")
+        self.restore = QPushButton(self.tr("Restore from a backup…"))
+        self.restore.setObjectName("restoreBackup")
+        self.message = QLabel()
+        self.message.setObjectName("backupMessage")
+        self.message.setWordWrap(True)
+        row = QHBoxLayout(self)
+        row.addWidget(QLabel(self.tr("Folder")))
+        row.addWidget(self.folder, 1)
+        row.addWidget(browse)
+        row.addWidget(QLabel(self.tr("Keep")))
+        row.addWidget(self.keep)
+        row.addWidget(self.save)
+        row.addWidget(self.now)
+        row.addWidget(self.restore)
+        row.addWidget(self.message, 1)
+        browse.clicked.connect(self._browse)
+        self.save.clicked.connect(self.store)
+        self.now.clicked.connect(self.backup_now)
+        self.restore.clicked.connect(self.open_restore)
+        actor = services.ctx.actor
+        admin = bool(actor and allowed(actor.role, Perm.USER_MANAGE))
+        for w in (self.folder, browse, self.keep, self.save, self.now, self.restore):
+            w.setEnabled(admin)
+
+    def _browse(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, self.tr("Backup folder"), self.folder.text())
+        if path:
+            self.folder.setText(path)
+
+    def _say(self, text: str, ok: bool) -> None:
+        self.message.setStyleSheet("color: #1e8449;" if ok else "color: #c0392b;")
+        self.message.setText(text)
+
+    def store(self) -> None:
+        self.backups.set_folder(self.folder.text(), self.keep.value())
+        self._say(self.tr("Saved"), True)
+
+    def backup_now(self) -> None:
+        self.store()
+        try:
+            path = self.backups.daily(force=True)
+        except BackupFailed as exc:
+            self._say(str(exc), False)
+            return
+        self._say(self.tr("Backed up: %1").arg(str(path)), True)
+
+    def open_restore(self) -> None:
+        from app.ui.dialogs.restore_dialog import RestoreDialog
+
+        dialog = RestoreDialog(self.backups, self._close_database, self)
+        dialog.exec()
+        if dialog.restored:
+            app = QApplication.instance()
+            if app is not None:
+                app.quit()
+
+    def _close_database(self) -> None:
+        """Stop syncing and close every connection before the file is replaced."""
+        window = self.window()
+        sync = getattr(window, "sync", None)
+        if sync is not None:
+            sync.stop()
+        tasks = getattr(window, "tasks", None)
+        if tasks is not None:
+            tasks.wait(60_000)
+        self.services.ctx.dispose()
