@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(exc, MigrationFailed):
             print(exc)
             return exitcodes.DISK_FULL if exc.disk_full else exitcodes.DATABASE
-        print(report_crash(data_dir, type(exc), exc, exc.__traceback__))
+        print(report_crash(data_dir, type(exc), exc, exc.__traceback__))  # names the log
         return exitcodes.DISK_FULL if is_disk_full(exc) else exitcodes.BUG
 
 

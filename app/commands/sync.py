@@ -29,7 +29,7 @@ def run_sync(data_dir: Path, hub: str | None, token: str | None, ca_bundle: str 
     if not db_path(data_dir).exists():
         print("数据目录中没有数据库，请先运行一次程序完成初始设置")
         return NOT_SET_UP
-    from app.db.backup import is_disk_full
+    from app.db.backup import DISK_FULL_MESSAGE, is_disk_full
     from app.db.migrate import DatabaseDamaged, MigrationFailed, open_database
 
     try:
@@ -40,6 +40,11 @@ def run_sync(data_dir: Path, hub: str | None, token: str | None, ca_bundle: str 
     except MigrationFailed as exc:
         print(f"未同步：{exc}")
         return DISK_FULL if exc.disk_full else DATABASE
+    except OSError as exc:
+        if not is_disk_full(exc):
+            raise
+        print(f"未同步：{DISK_FULL_MESSAGE.format(where=data_dir)}")
+        return DISK_FULL
     settings = Settings.load(data_dir)
     if hub is not None or token is not None or ca_bundle is not None:
         if hub is not None:
@@ -51,7 +56,9 @@ def run_sync(data_dir: Path, hub: str | None, token: str | None, ca_bundle: str 
         try:
             settings.save(data_dir)
         except OSError as exc:
-            print(f"未同步：无法保存设置（{exc.strerror}）。请检查磁盘空间。")
+            print(
+                f"未同步：无法保存设置（{exc.strerror}）。{DISK_FULL_MESSAGE.format(where=data_dir)}"
+            )
             return DISK_FULL
     from app.services.context import ServiceContext
     from app.sync.client import (

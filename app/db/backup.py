@@ -72,6 +72,15 @@ def is_disk_full(exc: BaseException) -> bool:
 DISK_FULL_MESSAGE = "磁盘空间不足：{where} 所在的磁盘已满。请清理磁盘或换一个有空间的位置后再试。"
 
 
+def _low_space(folder: Path) -> bool:
+    import shutil
+
+    try:
+        return shutil.disk_usage(folder).free < (1 << 20)
+    except OSError:
+        return False
+
+
 def backup_dir(data_dir: Path) -> Path:
     d = Path(data_dir) / "backups"
     d.mkdir(parents=True, exist_ok=True)
@@ -170,7 +179,7 @@ def backup(db_file: Path, dest_dir: Path, label: str, now: datetime | None = Non
         raise
     except (OSError, sqlite3.Error) as exc:
         _unlink_quietly(tmp, mtmp, dest, manifest)
-        if is_disk_full(exc):
+        if is_disk_full(exc) or _low_space(dest_dir):
             raise BackupFailed(DISK_FULL_MESSAGE.format(where=dest_dir), disk_full=True) from exc
         raise BackupFailed(f"无法把备份写到 {dest_dir}：{exc}") from exc
     return dest

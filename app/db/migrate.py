@@ -182,9 +182,28 @@ def check_file(path: Path, full: bool = False) -> list[str]:
             rows = [r[0] for r in conn.execute(f"PRAGMA {pragma}").fetchall()]
         finally:
             conn.close()
+    except sqlite3.OperationalError as exc:
+        no_space(path.parent, exc)
+        return [str(exc)]
     except sqlite3.DatabaseError as exc:
         return [str(exc)]
     return [] if rows == ["ok"] else rows
+
+
+LOW_SPACE = 1 << 20  # bytes: below this, an I/O error opening a database is a full disk
+
+
+def no_space(folder: Path, exc: BaseException) -> None:
+    """Raise ENOSPC if ``exc`` (an I/O error) comes from a full disk: never call that damage."""
+    import errno
+    import shutil
+
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return
+    if free < LOW_SPACE:
+        raise OSError(errno.ENOSPC, "磁盘空间不足", str(folder)) from exc
 
 
 def current_revisions(path: Path) -> frozenset[str]:

@@ -148,7 +148,11 @@ class Workstation(QObject):
 
         if isinstance(exc, DatabaseDamaged | MigrationFailed):
             message = str(exc)
-        elif isinstance(exc, OSError) or is_disk_full(exc):
+        elif is_disk_full(exc):
+            from app.db.backup import DISK_FULL_MESSAGE
+
+            message = DISK_FULL_MESSAGE.format(where=self.data_dir) + "程序未做任何改动。"
+        elif isinstance(exc, OSError):
             strerror = getattr(exc, "strerror", None) or str(exc)
             message = f"无法打开数据目录 {self.data_dir}：{strerror}。请检查磁盘空间和文件夹权限。"
         elif isinstance(exc, BackupFailed):
