@@ -162,12 +162,14 @@ class Workstation(QObject):
         self.error = message
         self.exit_code = startup_exit_code(exc)
         print(message, file=sys.stderr)
-        if self.interactive:
-            self.show_refusal(message, offer_restore=isinstance(exc, DatabaseDamaged))
+        if self.interactive and self.show_refusal(
+            message, offer_restore=isinstance(exc, DatabaseDamaged)
+        ):
+            self.exit_code = 0  # restored: the next start opens the restored data
         self.failed.emit(message)
         self.app.exit(self.exit_code)
 
-    def show_refusal(self, message: str, offer_restore: bool) -> None:
+    def show_refusal(self, message: str, offer_restore: bool) -> bool:
         """The damaged-database message; for a database that must not be opened, a restore
         from a backup is offered right there (no login is possible on such a file)."""
         box = QMessageBox(QMessageBox.Icon.Critical, "ClinicLink", message, parent=self.window)
@@ -184,7 +186,10 @@ class Workstation(QObject):
             from app.services.backups import BackupService
             from app.ui.dialogs.restore_dialog import RestoreDialog
 
-            RestoreDialog(BackupService(self.data_dir), parent=self.window).exec()
+            dialog = RestoreDialog(BackupService(self.data_dir), parent=self.window)
+            dialog.exec()
+            return dialog.restored
+        return False
 
     # -- flow ----------------------------------------------------------------------------
     def show_setup(self) -> QWidget:

@@ -27,6 +27,13 @@ from PySide6.QtWidgets import (
 from app.services.backups import BackupService, Preview, RestoreRefused
 
 
+def fill(text: str, *values: object) -> str:
+    """Qt's %1, %2 ... placeholders filled (``tr`` returns a Python str)."""
+    for i in range(len(values), 0, -1):  # %10 before %1
+        text = text.replace(f"%{i}", str(values[i - 1]))
+    return text
+
+
 class RestoreDialog(QDialog):
     def __init__(
         self,
@@ -122,7 +129,7 @@ class RestoreDialog(QDialog):
         if items:
             self.table.selectRow(0)
         else:
-            self.summary.setText(self.tr("No backups found in %1").arg(str(self.backups.folder())))
+            self.summary.setText(fill(self.tr("No backups found in %1"), self.backups.folder()))
 
     def _choose_other(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -151,27 +158,27 @@ class RestoreDialog(QDialog):
         counts = info.counts
         when = f"{info.created_at:%Y-%m-%d %H:%M}" if info.created_at else "?"
         self.summary.setText(
-            self.tr(
-                "Backup of %1: %2 residents, %3 referrals, %4 follow-up visits, "
-                "%5 training activities, %6 records waiting for upload. File: %7"
+            fill(
+                self.tr(
+                    "Backup of %1: %2 residents, %3 referrals, %4 follow-up visits, "
+                    "%5 training activities, %6 records waiting for upload. File: %7"
+                ),
+                when,
+                counts.get("patients", 0),
+                counts.get("referrals", 0),
+                counts.get("followup_visits", 0),
+                counts.get("training_activities", 0),
+                counts.get("outbox", 0),
+                info.path,
             )
-            .arg(when)
-            .arg(str(counts.get("patients", 0)))
-            .arg(str(counts.get("referrals", 0)))
-            .arg(str(counts.get("followup_visits", 0)))
-            .arg(str(counts.get("training_activities", 0)))
-            .arg(str(counts.get("outbox", 0)))
-            .arg(str(info.path))
         )
         lost = self.preview.unsent
         if lost:
             self.unsent_label.setText(
                 self.tr(
-                    "%n record(s) in the current data have not been uploaded to the county "
-                    "hub and will be lost:",
-                    "",
-                    len(lost),
-                )
+                    "%1 record(s) in the current data have not been uploaded to the county "
+                    "hub and will be lost:"
+                ).replace("%1", str(len(lost)))
             )
             names = self.type_names()
             for u in lost:
@@ -197,7 +204,7 @@ class RestoreDialog(QDialog):
         lost = len(self.preview.unsent)
         text = self.tr("Replace the current data with this backup?")
         if lost:
-            text += "\n" + self.tr("%n record(s) not yet uploaded will be lost.", "", lost)
+            text += "\n" + fill(self.tr("%1 record(s) not yet uploaded will be lost."), lost)
         box = QMessageBox(QMessageBox.Icon.Warning, self.windowTitle(), text, parent=self)
         yes = box.addButton(self.tr("Restore"), QMessageBox.ButtonRole.DestructiveRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
@@ -221,9 +228,12 @@ class RestoreDialog(QDialog):
         QMessageBox.information(
             self,
             self.windowTitle(),
-            self.tr(
-                "Restored. The data before the restore was kept in %1. ClinicLink will now "
-                "close; start it again."
-            ).arg(safety),
+            fill(
+                self.tr(
+                    "Restored. The data before the restore was kept in %1. ClinicLink will now "
+                    "close; start it again."
+                ),
+                safety,
+            ),
         )
         self.accept()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from app.domain.roles import Perm, allowed
 from app.services.backups import BackupFailed, BackupService
 from app.services.bundle import AppServices
+from app.ui.dialogs.restore_dialog import fill
 
 
 class BackupBox(QGroupBox):
@@ -83,7 +84,7 @@ class BackupBox(QGroupBox):
         except BackupFailed as exc:
             self._say(str(exc), False)
             return
-        self._say(self.tr("Backed up: %1").arg(str(path)), True)
+        self._say(fill(self.tr("Backed up: %1"), str(path)), True)
 
     def open_restore(self) -> None:
         from app.ui.dialogs.restore_dialog import RestoreDialog
