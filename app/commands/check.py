@@ -60,7 +60,7 @@ def outbox_problems(conn: sqlite3.Connection, tables: set[str]) -> list[str]:
     if "outbox" not in tables:
         return problems
     for rtype, cls in SYNCED_MODELS.items():
-        table = cls.__tablename__
+        table = str(getattr(cls, "__tablename__", ""))
         if table not in tables:
             continue
         name = TYPE_NAMES.get(rtype, rtype)

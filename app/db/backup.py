@@ -339,7 +339,7 @@ def _table_of(record_type: str) -> str | None:
         from app.db.models import SYNCED_MODELS
     except ImportError:  # pragma: no cover
         return None
-    cls = SYNCED_MODELS.get(record_type)
+    cls: Any = SYNCED_MODELS.get(record_type)
     return None if cls is None else str(cls.__tablename__)
 
 

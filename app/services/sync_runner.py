@@ -133,16 +133,9 @@ class SyncRunner:
         s.hub_url, s.hub_token, s.ca_bundle = url.strip(), token.strip(), ca_bundle.strip()
         s.save(self.data_dir)
         with self.ctx.session() as session:  # the token itself is never written anywhere else
-            audit(
-                session,
-                self.ctx,
-                "sync_settings",
-                detail={
-                    "hub_url": s.hub_url,
-                    "ca_bundle": s.ca_bundle,
-                    "token_set": bool(s.hub_token),
-                },
-            )
+            audit(session, self.ctx, "sync_settings",
+                  detail={"hub_url": s.hub_url, "ca_bundle": s.ca_bundle,
+                          "token_set": bool(s.hub_token)})
 
     # -- a round ------------------------------------------------------------------------
     def run_round(self) -> RoundReport:
@@ -160,25 +153,19 @@ class SyncRunner:
 
         hub = self.hub_settings()
         if not hub.configured:
-            return RoundReport(
-                Outcome.NOT_CONFIGURED, "尚未设置县医院同步地址", self.status.summary()
-            )
+            return RoundReport(Outcome.NOT_CONFIGURED, "尚未设置县医院同步地址",
+                               self.status.summary())
         try:
             client = _recording_client(hub.url, hub.token, hub.ca_bundle)
         except (OSError, ssl.SSLError) as e:  # the CA bundle file: missing or not a certificate
-            return RoundReport(
-                Outcome.CERTIFICATE, _ca_bundle_message(hub.ca_bundle, e), self.status.summary()
-            )
+            return RoundReport(Outcome.CERTIFICATE, _ca_bundle_message(hub.ca_bundle, e),
+                               self.status.summary())
         outcome, message = Outcome.OK, ""
         counts: dict[str, int] = {}
         try:
             res = SyncEngine(self.ctx, client, **self.engine_options).run_round()
-            counts = {
-                "pushed": res.pushed,
-                "duplicates": res.duplicates,
-                "parked": res.parked,
-                "pulled": res.pulled,
-            }
+            counts = {"pushed": res.pushed, "duplicates": res.duplicates,
+                      "parked": res.parked, "pulled": res.pulled}
         except AuthError as e:
             outcome, message = Outcome.AUTH, str(e)
         except UpgradeRequired as e:
@@ -236,9 +223,8 @@ class SyncRunner:
         if not url:
             return ConnectionReport(Outcome.NOT_CONFIGURED, "请先填写县医院同步地址")
         if not url.startswith(("https://", "http://")):
-            return ConnectionReport(
-                Outcome.FAILED, "同步地址应以 https:// 开头，例如 https://hub.example.cn"
-            )
+            return ConnectionReport(Outcome.FAILED,
+                                    "同步地址应以 https:// 开头，例如 https://hub.example.cn")
         try:
             with HubClient(url, token, ca_bundle, timeout=15.0) as client:
                 info = client.health()
@@ -247,10 +233,9 @@ class SyncRunner:
                 # health is public; a pull past the end checks the token and moves nothing
                 client.pull(_TOKEN_PROBE_AFTER, 1)
         except AuthError:
-            return ConnectionReport(
-                Outcome.AUTH,
-                "能连上县医院，但县医院拒绝了这个访问令牌。请核对令牌，或请县医院重新发放",
-            )
+            return ConnectionReport(Outcome.AUTH,
+                                    "能连上县医院，但县医院拒绝了这个访问令牌。"
+                                    "请核对令牌，或请县医院重新发放")
         except UpgradeRequired as e:
             return ConnectionReport(Outcome.UPGRADE, str(e))
         except NetworkError as e:
@@ -258,11 +243,9 @@ class SyncRunner:
                 return ConnectionReport(Outcome.CERTIFICATE, _certificate_message())
             if e.__cause__ is None:  # the hub answered with a 5xx
                 return ConnectionReport(Outcome.OFFLINE, f"{e}，请稍后再试或联系县医院")
-            return ConnectionReport(
-                Outcome.OFFLINE,
-                f"连不上县医院（{_network_detail(e)}）。"
-                "请检查同步地址、本机网络，以及县医院服务器是否开启",
-            )
+            return ConnectionReport(Outcome.OFFLINE,
+                                    f"连不上县医院（{_network_detail(e)}）。"
+                                    "请检查同步地址、本机网络，以及县医院服务器是否开启")
         except (OSError, ssl.SSLError) as e:
             return ConnectionReport(Outcome.CERTIFICATE, _ca_bundle_message(ca_bundle, e))
         except SyncError as e:
@@ -279,10 +262,8 @@ def _network_detail(exc: BaseException) -> str:
 
 
 def _certificate_message() -> str:
-    return (
-        "县医院服务器的证书验证失败。若县医院使用自己的证书，"
-        "请在“CA 证书文件”中选择县医院提供的证书文件"
-    )
+    return ("县医院服务器的证书验证失败。若县医院使用自己的证书，"
+            "请在“CA 证书文件”中选择县医院提供的证书文件")
 
 
 def _ca_bundle_message(path: str, exc: BaseException) -> str:

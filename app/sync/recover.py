@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import logging
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +34,7 @@ from sqlalchemy.orm import Session
 from app.db.models import SYNCED_MODELS, Outbox
 from app.db.sync_models import SyncMeta
 from app.services.recording import outbox_values
-from app.sync.protocol import PulledChange
+from app.sync.protocol import PulledChange, PullResponse
 
 if TYPE_CHECKING:
     from app.sync.engine import RoundResult, SyncEngine
@@ -58,7 +59,7 @@ def _fetch_all(engine: SyncEngine) -> list[PulledChange]:
     out: list[PulledChange] = []
     after = 0
     while True:
-        page = engine._retrying(lambda a=after: engine.client.own(a, OWN_PAGE))
+        page: PullResponse = engine._retrying(partial(engine.client.own, after, OWN_PAGE))
         out.extend(page.changes)
         if not page.more or not page.changes:
             return out

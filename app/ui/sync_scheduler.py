@@ -153,9 +153,8 @@ class SyncScheduler(QObject):
     def _round_failed(self, exc: Exception) -> None:
         # A bug, not a known sync failure: logged with its traceback (logs/cliniclink.log),
         # shown in the status bar, never in a dialog (this may be an automatic round).
-        log.error(
-            "sync round failed unexpectedly:\n%s", getattr(exc, "__traceback_text__", repr(exc))
-        )
+        log.error("sync round failed unexpectedly:\n%s",
+                  getattr(exc, "__traceback_text__", repr(exc)))
         self.running = False
         self.running_changed.emit(False)
         logs = self.services.data_dir / "logs" / "cliniclink.log"
@@ -170,7 +169,9 @@ class SyncScheduler(QObject):
     def _watch_network(self) -> str:
         from PySide6.QtNetwork import QNetworkInformation
 
-        if not QNetworkInformation.loadBackendByFeatures(QNetworkInformation.Feature.Reachability):
+        if not QNetworkInformation.loadBackendByFeatures(
+            QNetworkInformation.Feature.Reachability
+        ):
             return ""
         info = QNetworkInformation.instance()
         if info is None:
@@ -198,9 +199,8 @@ class SyncScheduler(QObject):
 
         def failed(exc: Exception) -> None:
             self._pinging = False
-            log.error(
-                "hub ping failed unexpectedly:\n%s", getattr(exc, "__traceback_text__", repr(exc))
-            )
+            log.error("hub ping failed unexpectedly:\n%s",
+                      getattr(exc, "__traceback_text__", repr(exc)))
 
         self.tasks.run(self.runner.ping, answered, failed, network=True)
 

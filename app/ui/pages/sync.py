@@ -33,13 +33,8 @@ from app.services.sync_status import SyncErrorRow
 from app.ui.change_bus import ChangeBus
 from app.ui.sync_scheduler import SyncScheduler, SyncStatus, local_time
 
-STATE_COLOURS = {
-    "ok": "#1e8449",
-    "pending": "#b9770e",
-    "error": "#c0392b",
-    "off": "#666666",
-    "admin": "#8e44ad",
-}
+STATE_COLOURS = {"ok": "#1e8449", "pending": "#b9770e", "error": "#c0392b", "off": "#666666",
+                 "admin": "#8e44ad"}
 GOOD, BAD, NEUTRAL = "color: #1e8449;", "color: #c0392b;", "color: #666666;"
 
 
@@ -155,10 +150,8 @@ class SyncPage(QWidget):
         buttons.addWidget(self.save_button)
         form.addRow(buttons)
         self.admin_note = QLabel(
-            self.tr(
-                "Only an administrator can change the county hospital connection "
-                "or send refused records again."
-            )
+            self.tr("Only an administrator can change the county hospital connection "
+                    "or send refused records again.")
         )
         self.admin_note.setObjectName("syncAdminNote")
         self.admin_note.setStyleSheet(NEUTRAL)
