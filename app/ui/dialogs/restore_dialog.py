@@ -205,13 +205,14 @@ class RestoreDialog(QDialog):
         text = self.tr("Replace the current data with this backup?")
         if lost:
             text += "\n" + fill(self.tr("%1 record(s) not yet uploaded will be lost."), lost)
-        box = QMessageBox(QMessageBox.Icon.Warning, self.windowTitle(), text, parent=self)
-        yes = box.addButton(self.tr("Restore"), QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.setObjectName("confirmRestore")
-        box.exec()
-        if box.clickedButton() is yes:
+        answer = QMessageBox.question(
+            self,
+            self.windowTitle(),
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
             self.do_restore()
 
     def do_restore(self) -> None:
