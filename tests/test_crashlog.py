@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
-
 from datetime import date
 from pathlib import Path
 

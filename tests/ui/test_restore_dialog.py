@@ -40,7 +40,8 @@ def test_back_up_preview_and_restore(
     assert dialog.table.rowCount() == 1 and dialog.table.item(0, 2).text() == "1"
     assert "居民 1 人" in dialog.summary.text()
     assert "1 条记录尚未上传" in dialog.unsent_label.text()
-    assert [dialog.unsent.item(i).text() for i in range(dialog.unsent.count())] == ["居民：未上传乙"]
+    unsent = [dialog.unsent.item(i).text() for i in range(dialog.unsent.count())]
+    assert unsent == ["居民：未上传乙"]
     dialog.restore_button.click()  # the question is answered Yes
     assert any("1 条尚未上传的记录会丢失" in text for kind, text in message_boxes)
     assert dialog.restored and closed == [True]
