@@ -162,9 +162,7 @@ class Workstation(QObject):
         self.error = message
         self.exit_code = startup_exit_code(exc)
         print(message, file=sys.stderr)
-        if self.interactive and self.show_refusal(
-            message, offer_restore=isinstance(exc, DatabaseDamaged)
-        ):
+        if self.interactive and self.show_refusal(message, offer_restore=offers_restore(exc)):
             self.exit_code = 0  # restored: the next start opens the restored data
         self.failed.emit(message)
         self.app.exit(self.exit_code)
@@ -273,7 +271,7 @@ def run_gui(data_dir: Path, *, lang: str | None, demo: bool, smoke: bool) -> int
             print(str(exc), file=sys.stderr)
             if not smoke:
                 Workstation(app, None, settings, data_dir).show_refusal(
-                    str(exc), offer_restore=isinstance(exc, DatabaseDamaged)
+                    str(exc), offer_restore=offers_restore(exc)
                 )
             return startup_exit_code(exc)
         services = open_services(data_dir)
@@ -321,6 +319,14 @@ def run_gui(data_dir: Path, *, lang: str | None, demo: bool, smoke: bool) -> int
         if not smoke:
             daily_backup_quietly(data_dir, force=True)  # on close: today's newest state
     return code
+
+
+def offers_restore(exc: BaseException) -> bool:
+    """Damaged, foreign, zero-byte or lost writes: a backup can help. A newer database: not
+    (install the newer ClinicLink)."""
+    from app.db.migrate import DatabaseDamaged, NewerDatabase
+
+    return isinstance(exc, DatabaseDamaged) and not isinstance(exc, NewerDatabase)
 
 
 def startup_exit_code(exc: BaseException) -> int:
