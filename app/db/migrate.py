@@ -269,9 +269,13 @@ def _tables(path: Path) -> set[str]:
         conn.close()
 
 
-def refusal(data_dir: Path, full: bool = True) -> DatabaseDamaged | None:
+def refusal(
+    data_dir: Path, full: bool = True, consistency: bool | None = None
+) -> DatabaseDamaged | None:
     """Why the database in ``data_dir`` must not be opened for writing, or None (also None
-    when there is no database yet). Read-only: never changes the file."""
+    when there is no database yet). Read-only: never changes the file. ``full``: the
+    ``integrity_check`` and (unless ``consistency`` is False) the rules that, broken, lose
+    data silently (foreign keys, every synced type's outbox: app/db/consistency.py)."""
     data_dir = Path(data_dir)
     path = db_path(data_dir)
     if not path.exists():
@@ -303,6 +307,20 @@ def refusal(data_dir: Path, full: bool = True) -> DatabaseDamaged | None:
     unknown = current_revisions(path) - script_revisions()
     if unknown:
         return NewerDatabase(path, unknown)
+    if (full if consistency is None else consistency) and not unknown:
+        from app.db.consistency import structural_problems
+
+        if current_revisions(path) == script_heads():
+            found = structural_problems(path)
+            if found:
+                return DatabaseDamaged(
+                    path,
+                    found,
+                    f"数据库 {path} 的一致性检查未通过，程序不会再写入它"
+                    f"（{len(found)} 个问题，例如：{'；'.join(found[:3])}）。"
+                    f"完整的列表：python -m app --data-dir {data_dir} check",
+                    hint,
+                )
     lost = guard.behind(path)
     if lost:
         marked, found = lost
