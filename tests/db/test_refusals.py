@@ -146,3 +146,15 @@ def test_check_command_names_every_synced_types_lost_outbox_row(
     problems = consistency_problems(db_path(data_dir))
     assert any(plan.id in p and "上传队列中没有这一版" in p for p in problems), problems
     assert any("no-such-referral" in p for p in problems), problems
+
+
+def test_a_lost_outbox_row_is_refused_at_start(services: AppServices, data_dir: Path) -> None:
+    add(services, 3)
+    services.ctx.dispose()
+    with sqlite3.connect(db_path(data_dir)) as c:
+        c.execute("DELETE FROM outbox WHERE id = (SELECT min(id) FROM outbox)")
+    before = files(data_dir)
+    with pytest.raises(migrate.DatabaseDamaged) as err:
+        migrate.open_database(data_dir)
+    assert "一致性检查未通过" in str(err.value) and "上传队列中没有这一版" in str(err.value)
+    assert files(data_dir) == before
