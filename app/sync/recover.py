@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("app.sync")
 RECOVER_KEY = "recover_from_hub"  # as app/db/restore.py writes it
 OWN_PAGE = 1000
+ENVELOPE = {"id", "version", "deleted", "clinic_code"}  # not in the hub's data: set apart
 
 
 def recovery_requested(engine: SyncEngine) -> dict[str, Any] | None:
@@ -143,7 +144,7 @@ def recover(engine: SyncEngine, res: RoundResult, base_file: Path | None) -> int
                             if b is None and ch.version < rec.version:
                                 continue  # ours is ahead of the hub's: it goes up as it is
                             local = to_wire(rec)
-                            owned = set(push_data(rec, cls)) - META - {"id"}
+                            owned = set(push_data(rec, cls)) - META - ENVELOPE
                             base_wire = to_wire(b, cls) if b is not None else None
                             _take(rec, cls, ch, cols, _from_wire)  # the hub's copy ...
                             for k in owned & cols:  # ... with the local edits on top

@@ -16,6 +16,7 @@ from app.db.backup import backup, backup_dir
 from app.db.engine import db_path
 from app.db.models import Patient
 from app.db.restore import restore_backup
+from app.domain.followup import PlanKind
 from app.domain.patient import PatientInput
 from app.services.bundle import AppServices
 from app.services.context import ServiceContext
@@ -87,6 +88,7 @@ def test_backup_edits_sync_restore_edit_sync_makes_the_clinic_whole(
     edit(s, p1, address="桃花镇一村")
     edit(s, p2, phone="13900000002")
     p3 = mk(PatientInput(name="张三", sex="1", birth_date=BORN, village="二村")).id
+    plan = s.followups.create_plan(p3, PlanKind.HYPERTENSION).id  # refers to the new resident
     assert sync(s, hub, token).complete
     edit(s, p1, address="桃花镇三村")  # p1 now v3 at the hub
     assert sync(s, hub, token).complete
@@ -115,6 +117,8 @@ def test_backup_edits_sync_restore_edit_sync_makes_the_clinic_whole(
     assert hub_now[("patient", p2)].data["phone"] == "13900000002"
     assert ("patient", p4) in hub_now
     assert assert_same(s, hub) == 4  # field by field, and nothing on the hub missing here
+    assert assert_same(s, hub, ("followup_plan",)) == 1  # the plan came back with its resident
+    assert s.followups.plan(plan)[0].patient_id == p3
     # a later round has nothing left to do
     res = sync(s, hub, token)
     assert res.complete and res.pushed == 0
