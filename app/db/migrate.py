@@ -311,13 +311,13 @@ def refusal(
         from app.db.consistency import structural_problems
 
         if current_revisions(path) == script_heads():
-            found = structural_problems(path)
-            if found:
+            broken = structural_problems(path)
+            if broken:
                 return DatabaseDamaged(
                     path,
-                    found,
+                    broken,
                     f"数据库 {path} 的一致性检查未通过，程序不会再写入它"
-                    f"（{len(found)} 个问题，例如：{'；'.join(found[:3])}）。"
+                    f"（{len(broken)} 个问题，例如：{'；'.join(broken[:3])}）。"
                     f"完整的列表：python -m app --data-dir {data_dir} check",
                     hint,
                 )

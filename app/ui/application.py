@@ -128,7 +128,6 @@ class Workstation(QObject):
             from app.services.startup import open_services, prepare
 
             prepare(self.data_dir)
-            daily_backup_quietly(self.data_dir)  # the first start of the day
             return open_services(self.data_dir)
 
         self.tasks.run(work, self._prepared, self._prepare_failed)
@@ -141,6 +140,8 @@ class Workstation(QObject):
         if isinstance(self.window, LoginDialog):
             self.window.set_services(services)
         self.ready.emit()
+        # The first start of the day: a backup, in the background (login does not wait).
+        self.tasks.run(lambda: daily_backup_quietly(self.data_dir))
 
     def _prepare_failed(self, exc: Exception) -> None:
         from app.db.backup import BackupFailed, is_disk_full
@@ -314,6 +315,9 @@ def run_gui(data_dir: Path, *, lang: str | None, demo: bool, smoke: bool) -> int
         # writes is atomic, but a thread still running at interpreter exit is not safe).
         window.sync.stop()
         window.tasks.wait(60_000)
+    tasks = getattr(workstation, "tasks", None)
+    if tasks is not None:
+        tasks.wait(120_000)  # the morning's backup, if still being written
     if workstation.services is not None:
         workstation.services.ctx.dispose()
         if not smoke:

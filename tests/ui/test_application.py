@@ -133,3 +133,16 @@ def test_a_database_that_lost_its_wal_is_refused_at_start(tmp_path: Path) -> Non
     assert result.returncode == 4
     assert "-wal" in result.stderr and "少了已保存的记录" in result.stderr
     assert path.read_bytes() == before
+
+
+def test_the_first_start_of_the_day_takes_one_backup(tmp_path: Path) -> None:
+    from app.db.backup import list_backups
+
+    first = run_app("--data-dir", str(tmp_path), "--demo", "--smoke")
+    assert first.returncode == 0, first.stderr
+    assert list_backups(tmp_path / "backups") == []  # nothing to back up before setup
+    for _ in range(2):
+        again = run_app("--data-dir", str(tmp_path), "--smoke")
+        assert again.returncode == 0, again.stderr
+    (daily,) = list_backups(tmp_path / "backups")
+    assert daily.label == "daily" and daily.counts["patients"] > 0
