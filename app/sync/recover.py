@@ -4,7 +4,9 @@ answers that it holds a newer version of one of this clinic's records.
 Every record the hub holds for this clinic is read (``HubClient.own``) and, in one transaction
 (foreign keys checked at its end, so the order of the pages does not matter):
 
-- a record missing here (made or received after the backup) is stored as the hub has it;
+- a record missing here (made or received after the backup) is stored as the hub has it (one
+  the county wrote, as a pull stores it: attached to its resident, its plan started unless
+  that came back too; the clinic's own records are stored first);
 - a record here with nothing waiting takes the hub's copy when the hub's is newer (or the
   same version: the county's answers are then current too); one the hub holds older than
   here is queued for upload again (the hub lost it);
@@ -103,7 +105,9 @@ def recover(engine: SyncEngine, res: RoundResult, base_file: Path | None) -> int
         to_wire,
     )
 
-    changes = _fetch_all(engine)
+    # This clinic's own records first, then those the county wrote to it: a downward referral
+    # is stored as a pull stores it, finding its resident and plan already back.
+    changes = sorted(_fetch_all(engine), key=lambda ch: ch.owner == "county")
     base = _Base(base_file)
     changed = 0
     now = engine.ctx.clock()
@@ -120,7 +124,12 @@ def recover(engine: SyncEngine, res: RoundResult, base_file: Path | None) -> int
                     with s.begin_nested():
                         rec = s.get(cls, ch.id)
                         queued = outbox.get((ch.type, ch.id))
-                        if rec is None:
+                        if rec is None and ch.owner == "county":
+                            # as a pull stores it: attached to its resident (recovered above),
+                            # its plan started unless recovered too
+                            engine._apply_change(s, ch)
+                            changed += 1
+                        elif rec is None:
                             rec = cls()
                             rec.id = ch.id
                             _take(rec, cls, ch, cols, _from_wire)

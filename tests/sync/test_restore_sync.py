@@ -170,3 +170,40 @@ def test_push_leaves_pending_when_the_hub_holds_a_newer_version(
     eng.push(res)  # the push alone, without the resolution that follows it in a round
     assert local(s, pid).sync_state == "pending" and pending_count(s.ctx) == 1
     assert res.duplicates == 0
+
+
+def test_a_downward_referral_received_after_the_backup_comes_back_once(
+    hub: Hub, tmp_path: Path, migrated_template: Path
+) -> None:
+    from app.db.followup_models import FollowUpPlan
+    from app.db.referral_models import Referral
+    from tests.sync.test_ownership import send_down
+
+    s = make_clinic(tmp_path, migrated_template, "A001")
+    token = register(hub, "A001")
+    assert sync(s, hub, token).complete
+    data_dir = s.data_dir
+    the_backup = backup(db_path(data_dir), backup_dir(data_dir), "daily")
+    rid = send_down(hub, "A001", patient_id_number="11010519491231002X", patient_sex="2")
+    assert sync(s, hub, token).complete  # received: a resident from the slip, a rehab plan
+    with s.ctx.reader() as sess:
+        before = sess.get(Referral, rid)
+        assert before is not None and before.patient_id
+        pid = before.patient_id
+    s.ctx.dispose()
+
+    restore_backup(data_dir, the_backup)
+    s = reopen(data_dir)
+    res = sync(s, hub, token)
+    assert res.complete and not res.errors
+    with s.ctx.reader() as sess:
+        back = sess.get(Referral, rid)
+        assert back is not None and back.patient_id == pid
+        people = sess.scalars(
+            select(Patient).where(Patient.id_number == "11010519491231002X")
+        ).all()
+        assert [p.id for p in people] == [pid]  # one resident, not a second from the slip
+        plans = sess.scalars(select(FollowUpPlan).where(FollowUpPlan.referral_id == rid)).all()
+        assert len(plans) == 1
+    assert pending_count(s.ctx) == 0
+    assert assert_same(s, hub, ("patient", "followup_plan")) == 2
