@@ -35,7 +35,13 @@ from app.db.backup import (
     is_disk_full,
     read_info,
 )
-from app.db.migrate import check_file, current_revisions, open_database, script_revisions
+from app.db.migrate import (
+    check_file,
+    current_revisions,
+    open_database,
+    script_heads,
+    script_revisions,
+)
 from app.db.paths import db_path
 
 RECOVER_KEY = "recover_from_hub"
@@ -82,6 +88,14 @@ def verify_backup(backup_file: Path, data_dir: Path) -> BackupInfo:
             f"备份 {backup_file} 由较新版本的 ClinicLink 创建"
             f"（版本 {'、'.join(sorted(unknown))}），请先安装较新版本"
         )
+    if current_revisions(backup_file) == script_heads():
+        from app.db.consistency import structural_problems
+
+        broken = structural_problems(backup_file)
+        if broken:
+            raise RestoreRefused(
+                f"备份 {backup_file} 的一致性检查未通过，不能恢复：{'；'.join(broken[:2])}"
+            )
     current = clinic_code_of(db_path(data_dir))
     if current is not None and current != code:
         raise RestoreRefused(f"备份属于卫生院 {code}，本机是卫生院 {current}，不能恢复到这里")
