@@ -1151,10 +1151,6 @@ Register another record with the same number anyway?</source>
         <translation>%1 条尚未上传的记录会丢失。</translation>
     </message>
     <message>
-        <source>Restore</source>
-        <translation>恢复</translation>
-    </message>
-    <message>
         <source>Restored. The data before the restore was kept in %1. ClinicLink will now close; start it again.</source>
         <translation>已恢复。恢复前的数据已保存在 %1。ClinicLink 现在关闭，请重新启动。</translation>
     </message>
