@@ -96,6 +96,8 @@ def run_sync(data_dir: Path, hub: str | None, token: str | None, ca_bundle: str 
                 "请清理磁盘后再同步。"
             )
             return DISK_FULL
+        if res.recovered:
+            print(f"已从县医院取回本站的 {res.recovered} 条记录（恢复备份之后）")
         print(
             f"同步完成：上传 {res.pushed} 条，重复确认 {res.duplicates} 条，"
             f"拒收 {res.parked} 条，下载 {res.pulled} 条；待上传 {res.pending_left} 条"

@@ -52,6 +52,7 @@ class RoundResult:
     pulled: int = 0
     pending_left: int = 0
     errors: list[str] = field(default_factory=list)
+    recovered: int = 0  # records taken back from the hub (after a restore, app/sync/recover.py)
 
     @property
     def complete(self) -> bool:
@@ -659,11 +660,11 @@ class SyncEngine:
         if requested is not None:  # a backup was restored: the hub's copy first
             base = requested.get("base")
             folder = Path(str(self.ctx.engine.url.database)).parent
-            recover(self, res, folder / base if base else None)
+            res.recovered += recover(self, res, folder / base if base else None)
         self._hub_newer = False
         self.push(res)
         if self._hub_newer:  # our copy is behind the hub's: take it, then send ours above
-            recover(self, res, None)
+            res.recovered += recover(self, res, None)
             self._hub_newer = False
             self.push(res)
         self.pull(res)
