@@ -109,15 +109,17 @@ class SettingsPage(QWidget):
         self.save_destinations.clicked.connect(self.store_destinations)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(info)
+        from app.ui.widgets.backup_box import BackupBox
+
+        self.backup_box = BackupBox(services)  # 备份与恢复 (administrators), beside the clinic
+        top = QHBoxLayout()
+        top.addWidget(info, 1)
+        top.addWidget(self.backup_box, 1)
+        layout.addLayout(top)
         layout.addWidget(dest_box)
         self.intervals = FollowUpIntervalsBox(services)  # 随访间隔
         layout.addWidget(self.intervals)
         layout.addWidget(users_box, 1)
-        from app.ui.widgets.backup_box import BackupBox
-
-        self.backup_box = BackupBox(services)  # 备份与恢复 (administrators)
-        layout.addWidget(self.backup_box)
         self.add_button.clicked.connect(self.add_user)
         self.toggle_button.clicked.connect(self.toggle_selected)
         bus.changed.connect(self.on_changed)

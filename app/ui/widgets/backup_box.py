@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
+    QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -45,16 +45,17 @@ class BackupBox(QGroupBox):
         self.message = QLabel()
         self.message.setObjectName("backupMessage")
         self.message.setWordWrap(True)
-        row = QHBoxLayout(self)
-        row.addWidget(QLabel(self.tr("Folder")))
-        row.addWidget(self.folder, 1)
-        row.addWidget(browse)
-        row.addWidget(QLabel(self.tr("Keep")))
-        row.addWidget(self.keep)
-        row.addWidget(self.save)
-        row.addWidget(self.now)
-        row.addWidget(self.restore)
-        row.addWidget(self.message, 1)
+        grid = QGridLayout(self)
+        grid.addWidget(QLabel(self.tr("Folder")), 0, 0)
+        grid.addWidget(self.folder, 0, 1, 1, 3)
+        grid.addWidget(browse, 0, 4)
+        grid.addWidget(QLabel(self.tr("Keep")), 1, 0)
+        grid.addWidget(self.keep, 1, 1)
+        grid.addWidget(self.save, 1, 2)
+        grid.addWidget(self.now, 2, 1)
+        grid.addWidget(self.restore, 2, 2, 1, 2)
+        grid.addWidget(self.message, 3, 0, 1, 5)
+        grid.setColumnStretch(3, 1)
         browse.clicked.connect(self._browse)
         self.save.clicked.connect(self.store)
         self.now.clicked.connect(self.backup_now)
