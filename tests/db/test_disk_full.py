@@ -264,3 +264,41 @@ def test_a_file_size_limit_stops_a_backup_cleanly(tmp_path: Path, migrated_templ
     # (under a size limit SQLite says "disk I/O error": the backup fails all the same)
     assert result.stdout.startswith("FAILED"), result.stdout + result.stderr
     assert not [p for p in dest.glob("*") if p.is_file()]
+
+
+@needs_mount
+def test_a_pull_that_fills_the_disk_stops_cleanly_and_resumes(
+    small_disk: Path, migrated_template: Path, tmp_path: Path
+) -> None:
+    """The county sends 300 downward referrals; the disk fills while they are stored: exit 5,
+    a clear message, the database whole; with space again the next round finishes the pull
+    with every referral stored once."""
+    from tests.hub_server import running_hub
+    from tests.sync.conftest import register
+    from tests.sync.test_ownership import send_down
+
+    data = small_disk / "data"
+    make_clinic_db(data, migrated_template, 1)
+    with running_hub(tmp_path) as hub:
+        token = register(hub, "TH001")
+        ids = [send_down(hub, "TH001", patient_name=f"下转{i}") for i in range(300)]
+        base = [sys.executable, "-m", "app", "--data-dir", str(data), "sync"]
+        from app.config import Settings
+
+        settings = Settings.load(data)
+        settings.hub_url, settings.hub_token = hub.url, token
+        settings.save(data)
+        filler = fill_up(small_disk)
+        os.truncate(filler, max(0, filler.stat().st_size - 150_000))  # 150 kB left
+        full = subprocess.run(base, cwd=ROOT, capture_output=True, text=True, timeout=300)
+        assert full.returncode == 5, full.stdout + full.stderr
+        assert "同步中断：磁盘空间不足" in full.stdout  # during the pull, not before it
+        assert "Traceback" not in full.stdout + full.stderr
+        filler.unlink()
+        assert migrate.check_file(db_path(data), full=True) == []
+        again = subprocess.run(base, cwd=ROOT, capture_output=True, text=True, timeout=300)
+        assert again.returncode == 0, again.stdout + again.stderr
+    conn = sqlite3.connect(db_path(data))
+    stored = {r[0] for r in conn.execute("SELECT id FROM referrals")}
+    conn.close()
+    assert set(ids) <= stored
