@@ -157,3 +157,27 @@ def test_a_backup_of_another_clinic_is_refused(
     code = app_main(["--data-dir", str(data_dir), "restore", str(made), "--yes"])
     assert code == exitcodes.REFUSED
     assert snapshot(db_path(data_dir)) == before
+
+
+def test_restore_over_a_damaged_database_keeps_it_aside(
+    services: AppServices, data_dir: Path
+) -> None:
+    fill(services, 5)
+    made = backup(db_path(data_dir), backup_dir(data_dir), "daily")
+    services.ctx.dispose()
+    path = db_path(data_dir)
+    sqlite3.connect(path).execute("PRAGMA wal_checkpoint(TRUNCATE)").close()
+    wrecked = bytearray(path.read_bytes())
+    for i in range(4096 + 100, min(len(wrecked), 4096 * 6)):
+        wrecked[i] = 0x5A
+    path.write_bytes(bytes(wrecked))
+    assert app_main(["--data-dir", str(data_dir), "check"]) == exitcodes.DATABASE
+    assert app_main(["--data-dir", str(data_dir), "restore", str(made), "--yes"]) == exitcodes.OK
+    (aside,) = data_dir.glob("cliniclink-damaged-*.db")
+    assert aside.read_bytes() == bytes(wrecked)  # kept as it was, never deleted
+    after = snapshot(path)
+    after.pop("sync_meta")
+    expected = snapshot(made)
+    expected.pop("sync_meta")
+    assert after == expected
+    assert app_main(["--data-dir", str(data_dir), "check"]) == exitcodes.OK
