@@ -6,7 +6,10 @@ and the damaged-database message offers it before any service could open.
 
 from __future__ import annotations
 
+import contextlib
+import json
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from app.config import Settings
@@ -22,6 +25,7 @@ from app.db.backup import (
 from app.db.paths import db_path
 from app.db.restore import RestoreRefused, RestoreResult, restore_backup, verify_backup
 
+STATUS_FILE = "backup-status.json"
 __all__ = ["BackupFailed", "BackupService", "Preview", "RestoreRefused", "RestoreResult"]
 
 
@@ -50,11 +54,35 @@ class BackupService:
         s.save(self.data_dir)
 
     def daily(self, *, force: bool = False) -> Path | None:
-        """The automatic backup (first start of the day; ``force`` on close)."""
+        """The automatic backup (first start of the day; ``force`` on close). Its outcome is
+        noted (``last_status``) so 设置 can say when the last one failed (a USB drive not
+        plugged in, a full disk)."""
         path = db_path(self.data_dir)
         if not path.exists():
             return None
-        return daily_backup(path, self.folder(), self.settings().backup_keep, force=force)
+        try:
+            made = daily_backup(path, self.folder(), self.settings().backup_keep, force=force)
+        except BackupFailed as exc:
+            self._note({"ok": False, "error": str(exc)})
+            raise
+        if made is not None:
+            self._note({"ok": True, "path": str(made)})
+        return made
+
+    def _note(self, status: dict[str, object]) -> None:
+        status["at"] = datetime.now().isoformat(timespec="seconds")
+        with contextlib.suppress(OSError):  # a full disk: the failure is in the log
+            (self.data_dir / STATUS_FILE).write_text(
+                json.dumps(status, ensure_ascii=False), encoding="utf-8"
+            )
+
+    def last_status(self) -> dict[str, object] | None:
+        """The last automatic or manual backup's outcome: ok, at, path or error."""
+        try:
+            raw = json.loads((self.data_dir / STATUS_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return raw if isinstance(raw, dict) else None
 
     def backups(self) -> list[BackupInfo]:
         """Backups in the configured folder and in the data directory's, newest first."""

@@ -111,6 +111,14 @@
         <translation>保留</translation>
     </message>
     <message>
+        <source>Last backup %1: %2</source>
+        <translation>最近一次备份 %1：%2</translation>
+    </message>
+    <message>
+        <source>The last backup (%1) failed: %2</source>
+        <translation>最近一次备份（%1）失败：%2</translation>
+    </message>
+    <message>
         <source>Backup folder</source>
         <translation>备份文件夹</translation>
     </message>

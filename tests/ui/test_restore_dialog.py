@@ -57,3 +57,22 @@ def test_a_nurse_cannot_back_up_or_restore(
     page = SettingsPage(services, bus)
     qtbot.addWidget(page)
     assert not page.backup_box.restore.isEnabled() and not page.backup_box.now.isEnabled()
+
+
+def test_a_failed_automatic_backup_is_shown_in_red(
+    qtbot: QtBot,
+    services: AppServices,
+    bus: ChangeBus,
+    tmp_path,  # type: ignore[no-untyped-def]
+) -> None:
+    from app.ui.application import daily_backup_quietly
+
+    not_a_folder = tmp_path / "usb-not-plugged-in"
+    not_a_folder.write_text("")  # a file where the folder should be
+    BackupService(services.data_dir).set_folder(str(not_a_folder), 7)
+    daily_backup_quietly(services.data_dir)  # logged, never raised
+    page = SettingsPage(services, bus)
+    qtbot.addWidget(page)
+    text = page.backup_box.message.text()
+    assert "失败" in text and "usb-not-plugged-in" in text
+    assert "c0392b" in page.backup_box.message.styleSheet()

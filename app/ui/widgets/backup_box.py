@@ -60,10 +60,25 @@ class BackupBox(QGroupBox):
         self.save.clicked.connect(self.store)
         self.now.clicked.connect(self.backup_now)
         self.restore.clicked.connect(self.open_restore)
+        self.show_status()
         actor = services.ctx.actor
         admin = bool(actor and allowed(actor.role, Perm.USER_MANAGE))
         for w in (self.folder, browse, self.keep, self.save, self.now, self.restore):
             w.setEnabled(admin)
+
+    def show_status(self) -> None:
+        """The last backup's outcome: a failed automatic one in red (no drive, no space)."""
+        status = self.backups.last_status()
+        if not status:
+            return
+        at = str(status.get("at", "")).replace("T", " ")[:16]
+        if status.get("ok"):
+            self._say(fill(self.tr("Last backup %1: %2"), at, status.get("path", "")), True)
+        else:
+            self._say(
+                fill(self.tr("The last backup (%1) failed: %2"), at, status.get("error", "")),
+                False,
+            )
 
     def _browse(self) -> None:
         path = QFileDialog.getExistingDirectory(self, self.tr("Backup folder"), self.folder.text())
