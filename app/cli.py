@@ -7,10 +7,7 @@ Heavy modules (Qt, SQLAlchemy, ReportLab) are imported only by the path that nee
 from __future__ import annotations
 
 import argparse
-import logging
 from pathlib import Path
-
-log = logging.getLogger("app")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,26 +35,56 @@ def build_parser() -> argparse.ArgumentParser:
     sy.add_argument("--hub", default=None, help="县医院同步地址（保存到设置）")
     sy.add_argument("--token", default=None, help="本站访问令牌（保存到设置）")
     sy.add_argument("--ca-bundle", default=None, help="县医院 CA 证书文件（保存到设置）")
+    bk = sub.add_parser("backup", help="备份数据库（经过检查，保留设置中的份数）")
+    bk.add_argument("--to", type=Path, default=None, help="备份到哪个文件夹（默认：设置中的）")
+    rs = sub.add_parser("restore", help="用备份恢复数据库（先备份当前数据）")
+    rs.add_argument("file", type=Path, help="备份文件")
+    rs.add_argument("--yes", action="store_true", help="不再询问，直接恢复")
     return p
 
 
-def setup_logging(data_dir: Path) -> None:
-    logs = data_dir / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
-    handler = logging.FileHandler(logs / "cliniclink.log", encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-
-
 def main(argv: list[str] | None = None) -> int:
+    """Run a command; a known failure is one exit code and a Chinese message, never a
+    traceback (app/commands/exitcodes.py)."""
     args = build_parser().parse_args(argv)
+    from app.commands import exitcodes
     from app.config import default_data_dir
+    from app.crashlog import report_crash, setup_logging
 
     data_dir: Path = (args.data_dir or default_data_dir()).expanduser().resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        print(f"无法建立数据目录 {data_dir}：{exc.strerror}")
+        return exitcodes.DISK_FULL
     setup_logging(data_dir)
+    if args.command is None:
+        return _dispatch(args, data_dir)
+    try:
+        return _dispatch(args, data_dir)
+    except Exception as exc:  # noqa: BLE001 - every failure ends in a message and a code
+        from app.db.backup import is_disk_full
+        from app.db.migrate import DatabaseDamaged, MigrationFailed
+
+        if isinstance(exc, DatabaseDamaged):
+            print(exc)
+            return exitcodes.DATABASE
+        if isinstance(exc, MigrationFailed):
+            print(exc)
+            return exitcodes.DISK_FULL if exc.disk_full else exitcodes.DATABASE
+        print(report_crash(data_dir, type(exc), exc, exc.__traceback__))  # names the log
+        return exitcodes.DISK_FULL if is_disk_full(exc) else exitcodes.BUG
+
+
+def _dispatch(args: argparse.Namespace, data_dir: Path) -> int:
+    if args.command == "backup":
+        from app.commands.backup import run_backup
+
+        return run_backup(data_dir, args.to)
+    if args.command == "restore":
+        from app.commands.backup import run_restore
+
+        return run_restore(data_dir, args.file, args.yes)
     if args.command == "check":
         from app.commands.check import run_check
 

@@ -31,6 +31,7 @@ RANGES["idle_lock_minutes"] = (1, 240)
 # Days after a referral was received (county answer or 回执) with no arrival before the list
 # flags it 已接收未到诊.
 RANGES.update(referral_not_arrived_days=(1, 60))
+RANGES.update(backup_keep=(1, 365))  # daily backups kept (days)
 
 
 @dataclass
@@ -50,6 +51,9 @@ class Settings:
     # The clinic's time zone (IANA name): clinic dates are dates in this zone.
     clinic_timezone: str = "Asia/Shanghai"
     referral_not_arrived_days: int = 7
+    # The daily backup's folder (a USB drive, a network share); "" = backups in the data dir.
+    backup_folder: str = ""
+    backup_keep: int = 7
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Settings:

@@ -159,5 +159,18 @@ def create_app(engine: Engine, trusted_proxies: frozenset[str] = frozenset()) ->
             body = store.pull_json(s, clinic, after, limit)
         return Response(body, media_type="application/json")
 
+    @app.get(API_PREFIX + "/sync/own", response_model=PullResponse)
+    def own(
+        after: int = Query(0, ge=0),
+        limit: int = Query(500, ge=1, le=MAX_PULL_LIMIT),
+        protocol: int = Query(0),
+        clinic: str = Depends(clinic_code),
+    ) -> Response:
+        """Every record the hub holds for this clinic (after a restore at the clinic)."""
+        check_protocol(protocol)
+        with sessions() as s:
+            body = store.own_json(s, clinic, after, limit)
+        return Response(body, media_type="application/json")
+
     app.mount("/office", create_office_app(sessions, trusted_proxies))  # the referral office web UI
     return app

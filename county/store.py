@@ -159,7 +159,9 @@ def apply_change(b: _Batch, ch: Change, types: dict[str, frozenset[str]]) -> Pus
     if ch.version < rec["version"] or (ch.version == rec["version"] and rec["owner"] == clinic):
         if ch.version == rec["version"]:
             return _result(ch, "duplicate")
-        return _result(ch, "duplicate", "较新的版本已在县医院")
+        newer = _result(ch, "duplicate", "较新的版本已在县医院")
+        newer.hub_version = rec["version"]
+        return newer
     if rec["deleted"] and not ch.deleted:
         return b.refuse(ch, "记录已作废，不能恢复")
     if rec["owner"] == clinic:
@@ -223,6 +225,29 @@ def pull_json(s: Session, clinic: str, after: int, limit: int) -> bytes:
         f'{{"seq":{seq},"type":{dumps(t)},"id":{dumps(i)},"version":{int(v)},'
         f'"deleted":{"true" if d else "false"},"owner":{dumps(o)},"data":{data}}}'
         for seq, t, i, v, d, o, data in rows
+    )
+    nxt = rows[-1][0] if rows else after
+    return f'{{"changes":[{changes}],"next":{nxt},"more":{"true" if more else "false"}}}'.encode()
+
+
+def own_json(s: Session, clinic: str, after: int, limit: int) -> bytes:
+    """A page of every record the hub holds for ``clinic`` (its own and those addressed to
+    it), in the pull's wire form, paged by the hub's row number (``seq``/``next``): the
+    clinic's off-site copy, read back after it restored a backup."""
+    rec = HubRecord.__table__.c
+    rows = s.execute(
+        select(rec.pk, rec.type, rec.id, rec.version, rec.deleted, rec.owner, cast(rec.data, Text))
+        .where(rec.clinic_code == clinic, rec.pk > after)
+        .order_by(rec.pk)
+        .limit(limit + 1)
+    ).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    dumps = json.dumps
+    changes = ",".join(
+        f'{{"seq":{pk},"type":{dumps(t)},"id":{dumps(i)},"version":{int(v)},'
+        f'"deleted":{"true" if d else "false"},"owner":{dumps(o)},"data":{data}}}'
+        for pk, t, i, v, d, o, data in rows
     )
     nxt = rows[-1][0] if rows else after
     return f'{{"changes":[{changes}],"next":{nxt},"more":{"true" if more else "false"}}}'.encode()

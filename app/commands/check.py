@@ -1,6 +1,7 @@
 """``python -m app --data-dir DIR check``: integrity_check plus ClinicLink's own consistency rules.
 
-Exit codes: 0 all good, 1 problems found, 2 no database.
+Exit codes (README "Exit codes"): 0 all good, 4 the database is damaged, not ClinicLink's,
+from a newer version or has lost writes, or breaks a consistency rule, 6 no database.
 """
 
 from __future__ import annotations
@@ -8,7 +9,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from app.db.migrate import check_file, current_revisions, script_heads
+from app.commands.exitcodes import DATABASE, NOT_SET_UP, OK
+from app.db.consistency import outbox_problems
+from app.db.migrate import current_revisions, refusal, script_heads
 from app.db.paths import db_path
 
 
@@ -30,18 +33,7 @@ def consistency_problems(path: Path) -> list[str]:
                     parse(number)
                 except IdCardError as exc:
                     problems.append(f"居民 {name}（{pid}）身份证号码无效：{exc.message}")
-            for pid, version in conn.execute(
-                "SELECT p.id, p.version FROM patients p LEFT JOIN outbox o "
-                "ON o.record_type='patient' AND o.record_id=p.id "
-                "WHERE p.sync_state='pending' AND (o.id IS NULL OR o.version != p.version)"
-            ):
-                problems.append(f"居民记录 {pid} 第 {version} 版待上传，但上传队列中没有这一版")
-        if "outbox" in tables and "patients" in tables:
-            for oid, rid in conn.execute(
-                "SELECT o.id, o.record_id FROM outbox o LEFT JOIN patients p ON p.id=o.record_id "
-                "WHERE o.record_type='patient' AND p.id IS NULL"
-            ):
-                problems.append(f"上传队列第 {oid} 项指向不存在的居民 {rid}")
+        problems += outbox_problems(conn, tables)
         problems.extend(audit_chain_problems(conn, tables))
         if "clinic" in tables and conn.execute("SELECT count(*) FROM clinic").fetchone()[0] > 1:
             problems.append("clinic 表中有多于一条机构记录")
@@ -70,24 +62,22 @@ def run_check(data_dir: Path) -> int:
     path = db_path(data_dir)
     if not path.exists():
         print(f"未找到数据库：{path}")
-        return 2
-    problems = check_file(path, full=True)
-    if problems:
-        print("数据库完整性检查（integrity_check）未通过：")
-        for p in problems:
-            print(f"  - {p}")
-        print("请勿继续使用此数据库，请用数据目录下 backups 文件夹中的最近备份恢复。")
-        return 1
+        return NOT_SET_UP
+    refused = refusal(data_dir, full=True, consistency=False)  # all rules listed below
+    if refused is not None:
+        print("数据库检查（integrity_check 等）未通过：")
+        print(str(refused))
+        return DATABASE
     revs, heads = current_revisions(path), script_heads()
     if revs != heads:
-        print(f"数据库结构版本 {sorted(revs)} 与程序 {sorted(heads)} 不一致：")
-        print("请先正常启动一次程序完成升级。")
-        return 1
+        print(f"数据库结构版本 {sorted(revs)} 比程序 {sorted(heads)} 旧：")
+        print("请先正常启动一次程序完成升级（升级前会自动备份）。")
+        return DATABASE
     problems = consistency_problems(path)
     if problems:
         print(f"一致性检查发现 {len(problems)} 个问题：")
         for p in problems[:200]:
             print(f"  - {p}")
-        return 1
+        return DATABASE
     print(f"检查通过：{path}（integrity_check ok，一致性规则 ok）")
-    return 0
+    return OK

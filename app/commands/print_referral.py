@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.commands.exitcodes import DATABASE, DISK_FULL, OK, REFUSED, USAGE
 from app.domain.errors import NotFound, ValidationError
 from app.domain.roles import Role
 from app.services.context import Actor
@@ -17,9 +18,12 @@ from app.services.startup import DatabaseDamaged, MigrationFailed, open_services
 def run_print_referral(data_dir: Path, number: str, out: Path, page: str, user: str) -> int:
     try:
         prepare(data_dir)
-    except (DatabaseDamaged, MigrationFailed) as exc:
+    except DatabaseDamaged as exc:
         print(exc)
-        return 2
+        return DATABASE
+    except MigrationFailed as exc:
+        print(exc)
+        return DISK_FULL if exc.disk_full else DATABASE
     services = open_services(data_dir)
     try:
         name = user or "command-line"
@@ -29,10 +33,10 @@ def run_print_referral(data_dir: Path, number: str, out: Path, page: str, user: 
             pdf, row, reprint = services.referrals.slip_pdf(row.id, page)
         except NotFound:
             print(f"没有找到转诊单 {number}")
-            return 1
+            return USAGE
         except ValidationError as exc:
             print(f"无法打印转诊单 {number}：{exc}")
-            return 1
+            return REFUSED
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(pdf)
         mark = "（补打）" if reprint else ""
@@ -40,6 +44,6 @@ def run_print_referral(data_dir: Path, number: str, out: Path, page: str, user: 
             f"已保存 {row.direction_name}转诊单 {row.number}{mark}"
             f"（{row.patient_name}，{page}）：{out}"
         )
-        return 0
+        return OK
     finally:
         services.ctx.dispose()

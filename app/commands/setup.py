@@ -7,6 +7,7 @@ from __future__ import annotations
 import getpass
 from pathlib import Path
 
+from app.commands.exitcodes import DATABASE, DISK_FULL, OK, REFUSED, USAGE
 from app.domain.errors import ValidationError
 from app.services.startup import DatabaseDamaged, MigrationFailed, open_services, prepare
 
@@ -24,14 +25,17 @@ def run_setup(
 ) -> int:
     try:
         prepare(data_dir)
-    except (DatabaseDamaged, MigrationFailed) as exc:
+    except DatabaseDamaged as exc:
         print(exc)
-        return 2
+        return DATABASE
+    except MigrationFailed as exc:
+        print(exc)
+        return DISK_FULL if exc.disk_full else DATABASE
     services = open_services(data_dir)
     try:
         if not services.users.needs_setup():
             print(f"{data_dir} 已完成设置（卫生院 {services.ctx.clinic_code}），未做任何修改")
-            return 1
+            return REFUSED
         if demo:
             from app.demo import seed_demo
 
@@ -53,12 +57,12 @@ def run_setup(
                 # Only passwords the demo made up are printed; the admin's own never is.
                 shown = pw if pw is not None else "（您设定的密码）"
                 print(f"  {username} / {shown}（{role}）")
-            return 0
+            return OK
         if password is None:
             password = getpass.getpass("管理员密码：")
             if getpass.getpass("再输入一次：") != password:
                 print("两次输入的密码不一致，未做任何修改")
-                return 1
+                return USAGE
         try:
             services.users.setup(
                 clinic_code=clinic_code,
@@ -70,8 +74,8 @@ def run_setup(
             )
         except ValidationError as exc:
             print(f"未能完成设置：{exc}")
-            return 1
+            return USAGE
         print(f"已建立 {services.ctx.clinic_code} {clinic_name}，管理员账号 {admin}")
-        return 0
+        return OK
     finally:
         services.ctx.dispose()

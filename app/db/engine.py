@@ -20,7 +20,8 @@ def make_engine(path: Path, *, foreign_keys: bool = True) -> Engine:
     pysqlite's own transaction handling does not begin a transaction before DDL; we take it
     over (the SQLAlchemy "serializable isolation" recipe) so a failed migration rolls back.
     """
-    engine = create_engine(f"sqlite:///{path}", future=True)
+    # hide_parameters: an SQL error's message never carries record values (into the log).
+    engine = create_engine(f"sqlite:///{path}", future=True, hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:

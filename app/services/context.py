@@ -56,6 +56,9 @@ class ServiceContext:
     # The clinic's time zone (settings.toml ``clinic_timezone``): every date the clinic sees,
     # prints or numbers by is a date in this zone, whatever zone the PC is set to.
     timezone: str = clinic_clock.DEFAULT_TIMEZONE
+    # The write counter kept beside the database (app/db/guard.py), noted after each commit.
+    mark_file: Path | None = None
+    _marked: int = -1
 
     @classmethod
     def open(cls, data_dir: Path, **kw: object) -> ServiceContext:
@@ -64,7 +67,9 @@ class ServiceContext:
             from app.config import Settings
 
             kw["timezone"] = Settings.load(Path(data_dir)).clinic_timezone
-        return cls(engine=make_engine(db_path(Path(data_dir))), **kw)  # type: ignore[arg-type]
+        path = db_path(Path(data_dir))
+        kw.setdefault("mark_file", path)
+        return cls(engine=make_engine(path), **kw)  # type: ignore[arg-type]
 
     def __post_init__(self) -> None:
         self._sessions = make_sessionmaker(self.engine)
@@ -74,6 +79,19 @@ class ServiceContext:
         """A session in one transaction: committed on success, rolled back on any error."""
         with self._sessions() as s, s.begin():
             yield s
+        if self.mark_file is not None:
+            self._note_commit()
+
+    def _note_commit(self) -> None:
+        """After a commit: note the database's write counter outside it (never ahead of it)."""
+        from app.db.guard import write_mark
+
+        with self.engine.connect() as conn:
+            counter = int(conn.exec_driver_sql("SELECT max(id) FROM audit_log").scalar() or 0)
+        if counter != self._marked:
+            assert self.mark_file is not None
+            write_mark(self.mark_file, counter)
+            self._marked = counter
 
     @contextmanager
     def reader(self) -> Iterator[Session]:

@@ -29,8 +29,10 @@ class StartupPeek:
 
 def peek(data_dir: Path) -> StartupPeek:
     path = db_path(data_dir)
-    if not path.exists() or path.stat().st_size == 0:
+    if not path.exists():
         return StartupPeek(False, None)
+    if path.stat().st_size == 0:  # not a new install: prepare refuses it, naming the backups
+        return StartupPeek(True, None)
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:

@@ -190,6 +190,13 @@ class SyncRunner:
                 outcome, message = Outcome.OFFLINE, _network_detail(e)
         except SyncError as e:
             outcome, message = Outcome.FAILED, str(e)
+        except Exception as e:
+            from app.db.backup import DISK_FULL_MESSAGE, is_disk_full
+
+            if not is_disk_full(e):
+                raise
+            # what was stored is whole (each page in one transaction); the rest comes next round
+            outcome, message = Outcome.FAILED, DISK_FULL_MESSAGE.format(where=self.data_dir)
         finally:
             client.close()
             self._notify(client.seen)

@@ -134,6 +134,15 @@ class HubClient:
         )
         return PullResponse.model_validate_json(r.content)
 
+    def own(self, after: int, limit: int) -> PullResponse:
+        """Every record the hub holds for this clinic, paged (read back after a restore)."""
+        r = self._send(
+            "GET",
+            "/sync/own",
+            params={"after": after, "limit": limit, "protocol": PROTOCOL_VERSION},
+        )
+        return PullResponse.model_validate_json(r.content)
+
 
 def _message(r: httpx.Response) -> str:
     try:

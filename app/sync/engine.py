@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from datetime import time as dt_time
 from functools import cache, partial
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func, inspect, select, update
@@ -51,6 +52,7 @@ class RoundResult:
     pulled: int = 0
     pending_left: int = 0
     errors: list[str] = field(default_factory=list)
+    recovered: int = 0  # records taken back from the hub (after a restore, app/sync/recover.py)
 
     @property
     def complete(self) -> bool:
@@ -251,6 +253,7 @@ class SyncEngine:
         self.push_depth = max(1, push_depth)  # push batches on the wire at once
         self._has_parked = False  # any county record this PC could not store yet
         self._parked_now: set[tuple[str, str]] = set()  # ... parked during this pull
+        self._hub_newer = False  # a push answered "the hub holds a newer version"
         self.after_page = after_page  # test hook: called after each page commit
 
     # --- retry -----------------------------------------------------------------------------
@@ -341,6 +344,14 @@ class SyncEngine:
                 res.parked += 1
                 msg = (r.error or "县医院拒收")[:500]
                 parked[r.type].append({"rid": r.id, "v": r.version, "msg": msg})
+                continue
+            if r.status == "duplicate" and (
+                (r.hub_version is not None and r.hub_version != r.version)
+                or (r.hub_version is None and r.error)
+            ):
+                # The hub holds another (newer) version of this record: not done. It stays
+                # pending until the hub's copy is taken and the edit re-sent above it.
+                self._hub_newer = True
                 continue
             if r.status == "duplicate":
                 res.duplicates += 1
@@ -642,8 +653,20 @@ class SyncEngine:
     # --- round -----------------------------------------------------------------------------
 
     def run_round(self) -> RoundResult:
+        from app.sync.recover import recover, recovery_requested
+
         res = RoundResult()
+        requested = recovery_requested(self)
+        if requested is not None:  # a backup was restored: the hub's copy first
+            base = requested.get("base")
+            folder = Path(str(self.ctx.engine.url.database)).parent
+            res.recovered += recover(self, res, folder / base if base else None)
+        self._hub_newer = False
         self.push(res)
+        if self._hub_newer:  # our copy is behind the hub's: take it, then send ours above
+            res.recovered += recover(self, res, None)
+            self._hub_newer = False
+            self.push(res)
         self.pull(res)
         if res.pulled:
             self.push(res)  # what the pull made here (a resident, a plan) goes up at once

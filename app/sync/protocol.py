@@ -36,6 +36,9 @@ class PushResult(BaseModel):
     version: int
     status: PushStatus
     error: str | None = None
+    # With a "duplicate": the version the hub holds when it is not this one (newer). The
+    # clinic then has not been heard: it must take the hub's copy and send its edit above it.
+    hub_version: int | None = None
 
 
 class PushResponse(BaseModel):

@@ -12,13 +12,19 @@ import logging
 import os
 import sys
 import time
-import traceback
-from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QLibraryInfo,
+    QLocale,
+    QObject,
+    QTimer,
+    QTranslator,
+    Signal,
+)
 from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QMessageBox, QWidget
 
 from app.config import Settings
@@ -53,21 +59,13 @@ def install_translators(app: QApplication, language: str) -> list[QTranslator]:
 
 def install_crash_handler(data_dir: Path, interactive: bool) -> None:
     """Unexpected errors (bugs) are logged with their traceback and the user told where."""
+    from app.crashlog import report_crash
 
     def handle(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         if issubclass(kind, KeyboardInterrupt):
             sys.__excepthook__(kind, exc, tb)
             return
-        logs = data_dir / "logs"
-        logs.mkdir(parents=True, exist_ok=True)
-        path = logs / f"crash-{datetime.now():%Y%m%d-%H%M%S}.log"
-        text = "".join(traceback.format_exception(kind, exc, tb))
-        path.write_text(text, encoding="utf-8")
-        log.error("unexpected error, details in %s\n%s", path, text)
-        message = (
-            "程序遇到了意外错误，刚才的操作可能没有完成。已保存的记录不受影响。\n"
-            f"错误详情已写入：{path}\n请把这个文件交给技术支持。"
-        )
+        message = report_crash(data_dir, kind, exc, tb)
         print(message, file=sys.stderr)
         if interactive and QApplication.instance() is not None:
             QMessageBox.critical(None, "ClinicLink", message)
@@ -107,6 +105,7 @@ class Workstation(QObject):
         self.main_window: QMainWindow | None = None
         self._retired: list = []  # main windows of logged-out users, still finishing work
         self.error: str | None = None
+        self.exit_code = 0
 
     @staticmethod
     def _make_bus(services: AppServices):  # type: ignore[no-untyped-def]
@@ -142,24 +141,55 @@ class Workstation(QObject):
         if isinstance(self.window, LoginDialog):
             self.window.set_services(services)
         self.ready.emit()
+        # The first start of the day: a backup, in the background (login does not wait).
+        self.tasks.run(lambda: daily_backup_quietly(self.data_dir))
 
     def _prepare_failed(self, exc: Exception) -> None:
+        from app.db.backup import BackupFailed, is_disk_full
         from app.services.startup import DatabaseDamaged, MigrationFailed
 
         if isinstance(exc, DatabaseDamaged | MigrationFailed):
             message = str(exc)
+        elif is_disk_full(exc):
+            from app.db.backup import DISK_FULL_MESSAGE
+
+            message = DISK_FULL_MESSAGE.format(where=self.data_dir) + "程序未做任何改动。"
         elif isinstance(exc, OSError):
-            message = (
-                f"无法打开数据目录 {self.data_dir}：{exc.strerror}。请检查磁盘空间和文件夹权限。"
-            )
+            strerror = getattr(exc, "strerror", None) or str(exc)
+            message = f"无法打开数据目录 {self.data_dir}：{strerror}。请检查磁盘空间和文件夹权限。"
+        elif isinstance(exc, BackupFailed):
+            message = str(exc)
         else:
             raise exc
         self.error = message
+        self.exit_code = startup_exit_code(exc)
         print(message, file=sys.stderr)
-        if self.interactive:
-            QMessageBox.critical(self.window, "ClinicLink", message)
+        if self.interactive and self.show_refusal(message, offer_restore=offers_restore(exc)):
+            self.exit_code = 0  # restored: the next start opens the restored data
         self.failed.emit(message)
-        self.app.exit(2)
+        self.app.exit(self.exit_code)
+
+    def show_refusal(self, message: str, offer_restore: bool) -> bool:
+        """The damaged-database message; for a database that must not be opened, a restore
+        from a backup is offered right there (no login is possible on such a file)."""
+        box = QMessageBox(QMessageBox.Icon.Critical, "ClinicLink", message, parent=self.window)
+        box.setObjectName("databaseRefused")
+        restore = None
+        if offer_restore:
+            restore = box.addButton(
+                QCoreApplication.translate("Workstation", "Restore from a backup…"),
+                QMessageBox.ButtonRole.ActionRole,
+            )
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.exec()
+        if restore is not None and box.clickedButton() is restore:
+            from app.services.backups import BackupService
+            from app.ui.dialogs.restore_dialog import RestoreDialog
+
+            dialog = RestoreDialog(BackupService(self.data_dir), parent=self.window)
+            dialog.exec()
+            return dialog.restored
+        return False
 
     # -- flow ----------------------------------------------------------------------------
     def show_setup(self) -> QWidget:
@@ -277,8 +307,10 @@ def run_gui(data_dir: Path, *, lang: str | None, demo: bool, smoke: bool) -> int
         except (DatabaseDamaged, MigrationFailed) as exc:
             print(str(exc), file=sys.stderr)
             if not smoke:
-                QMessageBox.critical(None, "ClinicLink", str(exc))
-            return 2
+                Workstation(app, None, settings, data_dir).show_refusal(
+                    str(exc), offer_restore=offers_restore(exc)
+                )
+            return startup_exit_code(exc)
         services = open_services(data_dir)
         if demo and services.users.needs_setup():
             try:
@@ -306,7 +338,7 @@ def run_gui(data_dir: Path, *, lang: str | None, demo: bool, smoke: bool) -> int
             workstation.ready.connect(finish)
     code = app.exec()
     if workstation.error is not None:
-        return 2
+        return workstation.exit_code
     if smoke:
         print(f"smoke ok: {type(first).__name__} ({first.windowTitle()})")
         code = 0
@@ -319,6 +351,47 @@ def run_gui(data_dir: Path, *, lang: str | None, demo: bool, smoke: bool) -> int
         # writes is atomic, but a thread still running at interpreter exit is not safe).
         window.sync.stop()
         window.tasks.wait(60_000)
+    tasks = getattr(workstation, "tasks", None)
+    if tasks is not None:
+        tasks.wait(120_000)  # the morning's backup, if still being written
     if workstation.services is not None:
         workstation.services.ctx.dispose()
+        if not smoke:
+            daily_backup_quietly(data_dir, force=True)  # on close: today's newest state
     return code
+
+
+def offers_restore(exc: BaseException) -> bool:
+    """Damaged, foreign, zero-byte or lost writes: a backup can help. A newer database: not
+    (install the newer ClinicLink)."""
+    from app.db.migrate import DatabaseDamaged, NewerDatabase
+
+    return isinstance(exc, DatabaseDamaged) and not isinstance(exc, NewerDatabase)
+
+
+def startup_exit_code(exc: BaseException) -> int:
+    """The same codes as the headless commands (app/commands/exitcodes.py)."""
+    from app.commands.exitcodes import DATABASE, DISK_FULL
+    from app.db.backup import is_disk_full
+    from app.services.startup import MigrationFailed
+
+    if isinstance(exc, MigrationFailed):
+        return DISK_FULL if exc.disk_full else DATABASE
+    if isinstance(exc, OSError) or is_disk_full(exc):
+        return DISK_FULL
+    return DATABASE
+
+
+def daily_backup_quietly(data_dir: Path, force: bool = False) -> None:
+    """The automatic backup; a failure (a full disk, a USB drive not plugged in) is logged and
+    shown on the next start in the log, never stops the program."""
+    from app.db.backup import BackupFailed
+    from app.services.backups import BackupService
+
+    try:
+        made = BackupService(data_dir).daily(force=force)
+    except BackupFailed as exc:
+        log.warning("daily backup failed: %s", exc)
+        return
+    if made is not None:
+        log.info("daily backup written: %s", made)

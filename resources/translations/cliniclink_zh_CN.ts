@@ -144,6 +144,61 @@
     </message>
 </context>
 <context>
+    <name>BackupBox</name>
+    <message>
+        <source>Backups</source>
+        <translation>备份与恢复</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation> 天</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Back up now</source>
+        <translation>立即备份</translation>
+    </message>
+    <message>
+        <source>Restore from a backup…</source>
+        <translation>从备份恢复…</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>Keep</source>
+        <translation>保留</translation>
+    </message>
+    <message>
+        <source>Last backup %1: %2</source>
+        <translation>最近一次备份 %1：%2</translation>
+    </message>
+    <message>
+        <source>The last backup (%1) failed: %2</source>
+        <translation>最近一次备份（%1）失败：%2</translation>
+    </message>
+    <message>
+        <source>Backup folder</source>
+        <translation>备份文件夹</translation>
+    </message>
+    <message>
+        <source>Saved</source>
+        <translation>已保存</translation>
+    </message>
+    <message>
+        <source>Backed up: %1</source>
+        <translation>已备份：%1</translation>
+    </message>
+</context>
+<context>
     <name>ChangePasswordDialog</name>
     <message>
         <source>Change password</source>
@@ -696,7 +751,7 @@
     </message>
     <message>
         <source>Referrals</source>
-        <translation>转诊</translation>
+        <translation>转诊单</translation>
     </message>
     <message>
         <source>Follow-ups</source>
@@ -1420,6 +1475,121 @@ Register another record with the same number anyway?</source>
     <message>
         <source>History of %1</source>
         <translation>%1 的状态记录</translation>
+    </message>
+</context>
+<context>
+    <name>RestoreDialog</name>
+    <message>
+        <source>Restore from a backup</source>
+        <translation>从备份恢复</translation>
+    </message>
+    <message>
+        <source>daily</source>
+        <translation>每日备份</translation>
+    </message>
+    <message>
+        <source>before upgrade</source>
+        <translation>升级前</translation>
+    </message>
+    <message>
+        <source>before restore</source>
+        <translation>恢复前</translation>
+    </message>
+    <message>
+        <source>Taken</source>
+        <translation>备份时间</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Residents</source>
+        <translation>居民</translation>
+    </message>
+    <message>
+        <source>Referrals</source>
+        <translation>转诊单</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Other file…</source>
+        <translation>其他文件…</translation>
+    </message>
+    <message>
+        <source>Restore this backup</source>
+        <translation>恢复这份备份</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Backups (newest first):</source>
+        <translation>备份（最新的在前）：</translation>
+    </message>
+    <message>
+        <source>The current data is backed up first. After the restore, the next sync brings back from the county hub what this clinic uploaded after the backup was taken.</source>
+        <translation>恢复前会先备份当前数据。恢复后，下一次同步会先从县医院取回本站在备份之后上传的记录。</translation>
+    </message>
+    <message>
+        <source>No backups found in %1</source>
+        <translation>在 %1 中没有找到备份</translation>
+    </message>
+    <message>
+        <source>Choose a backup</source>
+        <translation>选择备份文件</translation>
+    </message>
+    <message>
+        <source>Backup of %1: %2 residents, %3 referrals, %4 follow-up visits, %5 training activities, %6 records waiting for upload. File: %7</source>
+        <translation>%1 的备份：居民 %2 人，转诊单 %3 张，随访记录 %4 次，培训活动 %5 次，待上传记录 %6 条。文件：%7</translation>
+    </message>
+    <message>
+        <source>%1 record(s) in the current data have not been uploaded to the county hub and will be lost:</source>
+        <translation>当前数据中有 %1 条记录尚未上传到县医院，恢复后会丢失：</translation>
+    </message>
+    <message>
+        <source>The current database cannot be read.</source>
+        <translation>当前数据库无法读取。</translation>
+    </message>
+    <message>
+        <source>Resident</source>
+        <translation>居民</translation>
+    </message>
+    <message>
+        <source>Referral</source>
+        <translation>转诊单</translation>
+    </message>
+    <message>
+        <source>Referral history</source>
+        <translation>转诊记录</translation>
+    </message>
+    <message>
+        <source>Follow-up plan</source>
+        <translation>随访计划</translation>
+    </message>
+    <message>
+        <source>Follow-up visit</source>
+        <translation>随访记录</translation>
+    </message>
+    <message>
+        <source>Follow-up contact</source>
+        <translation>随访联系</translation>
+    </message>
+    <message>
+        <source>Replace the current data with this backup?</source>
+        <translation>用这份备份替换当前数据吗？</translation>
+    </message>
+    <message>
+        <source>%1 record(s) not yet uploaded will be lost.</source>
+        <translation>%1 条尚未上传的记录会丢失。</translation>
+    </message>
+    <message>
+        <source>Restored. The data before the restore was kept in %1. ClinicLink will now close; start it again.</source>
+        <translation>已恢复。恢复前的数据已保存在 %1。ClinicLink 现在关闭，请重新启动。</translation>
     </message>
 </context>
 <context>
@@ -2316,6 +2486,13 @@ It is shown only now. {user} must choose a new password at the next login.</sour
     <message>
         <source>Referral advised.</source>
         <translation>建议转诊（连续两次控制不满意或出现新并发症）。</translation>
+    </message>
+</context>
+<context>
+    <name>Workstation</name>
+    <message>
+        <source>Restore from a backup…</source>
+        <translation>从备份恢复…</translation>
     </message>
 </context>
 </TS>

@@ -41,12 +41,12 @@ def test_check_reports_an_invalid_id_number_and_a_lost_outbox_row(
         c.execute("UPDATE patients SET id_number='110105194912310021' WHERE id=?", (row.id,))
         c.execute("DELETE FROM outbox")
     result = run_check(data_dir)
-    assert result.returncode == 1
+    assert result.returncode == 4  # DATABASE
     assert "身份证号码无效" in result.stdout
     assert "上传队列中没有这一版" in result.stdout
 
 
 def test_check_without_a_database(tmp_path: Path) -> None:
     result = run_check(tmp_path / "empty")
-    assert result.returncode == 2
+    assert result.returncode == 6  # NOT_SET_UP
     assert "未找到数据库" in result.stdout

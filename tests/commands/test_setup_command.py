@@ -12,9 +12,19 @@ from app.services.startup import open_services
 
 def test_setup_then_login(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     d = tmp_path / "pc1"
-    args = ["--data-dir", str(d), "setup", "--clinic-code", "341122dx",
-            "--clinic-name", "来安县大英镇卫生院", "--county-hospital", "来安县人民医院",
-            "--password", "Secret-2026"]
+    args = [
+        "--data-dir",
+        str(d),
+        "setup",
+        "--clinic-code",
+        "341122dx",
+        "--clinic-name",
+        "来安县大英镇卫生院",
+        "--county-hospital",
+        "来安县人民医院",
+        "--password",
+        "Secret-2026",
+    ]
     assert main(args) == 0
     assert "341122DX" in capsys.readouterr().out
     services = open_services(d)
@@ -25,15 +35,33 @@ def test_setup_then_login(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     finally:
         services.ctx.dispose()
     # a second setup never overwrites a clinic
-    assert main(args[:3] + ["--clinic-code", "OTHER", "--clinic-name", "x",
-                            "--password", "Secret-2026"]) == 1
+    assert (
+        main(
+            args[:3] + ["--clinic-code", "OTHER", "--clinic-name", "x", "--password", "Secret-2026"]
+        )
+        == 7  # REFUSED
+    )
     assert "已完成设置" in capsys.readouterr().out
 
 
 def test_setup_names_the_bad_field(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     d = tmp_path / "pc2"
-    assert main(["--data-dir", str(d), "setup", "--clinic-code", "", "--clinic-name", "卫生院",
-                 "--password", "Secret-2026"]) == 1
+    assert (
+        main(
+            [
+                "--data-dir",
+                str(d),
+                "setup",
+                "--clinic-code",
+                "",
+                "--clinic-name",
+                "卫生院",
+                "--password",
+                "Secret-2026",
+            ]
+        )
+        == 2  # USAGE
+    )
     out = capsys.readouterr().out
     assert "未能完成设置" in out and "编码" in out
     services = open_services(d)

@@ -249,4 +249,4 @@ def test_print_referral_command(tmp_path: Path) -> None:
     missing = subprocess.run(
         cmd[:6] + ["NOPE-1"] + cmd[7:], cwd=ROOT, capture_output=True, text=True, timeout=60
     )
-    assert missing.returncode == 1 and "没有找到转诊单" in missing.stdout
+    assert missing.returncode == 2 and "没有找到转诊单" in missing.stdout  # USAGE

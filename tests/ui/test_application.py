@@ -109,6 +109,40 @@ def test_a_damaged_database_is_reported_in_chinese_and_left_alone(tmp_path: Path
     path.write_bytes(bytes(data))
     before = path.read_bytes()
     result = run_app("--data-dir", str(tmp_path), "--smoke")
-    assert result.returncode == 2
+    assert result.returncode == 4  # DATABASE
     assert "检查未通过" in result.stderr and "backups" in result.stderr
     assert path.read_bytes() == before
+
+
+def test_a_zero_byte_database_is_refused_not_set_up_again(tmp_path: Path) -> None:
+    db_path(tmp_path).write_bytes(b"")
+    result = run_app("--data-dir", str(tmp_path), "--smoke")
+    assert result.returncode == 4
+    assert "0 字节" in result.stderr and "smoke ok" not in result.stdout
+    assert db_path(tmp_path).stat().st_size == 0  # no schema written over it
+
+
+def test_a_database_that_lost_its_wal_is_refused_at_start(tmp_path: Path) -> None:
+    open_database(tmp_path)
+    path = db_path(tmp_path)
+    from app.db import guard
+
+    guard.write_mark(path, 50)  # 50 writes were committed; the file now holds none of them
+    before = path.read_bytes()
+    result = run_app("--data-dir", str(tmp_path), "--smoke")
+    assert result.returncode == 4
+    assert "-wal" in result.stderr and "少了已保存的记录" in result.stderr
+    assert path.read_bytes() == before
+
+
+def test_the_first_start_of_the_day_takes_one_backup(tmp_path: Path) -> None:
+    from app.db.backup import list_backups
+
+    first = run_app("--data-dir", str(tmp_path), "--demo", "--smoke")
+    assert first.returncode == 0, first.stderr
+    assert list_backups(tmp_path / "backups") == []  # nothing to back up before setup
+    for _ in range(2):
+        again = run_app("--data-dir", str(tmp_path), "--smoke")
+        assert again.returncode == 0, again.stderr
+    (daily,) = list_backups(tmp_path / "backups")
+    assert daily.label == "daily" and daily.counts["patients"] > 0

@@ -118,7 +118,13 @@ class SettingsPage(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll_body(content))
         layout = QVBoxLayout(content)
-        layout.addWidget(info)
+        from app.ui.widgets.backup_box import BackupBox
+
+        self.backup_box = BackupBox(services)  # 备份与恢复 (administrators), beside the clinic
+        top = QHBoxLayout()
+        top.addWidget(info, 1)
+        top.addWidget(self.backup_box, 1)
+        layout.addLayout(top)
         layout.addWidget(dest_box)
         self.intervals = FollowUpIntervalsBox(services)  # 随访间隔
         layout.addWidget(self.intervals)
