@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from app.commands.exitcodes import DATABASE
 from app.db.engine import db_path
 from app.domain.audit_chain import row_hash
 from app.domain.patient import PatientInput
@@ -92,7 +93,7 @@ def test_check_catches_tampering(services: AppServices, data_dir: Path, tamper: 
             c.execute("UPDATE audit_log SET id=id+1000 WHERE id=?", (first,))
     c.close()
     result = run_check(data_dir)
-    assert result.returncode == 1, result.stdout
+    assert result.returncode == DATABASE, result.stdout
     assert "操作日志" in result.stdout
 
 
