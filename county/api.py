@@ -26,7 +26,7 @@ from app.sync.protocol import (
     PullResponse,
     PushResponse,
 )
-from county import store, wire
+from county import logsafe, store, wire
 from county.auth import clinic_for_token
 from county.db import utcnow
 from county.office import create_office_app
@@ -50,6 +50,8 @@ def create_app(engine: Engine) -> FastAPI:
     sessions = sessionmaker(engine, expire_on_commit=False)
     app = FastAPI(title="ClinicLink county hub", docs_url=None, redoc_url=None)
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=6)
+    app.add_middleware(logsafe.ContentFreeErrors)  # a failure logs ids and reasons only
+    logsafe.install()
     app.state.sessions = sessions
 
     @app.exception_handler(ApiError)
@@ -147,3 +149,17 @@ def create_app(engine: Engine) -> FastAPI:
 
     app.mount("/office", create_office_app(sessions))  # the referral office web UI
     return app
+
+
+DB_ENV = "COUNTY_DB"  # the database URL, for the processes of ``serve --workers N``
+
+
+def app_from_env() -> FastAPI:
+    """The app of one hub process started by uvicorn (``serve --workers N``): each process
+    opens its own engine on the database in ``COUNTY_DB``; everything they share lives
+    there (records, change log and its advisory lock, row locks, office sessions)."""
+    import os
+
+    from county.db import make_hub_engine
+
+    return create_app(make_hub_engine(os.environ[DB_ENV]))

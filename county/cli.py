@@ -7,6 +7,7 @@ import argparse
 import json
 import os
 import sys
+from typing import Any
 
 DEFAULT_DB = "sqlite:///county.db"
 
@@ -21,6 +22,12 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--port", type=int, default=8443)
     sv.add_argument("--certfile", default=None)
     sv.add_argument("--keyfile", default=None)
+    sv.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="同步中心进程数（多于 1 个只适用于 PostgreSQL；SQLite 只能单进程）",
+    )
     a = sub.add_parser("add-clinic", help="登记卫生院，打印一次令牌")
     a.add_argument("code")
     a.add_argument("name")
@@ -52,16 +59,42 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         import uvicorn
 
-        from county.api import create_app
+        from county.api import DB_ENV, create_app
 
         if bool(args.certfile) != bool(args.keyfile):
             print("--certfile 与 --keyfile 须同时给出", file=sys.stderr)
             return 2
+        workers = args.workers
+        if workers < 1 or (workers > 1 and engine.dialect.name == "sqlite"):
+            print(
+                "SQLite 数据库只能由一个同步中心进程使用（--workers 1）；"
+                "要多个进程请用 PostgreSQL（--db postgresql+psycopg://...）",
+                file=sys.stderr,
+            )
+            return 2
         scheme = "https" if args.certfile else "http"
         shown = engine.url.render_as_string(hide_password=True)
-        print(f"县医院同步中心：{scheme}://{args.host}:{args.port}  数据库 {shown}", flush=True)
-        uvicorn.run(create_app(engine), host=args.host, port=args.port,
-                    ssl_certfile=args.certfile, ssl_keyfile=args.keyfile, log_level="warning")
+        print(
+            f"县医院同步中心：{scheme}://{args.host}:{args.port}  数据库 {shown}  {workers} 个进程",
+            flush=True,
+        )
+        tls: dict[str, Any] = {"ssl_certfile": args.certfile, "ssl_keyfile": args.keyfile}
+        if workers == 1:
+            uvicorn.run(
+                create_app(engine), host=args.host, port=args.port, log_level="warning", **tls
+            )
+            return 0
+        engine.dispose()
+        os.environ[DB_ENV] = engine.url.render_as_string(hide_password=False)
+        uvicorn.run(
+            "county.api:app_from_env",
+            factory=True,
+            workers=workers,
+            host=args.host,
+            port=args.port,
+            log_level="warning",
+            **tls,
+        )
         return 0
     if args.command == "set-office-password":
         from county.office.cli import set_password_command

@@ -17,7 +17,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import cache
-from typing import Any
+from typing import Any, TypeGuard
 
 import pydantic_core
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, String, Text, Time
@@ -79,7 +79,7 @@ def is_record_id(value: object) -> bool:
         return False
 
 
-def is_int64(value: object) -> bool:
+def is_int64(value: object) -> TypeGuard[int]:
     return (
         isinstance(value, int) and not isinstance(value, bool) and INT64_MIN <= value <= INT64_MAX
     )
