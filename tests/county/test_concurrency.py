@@ -12,56 +12,22 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 
 from app.db.referral_models import Referral
 from app.sync.protocol import PROTOCOL_VERSION
-from county import auth, store
+from county import store
 from county.db import HubRecord, RefusedWrite, make_sessions
-from county.office import security
-from tests.conftest import fast_hasher
-from tests.county.test_office import PASSWORD, csrf_of, login, upward_data
-from tests.hub_server import PG_URL, Hub, free_port, hub_engine
+from tests.county.conftest import RunningHub, prepare
+from tests.county.test_office import csrf_of, login, upward_data
+from tests.hub_server import PG_URL, free_port, hub_engine
 
 ROOT = Path(__file__).resolve().parents[2]
-PG = pytest.param(
-    "postgresql", marks=pytest.mark.skipif(not PG_URL, reason="set CLINICLINK_TEST_PG_URL")
-)
-
-
-@dataclass
-class RunningHub:
-    url: str
-    engine: Engine
-    tokens: dict[str, str]
-
-
-def prepare(engine: Engine) -> dict[str, str]:
-    with make_sessions(engine)() as s, s.begin():
-        security.set_password(s, PASSWORD, fast_hasher())
-        return {
-            "A001": auth.add_clinic(s, "A001", "城关镇卫生院"),
-            "B002": auth.add_clinic(s, "B002", "河口乡卫生院"),
-        }
-
-
-@pytest.fixture(params=["sqlite", PG])
-def running(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RunningHub]:
-    """A real hub in this process (uvicorn on 127.0.0.1) on either database."""
-    engine = hub_engine(tmp_path, str(request.param))
-    tokens = prepare(engine)
-    hub = Hub(engine).start()
-    try:
-        yield RunningHub(hub.url, engine, tokens)
-    finally:
-        hub.stop()
-        engine.dispose()
 
 
 @pytest.fixture
