@@ -221,8 +221,7 @@ def create_office_app(sessions: sessionmaker[Session]) -> FastAPI:
                       status: str = "", date_from: str = "", date_to: str = "", q: str = "",
                       page: str = "1") -> Response:
         errors = []
-        f = queries.ReferralFilter(clinic=clinic, q=q[:50],
-                                   page=int(page) if page.isascii() and page.isdigit() else 1)
+        f = queries.ReferralFilter(clinic=clinic, q=q[:50], page=queries.page_number(page))
         if status in {st.value for st in queries.LISTED_STATUSES}:
             f.status = status
         for label, raw, attr in (("开始日期", date_from, "date_from"),
@@ -249,7 +248,7 @@ def create_office_app(sessions: sessionmaker[Session]) -> FastAPI:
                 raise NotFoundPage()
             history = queries.referral_history(s, referral_id)
             clinic = s.get(HubClinic, rec.clinic_code)
-        d = rec.data
+        d = queries.readable(rec.data)  # a value it cannot show reads "(数据有误)"
         is_up = rec.owner != COUNTY and d.get("direction") == rules.Direction.UP.value
         county = queries.county_status(d) if is_up else None
         actions = []
