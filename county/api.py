@@ -147,7 +147,9 @@ def create_app(engine: Engine) -> FastAPI:
             body = store.pull_json(s, clinic, after, limit)
         return Response(body, media_type="application/json")
 
-    app.mount("/office", create_office_app(sessions))  # the referral office web UI
+    office = create_office_app(sessions)  # the referral office web UI
+    office.add_middleware(logsafe.ContentFreeErrors, plain=True)  # logged before it answers
+    app.mount("/office", office)
     return app
 
 

@@ -15,7 +15,7 @@ import logging
 import traceback
 from typing import Any
 
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("county.errors")
@@ -58,8 +58,8 @@ class ContentFreeErrors:
     """ASGI middleware: an exception below it is logged by ``describe`` and answered with a
     short 500 (when nothing was sent yet), instead of reaching the server's traceback log."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    def __init__(self, app: ASGIApp, plain: bool = False) -> None:
+        self.app, self.plain = app, plain  # plain: a page for people (the office), not JSON
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -78,9 +78,11 @@ class ContentFreeErrors:
         except Exception as exc:
             log.error("%s %s failed: %s", scope.get("method"), scope.get("path"), describe(exc))
             if not started:
-                reply = JSONResponse(
-                    {"error": "server_error", "message": "县医院服务器出错，已记录，请稍后重试"},
-                    status_code=500,
+                message = "县医院服务器出错，已记录，请稍后重试"
+                reply: Response = (
+                    PlainTextResponse(message + "。", status_code=500)
+                    if self.plain
+                    else JSONResponse({"error": "server_error", "message": message}, 500)
                 )
                 await reply(scope, receive, send)
 

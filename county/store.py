@@ -193,12 +193,16 @@ def apply_change(b: _Batch, ch: Change) -> PushResult:
 
 
 RETRY_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock detected
+UNIQUE_VIOLATION = "23505"
 
 
 def _retryable(e: DBAPIError) -> bool:
-    if isinstance(e, IntegrityError):
-        return True  # the same new record inserted by a concurrent batch: now a duplicate
-    return getattr(e.orig, "sqlstate", None) in RETRY_SQLSTATES
+    """A deadlock, or the same new record inserted by a concurrent batch (a unique key): run
+    the batch again, where those records now read as duplicates. Anything else is an error."""
+    state = getattr(e.orig, "sqlstate", None)
+    if state is not None:
+        return state in RETRY_SQLSTATES or state == UNIQUE_VIOLATION
+    return isinstance(e, IntegrityError) and "UNIQUE" in str(e.orig)  # SQLite
 
 
 def push(sessions: sessionmaker[Any], clinic: str, raw_changes: list[Any]) -> list[PushResult]:
