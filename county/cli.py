@@ -100,16 +100,25 @@ def main(argv: list[str] | None = None) -> int:
         from county.office.cli import set_password_command
 
         return set_password_command(engine, args.password)
+    from app.domain.errors import ValidationError
     from county import auth, store
+    from county.db import HubClinic
 
     sessions = make_sessions(engine)
-    out = ""
+    out = note = ""
     try:
         with sessions() as s, s.begin():
             if args.command == "add-clinic":
                 out = auth.add_clinic(s, args.code, args.name)
             elif args.command == "rotate-token":
+                clinic = s.get(HubClinic, args.code)
+                was_revoked = clinic is not None and not clinic.active
                 out = auth.rotate_token(s, args.code)
+                if was_revoked:
+                    note = (
+                        f"注意：{args.code} 此前已被吊销；更换令牌后它已重新启用，"
+                        "可以用新令牌同步。"
+                    )
             elif args.command == "revoke":
                 auth.revoke(s, args.code)
                 out = f"已吊销 {args.code}"
@@ -117,13 +126,33 @@ def main(argv: list[str] | None = None) -> int:
                 store.answer_record(s, args.type, args.id, json.loads(args.fields))
                 out = "已答复"
             elif args.command == "send-down":
-                store.create_for_clinic(s, args.type, args.id, args.clinic, json.loads(args.data))
+                send_down(s, args.type, args.id, args.clinic, json.loads(args.data))
                 out = "已下发"
     except KeyError as e:
         print(f"找不到：{e}", file=sys.stderr)
+        return 1
+    except ValidationError as e:  # the office form's checks, every field at once
+        print("\n".join(err.message for err in e.errors), file=sys.stderr)
         return 1
     except ValueError as e:
         print(str(e), file=sys.stderr)
         return 1
     print(out)  # only once committed: a token printed is a token that works
+    if note:
+        print(note, file=sys.stderr)
     return 0
+
+
+def send_down(s: Any, type_: str, id_: str, clinic: str, data: Any) -> None:
+    """``send-down``: a downward referral goes through the office form's checks and gets its
+    number as there (``county.office.downward``); another type, the hub's own checks."""
+    from county import store
+    from county.db import utcnow
+    from county.office import downward
+
+    if not isinstance(data, dict):
+        raise ValueError("记录内容应为“字段: 值”的 JSON 对象")
+    if type_ == "referral":
+        downward.create_from_data(s, id_, clinic, data, utcnow())
+    else:
+        store.create_for_clinic(s, type_, id_, clinic, data)

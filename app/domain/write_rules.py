@@ -254,10 +254,12 @@ def county_answer_rule(stored: Stored, incoming: Incoming) -> str | None:
         arrived=bool(old.get("arrived_at")),
     )
     for key, target in ANSWERS:
-        if key not in new or not _differs(new.get(key), old.get(key)):
+        if key not in new:
             continue
-        if _empty(new.get(key)):
-            return f"{field_label('referral', key)}不能清空"
+        if _empty(new.get(key)):  # an answer is given, never taken back
+            return f"请填写{field_label('referral', key)}"
+        if not _differs(new.get(key), old.get(key)):
+            continue  # the same answer again
         reason = str(new.get("rejected_reason") or "") if target is Status.REJECTED else ""
         try:
             rf.check_transition(Direction.UP, current, target, Side.COUNTY, reason)
