@@ -15,10 +15,9 @@ from app.db.sync_models import PulledParked
 from app.services.sync_status import SyncStatusService
 from app.sync.client import HubClient
 from app.sync.engine import SyncEngine
-from county.db import HubRecord
 from tests.hub_server import Hub
 from tests.sync.conftest import make_clinic, register
-from tests.sync.helpers import assert_same
+from tests.sync.helpers import assert_same, store_unchecked
 from tests.sync.test_ownership import answer, send_down
 
 TYPES = ("patient", "referral", "followup_plan")
@@ -31,11 +30,7 @@ def test_unstorable_county_record_is_parked_listed_and_stored_once_corrected(
     token = register(hub, "A001")
     good_before = send_down(hub, "A001", patient_name="李秀珍")
     bad = send_down(hub, "A001", patient_name="周玉梅")
-    # A value the hub refuses today (no such day), as an older hub may have stored it.
-    with hub.sessions() as hs, hs.begin():
-        rec = hs.scalar(select(HubRecord).where(HubRecord.id == bad))
-        assert rec is not None
-        rec.data = {**rec.data, "followup_date": "2026-02-30"}
+    store_unchecked(hub, bad, followup_date="2026-02-30")  # no such day
     good_after = send_down(hub, "A001", patient_name="陈桂香")
     with HubClient(hub.url, token) as c:
         eng = SyncEngine(s.ctx, c, sleep=lambda _d: None)
