@@ -126,36 +126,46 @@ def columns(type_: str) -> dict[str, Column]:
     return out
 
 
+KIND_NAMES = {"bool": "应为是/否", "int": "应为整数", "float": "应为数字", "str": "应为文字"}
+
+
 def value_problem(col: Column, value: Any) -> str | None:
     """Why ``value`` cannot be stored in ``col`` (a few Chinese words), or None."""
+    t = type(value)
+    if t is str:  # the common case first: most values are text
+        if not value.isprintable() and CONTROL.search(value):
+            return "含有不可见的控制字符"
+        if col.kind == "str":
+            return None if len(value) <= col.limit else f"过长（最多{col.limit}字）"
+        if col.kind in ("date", "datetime", "time"):
+            return _when_problem(col.kind, value)
+        return KIND_NAMES[col.kind]
     if value is None:
         return None
-    if isinstance(value, list | dict):
+    if t is list or t is dict:
         return "应为单个值，不能是列表或对象"
     if col.kind == "bool":
-        return None if isinstance(value, bool) else "应为是/否"
+        return None if t is bool else KIND_NAMES["bool"]
     if col.kind == "int":
-        if not isinstance(value, int) or isinstance(value, bool):
-            return "应为整数"
-        return None if is_int64(value) else "数值超出范围"
+        if t is not int:
+            return KIND_NAMES["int"]
+        return None if INT64_MIN <= value <= INT64_MAX else "数值超出范围"
     if col.kind == "float":
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            return "应为数字"
-        if isinstance(value, int):
-            return None if is_int64(value) else "数值超出范围"
+        if t is int:
+            return None if INT64_MIN <= value <= INT64_MAX else "数值超出范围"
+        if t is not float:
+            return KIND_NAMES["float"]
         return None if math.isfinite(value) else "不是有效的数字"
-    if not isinstance(value, str):
-        return "应为文字"
-    if CONTROL.search(value):
-        return "含有不可见的控制字符"
-    if col.kind == "str":
-        return None if len(value) <= col.limit else f"过长（最多{col.limit}字）"
+    return "应为文字" if col.kind == "str" else "日期时间格式不对"
+
+
+def _when_problem(kind: str, value: str) -> str | None:
     if len(value) > 40:
         return "日期时间格式不对"
     try:
-        if col.kind == "date":
+        if kind == "date":
             date.fromisoformat(value[:10])
-        elif col.kind == "datetime":
+        elif kind == "datetime":
             datetime.fromisoformat(value)
         else:
             time.fromisoformat(value)
@@ -185,15 +195,17 @@ def change_problem(raw: Any, types: frozenset[str]) -> tuple[Change | None, str 
         return None, "记录内容应为对象"
     cols = columns(type_)
     for key, value in data.items():
-        if not isinstance(key, str) or len(key) > KEY_LIMIT or CONTROL.search(key):
-            return None, "字段名不合法"
         col = cols.get(key)
-        if col is None:
-            return None, f"未知字段：{key}" if key.isascii() and key.isidentifier() else "未知字段"
+        if col is None:  # named only when it is a plain name (never echo anything else)
+            plain = len(key) <= KEY_LIMIT and key.isascii() and key.isidentifier()
+            return None, f"未知字段：{key}" if plain else "未知字段"
         problem = value_problem(col, value)
         if problem:
             return None, f"{field_label(type_, key)}：{problem}"
-    return Change(type=type_, id=raw["id"], version=version, deleted=deleted, data=data), None
+    # every part checked above: built without validating it again
+    return Change.model_construct(
+        type=type_, id=raw["id"], version=version, deleted=deleted, data=data
+    ), None
 
 
 def safe_ref(raw: Any) -> tuple[str, str, int]:
