@@ -209,8 +209,8 @@ def referral_rule(stored: Stored | None, incoming: Incoming, side: Side) -> str 
     if not any(target in _reach(direction, s, side) for s in starts):
         name = rf.STATUS_NAMES[target]
         if any(target in _reach(direction, s, other) for s in Status):
-            who = "县医院" if other is Side.COUNTY else "卫生院"
-            return f"“{name}”只能由{who}确认，不能由本方上传"
+            who, me = ("县医院", "卫生院") if other is Side.COUNTY else ("卫生院", "县医院")
+            return f"“{name}”只能由{who}确认，{me}不能改为此状态"
         frm = rf.STATUS_NAMES[_status(old.get("status")) or START[direction]]
         return f"{rf.DIRECTION_NAMES[direction]}转诊单不能从“{frm}”改为“{name}”"
     mark = EVIDENCE.get((direction, target))
