@@ -376,7 +376,10 @@ def create_for_clinic(
     body.setdefault("created_at", now)
     body["updated_at"] = now
     problem = check_write(
-        type_, ownership(type_), None, Incoming(data=body, fields_sent=frozenset(body)),
+        type_,
+        ownership(type_),
+        None,
+        Incoming(data=body, fields_sent=frozenset(body)),
         Side.COUNTY,
     )
     if problem:

@@ -23,7 +23,7 @@ import pydantic_core
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, String, Text, Time
 
 from app.domain.field_labels import field_label
-from app.sync.protocol import MAX_BATCH, Change
+from app.sync.protocol import Change
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 TEXT_LIMIT = 20000  # a Text column (no length of its own)
@@ -31,7 +31,6 @@ KEY_LIMIT = 64
 # C0 controls and DEL, except tab, line feed and carriage return (text areas keep those).
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 NOT_SENT = frozenset({"sync_state", "sync_error"})
-ENVELOPE = frozenset({"id", "version", "deleted", "clinic_code"}) | NOT_SENT
 
 
 class BodyRefused(Exception):
@@ -218,7 +217,3 @@ def safe_ref(raw: Any) -> tuple[str, str, int]:
     t = CONTROL.sub("", t)[:30] if isinstance(t, str) else ""
     i = CONTROL.sub("", i)[:36] if isinstance(i, str) else ""
     return t, i, v if is_int64(v) else 0
-
-
-def too_many(changes: list[Any]) -> bool:
-    return len(changes) > MAX_BATCH
