@@ -46,6 +46,15 @@ def _json(model: PushResponse | PullResponse) -> Response:
     return Response(model.model_dump_json(), media_type="application/json")
 
 
+async def _invalid(_req: Request, exc: RequestValidationError) -> JSONResponse:
+    """Name the parameter, never echo what was sent (FastAPI's default 422 reply does)."""
+    names = sorted({str(e.get("loc", ("", "?"))[-1]) for e in exc.errors()})[:5]
+    return JSONResponse(
+        {"error": "invalid", "message": "请求参数无效：" + "、".join(names)[:200]},
+        status_code=422,
+    )
+
+
 def create_app(engine: Engine) -> FastAPI:
     sessions = sessionmaker(engine, expire_on_commit=False)
     app = FastAPI(title="ClinicLink county hub", docs_url=None, redoc_url=None)
@@ -58,14 +67,7 @@ def create_app(engine: Engine) -> FastAPI:
     async def _api_error(_req: Request, exc: ApiError) -> JSONResponse:
         return JSONResponse({"error": exc.error, "message": exc.message}, status_code=exc.status)
 
-    @app.exception_handler(RequestValidationError)
-    async def _invalid(_req: Request, exc: RequestValidationError) -> JSONResponse:
-        # Name the parameter, never echo what was sent (FastAPI's default reply does).
-        names = sorted({str(e.get("loc", ("", "?"))[-1]) for e in exc.errors()})[:5]
-        return JSONResponse(
-            {"error": "invalid", "message": "请求参数无效：" + "、".join(names)[:200]},
-            status_code=422,
-        )
+    app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
 
     def clinic_code(request: Request) -> str:
         auth = request.headers.get("authorization", "")
@@ -149,6 +151,7 @@ def create_app(engine: Engine) -> FastAPI:
 
     office = create_office_app(sessions)  # the referral office web UI
     office.add_middleware(logsafe.ContentFreeErrors, plain=True)  # logged before it answers
+    office.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
     app.mount("/office", office)
     return app
 

@@ -176,6 +176,8 @@ def _when_problem(kind: str, value: str) -> str | None:
 def change_problem(raw: Any, types: frozenset[str]) -> tuple[Change | None, str | None]:
     """One change from the wire: (the change, None) when every part of it can be stored, else
     (None, the reason in Chinese, naming the field by its label)."""
+    if isinstance(raw, Change):  # a caller inside the hub: checked like the wire's
+        raw = raw.model_dump()
     if not isinstance(raw, dict):
         return None, "记录格式错误"
     type_ = raw.get("type")
