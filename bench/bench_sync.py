@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_sync.py [--backend sqlite|postgresql|both] [--pg-url URL]
         [--records 10000] [--clinics 200] [--per-clinic 200] [--workers 4]
-        [--only throughput|concurrent] [--profile DIR] [--data DIR]
+        [--only throughput|concurrent] [--hub-workers 1,2] [--profile DIR] [--data DIR]
 
 1. Throughput: a copy of the 10-year clinic (bench/make_dataset.py) with ``--records``
    residents pending upload (half new registrations, half edits of residents the hub already
@@ -21,7 +21,9 @@
    same moment (``--workers`` processes, one thread and one HubClient per clinic). Checks
    that nothing was lost or duplicated (the hub's count per clinic equals the clinic's, every
    record synced with the same version and the same fields, no outbox row left) and reports
-   p50/p95/p99 latency per push batch.
+   p50/p95/p99 latency per push batch. ``--hub-workers 1,2`` runs this part once per
+   number of hub processes (``serve --workers N``; PostgreSQL only), fresh clinics and hub
+   database each time.
 
 The hub always runs as its own process (``python -m county --db URL serve``), so the hub and
 the engine never share a GIL. ``--profile DIR`` runs the throughput part under cProfile on
@@ -104,11 +106,13 @@ def fresh_hub_db(backend: str, work: Path, pg_url: str) -> str:
 class HubProcess:
     """``python -m county --db URL serve`` on 127.0.0.1 (or the profiling wrapper below)."""
 
-    def __init__(self, url: str, profile_to: Path | None = None) -> None:
+    def __init__(self, url: str, profile_to: Path | None = None, workers: int = 1) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         if profile_to is None:
             cmd = [sys.executable, "-m", "county", "--db", url, "serve", "--port", str(self.port)]
+            if workers > 1:  # several hub processes on one PostgreSQL
+                cmd += ["--workers", str(workers)]
         else:
             cmd = [
                 sys.executable,
@@ -924,7 +928,9 @@ def _clinic_worker(jobs: list[tuple[str, str, str]], hub_url: str, start_at: flo
     q.put(results)
 
 
-def concurrent(backend: str, args: argparse.Namespace, work: Path) -> dict[str, Any]:
+def concurrent(
+    backend: str, args: argparse.Namespace, work: Path, hub_workers: int = 1
+) -> dict[str, Any]:
     from sqlalchemy import func, select
 
     from app.db.models import Outbox, Patient
@@ -935,7 +941,7 @@ def concurrent(backend: str, args: argparse.Namespace, work: Path) -> dict[str, 
 
     codes = [f"3411{i:04d}" for i in range(args.clinics)]
     t = time.perf_counter()
-    dirs = make_clinics(work / f"many-{backend}", codes, args.per_clinic)
+    dirs = make_clinics(work / f"many-{backend}-{hub_workers}", codes, args.per_clinic)
     hub_url = fresh_hub_db(backend, work, args.pg_url)
     tokens = register(hub_url, codes)
     print(
@@ -949,7 +955,7 @@ def concurrent(backend: str, args: argparse.Namespace, work: Path) -> dict[str, 
         chunks[i % w].append((code, str(dirs[code]), tokens[code]))
     mpc = mp.get_context("spawn")
     q = mpc.Queue()
-    with HubProcess(hub_url) as hp:
+    with HubProcess(hub_url, workers=hub_workers) as hp:
         start_at = time.time() + 3.0 + 0.5 * w  # every process ready, then all at once
         procs = [mpc.Process(target=_clinic_worker, args=(c, hp.url, start_at, q)) for c in chunks]
         for p in procs:
@@ -1018,6 +1024,7 @@ def concurrent(backend: str, args: argparse.Namespace, work: Path) -> dict[str, 
         "clinics": len(codes),
         "per_clinic": args.per_clinic,
         "workers": w,
+        "hub_workers": hub_workers,
         "batches": len(calls),
         "pushed": pushed,
         "duplicates": sum(r.get("dup", 0) for r in results),
@@ -1086,7 +1093,8 @@ def table(results: dict[str, Any]) -> str:
     for r in results.get("concurrent", []):
         c, wv = r["push_call_ms"], r["push_wire_ms"]
         lines.append(
-            f"| {r['clinics']} clinics x {r['per_clinic']} at once | {r['backend']} | "
+            f"| {r['clinics']} clinics x {r['per_clinic']} at once, "
+            f"{r.get('hub_workers', 1)} hub process(es) | {r['backend']} | "
             f"push batch p50 {c['p50']:.0f} ms, p95 {c['p95']:.0f}, **p99 {c['p99']:.0f} ms**, "
             f"max {c['max']:.0f} (on the wire p50 {wv['p50']:.0f} / p99 {wv['p99']:.0f}); "
             f"{r['pushed']:,} records in {r['wall_s']:.1f} s = {r['records_per_s']:,.0f}/s; "
@@ -1113,6 +1121,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--clinics", type=int, default=200)
     p.add_argument("--per-clinic", type=int, default=200)
     p.add_argument("--workers", type=int, default=4)
+    p.add_argument(
+        "--hub-workers",
+        default="1",
+        help="hub processes for the concurrent part, comma-separated: each is one run "
+        "(e.g. 1,2: serve, then serve --workers 2; more than 1 on PostgreSQL only)",
+    )
     p.add_argument("--only", choices=["throughput", "concurrent"], default=None)
     p.add_argument("--profile", type=Path, default=None, help="cProfile both sides into DIR")
     p.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -1142,7 +1156,13 @@ def main(argv: list[str] | None = None) -> int:
             results["throughput"] = [throughput(b, args, work) for b in backends]
         if args.only in (None, "concurrent"):
             many = [b for b in backends if b == "postgresql"] or backends
-            results["concurrent"] = [concurrent(b, args, work) for b in many]
+            hub_workers = [int(x) for x in str(args.hub_workers).split(",") if x.strip()]
+            results["concurrent"] = [
+                concurrent(b, args, work, hw)
+                for b in many
+                for hw in hub_workers
+                if hw == 1 or b == "postgresql"  # SQLite: one hub process only
+            ]
     finally:
         if tmp is not None:
             tmp.cleanup()

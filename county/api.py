@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import gzip
-import json
 import logging
 import zlib
 from datetime import timedelta
 from typing import Any
 
 from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse, Response
-from pydantic import ValidationError
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 from starlette.concurrency import run_in_threadpool
@@ -25,10 +24,9 @@ from app.sync.protocol import (
     MIN_PROTOCOL_VERSION,
     PROTOCOL_VERSION,
     PullResponse,
-    PushRequest,
     PushResponse,
 )
-from county import store
+from county import logsafe, store, wire
 from county.auth import clinic_for_token
 from county.db import utcnow
 from county.office import create_office_app
@@ -56,15 +54,28 @@ def _json(model: PushResponse | PullResponse) -> Response:
     return Response(model.model_dump_json(), media_type="application/json")
 
 
+async def _invalid(_req: Request, exc: RequestValidationError) -> JSONResponse:
+    """Name the parameter, never echo what was sent (FastAPI's default 422 reply does)."""
+    names = sorted({str(e.get("loc", ("", "?"))[-1]) for e in exc.errors()})[:5]
+    return JSONResponse(
+        {"error": "invalid", "message": "请求参数无效：" + "、".join(names)[:200]},
+        status_code=422,
+    )
+
+
 def create_app(engine: Engine, trusted_proxies: frozenset[str] = frozenset()) -> FastAPI:
     sessions = sessionmaker(engine, expire_on_commit=False)
     app = FastAPI(title="ClinicLink county hub", docs_url=None, redoc_url=None)
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=6)
+    app.add_middleware(logsafe.ContentFreeErrors)  # a failure logs ids and reasons only
+    logsafe.install()
     app.state.sessions = sessions
 
     @app.exception_handler(ApiError)
     async def _api_error(_req: Request, exc: ApiError) -> JSONResponse:
         return JSONResponse({"error": exc.error, "message": exc.message}, status_code=exc.status)
+
+    app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
 
     def clinic_code(request: Request) -> str:
         auth = request.headers.get("authorization", "")
@@ -84,10 +95,9 @@ def create_app(engine: Engine, trusted_proxies: frozenset[str] = frozenset()) ->
             return clinic.code
 
     def check_protocol(value: Any) -> None:
-        try:
-            v = int(value)
-        except (TypeError, ValueError):
-            v = 0
+        v = wire.protocol_number(value)
+        if v is None:
+            raise ApiError(400, "bad_protocol", "请求中的协议版本无效")
         if v < MIN_PROTOCOL_VERSION:
             raise ApiError(
                 426,
@@ -127,31 +137,22 @@ def create_app(engine: Engine, trusted_proxies: frozenset[str] = frozenset()) ->
             if len(body) > MAX_BODY_BYTES or d.unconsumed_tail:
                 raise ApiError(413, "too_large", "请求解压后过大，请减小批次")
         try:
-            req = PushRequest.model_validate_json(body)  # parsed and checked in one pass
-        except ValidationError as e:
-            # Say why in the order a client can act on: not JSON, too old, too long, invalid.
-            try:
-                raw_obj = json.loads(body)
-            except ValueError as e2:
-                raise ApiError(400, "bad_body", "请求不是合法的 JSON") from e2
-            if not isinstance(raw_obj, dict):
-                raise ApiError(400, "bad_body", "请求不是合法的 JSON 对象") from e
-            check_protocol(raw_obj.get("protocol"))
-            changes = raw_obj.get("changes")
-            if isinstance(changes, list) and len(changes) > MAX_BATCH:
-                raise ApiError(413, "batch_too_long", f"每批最多 {MAX_BATCH} 条") from e
-            raise ApiError(422, "invalid", "请求格式错误：" + str(e.errors()[:3])) from e
-        check_protocol(req.protocol)
-        if len(req.changes) > MAX_BATCH:
+            parsed = wire.parse_push(body)
+        except wire.BodyRefused as e:
+            raise ApiError(e.status, e.error, e.message) from None
+        check_protocol(parsed.protocol)
+        if len(parsed.changes) > MAX_BATCH:
             raise ApiError(413, "batch_too_long", f"每批最多 {MAX_BATCH} 条")
-        results = await run_in_threadpool(store.push, sessions, clinic, req.changes)
+        # Each change is checked on its own (county.wire): one that cannot be stored is
+        # refused in its result, the others are stored.
+        results = await run_in_threadpool(store.push, sessions, clinic, parsed.changes)
         return _json(PushResponse(results=results))
 
     @app.get(API_PREFIX + "/sync/pull", response_model=PullResponse)
     def pull(
-        after: int = Query(0, ge=0),
+        after: int = Query(0, ge=0, le=wire.INT64_MAX),
         limit: int = Query(500, ge=1, le=MAX_PULL_LIMIT),
-        protocol: int = Query(0),
+        protocol: int = Query(0, ge=wire.INT64_MIN, le=wire.INT64_MAX),
         clinic: str = Depends(clinic_code),
     ) -> Response:
         check_protocol(protocol)
@@ -172,5 +173,24 @@ def create_app(engine: Engine, trusted_proxies: frozenset[str] = frozenset()) ->
             body = store.own_json(s, clinic, after, limit)
         return Response(body, media_type="application/json")
 
-    app.mount("/office", create_office_app(sessions, trusted_proxies))  # the referral office web UI
+    office = create_office_app(sessions, trusted_proxies)  # the referral office web UI
+    office.add_middleware(logsafe.ContentFreeErrors, plain=True)  # logged before it answers
+    office.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
+    app.mount("/office", office)
     return app
+
+
+PROXIES_ENV = "COUNTY_TRUSTED_PROXIES"  # serve --trusted-proxy, for each of --workers N
+DB_ENV = "COUNTY_DB"  # the database URL, for the processes of ``serve --workers N``
+
+
+def app_from_env() -> FastAPI:
+    """The app of one hub process started by uvicorn (``serve --workers N``): each process
+    opens its own engine on the database in ``COUNTY_DB``; everything they share lives
+    there (records, change log and its advisory lock, row locks, office sessions)."""
+    import os
+
+    from county.db import make_hub_engine
+
+    proxies = frozenset(p for p in os.environ.get(PROXIES_ENV, "").split(",") if p)
+    return create_app(make_hub_engine(os.environ[DB_ENV]), trusted_proxies=proxies)

@@ -13,7 +13,12 @@ from county.db import HubClinic, utcnow
 
 
 def new_token() -> str:
-    return secrets.token_urlsafe(32)  # 256 bits
+    """256 random bits, URL-safe; never starting with "-", which a command line
+    (``sync --token TOKEN``) would read as an option."""
+    while True:
+        token = secrets.token_urlsafe(32)
+        if not token.startswith("-"):
+            return token
 
 
 def hash_token(token: str) -> str:
@@ -45,6 +50,8 @@ def add_clinic(session: Session, code: str, name: str) -> str:
 
 
 def rotate_token(session: Session, code: str) -> str:
+    """A new token for the clinic; the old one stops working. A revoked clinic is active
+    again with the new token (the command line says so)."""
     clinic = session.get(HubClinic, code)
     if clinic is None:
         raise KeyError(code)

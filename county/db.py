@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
 COUNTY = "county"
+BIGINT = BigInteger().with_variant(Integer, "sqlite")  # 64-bit on both (migration 0003a)
 
 
 def utcnow() -> datetime:
@@ -63,8 +65,8 @@ class HubRecord(HubBase):
     pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     type: Mapped[str] = mapped_column(String(30), nullable=False)
     id: Mapped[str] = mapped_column(String(36), nullable=False)
-    version: Mapped[int] = mapped_column(Integer, nullable=False)
-    county_rev: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    version: Mapped[int] = mapped_column(BIGINT, nullable=False)
+    county_rev: Mapped[int] = mapped_column(BIGINT, nullable=False, default=0)
     owner: Mapped[str] = mapped_column(String(20), nullable=False)
     clinic_code: Mapped[str] = mapped_column(String(20), nullable=False)
     deleted: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
@@ -95,14 +97,27 @@ class RefusedWrite(HubBase):
     clinic_code: Mapped[str] = mapped_column(String(20), nullable=False)
     type: Mapped[str] = mapped_column(String(30), nullable=False)
     id: Mapped[str] = mapped_column(String(36), nullable=False)
-    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    version: Mapped[int] = mapped_column(BIGINT, nullable=False)
     reason: Mapped[str] = mapped_column(Text, nullable=False)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
 
 
+def _json_text(value: Any) -> str:
+    """A record's data as stored: strict JSON (NaN or Infinity, which neither database can
+    read back, raise instead of being written)."""
+    return json.dumps(value, allow_nan=False)
+
+
+# Errors and logs of the hub's engines never carry the statement's values (record content,
+# names, ID numbers, search terms): ``hide_parameters``.
+ENGINE_ARGS: dict[str, Any] = {"hide_parameters": True, "json_serializer": _json_text}
+
+
 def make_hub_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(
+            url, connect_args={"timeout": 30, "check_same_thread": False}, **ENGINE_ARGS
+        )
 
         @event.listens_for(engine, "connect")
         def _pragmas(conn: Any, _rec: Any) -> None:
@@ -117,7 +132,7 @@ def make_hub_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
+    return create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True, **ENGINE_ARGS)
 
 
 def init_db(engine: Engine) -> None:

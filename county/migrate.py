@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 HERE = Path(__file__).parent
 
 
-def upgrade(engine: Engine, target: str = "head") -> None:
+def upgrade(engine: Engine, target: str = "heads") -> None:
     cfg = Config()
     cfg.set_main_option("script_location", str(HERE / "migrations"))
     with engine.begin() as conn:

@@ -13,11 +13,14 @@ import json
 from typing import Any, Literal
 
 from sqlalchemy import Text, bindparam, cast, insert, select, text, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.domain import field_labels
+from app.domain.field_labels import field_label, field_labels
+from app.domain.referral import Side
+from app.domain.write_rules import Incoming, Ownership, Stored, check_write, owns
 from app.sync.protocol import Change, PushResult
+from county import wire
 from county.db import COUNTY, ChangeLog, HubClinic, HubRecord, RefusedWrite, utcnow
 
 ENVELOPE = {"id", "version", "deleted", "clinic_code", "sync_state", "sync_error"}
@@ -36,12 +39,6 @@ def known_types() -> dict[str, frozenset[str]]:
     }
 
 
-def _clinic_fields(type_: str) -> frozenset[str]:
-    from app.db.models import SYNCED_MODELS
-
-    return frozenset(getattr(SYNCED_MODELS.get(type_), "CLINIC_FIELDS", frozenset()))
-
-
 def _with_derived(type_: str, data: dict[str, Any]) -> dict[str, Any]:
     """Fields that follow from the county's answers (e.g. a referral's status), by the same
     rule the workstation applies after a pull, so both sides hold the same record."""
@@ -57,22 +54,28 @@ def _result(
     return PushResult(id=ch.id, type=ch.type, version=ch.version, status=status, error=error)
 
 
-def _validate(ch: Change, types: dict[str, frozenset[str]]) -> str | None:
-    if ch.type not in types:
-        return f"未知的记录类型：{ch.type}"
-    for k, v in ch.data.items():
-        if not isinstance(k, str) or len(k) > 64:
-            return "字段名不合法"
-        if isinstance(v, str) and len(v) > 20000:
-            return f"字段 {k} 过长"
-    return None
+def ownership(type_: str) -> Ownership:
+    from app.db.models import SYNCED_MODELS
+
+    cls = SYNCED_MODELS.get(type_)
+    return Ownership(
+        county_fields=frozenset(getattr(cls, "COUNTY_FIELDS", frozenset())),
+        clinic_fields=frozenset(getattr(cls, "CLINIC_FIELDS", frozenset())),
+    )
 
 
 class _Batch:
     """One push batch decided in memory, then written with a few executemany statements:
     new rows, changed rows, refused writes. ``rows`` holds the hub's current row per
     (type, id) as a dict, including rows this batch creates, so a record twice in one batch
-    is decided against its first change."""
+    is decided against the state its earlier change left.
+
+    The rows the batch touches are read ``FOR UPDATE``, type by type and id by id in sorted
+    order (so two batches, or a batch and the office, never wait on each other in a circle):
+    nobody changes them between this read and this transaction's commit, so a county answer
+    committed meanwhile is never written over, and a lower version never replaces a higher
+    one, with any number of hub processes. (SQLite: the transaction is BEGIN IMMEDIATE, one
+    writer at a time, already.)"""
 
     def __init__(self, s: Session, clinic: str, changes: list[Change]) -> None:
         self.clinic = clinic
@@ -82,24 +85,37 @@ class _Batch:
         self.refused: list[dict[str, Any]] = []
         t = HubRecord.__table__.c
         cols = (t.pk, t.type, t.id, t.version, t.owner, t.clinic_code, t.deleted, t.data)
-        for typ in {c.type for c in changes}:
-            ids = [c.id for c in changes if c.type == typ]
-            for row in s.execute(select(*cols).where(t.type == typ, t.id.in_(ids))):
+        for typ in sorted({c.type for c in changes}):
+            ids = sorted({c.id for c in changes if c.type == typ})
+            stmt = select(*cols).where(t.type == typ, t.id.in_(ids)).order_by(t.id)
+            for row in s.execute(stmt.with_for_update()):
                 self.rows[(typ, row.id)] = dict(row._mapping)
 
+    def refuse_raw(self, raw: Any, reason: str) -> PushResult:
+        """A change that cannot be read as a record of ours: refused, and kept only as far as
+        it can be stored safely (which type, id and version it claimed)."""
+        type_, id_, version = wire.safe_ref(raw)
+        self._record_refusal(type_, id_, version, reason, {})
+        return PushResult(id=id_, type=type_, version=version, status="rejected", error=reason)
+
     def refuse(self, ch: Change, reason: str) -> PushResult:
+        self._record_refusal(ch.type, ch.id, ch.version, reason, ch.model_dump(mode="json"))
+        return _result(ch, "rejected", reason)
+
+    def _record_refusal(
+        self, type_: str, id_: str, version: int, reason: str, payload: dict[str, Any]
+    ) -> None:
         self.refused.append(
             {
                 "clinic_code": self.clinic,
-                "type": ch.type,
-                "id": ch.id,
-                "version": ch.version,
-                "reason": reason,
-                "payload": ch.model_dump(mode="json"),
+                "type": type_,
+                "id": id_,
+                "version": version,
+                "reason": reason[:1000],
+                "payload": payload,
                 "at": utcnow(),
             }
         )
-        return _result(ch, "rejected", reason)
 
     def write(self, s: Session) -> None:
         t: Any = HubRecord.__table__
@@ -117,7 +133,7 @@ class _Batch:
                 ),
                 [
                     {f"b_{k}": r[k] for k in ("pk", "version", "deleted", "data", "updated_at")}
-                    for r in self.changed.values()
+                    for r in sorted(self.changed.values(), key=lambda r: r["pk"])
                 ],
             )
         if self.refused:
@@ -125,19 +141,18 @@ class _Batch:
             s.execute(insert(refused), self.refused)
 
 
-def apply_change(b: _Batch, ch: Change, types: dict[str, frozenset[str]]) -> PushResult:
-    """Decide one change against the hub's current row: applied, duplicate or refused."""
+def apply_change(b: _Batch, ch: Change) -> PushResult:
+    """Decide one (well-formed) change against the hub's current row: applied, duplicate or
+    refused, by the write rules of ``app.domain.write_rules``."""
     clinic = b.clinic
-    problem = _validate(ch, types)
-    if problem:
-        return b.refuse(ch, problem)
-    county_fields = types[ch.type]
+    own = ownership(ch.type)
     data = {k: v for k, v in ch.data.items() if k not in ENVELOPE}
     rec = b.rows.get((ch.type, ch.id))
+    incoming = Incoming(data=data, deleted=ch.deleted, fields_sent=frozenset(data))
     if rec is None:
-        stale = {k for k in county_fields if data.get(k) not in (None, "")}
-        if stale:
-            return b.refuse(ch, "县医院负责的字段不能由卫生院填写：" + "、".join(sorted(stale)))
+        problem = check_write(ch.type, own, None, incoming, Side.CLINIC)
+        if problem:
+            return b.refuse(ch, problem)
         rec = {
             "pk": None,
             "type": ch.type,
@@ -156,28 +171,22 @@ def apply_change(b: _Batch, ch: Change, types: dict[str, frozenset[str]]) -> Pus
     if rec["clinic_code"] != clinic:
         # Same answer as "unknown" would leak that the id exists; refuse without detail.
         return b.refuse(ch, "无权修改此记录")
-    if ch.version < rec["version"] or (ch.version == rec["version"] and rec["owner"] == clinic):
-        if ch.version == rec["version"]:
-            return _result(ch, "duplicate")
-        newer = _result(ch, "duplicate", "较新的版本已在县医院")
-        newer.hub_version = rec["version"]
-        return newer
-    if rec["deleted"] and not ch.deleted:
-        return b.refuse(ch, "记录已作废，不能恢复")
-    if rec["owner"] == clinic:
-        owned = set(data) - county_fields
-    else:  # county-authored (downward): the clinic may change only its acknowledgement
-        owned = set(data) & (_clinic_fields(ch.type) | META)
-        if ch.version == rec["version"]:
-            return _result(ch, "duplicate")
-    current = rec["data"]
-    foreign = {k for k in set(data) - owned if data.get(k) != current.get(k)}
-    if foreign:
-        return b.refuse(
-            ch, "过期的修改：以下字段由县医院负责，已被县医院更新：" + "、".join(sorted(foreign))
-        )
-    merged = dict(current)
-    merged.update({k: data[k] for k in owned})
+    if ch.version == rec["version"]:
+        return _result(ch, "duplicate")
+    if ch.version < rec["version"]:
+        newer = f"县医院已有此记录较新的版本（{rec['version']}），此版本（{ch.version}）未保存"
+        refused = b.refuse(ch, newer)
+        # The clinic's copy is behind the hub's (a restored backup): it takes the hub's copy,
+        # then sends its edit above it (app/sync/recover.py).
+        refused.hub_version = rec["version"]
+        return refused
+    county_wrote = rec["owner"] == COUNTY
+    stored = Stored(data=rec["data"], deleted=rec["deleted"], county_wrote=county_wrote)
+    problem = check_write(ch.type, own, stored, incoming, Side.CLINIC)
+    if problem:
+        return b.refuse(ch, problem)
+    merged = dict(rec["data"])
+    merged.update({k: v for k, v in data.items() if owns(Side.CLINIC, own, county_wrote, k)})
     rec["data"] = _with_derived(ch.type, merged)
     rec["version"] = ch.version
     rec["deleted"] = rec["deleted"] or ch.deleted
@@ -187,19 +196,41 @@ def apply_change(b: _Batch, ch: Change, types: dict[str, frozenset[str]]) -> Pus
     return _result(ch, "applied")
 
 
-def push(sessions: sessionmaker[Any], clinic: str, changes: list[Change]) -> list[PushResult]:
-    """Apply a batch in one transaction; a unique-constraint race (the same batch arriving
-    concurrently) rolls back and re-runs, where the rows now read as duplicates."""
-    types = known_types()
+RETRY_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock detected
+UNIQUE_VIOLATION = "23505"
+
+
+def _retryable(e: DBAPIError) -> bool:
+    """A deadlock, or the same new record inserted by a concurrent batch (a unique key): run
+    the batch again, where those records now read as duplicates. Anything else is an error."""
+    state = getattr(e.orig, "sqlstate", None)
+    if state is not None:
+        return state in RETRY_SQLSTATES or state == UNIQUE_VIOLATION
+    return isinstance(e, IntegrityError) and "UNIQUE" in str(e.orig)  # SQLite
+
+
+def push(sessions: sessionmaker[Any], clinic: str, raw_changes: list[Any]) -> list[PushResult]:
+    """Apply a batch in one transaction, each change checked on its own first: one that
+    cannot be stored (``county.wire``) is refused and the rest go on. A unique-key race (the
+    same new record arriving concurrently) or a deadlock rolls back and re-runs."""
+    types = frozenset(known_types())
+    checked: list[tuple[Any, Change | None, str | None]] = []
+    for raw in raw_changes:
+        ch, problem = wire.change_problem(raw, types)
+        checked.append((raw, ch, problem))
+    good = [ch for _raw, ch, _p in checked if ch is not None]
     for attempt in range(5):
         try:
             with sessions() as s, s.begin():
-                batch = _Batch(s, clinic, changes)
-                results = [apply_change(batch, ch, types) for ch in changes]
+                batch = _Batch(s, clinic, good)
+                results = [
+                    apply_change(batch, ch) if ch is not None else batch.refuse_raw(raw, p or "")
+                    for raw, ch, p in checked
+                ]
                 batch.write(s)
                 return results
-        except IntegrityError:
-            if attempt == 4:
+        except DBAPIError as e:
+            if attempt == 4 or not _retryable(e):
                 raise
     raise AssertionError("unreachable")
 
@@ -274,20 +305,49 @@ def _log(s: Session, rec: HubRecord) -> None:
     s.add(ChangeLog(type=rec.type, id=rec.id, clinic_code=rec.clinic_code, at=utcnow()))
 
 
+def _check_values(type_: str, fields: dict[str, Any]) -> None:
+    """Every value a county-side write stores is one a clinic could have sent (``county.wire``
+    checks): a known field of the type, a scalar of its kind, within its length."""
+    cols = wire.columns(type_)
+    for key, value in fields.items():
+        col = cols.get(key) if isinstance(key, str) else None
+        if col is None:
+            raise ValueError(f"未知字段：{key}")
+        problem = wire.value_problem(col, value)
+        if problem:
+            raise ValueError(f"{field_label(type_, key)}：{problem}")
+
+
 def answer_record(s: Session, type_: str, id_: str, fields: dict[str, Any]) -> HubRecord:
     """A county-side write: its answers (receipt, rejection + reason, arrival) to a clinic's
     record, or new content of a record the county wrote (a downward referral) except the
-    clinic's acknowledgement. Logged so the addressed clinic pulls it."""
-    rec = s.scalar(select(HubRecord).where(HubRecord.type == type_, HubRecord.id == id_))
+    clinic's acknowledgement. Checked by the same rules whoever answers (the office page,
+    ``python -m county answer``): ``app.domain.write_rules``. The row is locked until commit,
+    so a clinic's push waits for it and then sees it. Logged so the addressed clinic pulls
+    it. Raises KeyError (no such record) or ValueError (the reason, in Chinese)."""
+    rec = s.scalar(
+        select(HubRecord).where(HubRecord.type == type_, HubRecord.id == id_).with_for_update()
+    )
     if rec is None:
         raise KeyError(id_)
-    if rec.owner == COUNTY:
-        bad = set(fields) & (_clinic_fields(type_) | ENVELOPE | META)
-    else:
-        bad = set(fields) - known_types().get(type_, frozenset())
-        bad |= set(fields) & META
+    if not isinstance(fields, dict) or not fields:
+        raise ValueError("答复内容应为“字段: 值”的对象")
+    bad = set(fields) & (ENVELOPE | META)
     if bad:
-        raise ValueError("不是县医院负责的字段：" + "、".join(sorted(bad)))
+        raise ValueError("不是县医院负责的字段：" + field_labels(type_, bad))
+    if rec.deleted:
+        raise ValueError("记录已作废，不能再修改")
+    _check_values(type_, fields)
+    county_wrote = rec.owner == COUNTY
+    problem = check_write(
+        type_,
+        ownership(type_),
+        Stored(data=rec.data, deleted=rec.deleted, county_wrote=county_wrote),
+        Incoming(data=fields, fields_sent=frozenset(fields)),
+        Side.COUNTY,
+    )
+    if problem:
+        raise ValueError(problem)
     now = utcnow()
     merged = dict(rec.data)
     merged.update(fields)
@@ -328,15 +388,29 @@ def create_for_clinic(
         raise KeyError(clinic)
     if type_ not in known_types():
         raise ValueError(f"未知的记录类型：{type_}")
+    if not wire.is_record_id(id_):
+        raise ValueError("记录编号应为 UUID（例如 3f2b8c1e-0d4a-4b7e-9c55-2a1f6e8d9b70）")
+    if not isinstance(data, dict):
+        raise ValueError("记录内容应为“字段: 值”的对象")
+    _check_values(type_, {k: v for k, v in data.items() if k not in ENVELOPE})
     missing = sorted(k for k in _required_fields(type_) if data.get(k) is None or data.get(k) == "")
     if missing:
         # A record the clinic could not store would reach it and stop there: refuse it here,
         # where the county can fix it.
-        raise ValueError("缺少必填字段：" + field_labels.labels(type_, missing))
+        raise ValueError("缺少必填字段：" + field_labels(type_, set(missing)))
     now = utcnow().isoformat()
     body = {k: v for k, v in data.items() if k not in ENVELOPE}
     body.setdefault("created_at", now)
     body["updated_at"] = now
+    problem = check_write(
+        type_,
+        ownership(type_),
+        None,
+        Incoming(data=body, fields_sent=frozenset(body)),
+        Side.COUNTY,
+    )
+    if problem:
+        raise ValueError(problem)
     rec = HubRecord(
         type=type_,
         id=id_,

@@ -340,6 +340,12 @@ class SyncEngine:
         done: dict[str, list[dict[str, Any]]] = defaultdict(list)
         parked: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for r in results:
+            if r.hub_version is not None and r.hub_version > r.version:
+                # The hub holds a newer version of our own record (a restored backup): not done,
+                # not an error either. It stays pending until the hub's copy is taken and the
+                # edit re-sent above it.
+                self._hub_newer = True
+                continue
             if r.status == "rejected":
                 res.parked += 1
                 msg = (r.error or "县医院拒收")[:500]

@@ -305,3 +305,35 @@ def create(s: Session, form: DownwardForm, now: datetime) -> HubRecord:
     referral_id = str(uuid.uuid4())
     data = record_data(form, ok, referral_id, next_number(s, today), now)
     return store.create_for_clinic(s, "referral", referral_id, ok.clinic.code, data)
+
+
+def create_from_data(s: Session, referral_id: str, clinic: str, data: dict[str, Any],
+                     now: datetime) -> HubRecord:
+    """A downward slip given as JSON (``python -m county send-down``): the same checks, number
+    and record as the office form, with the id the caller chose. Keys are the form's
+    (``patient_name``, ``diagnosis``, ...); ``indications`` a list. Raises ValidationError
+    with every bad field, ValueError for an id or value the hub refuses."""
+    from county import store, wire
+
+    if not wire.is_record_id(referral_id):
+        raise ValueError("记录编号应为 UUID（例如 3f2b8c1e-0d4a-4b7e-9c55-2a1f6e8d9b70）")
+    form = DownwardForm(clinic=clinic)
+    for f in fields(DownwardForm):
+        value = data.get(f.name)
+        if f.name == "clinic" or value is None:
+            continue
+        if f.name == "indications":
+            if isinstance(value, str):
+                try:
+                    value = json.loads(value)
+                except ValueError:
+                    value = [value]
+            form.indications = [str(v) for v in value] if isinstance(value, list) else []
+        elif isinstance(value, str | int) and not isinstance(value, bool):
+            setattr(form, f.name, str(value).strip())
+        else:
+            raise ValueError(f"{LABELS.get(f.name, f.name)}应为文字")
+    today = local_today(now)
+    ok = check(s, form, today)
+    record = record_data(form, ok, referral_id, next_number(s, today), now)
+    return store.create_for_clinic(s, "referral", referral_id, ok.clinic.code, record)

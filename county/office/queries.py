@@ -9,12 +9,16 @@ clinic's, as last uploaded, and does not move when the county answers.
 from __future__ import annotations
 
 import itertools
+import math
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, String, and_, case, false, func, or_, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.functions import FunctionElement
 
 from app.domain.codes import SEX
 from app.domain.referral import STATUS_NAMES, Direction, Status, status_after_answers
@@ -23,10 +27,61 @@ from county.office.timefmt import day_start_utc, iso, local, parse_stored
 
 PAGE_SIZE = 50
 LISTED_STATUSES = [s for s in Status if s is not Status.DRAFT]
+BAD = "(数据有误)"  # shown for a stored value the pages cannot read
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def readable(data: object) -> dict[str, Any]:
+    """A stored record's fields as the pages may show them: a value of a shape no field has
+    (a list, an object, a number that is not finite, text with control characters), as an
+    older hub may have stored it, becomes "(数据有误)" instead of failing the page."""
+    if not isinstance(data, dict):
+        return {}
+    out: dict[str, Any] = {}
+    for k, v in data.items():
+        if (
+            isinstance(v, list | dict)
+            or (isinstance(v, float) and not math.isfinite(v))
+            or (isinstance(v, str) and CONTROL.search(v))
+        ):
+            out[str(k)] = BAD
+        else:
+            out[str(k)] = v
+    return out
+
+
+def page_number(text: str) -> int:
+    """A page number from the query string; anything else (or absurdly long) is page 1."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else 1
+
+
+class _FieldText(FunctionElement[str]):
+    """A record's field as text in SQL. On SQLite, NULL for a row whose stored JSON SQLite
+    cannot parse (NaN written by an older hub): ``json_extract`` would fail the whole query,
+    and with it the page for every clinic."""
+
+    type = String()
+    inherit_cache = False  # the key is not a bound parameter; compiled per use
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__()
+
+
+@compiles(_FieldText)
+def _field_text(element: _FieldText, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(HubRecord.data[element.key].as_string(), **kw))
+
+
+@compiles(_FieldText, "sqlite")
+def _field_text_sqlite(element: _FieldText, compiler: Any, **kw: Any) -> str:
+    expr = case((func.json_valid(HubRecord.data) == 1,
+                 HubRecord.data[element.key].as_string()), else_=None)
+    return str(compiler.process(expr, **kw))
 
 
 def _text(key: str) -> ColumnElement[Any]:
-    return HubRecord.data[key].as_string()
+    return _FieldText(key)
 
 
 def _present(key: str) -> ColumnElement[bool]:
@@ -148,8 +203,8 @@ def list_upward(s: Session, f: ReferralFilter) -> ReferralPage:
         where.append(_submitted() >= iso(day_start_utc(f.date_from)))
     if f.date_to is not None:
         where.append(_submitted() < iso(day_start_utc(f.date_to + timedelta(days=1))))
-    if f.q.strip():
-        q = f.q.strip()
+    q = CONTROL.sub("", f.q).strip()
+    if q:
         where.append(or_(_text("patient_name").contains(q, autoescape=True),
                          _text("number").contains(q, autoescape=True)))
     total = s.scalar(select(func.count()).select_from(HubRecord).where(*where)) or 0
@@ -163,7 +218,7 @@ def list_upward(s: Session, f: ReferralFilter) -> ReferralPage:
     names = clinic_names(s)
     rows = []
     for r in recs:
-        d = r.data
+        d = readable(r.data)
         st = county_status(d)
         rows.append(ReferralRow(
             id=r.id, number=str(d.get("number") or ""), clinic_code=r.clinic_code,
@@ -194,7 +249,7 @@ def referral_history(s: Session, referral_id: str) -> list[dict[str, Any]]:
                                 HubRecord.deleted.is_(False),
                                 _text("referral_id") == referral_id)
     ).all()
-    events = [r.data for r in recs]
+    events = [readable(r.data) for r in recs]
     events.sort(key=lambda d: str(d.get("at") or ""))
     return events
 

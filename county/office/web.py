@@ -306,7 +306,7 @@ def create_office_app(
         f = queries.ReferralFilter(
             clinic=clinic[:20],
             q=q[:50],
-            page=page_number(page),
+            page=queries.page_number(page),
             department=me.staff.department if me.staff.scoped else None,
         )
         if status in {st.value for st in queries.LISTED_STATUSES}:
@@ -386,7 +386,7 @@ def create_office_app(
         done: str = "",
     ) -> Response:
         rec, clinic, history = load_visible(request, me, referral_id, Perm.REFERRALS)
-        d = rec.data
+        d = queries.readable(rec.data)  # a value it cannot show reads "(数据有误)"
         note(
             request,
             me.staff,

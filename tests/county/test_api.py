@@ -35,7 +35,11 @@ def push(hub: Hub, token: str, body: bytes, **headers: str) -> httpx.Response:
 
 
 def change(i: int) -> dict[str, object]:
-    return {"type": "patient", "id": f"p-{i}", "version": 1, "data": {"name": f"张{i}"}}
+    return {"type": "patient", "id": uid(i), "version": 1, "data": {"name": f"张{i}"}}
+
+
+def uid(i: int, prefix: str = "a") -> str:
+    return f"{prefix}0000000-0000-4000-8000-{i:012d}"
 
 
 def test_health_needs_no_token_and_says_the_protocol(hub_token: tuple[Hub, str]) -> None:
@@ -105,7 +109,7 @@ def test_pull_pages_after_the_servers_sequence_gzipped(hub_token: tuple[Hub, str
             store.create_for_clinic(
                 s,
                 "referral",
-                f"d-{i:02d}",
+                uid(i, "d"),
                 "A001",
                 {
                     "number": f"XZ-{i:02d}",
@@ -131,7 +135,7 @@ def test_pull_pages_after_the_servers_sequence_gzipped(hub_token: tuple[Hub, str
             after, pages = page["next"], pages + 1
             if not page["more"]:
                 break
-    assert pages == 3 and seen == [f"d-{i:02d}" for i in range(25)]
+    assert pages == 3 and seen == [uid(i, "d") for i in range(25)]
 
 
 def test_a_downward_slip_missing_what_the_clinic_needs_is_refused_at_the_hub(
@@ -145,7 +149,7 @@ def test_a_downward_slip_missing_what_the_clinic_needs_is_refused_at_the_hub(
         store.create_for_clinic(
             s,
             "referral",
-            "d-missing",
+            uid(99, "d"),
             "A001",
             {
                 "number": "XZ-9",

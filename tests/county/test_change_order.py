@@ -13,6 +13,8 @@ from county import auth, store
 from county.db import ChangeLog, make_sessions
 from tests.hub_server import PG_URL, hub_engine
 
+R1 = "b0000000-0000-4000-8000-000000000001"
+R2 = "b0000000-0000-4000-8000-000000000002"
 SLIP = {
     "number": "XZ-1",
     "direction": "down",
@@ -34,7 +36,7 @@ def test_a_later_number_never_commits_before_an_earlier_one(tmp_path: Path, back
         auth.add_clinic(s, "A001", "卫生院")
     first = sessions()
     first.begin()
-    store.create_for_clinic(first, "referral", "r-1", "A001", SLIP)
+    store.create_for_clinic(first, "referral", R1, "A001", SLIP)
     first.flush()
     second_done = threading.Event()
     errors: list[BaseException] = []
@@ -42,7 +44,7 @@ def test_a_later_number_never_commits_before_an_earlier_one(tmp_path: Path, back
     def second() -> None:
         try:
             with sessions() as s, s.begin():
-                store.create_for_clinic(s, "referral", "r-2", "A001", SLIP)
+                store.create_for_clinic(s, "referral", R2, "A001", SLIP)
             second_done.set()
         except BaseException as e:  # noqa: BLE001 - reported below
             errors.append(e)
@@ -58,5 +60,5 @@ def test_a_later_number_never_commits_before_an_earlier_one(tmp_path: Path, back
     assert not errors and second_done.is_set()
     with sessions() as s:
         rows = s.execute(select(ChangeLog.seq, ChangeLog.id).order_by(ChangeLog.seq)).all()
-    assert [r.id for r in rows] == ["r-1", "r-2"]
+    assert [r.id for r in rows] == [R1, R2]
     engine.dispose()

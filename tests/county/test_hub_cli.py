@@ -19,6 +19,7 @@ from app.sync.protocol import Change
 from tests.hub_server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
+P1 = "a0000000-0000-4000-8000-000000000001"
 
 
 def county(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -97,7 +98,7 @@ def test_tokens_add_rotate_revoke(tmp_path: Path) -> None:
         with HubClient(url, new) as c:
             c.push(
                 "341122TH",
-                [Change(type="patient", id="p-1", version=1, data={"name": "张三", "sex": "1"})],
+                [Change(type="patient", id=P1, version=1, data={"name": "张三", "sex": "1"})],
             )
         assert county(db, "revoke", "341122TH").returncode == 0
         with HubClient(url, new) as c, pytest.raises(AuthError, match="令牌"):
@@ -126,7 +127,7 @@ def test_serve_over_tls_with_the_countys_own_ca(
             assert c.health()["status"] == "ok"
             (r,) = c.push(
                 "A001",
-                [Change(type="patient", id="p-1", version=1, data={"name": "张三", "sex": "1"})],
+                [Change(type="patient", id=P1, version=1, data={"name": "张三", "sex": "1"})],
             )
             assert r.status == "applied"
         # without the county's CA the certificate does not verify: refused, never skipped

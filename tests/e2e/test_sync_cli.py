@@ -48,12 +48,14 @@ def test_two_clinics_offline_then_synced(
 def test_headless_round_exits_1_while_a_county_record_cannot_be_stored(
     tmp_path: Path, migrated_template: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    from tests.sync.helpers import store_unchecked
     from tests.sync.test_ownership import answer, send_down
 
     a = make_clinic(tmp_path, migrated_template, "A001")
     with running_hub(tmp_path) as hub:
         token = register(hub, "A001")
-        bad = send_down(hub, "A001", followup_date="2026-02-30")
+        bad = send_down(hub, "A001")
+        store_unchecked(hub, bad, followup_date="2026-02-30")  # no such day
         argv = ["--data-dir", str(a.data_dir), "sync", "--hub", hub.url, "--token", token]
         assert app_main(argv) == 1
         out = capsys.readouterr().out

@@ -65,3 +65,12 @@ def assert_same(s: AppServices, hub: Hub, types: tuple[str, ...] = ("patient",))
 
 def _norm(v: object) -> object:
     return None if v in ("", None) else v
+
+
+def store_unchecked(hub: Hub, record_id: str, **data: object) -> None:
+    """Overwrite fields of a hub record directly, as an older hub that did not check values
+    may have stored them (today's hub refuses such values on the way in)."""
+    with hub.sessions() as hs, hs.begin():
+        rec = hs.scalar(select(HubRecord).where(HubRecord.id == record_id))
+        assert rec is not None
+        rec.data = {**rec.data, **data}

@@ -226,7 +226,7 @@ def test_clinic_cannot_rewrite_county_content_of_a_downward_referral(
 
     bad = Change(type="referral", id=rid, version=version + 1, data={"diagnosis": "改过的诊断"})
     (result,) = eng.client.push("A001", [bad])
-    assert result.status == "rejected" and "diagnosis" in (result.error or "")
+    assert result.status == "rejected" and "诊断结果" in (result.error or "")
     with hub.sessions() as hs:
         rec = hs.scalar(select(HubRecord).where(HubRecord.id == rid))
         assert rec is not None and rec.data["diagnosis"] == "脑梗死恢复期"

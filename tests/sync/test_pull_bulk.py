@@ -128,13 +128,15 @@ def test_bulk_pull_writes_what_the_record_by_record_pull_writes(
             send_down(hub, "A001", patient_id=known, followup_date=None),  # configured interval
             send_down(hub, "A001", patient_id="", patient_id_number=idn[2]),  # shared number
             send_down(hub, "A001", patient_id=voided, patient_id_number=""),  # voided resident
-            send_down(hub, "A001", patient_id=known, status="completed"),  # starts no plan
+            send_down(hub, "A001", patient_id=known, status="cancelled"),  # starts no plan
             send_down(hub, "A001", patient_id=known, patient_name=tag),
         ]
 
     first = slips("a")
     with hub.sessions() as hs, hs.begin():  # the county's answers to the clinic's referral
-        store.answer_record(hs, "referral", up.id, {"received_at": "2026-11-22T09:30:00"})
+        store.answer_record(
+            hs, "referral", up.id, {"received_at": "2026-11-22T09:30:00", "receiving_doctor": "周"}
+        )
     slips("b")
     with hub.sessions() as hs, hs.begin():  # a slip of this page changed again by the county
         store.answer_record(hs, "referral", first[0], {"county_note": "请按时复查"})

@@ -17,7 +17,7 @@ from app.sync.client import HubClient
 from app.sync.engine import SyncEngine
 from tests.hub_server import Hub
 from tests.sync.conftest import make_clinic, register
-from tests.sync.helpers import assert_same
+from tests.sync.helpers import assert_same, store_unchecked
 from tests.sync.test_ownership import answer, send_down
 
 TYPES = ("patient", "referral", "followup_plan")
@@ -29,7 +29,8 @@ def test_unstorable_county_record_is_parked_listed_and_stored_once_corrected(
     s = make_clinic(tmp_path, migrated_template, "A001")
     token = register(hub, "A001")
     good_before = send_down(hub, "A001", patient_name="李秀珍")
-    bad = send_down(hub, "A001", patient_name="周玉梅", followup_date="2026-02-30")  # no such day
+    bad = send_down(hub, "A001", patient_name="周玉梅")
+    store_unchecked(hub, bad, followup_date="2026-02-30")  # no such day
     good_after = send_down(hub, "A001", patient_name="陈桂香")
     with HubClient(hub.url, token) as c:
         eng = SyncEngine(s.ctx, c, sleep=lambda _d: None)

@@ -63,7 +63,7 @@ def test_county_answer_pulled_without_new_local_version(hub: Hub, clinic: tuple)
             data={**to_wire(r), "receiving_doctor": "别人"},
         )
     (result,) = c.push("A001", [stale])
-    assert result.status == "rejected" and "receiving_doctor" in (result.error or "")
+    assert result.status == "rejected" and "接诊医生" in (result.error or "")
     rec = hub_records(hub, "A001")[("referral", ref.id)]
     assert rec.data["receiving_doctor"] == "周医生"
     with hub.sessions() as hs:
