@@ -93,9 +93,16 @@ def check_write(
                 k for k in data if k not in META and _differs(data.get(k), stored.data.get(k))
             }
             if not incoming.deleted:
-                # A resident voided by mistake may be restored by the clinic that wrote it,
-                # with nothing else changed in the same step; other records stay voided.
-                if type_ not in RESTORABLE or side is not author or changed - {"void_reason"}:
+                # A resident voided by mistake may be restored by the clinic that wrote it: an
+                # administrator's 恢复 clears the void reason and changes nothing else. Any
+                # other un-void (a stale copy still carrying its reason) stays refused.
+                restore = (
+                    type_ in RESTORABLE
+                    and side is author
+                    and _empty(data.get("void_reason"))
+                    and not changed - {"void_reason"}
+                )
+                if not restore:
                     return "记录已作废，不能恢复"
             elif changed:
                 return "记录已作废，不能再修改：" + field_labels(type_, changed)

@@ -1,5 +1,5 @@
 """Fixtures of the county tests: a real hub on either database (SQLite, and PostgreSQL when
-CLINICLINK_TEST_PG_URL is set), with the office password set and two clinics registered."""
+CLINICLINK_TEST_PG_URL is set), with a referral-office account and two clinics registered."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from sqlalchemy import Engine
 
 from county import auth
 from county.db import make_sessions
-from county.office import security
+from county.office import accounts
 from tests.conftest import fast_hasher
-from tests.county.test_office import PASSWORD
+from tests.county.test_office import OFFICE, PASSWORD
 from tests.hub_server import PG_URL, Hub, hub_engine
 
 PG = pytest.param(
@@ -31,7 +31,7 @@ class RunningHub:
 
 def prepare(engine: Engine) -> dict[str, str]:
     with make_sessions(engine)() as s, s.begin():
-        security.set_password(s, PASSWORD, fast_hasher())
+        accounts.add_user(s, OFFICE, "office", password=PASSWORD, hasher=fast_hasher())
         return {
             "A001": auth.add_clinic(s, "A001", "城关镇卫生院"),
             "B002": auth.add_clinic(s, "B002", "河口乡卫生院"),

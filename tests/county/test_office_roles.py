@@ -411,7 +411,7 @@ def test_consortium_view_and_its_xlsx_show_the_same_figures(
     sent = f"{year}-03-10T01:00:00"
     ids = [f"d0000000-0000-4000-8000-00000000000{i}" for i in range(4)]
     with httpx.Client(base_url=hub.url, headers={"User-Agent": "ClinicLink/0.1.0"}) as api:
-        push(
+        sent_referrals = push(
             api,
             token,
             [
@@ -431,15 +431,16 @@ def test_consortium_view_and_its_xlsx_show_the_same_figures(
                     "type": "referral",
                     "id": ids[2],
                     "version": 1,
-                    "data": upward_data(number="A001-3", referred_at=sent, status="cancelled"),
+                    "data": upward_data(
+                        number="A001-3", referred_at=sent, status="cancelled", cancel_reason="x"
+                    ),
                 },
                 {
                     "type": "referral",
                     "id": ids[3],
                     "version": 1,
-                    "data": upward_data(
-                        number="A001-4", referred_at=sent, direction="down", status="received"
-                    ),
+                    # a 回转单 typed in from paper at the clinic
+                    "data": upward_data(number="A001-4", referred_at=sent, direction="down"),
                 },
                 {  # 23:30 on 31 December of the year before, Beijing time: not this year
                     "type": "referral",
@@ -449,6 +450,7 @@ def test_consortium_view_and_its_xlsx_show_the_same_figures(
                 },
             ],
         )
+        assert all(r["status"] == "applied" for r in sent_referrals), sent_referrals
         acts = [
             ("e0000000-0000-4000-8000-00000000000a", "讲座/业务培训"),
             ("e0000000-0000-4000-8000-00000000000b", "讲座/业务培训"),
@@ -484,7 +486,12 @@ def test_consortium_view_and_its_xlsx_show_the_same_figures(
     with make_sessions(engine)() as s, s.begin():
         from county import store
 
-        store.answer_record(s, "referral", ids[0], {"received_at": f"{year}-03-12T01:00:00"})
+        store.answer_record(
+            s,
+            "referral",
+            ids[0],
+            {"received_at": f"{year}-03-12T01:00:00", "receiving_doctor": "李主任"},
+        )
     admin = signed_in(hub, ADMIN)
     page = admin.get("/office/figures", params={"year": year}).text
     row = page[page.index(f"<td>{year}-03</td>") :]

@@ -136,3 +136,6 @@ def test_a_resident_voided_by_mistake_may_be_restored_by_its_clinic_only() -> No
     renamed = Incoming({"name": "陈晶", "void_reason": ""}, False)
     assert check_write("patient", own, Stored(held, True, False), renamed, Side.CLINIC)
     assert check_write("patient", own, Stored(held, True, False), back, Side.COUNTY)
+    # A stale copy that still carries its void reason is no restore.
+    stale = Incoming({"name": "陈静", "void_reason": "重复建档"}, False)
+    assert check_write("patient", own, Stored(held, True, False), stale, Side.CLINIC)
