@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, replace
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
@@ -303,6 +304,19 @@ class FollowUpService:
             p = self._plan(s, plan_id)
             patient = s.get(Patient, p.patient_id)
             return _plan_row(p), patient.name if patient else ""
+
+    def plan_ending(self, plan_id: str) -> tuple[str, str, date] | None:
+        """(status, note, the Beijing date it was recorded) of a plan ended as 失访 or 死亡; None
+        for any other plan. The printed form states it on its 随访日期 row."""
+        self.ctx.require(Perm.FOLLOWUP_VIEW)
+        with self.ctx.reader() as s:
+            p = self._plan(s, plan_id)
+            if p.status not in (PlanStatus.LOST.value, PlanStatus.DEAD.value):
+                return None
+            at = p.updated_at
+            if at.tzinfo is None:
+                at = at.replace(tzinfo=UTC)
+            return p.status, p.note, at.astimezone(ZoneInfo("Asia/Shanghai")).date()
 
     def doctors(self) -> list[str]:
         """Responsible doctors of active plans (the worklist filter)."""

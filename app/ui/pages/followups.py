@@ -334,7 +334,10 @@ class FollowUpsPage(QWidget):
         visits = [
             v for v in self.services.followups.visits(plan_id) if v["visit_date"].year == year
         ]
-        return followup_year_pdf(PlanKind(plan.kind), name, number, year, visits)
+        ending = self.services.followups.plan_ending(plan_id)
+        # 失访 / 死亡 go on the form of the year they were recorded in
+        shown = ending[:2] if ending and ending[2].year == year else None
+        return followup_year_pdf(PlanKind(plan.kind), name, number, year, visits, shown)
 
     def print_year_form(self) -> QInputDialog | None:
         """Ask which year's 随访服务记录表 to print, then preview it (both non-blocking)."""
