@@ -23,6 +23,7 @@ from app.services.bundle import AppServices
 from app.services.context import Changes
 from app.ui.change_bus import ChangeBus
 from app.ui.widgets.followup_intervals_box import FollowUpIntervalsBox
+from app.ui.widgets.followup_targets_box import FollowUpTargetsBox
 from app.ui.widgets.form_errors import FieldErrors
 
 
@@ -113,6 +114,8 @@ class SettingsPage(QWidget):
         layout.addWidget(dest_box)
         self.intervals = FollowUpIntervalsBox(services)  # 随访间隔
         layout.addWidget(self.intervals)
+        self.targets = FollowUpTargetsBox(services)  # 随访控制目标
+        layout.addWidget(self.targets)
         layout.addWidget(users_box, 1)
         self.add_button.clicked.connect(self.add_user)
         self.toggle_button.clicked.connect(self.toggle_selected)

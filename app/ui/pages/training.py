@@ -194,7 +194,7 @@ class TrainingPage(QWidget):
                     a.topic,
                     a.lecturer,
                     a.hours,
-                    f"{a.credit_class} {a.credits:g}" if a.credit_class != "无" else "—",
+                    f"{a.credit_class} {self.t.credits_of(a):g}" if a.credit_class != "无" else "—",
                     a.attended,
                     a.status_name,
                 ]
@@ -643,12 +643,10 @@ class TrainingPage(QWidget):
         self.export_xlsx = QPushButton(self.tr("Summary as Excel…"))
         self.export_pdf.clicked.connect(self.show_summary_pdf)
         self.export_xlsx.clicked.connect(self.save_summary_xlsx)
-        rules = self.t.rules
-        note = QLabel(
-            self.tr("Yearly requirement: I类 ≥ %1, II类 ≥ %2 credits (not interchangeable)")
-            .replace("%1", f"{rules.class_i_min:g}")
-            .replace("%2", f"{rules.class_ii_min:g}")
-        )
+        from app.services.training import requirement_text
+
+        note = QLabel(requirement_text(self.t.rules))
+        note.setWordWrap(True)
         bar = QHBoxLayout()
         bar.addWidget(note, 1)
         bar.addWidget(self.quarter)
@@ -670,8 +668,7 @@ class TrainingPage(QWidget):
         people = self.t.person_year(year)
         rows: list[list[object]] = []
         for p in people:
-            short = p.shortfall(self.t.rules)
-            text = "、".join(f"{k} {v:g}" for k, v in short.items()) or self.tr("complete")
+            text = p.status_text(self.t.rules)
             rows.append([p.name, round(p.hours, 1), p.credits["I类"], p.credits["II类"], text])
         _fill(self.people_table, rows)
         _fill(
