@@ -359,6 +359,7 @@ class FollowUpService:
             patient = s.get(Patient, plan.patient_id)
             if patient is not None and patient.birth_date:
                 v = replace(v, age=age_on(patient.birth_date, v.visit_date))
+            assert v.visit_date is not None
             suggested = rules.suggest_classification(kind, v, self.targets)
             chosen = (
                 Classification(v.classification_override)

@@ -3,6 +3,8 @@ and the pregnancy fasting-glucose cut-off, edited by an administrator."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QGridLayout,
@@ -116,10 +118,11 @@ class FollowUpTargetsBox(QGroupBox):
             w.setEnabled(admin)
 
     def value(self) -> ControlTargets:
-        values = {name: self.spins[key].value() for key, name in FIELDS.items()}
-        return ControlTargets(
-            **{k: (round(v, 1) if isinstance(v, float) else int(v)) for k, v in values.items()}
-        )
+        values: dict[str, Any] = {}
+        for key, name in FIELDS.items():
+            v = self.spins[key].value()
+            values[name] = round(v, 1) if isinstance(v, float) else int(v)
+        return ControlTargets(**values)
 
     def save(self) -> None:
         self.errors.clear()
