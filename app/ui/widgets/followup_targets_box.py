@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QGridLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QSpinBox,
@@ -72,16 +73,12 @@ class FollowUpTargetsBox(QGroupBox):
         note.setWordWrap(True)
         note.setStyleSheet("color: #666;")
         s = self.spins
-        grid = QGridLayout(self)
-        grid.addWidget(note, 0, 0, 1, 8)
         rows = (
             (
                 self.tr("Hypertension below (mmHg)"),
                 s["followup_htn_sbp_target"],
                 "/",
                 s["followup_htn_dbp_target"],
-            ),
-            (
                 self.tr("From age"),
                 s["followup_elderly_age"],
                 self.tr("below"),
@@ -96,14 +93,19 @@ class FollowUpTargetsBox(QGroupBox):
                 s["followup_pregnancy_fpg"],
             ),
         )
+        grid = QGridLayout(self)  # compact: the settings page also holds the accounts table
+        grid.addWidget(note, 0, 0, 1, 2)
         for r, cells in enumerate(rows, 1):
-            for c, cell in enumerate(cells):
-                grid.addWidget(QLabel(cell) if isinstance(cell, str) else cell, r, c)
-        grid.addWidget(self.save_button, 3, 7)
+            line = QHBoxLayout()
+            for cell in cells:
+                line.addWidget(QLabel(cell) if isinstance(cell, str) else cell)
+            line.addStretch(1)
+            grid.addLayout(line, r, 0)
+        grid.addWidget(self.save_button, 2, 1)
         for n, key in enumerate(FIELDS):
-            grid.addWidget(self.errors.add(key, s[key]), 4 + n, 0, 1, 8)
-        grid.addWidget(self.message, 12, 0, 1, 8)
-        grid.setColumnStretch(6, 1)
+            grid.addWidget(self.errors.add(key, s[key]), 3 + n, 0, 1, 2)
+        grid.addWidget(self.message, 10, 0, 1, 2)
+        grid.setColumnStretch(0, 1)
         self.save_button.clicked.connect(self.save)
         self.refresh()
 
