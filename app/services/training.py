@@ -122,16 +122,30 @@ def _activity_row(a: TrainingActivity, attended: int = 0) -> ActivityRow:
 
 
 class TrainingService:
-    def __init__(self, ctx: ServiceContext, rules_: CreditRules | None = None) -> None:
+    def __init__(
+        self, ctx: ServiceContext, rules_: CreditRules | None = None, data_dir: Path | None = None
+    ) -> None:
         self.ctx = ctx
         self.rules = rules_ or CreditRules()
+        self.data_dir = data_dir
 
     @classmethod
     def for_data_dir(cls, ctx: ServiceContext, data_dir: Path) -> TrainingService:
         """The service with the province's credit rules from settings.toml."""
         from app.services.credit_rules import load_credit_rules
 
-        return cls(ctx, load_credit_rules(Path(data_dir)))
+        return cls(ctx, load_credit_rules(Path(data_dir)), Path(data_dir))
+
+    def set_rules(self, new: CreditRules) -> CreditRules:
+        """Administrators: store the province's credit rules (settings.toml); the totals and
+        the report use them from now on."""
+        from app.services.credit_rules import save_credit_rules
+
+        self.ctx.require(Perm.SETTINGS_EDIT)
+        if self.data_dir is None:
+            raise RuntimeError("TrainingService has no data directory to save settings in")
+        self.rules = save_credit_rules(self.data_dir, new)
+        return self.rules
 
     def credits_of(self, a: ActivityRow) -> float:
         """What one attendee of ``a`` earns (its own award, or from the hours)."""

@@ -156,6 +156,61 @@
     </message>
 </context>
 <context>
+    <name>CreditRulesDialog</name>
+    <message>
+        <source>Credit rules</source>
+        <translation>学分规则</translation>
+    </message>
+    <message>
+        <source>Credits a year (中级 and higher)</source>
+        <translation>年度学分（中级及以上职称）</translation>
+    </message>
+    <message>
+        <source>I类 at least</source>
+        <translation>I类学分不少于</translation>
+    </message>
+    <message>
+        <source>I类 counted up to</source>
+        <translation>I类学分最多计</translation>
+    </message>
+    <message>
+        <source>II类 at least</source>
+        <translation>II类学分不少于</translation>
+    </message>
+    <message>
+        <source>II类 counted up to</source>
+        <translation>II类学分最多计</translation>
+    </message>
+    <message>
+        <source>Hours per credit (no own award)</source>
+        <translation>每学分学时（项目未自定学分时）</translation>
+    </message>
+    <message>
+        <source>Months of full-time 进修 that meet the year</source>
+        <translation>全脱产进修视为达标的月数</translation>
+    </message>
+    <message>
+        <source>Training hours a year (初级)</source>
+        <translation>初级职称年度培训学时</translation>
+    </message>
+    <message>
+        <source>Training hours a year (乡村医生)</source>
+        <translation>乡村医生年度培训学时</translation>
+    </message>
+    <message>
+        <source>Credits beyond a class's cap count for nothing: surplus I类 never makes up missing II类.</source>
+        <translation>超出各类上限的学分不计入；I类学分多出部分不能替代II类学分。</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
     <name>EndPlanDialog</name>
     <message>
         <source>End follow-up plan</source>
@@ -1676,6 +1731,10 @@ Register another record with the same number anyway?</source>
     <message>
         <source>Summary as Excel…</source>
         <translation>导出 Excel…</translation>
+    </message>
+    <message>
+        <source>Credit rules…</source>
+        <translation>学分规则…</translation>
     </message>
     <message>
         <source>Annual summary</source>

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QDialog,
     QFileDialog,
     QFormLayout,
     QGridLayout,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.errors import PermissionDenied, ValidationError
+from app.domain.roles import Perm, allowed
 from app.domain.training import ATTENDANCE_NAMES, PRACTICE_CATEGORIES, SUPPORT_COUNTS, Attendance
 from app.services.bundle import AppServices
 from app.services.context import Changes
@@ -647,8 +649,15 @@ class TrainingPage(QWidget):
 
         note = QLabel(requirement_text(self.t.rules))
         note.setWordWrap(True)
+        self.requirement_note = note
+        self.rules_button = QPushButton(self.tr("Credit rules…"))
+        self.rules_button.setObjectName("creditRules")
+        actor = self.services.ctx.actor
+        self.rules_button.setEnabled(bool(actor and allowed(actor.role, Perm.SETTINGS_EDIT)))
+        self.rules_button.clicked.connect(self.edit_credit_rules)
         bar = QHBoxLayout()
         bar.addWidget(note, 1)
+        bar.addWidget(self.rules_button)
         bar.addWidget(self.quarter)
         bar.addWidget(self.export_pdf)
         bar.addWidget(self.export_xlsx)
@@ -662,6 +671,22 @@ class TrainingPage(QWidget):
         layout.addLayout(bar)
         layout.addLayout(tables)
         return w
+
+    def edit_credit_rules(self) -> QDialog:
+        """Administrators: the province's credit rules (non-blocking; the totals follow)."""
+        from app.services.training import requirement_text
+        from app.ui.dialogs.credit_rules_dialog import CreditRulesDialog
+
+        dialog = CreditRulesDialog(self.services, self)
+
+        def applied() -> None:
+            self.requirement_note.setText(requirement_text(self.t.rules))
+            self.load_totals()
+
+        dialog.accepted.connect(applied)
+        self.rules_dialog = dialog
+        dialog.open()
+        return dialog
 
     def load_totals(self) -> None:
         year = self.year.value()
