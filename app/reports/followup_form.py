@@ -90,7 +90,9 @@ def ending_text(status: str, note: str) -> str:
     """What the 随访日期 row says for a patient lost to follow-up or dead (填表说明: 失访 the
     reason; 死亡 the date and cause)."""
     label = {"lost": "失访", "dead": "死亡"}.get(status, "")
-    return f"{label}：{note}" if label else ""
+    if not label:
+        return ""
+    return note if note.startswith(label) else f"{label}：{note}"
 
 
 def _rows(kind: PlanKind) -> list[tuple[str, str, Any]]:
@@ -256,7 +258,12 @@ def followup_year_pdf(
         story.append(_p(title, 15, 1))
         story.append(Spacer(1, 3 * mm))
         head = Table(
-            [[_p(f"姓名：{patient_name}", 9), _number_boxes(form_number(patient_no))]],
+            [
+                [
+                    _p(f"姓名：{patient_name}　　年度：{year}", 9),
+                    _number_boxes(form_number(patient_no)),
+                ]
+            ],
             colWidths=[width - 60 * mm, 60 * mm],
         )
         head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))

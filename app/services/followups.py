@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, timedelta
 from pathlib import Path
@@ -316,7 +317,14 @@ class FollowUpService:
             at = p.updated_at
             if at.tzinfo is None:
                 at = at.replace(tzinfo=UTC)
-            return p.status, p.note, at.astimezone(ZoneInfo("Asia/Shanghai")).date()
+            when = at.astimezone(ZoneInfo("Asia/Shanghai")).date()
+            stated = re.search(r"(\d{4})-(\d{2})-(\d{2})", p.note)
+            if p.status == PlanStatus.DEAD.value and stated:  # the date of death, when given
+                try:
+                    when = date(*(int(x) for x in stated.groups()))
+                except ValueError:
+                    pass
+            return p.status, p.note, when
 
     def doctors(self) -> list[str]:
         """Responsible doctors of active plans (the worklist filter)."""

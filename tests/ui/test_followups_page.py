@@ -276,6 +276,10 @@ def test_a_death_is_recorded_with_its_date_and_cause(
         from app.db.followup_models import FollowUpPlan
 
         assert s.get(FollowUpPlan, dlg.saved.id).note == "死亡日期：2026-03-04；死因：脑出血"  # type: ignore[union-attr]
+    # 填表说明: "若死亡，写明死亡日期和死亡原因" on the 随访日期 row of the year it happened
+    text = "".join(_pdf_text(page.year_form_pdf(dlg.saved.id, 2026)).split())
+    assert "死亡日期：2026-03-04" in text and "死因：脑出血" in text
+    assert "死亡" not in "".join(_pdf_text(page.year_form_pdf(dlg.saved.id, 2025)).split())
 
 
 # -- annual compliance -----------------------------------------------------------------------
