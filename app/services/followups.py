@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from dataclasses import asdict, dataclass, replace
@@ -320,10 +321,8 @@ class FollowUpService:
             when = at.astimezone(ZoneInfo("Asia/Shanghai")).date()
             stated = re.search(r"(\d{4})-(\d{2})-(\d{2})", p.note)
             if p.status == PlanStatus.DEAD.value and stated:  # the date of death, when given
-                try:
+                with contextlib.suppress(ValueError):  # not a real date: keep when it was recorded
                     when = date(*(int(x) for x in stated.groups()))
-                except ValueError:
-                    pass
             return p.status, p.note, when
 
     def doctors(self) -> list[str]:
