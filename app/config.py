@@ -16,7 +16,10 @@ from typing import Any
 log = logging.getLogger(__name__)
 SETTINGS_FILE = "settings.toml"
 LANGUAGES = ("zh_CN", "en")
-RANGES = {"sync_interval_minutes": (1, 1440), "search_page_size": (20, 1000)}
+RANGES: dict[str, tuple[Any, Any]] = {
+    "sync_interval_minutes": (1, 1440),
+    "search_page_size": (20, 1000),
+}
 # 随访 intervals in days (DOMAIN.md §3c; provinces differ): 控制满意, 控制不满意, after an
 # emergency referral, and the first 下转康复 visit after a downward referral without a booked
 # date (settings.toml only; not on the settings page).
@@ -32,6 +35,34 @@ RANGES["idle_lock_minutes"] = (1, 240)
 # flags it 已接收未到诊.
 RANGES.update(referral_not_arrived_days=(1, 60))
 RANGES.update(backup_keep=(1, 365))  # daily backups kept (days)
+# 随访 control targets (the standard's values are the defaults; provinces may set their own):
+# BP target below which a hypertensive patient is 控制满意, the age from which the older
+# patients' target applies, the diabetes fasting-glucose target, and the fasting glucose from
+# which a pregnant or breastfeeding diabetic is an emergency.
+RANGES.update(
+    followup_htn_sbp_target=(110, 160),
+    followup_htn_dbp_target=(60, 100),
+    followup_elderly_age=(55, 90),
+    followup_elderly_sbp_target=(110, 170),
+    followup_elderly_dbp_target=(60, 100),
+    followup_dm_fpg_target=(4.5, 10.0),
+    followup_pregnancy_fpg=(4.0, 7.0),
+)
+# 继续医学教育 (continuing-education) rules, configurable per province: credits a year for
+# health professionals with a 中级 or higher title (total, I类 minimum and cap, II类 minimum
+# and cap), hours per credit when an activity states no award of its own, the months of
+# full-time 进修 that meet the year, and yearly training hours for 初级 staff and 乡村医生.
+RANGES.update(
+    credit_total=(0.0, 100.0),
+    credit_i_min=(0.0, 50.0),
+    credit_i_max=(0.0, 50.0),
+    credit_ii_min=(0.0, 100.0),
+    credit_ii_max=(0.0, 100.0),
+    credit_hours_per_credit=(0.5, 12.0),
+    credit_secondment_months=(1, 12),
+    training_hours_junior=(0.0, 500.0),
+    training_hours_village=(0.0, 500.0),
+)
 
 
 @dataclass
@@ -54,6 +85,22 @@ class Settings:
     # The daily backup's folder (a USB drive, a network share); "" = backups in the data dir.
     backup_folder: str = ""
     backup_keep: int = 7
+    followup_htn_sbp_target: int = 140
+    followup_htn_dbp_target: int = 90
+    followup_elderly_age: int = 65
+    followup_elderly_sbp_target: int = 150
+    followup_elderly_dbp_target: int = 90
+    followup_dm_fpg_target: float = 7.0
+    followup_pregnancy_fpg: float = 5.1
+    credit_total: float = 25.0
+    credit_i_min: float = 5.0
+    credit_i_max: float = 10.0
+    credit_ii_min: float = 15.0
+    credit_ii_max: float = 20.0
+    credit_hours_per_credit: float = 3.0
+    credit_secondment_months: int = 6
+    training_hours_junior: float = 24.0
+    training_hours_village: float = 80.0
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Settings:
@@ -63,6 +110,12 @@ class Settings:
             if f.name not in raw:
                 continue
             value, default = raw[f.name], getattr(defaults, f.name)
+            if (
+                isinstance(default, float)
+                and isinstance(value, int)
+                and not isinstance(value, bool)
+            ):
+                value = float(value)  # TOML writes 7 for 7.0 when a person edits the file
             ok = isinstance(value, type(default)) and not isinstance(value, bool)
             if ok and f.name in RANGES:
                 lo, hi = RANGES[f.name]

@@ -66,7 +66,8 @@ def _visit(
     if emergency:
         symptoms = ["头痛头晕"]
     elif not controlled and rnd.random() < 0.5:
-        symptoms = ["多饮", "多尿"] if dm else ["头痛头晕"]
+        # 多饮 / 多尿 are on the diabetes emergency list: an uncontrolled visit here is not one
+        symptoms = ["多食"] if dm else ["头痛头晕"]
     v = VisitInput(
         visit_date=day,
         method=method,
@@ -92,6 +93,7 @@ def _visit(
             rnd.uniform(5.2, 6.9) if controlled else rnd.uniform(7.3, 11.8), 1
         )
         v.hba1c = round(rnd.uniform(5.8, 6.9) if controlled else rnd.uniform(7.2, 9.5), 1)
+        v.hba1c_date = day  # taken with the visit's fasting glucose
         v.staple_food = (rnd.choice([300, 350, 400]), 300)
         v.foot_pulse = "触及正常"
         v.hypoglycemia = "1"

@@ -81,8 +81,15 @@ def seed_training(services: AppServices, year: int | None = None, seed: int = 7)
                 lecturer_title=rnd.choice(["主任医师", "副主任医师"]),
                 organiser="来安县人民医院",
                 credit_class=credit_class,
-                credits={"I类": 3.0, "II类": 1.5}.get(credit_class, 0.0),
                 recorder="王建国",
+                # skills and remote sessions belong to a few numbered courses (培训班期);
+                # lectures stand alone (学术讲座场); credits follow the hours
+                course=(
+                    f"{year}年第{i % 3 + 1}期"
+                    f"{'急救技能' if kind == '技能操作培训' else '远程继续教育'}培训班"
+                    if kind in ("技能操作培训", "远程培训")
+                    else ""
+                ),
             )
         )
         marks = {}

@@ -88,21 +88,29 @@ def test_annual_summary_of_the_demo_matches_an_independent_count(tmp_path: Path)
             + n(f"SELECT coalesce(sum(teaching_rounds),0) {station}"),
             "手术示教台次": n(f"SELECT count(*) {acts} AND a.activity_type='手术示教'")
             + n(f"SELECT coalesce(sum(surgery_demos),0) {station}"),
-            "学术讲座场": n(f"SELECT count(*) {acts} AND a.activity_type='讲座/业务培训'")
+            # a lecture of a 培训班 is a session of that course, not a 学术讲座场
+            "学术讲座场": n(
+                f"SELECT count(*) {acts} AND a.activity_type='讲座/业务培训' AND a.course=''"
+            )
             + n(f"SELECT coalesce(sum(lectures),0) {station}"),
-            "培训班期": n(
-                f"SELECT count(*) {acts} AND a.activity_type IN "
-                "('讲座/业务培训','技能操作培训','远程培训')"
-            ),
+            "培训班期": n(f"SELECT count(DISTINCT a.course) {acts} AND a.course != ''"),
             "业务培训人次": n(
                 f"SELECT count(*) {attended} AND a.activity_type IN "
                 "('讲座/业务培训','技能操作培训','远程培训')"
+            )
+            + n(f"SELECT coalesce(sum(trainees),0) {station}"),
+            "业务培训人数（人）": n(
+                f"SELECT count(DISTINCT t.staff_id) {attended} AND a.activity_type IN "
+                "('讲座/业务培训','技能操作培训','远程培训')"
             ),
+            # 人次 of attendance only: a stationing's 带教人数 are people
             "帮扶带教人次": n(
                 f"SELECT count(*) {attended} AND a.activity_type IN "
                 "('教学查房','手术示教','门诊带教/坐诊','病例讨论(疑难/死亡)','会诊')"
-            )
-            + n(f"SELECT coalesce(sum(mentees),0) {station}"),
+            ),
+            "带教人数（人）": n(f"SELECT coalesce(sum(mentees),0) {station}"),
+            "门诊诊疗人次": n(f"SELECT coalesce(sum(outpatient_visits),0) {station}"),
+            "手术台次": n(f"SELECT coalesce(sum(operations),0) {station}"),
             "会诊及疑难病例讨论次": n(
                 f"SELECT count(*) {acts} AND a.activity_type IN ('会诊','病例讨论(疑难/死亡)')"
             )

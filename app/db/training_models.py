@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+import sqlalchemy as sa
 from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -45,6 +46,12 @@ class TrainingActivity(SyncColumns, Base):
     recorder: Mapped[str] = mapped_column(String(50), nullable=False, default="")
     notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="planned")
+    # the 培训班 this session belongs to ("" = a stand-alone session)
+    course: Mapped[str] = mapped_column(String(100), nullable=False, default="", server_default="")
+    # True: ``credits`` is the project's own award; False: credits follow from the hours
+    credits_stated: Mapped[bool] = mapped_column(
+        nullable=False, default=False, server_default=sa.false()
+    )
 
 
 class TrainingAttendance(SyncColumns, Base):

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
+from app.domain import followup_criteria as criteria
 from app.domain.errors import FieldError, ValidationError
+from app.domain.followup_criteria import ControlTargets
 
 
 class PlanKind(StrEnum):
@@ -110,25 +112,18 @@ SEVERITY = [
     Classification.COMPLICATION,
 ]
 
-# Symptoms that on their own call for referral at once (§3c), in the order of the standard.
-# Each disease has its own list: the diabetes form shares only the BP thresholds with the
-# hypertension one, not its symptoms.
-HTN_EMERGENCY_LIST = [
-    "意识改变",
-    "剧烈头痛或头晕",
-    "恶心呕吐",
-    "视力模糊",
-    "眼痛",
-    "心悸胸闷",
-    "喘憋不能平卧",
-]
-DM_EMERGENCY_LIST = ["意识或行为改变", "呼气有烂苹果味", "深大呼吸", "视力骤降"]
+# The emergency lists (every item of the standard, in its order) and the control targets live
+# in followup_criteria; these names are what the forms and the rest of the app use.
+HTN_EMERGENCY_LIST = [i.label for i in criteria.HTN_EMERGENCY_ITEMS]
+DM_EMERGENCY_LIST = [i.label for i in criteria.DM_EMERGENCY_ITEMS]
 HTN_EMERGENCY_SYMPTOMS = set(HTN_EMERGENCY_LIST)
 DM_EMERGENCY_SYMPTOMS = set(DM_EMERGENCY_LIST)
+OTHER_ILLNESS = criteria.OTHER_ILLNESS
 
 
 def emergency_symptoms(kind: PlanKind) -> list[str]:
-    """The emergency symptoms a visit form of ``kind`` asks about (empty for rehab etc.)."""
+    """The emergency findings a visit form of ``kind`` asks about, each its own checkbox
+    (empty for rehab etc.)."""
     return {
         PlanKind.HYPERTENSION: HTN_EMERGENCY_LIST,
         PlanKind.DIABETES: DM_EMERGENCY_LIST,
@@ -195,6 +190,14 @@ class VisitInput:
     doctor: str = ""
     findings: str = ""  # 康复 / 结果追踪
     outcome: str = ""
+    # The emergency checks (§3c) that the paper form has no row for: each item ticked, the
+    # other illness the centre cannot handle, and (糖尿病) any other sudden abnormality.
+    emergency_signs: list[str] = field(default_factory=list)
+    other_illness: str = ""  # 存在不能处理的其他疾病
+    other_abnormal: str = ""  # 糖尿病：其他突发异常
+    adverse_uncontrolled: bool = False  # 药物不良反应难以控制 → refer up
+    hba1c_date: date | None = None  # 糖化血红蛋白 检查日期
+    age: int | None = None  # completed years at the visit (the service fills it in)
 
 
 LIMITS = {  # physiologically possible ranges; outside them the value is a typing error
@@ -251,6 +254,10 @@ def validate_visit(kind: PlanKind, v: VisitInput, plan_start: date, today: date)
             e.append(FieldError("next_date", "required", "请填写下次随访日期"))
     if kind is PlanKind.DIABETES and v.fasting_glucose is None:
         e.append(FieldError("fasting_glucose", "required", "请填写空腹血糖"))
+    if v.hba1c is not None and v.hba1c_date is None:
+        e.append(FieldError("hba1c_date", "required", "请填写糖化血红蛋白的检查日期"))
+    if v.hba1c_date is not None and v.visit_date is not None and v.hba1c_date > v.visit_date:
+        e.append(FieldError("hba1c_date", "after_visit", "糖化血红蛋白检查日期不能晚于随访日期"))
     if v.classification_override and v.classification_override not in CLASS_NAMES:
         e.append(FieldError("classification", "unknown", "随访分类不正确"))
     if kind in (PlanKind.REHAB, PlanKind.OUTCOME) and v.outcome and v.outcome not in OUTCOMES:
@@ -266,52 +273,92 @@ def validate_visit(kind: PlanKind, v: VisitInput, plan_start: date, today: date)
 
 
 def warnings(kind: PlanKind, v: VisitInput) -> list[str]:
+    """Readings at or past the standard's emergency thresholds, as a doctor reads them."""
     out = []
-    if v.sbp is not None and v.sbp >= 180:
-        out.append(f"收缩压 {v.sbp} mmHg ≥ 180")
-    if v.dbp is not None and v.dbp >= 110:
-        out.append(f"舒张压 {v.dbp} mmHg ≥ 110")
+    if v.sbp is not None and v.sbp >= criteria.EMERGENCY_SBP:
+        out.append(f"收缩压 {v.sbp} mmHg ≥ {criteria.EMERGENCY_SBP}")
+    if v.dbp is not None and v.dbp >= criteria.EMERGENCY_DBP:
+        out.append(f"舒张压 {v.dbp} mmHg ≥ {criteria.EMERGENCY_DBP}")
     if kind is PlanKind.DIABETES and v.fasting_glucose is not None:
-        if v.fasting_glucose >= 16.7:
-            out.append(f"血糖 {v.fasting_glucose:g} mmol/L ≥ 16.7")
-        elif v.fasting_glucose <= 3.9:
-            out.append(f"血糖 {v.fasting_glucose:g} mmol/L ≤ 3.9")
+        if v.fasting_glucose >= criteria.GLUCOSE_HIGH:
+            out.append(f"血糖 {v.fasting_glucose:g} mmol/L ≥ {criteria.GLUCOSE_HIGH:g}")
+        elif v.fasting_glucose <= criteria.GLUCOSE_LOW:
+            out.append(f"血糖 {v.fasting_glucose:g} mmol/L ≤ {criteria.GLUCOSE_LOW:g}")
     return out
 
 
-def emergency_reasons(kind: PlanKind, v: VisitInput) -> list[str]:
-    """Why this patient must be referred at once (empty when not an emergency)."""
+def _findings(v: VisitInput) -> list[str]:
+    """Everything the doctor ticked or typed that may name an emergency item."""
+    return [*v.symptoms, *v.emergency_signs, v.other_symptom, v.other_signs]
+
+
+def emergency_reasons(
+    kind: PlanKind, v: VisitInput, targets: ControlTargets | None = None
+) -> list[str]:
+    """Why this patient must be referred at once (empty when not an emergency): the
+    thresholds, every item of the disease's list that a ticked symptom, an emergency checkbox
+    or the free text names, pregnancy or lactation with raised BP (高血压) or glucose
+    (糖尿病), and another illness the centre cannot handle."""
     if kind not in CHRONIC:
         return []
+    t = targets or ControlTargets()
     reasons = warnings(kind, v)
-    symptoms = set(v.symptoms) | ({v.other_symptom.strip()} if v.other_symptom.strip() else set())
     if kind is PlanKind.HYPERTENSION:
-        reasons += sorted(symptoms & HTN_EMERGENCY_SYMPTOMS)
-        if v.pregnant_or_lactating and v.sbp is not None and v.sbp >= 140:
-            reasons.append("妊娠或哺乳期血压升高")
+        reasons += criteria.matched_items(criteria.HTN_EMERGENCY_ITEMS, _findings(v))
+        if v.pregnant_or_lactating and (
+            (v.sbp is not None and v.sbp >= criteria.PREGNANCY_SBP)
+            or (v.dbp is not None and v.dbp >= criteria.PREGNANCY_DBP)
+        ):
+            reasons.append(f"妊娠期或哺乳期血压高于正常（{v.sbp}/{v.dbp} mmHg）")
     else:
-        reasons += sorted(symptoms & DM_EMERGENCY_SYMPTOMS)
-        if v.heart_rate is not None and v.heart_rate > 100:
-            reasons.append(f"心率 {v.heart_rate} 次/分 > 100")
-        if v.temperature is not None and v.temperature > 39:
-            reasons.append(f"体温 {v.temperature:g}℃ > 39℃")
-        if v.pregnant_or_lactating and v.fasting_glucose is not None and v.fasting_glucose >= 7.0:
-            reasons.append("妊娠或哺乳期血糖升高")
+        reasons += criteria.matched_items(criteria.DM_EMERGENCY_ITEMS, _findings(v))
+        if v.heart_rate is not None and v.heart_rate > criteria.TACHYCARDIA:
+            reasons.append(f"持续性心动过速（心率 {v.heart_rate} 次/分 > {criteria.TACHYCARDIA}）")
+        if v.temperature is not None and v.temperature > criteria.FEVER:
+            reasons.append(f"体温 {v.temperature:g}℃ > {criteria.FEVER:g}℃")
+        if v.other_abnormal.strip():
+            reasons.append(f"其他突发异常：{v.other_abnormal.strip()}")
+        if (
+            v.pregnant_or_lactating
+            and v.fasting_glucose is not None
+            and v.fasting_glucose >= t.pregnancy_fpg
+        ):
+            reasons.append(
+                f"妊娠期或哺乳期血糖高于正常（空腹 {v.fasting_glucose:g} mmol/L "
+                f"≥ {t.pregnancy_fpg:g}）"
+            )
+    if v.other_illness.strip():
+        reasons.append(f"{criteria.OTHER_ILLNESS}：{v.other_illness.strip()}")
     return reasons
 
 
-def suggest_classification(kind: PlanKind, v: VisitInput) -> Classification:
-    """控制满意 when BP < 140/90 (HTN) or fasting glucose < 7.0 (DM), with no adverse
-    reaction and no new complication; otherwise the most severe that applies."""
+def target_met(kind: PlanKind, v: VisitInput, targets: ControlTargets | None = None) -> bool:
+    """The disease's own target: 高血压 BP below the target for the patient's age; 2型糖尿病
+    fasting glucose below the target (and above the hypoglycaemia line) — BP never decides a
+    diabetes visit's class."""
+    t = targets or ControlTargets()
+    if kind is PlanKind.DIABETES:
+        g = v.fasting_glucose
+        return g is not None and criteria.GLUCOSE_LOW < g < t.dm_fpg
+    sbp_max, dbp_max = t.bp_target(v.age)
+    return v.sbp is not None and v.dbp is not None and v.sbp < sbp_max and v.dbp < dbp_max
+
+
+def adverse_reaction(kind: PlanKind, v: VisitInput) -> bool:
+    """A drug adverse reaction: one written down, or (糖尿病) frequent hypoglycaemia."""
+    frequent_hypo = kind is PlanKind.DIABETES and v.hypoglycemia == "3"
+    return bool(v.adverse_reaction.strip()) or v.adverse_uncontrolled or frequent_hypo
+
+
+def suggest_classification(
+    kind: PlanKind, v: VisitInput, targets: ControlTargets | None = None
+) -> Classification:
+    """控制满意 needs all three: the disease's own target met, no drug adverse reaction, no new
+    or worsened complication; otherwise the most severe class that applies."""
     found = [Classification.SATISFIED]
-    controlled = True
-    if v.sbp is not None and v.dbp is not None and (v.sbp >= 140 or v.dbp >= 90):
-        controlled = False
-    if kind is PlanKind.DIABETES and (v.fasting_glucose is None or v.fasting_glucose >= 7.0):
-        controlled = False
-    if not controlled:
+    if not target_met(kind, v, targets):
         found.append(Classification.UNSATISFIED)
-    if v.adverse_reaction.strip():
+    if adverse_reaction(kind, v):
         found.append(Classification.ADVERSE)
     if v.new_complication.strip():
         found.append(Classification.COMPLICATION)
@@ -321,6 +368,8 @@ def suggest_classification(kind: PlanKind, v: VisitInput) -> Classification:
 def next_due(
     visit_date: date, classification: Classification, intervals: Intervals, emergency: bool = False
 ) -> date:
+    """控制满意: the routine interval (about 3 months); any other class: within 2 weeks; after a
+    referral (an emergency, or one advised): the referral is followed up within 2 weeks."""
     if emergency:
         return visit_date + timedelta(days=intervals.after_emergency_referral)
     if classification is Classification.SATISFIED:
@@ -328,15 +377,30 @@ def next_due(
     return visit_date + timedelta(days=intervals.unsatisfied)
 
 
-def referral_advised(previous: list[Classification], current: Classification) -> bool:
-    """Two consecutive 控制不满意, or a new complication, call for an upward referral."""
+_HARD_TO_CONTROL = ("难以控制", "无法控制", "不能控制", "难控制")
+
+
+def referral_reasons(
+    previous: list[Classification], current: Classification, v: VisitInput | None = None
+) -> list[str]:
+    """Why the doctor should refer up although it is no emergency: two consecutive 控制不满意,
+    a drug adverse reaction that is hard to control, or a new or worsened complication."""
+    out = []
+    if current is Classification.UNSATISFIED and previous and previous[-1] is current:
+        out.append("连续两次随访控制不满意")
+    if v is not None and (
+        v.adverse_uncontrolled or any(w in v.adverse_reaction for w in _HARD_TO_CONTROL)
+    ):
+        out.append("药物不良反应难以控制")
     if current is Classification.COMPLICATION:
-        return True
-    return (
-        current is Classification.UNSATISFIED
-        and bool(previous)
-        and previous[-1] is Classification.UNSATISFIED
-    )
+        out.append("出现新的并发症或原有并发症加重")
+    return out
+
+
+def referral_advised(
+    previous: list[Classification], current: Classification, v: VisitInput | None = None
+) -> bool:
+    return bool(referral_reasons(previous, current, v))
 
 
 def face_to_face(methods: list[str]) -> int:

@@ -44,6 +44,57 @@ def _num(v: Any, unit: str = "") -> str:
     return "" if v in (None, "") else f"{v}{unit}"
 
 
+def _hba1c(f: dict[str, Any]) -> str:
+    """糖化血红蛋白 with its 检查日期 (月/日, as the form asks)."""
+    if not f.get("hba1c"):
+        return ""
+    text = f"糖化血红蛋白 {f['hba1c']}%"
+    when = f.get("hba1c_date")
+    if when:
+        d = when if isinstance(when, date) else date.fromisoformat(str(when)[:10])
+        text += f" 检查日期：{d.month}月{d.day}日"
+    return text
+
+
+def form_number(record_number: str) -> str:
+    """The 8 digits of the form's 编号 box: the last 8 digits of the 居民健康档案编号 (its
+    village code and personal serial); fewer digits are printed right-aligned."""
+    digits = "".join(ch for ch in record_number if ch.isdigit())
+    return digits[-8:]
+
+
+def _number_boxes(number: str) -> Table:
+    """编号□□□-□□□□□: eight boxes, the digits right-aligned in them."""
+    cells = list(number.rjust(8))
+    row = [_p("编号", 9), *[_p(c, 9, 1) for c in cells[:3]], _p("-", 9, 1)]
+    row += [_p(c, 9, 1) for c in cells[3:]]
+    box = 5 * mm
+    t = Table([row], colWidths=[10 * mm] + [box] * 3 + [3 * mm] + [box] * 5, rowHeights=[box])
+    t.setStyle(
+        TableStyle(
+            [
+                ("BOX", (1, 0), (1, 0), 0.5, colors.black),
+                ("BOX", (2, 0), (2, 0), 0.5, colors.black),
+                ("BOX", (3, 0), (3, 0), 0.5, colors.black),
+                *[("BOX", (c, 0), (c, 0), 0.5, colors.black) for c in range(5, 10)],
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 1),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 1),
+            ]
+        )
+    )
+    return t
+
+
+def ending_text(status: str, note: str) -> str:
+    """What the 随访日期 row says for a patient lost to follow-up or dead (填表说明: 失访 the
+    reason; 死亡 the date and cause)."""
+    label = {"lost": "失访", "dead": "死亡"}.get(status, "")
+    if not label:
+        return ""
+    return note if note.startswith(label) else f"{label}：{note}"
+
+
 def _rows(kind: PlanKind) -> list[tuple[str, str, Any]]:
     """(section, label, getter(form) -> str)."""
     dm = kind is PlanKind.DIABETES
@@ -52,7 +103,16 @@ def _rows(kind: PlanKind) -> list[tuple[str, str, Any]]:
     def sym(f: dict[str, Any]) -> str:
         chosen = [str(s) for s in f.get("symptoms") or []]
         names = [symptoms[int(s)] if s.isdigit() and int(s) < len(symptoms) else s for s in chosen]
-        other = f.get("other_symptom") or ""
+        other = "，".join(
+            x
+            for x in (
+                f.get("other_symptom") or "",
+                *(f.get("emergency_signs") or []),
+                f.get("other_abnormal") or "",
+                f.get("other_illness") or "",
+            )
+            if x
+        )
         return "，".join(names + ([f"其他：{other}"] if other else []))
 
     def bmi(f: dict[str, Any]) -> str:
@@ -72,8 +132,8 @@ def _rows(kind: PlanKind) -> list[tuple[str, str, Any]]:
         return "\n".join(out)
 
     rows: list[tuple[str, str, Any]] = [
-        ("", "随访日期", lambda f: str(f.get("visit_date") or "")),
-        ("", "随访方式", lambda f: rules.METHODS.get(str(f.get("method")), "")),
+        ("", "随访日期", lambda f: f.get("_ending") or str(f.get("visit_date") or "")),
+        ("", "随访方式", lambda f: rules.METHODS.get(str(f.get("method") or ""), "")),
         ("", "症状", sym),
         ("体征", "血压(mmHg)", lambda f: f"{f['sbp']}/{f['dbp']}" if f.get("sbp") else ""),
         ("体征", "体重(kg)", lambda f: _pair((f.get("weight"), f.get("target_weight")))),
@@ -117,7 +177,7 @@ def _rows(kind: PlanKind) -> list[tuple[str, str, Any]]:
                 lambda f: " ".join(
                     x
                     for x in (
-                        f"糖化血红蛋白 {f['hba1c']}%" if f.get("hba1c") else "",
+                        _hba1c(f),
                         f.get("other_tests") or "",
                     )
                     if x
@@ -150,9 +210,17 @@ def _rows(kind: PlanKind) -> list[tuple[str, str, Any]]:
 
 
 def followup_year_pdf(
-    kind: PlanKind, patient_name: str, patient_no: str, year: int, visits: Sequence[dict[str, Any]]
+    kind: PlanKind,
+    patient_name: str,
+    patient_no: str,
+    year: int,
+    visits: Sequence[dict[str, Any]],
+    ending: tuple[str, str] | None = None,
 ) -> bytes:
-    """The national form: four visits per page side by side, one page per four visits."""
+    """The national form: four visits per page side by side, one page per four visits.
+    ``patient_no`` is the 居民健康档案编号 (its last 8 digits fill the 编号 box); ``ending``
+    (status ``lost`` / ``dead``, note) adds the column whose 随访日期 row says 失访 and why, or
+    死亡 with its date and cause."""
     register_fonts()
     title = (
         "2型糖尿病患者随访服务记录表" if kind is PlanKind.DIABETES else "高血压患者随访服务记录表"
@@ -169,6 +237,8 @@ def followup_year_pdf(
         )
         f["_next"] = v.get("next_date") or ""
         forms.append(f)
+    if ending and ending_text(*ending):
+        forms.append({"_ending": ending_text(*ending)})
     pages = [forms[i : i + COLUMNS] for i in range(0, len(forms), COLUMNS)] or [[]]
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
@@ -187,13 +257,24 @@ def followup_year_pdf(
     for n, page in enumerate(pages):
         story.append(_p(title, 15, 1))
         story.append(Spacer(1, 3 * mm))
-        story.append(_p(f"姓名：{patient_name}　　编号：{patient_no}　　年度：{year}", 9))
+        head = Table(
+            [
+                [
+                    _p(f"姓名：{patient_name}　　年度：{year}", 9),
+                    _number_boxes(form_number(patient_no)),
+                ]
+            ],
+            colWidths=[width - 60 * mm, 60 * mm],
+        )
+        head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+        story.append(head)
         story.append(Spacer(1, 2 * mm))
         data = []
         for section, label, get in rows:
             cells = [_p(section), _p(label)]
             for i in range(COLUMNS):
-                cells.append(_p(get(page[i]) if i < len(page) else ""))
+                shown = i < len(page) and ("_ending" not in page[i] or label == "随访日期")
+                cells.append(_p(get(page[i]) if shown else ""))
             if not section:
                 cells[0] = _p(label)
             data.append(cells)

@@ -40,7 +40,7 @@ class AppServices:
             users=UserService(ctx),
             patients=PatientService(ctx),
             referrals=ReferralService(ctx),
-            training=TrainingService(ctx),
+            training=TrainingService.for_data_dir(ctx, data_dir),
             followups=FollowUpService.for_data_dir(ctx, data_dir),
             sync=SyncStatusService(ctx),
             sync_runner=SyncRunner(ctx, data_dir),

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
 from dataclasses import asdict, dataclass, replace
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
@@ -16,9 +19,16 @@ from app.db.models import Patient
 from app.domain import followup as rules
 from app.domain.errors import FieldError, NotFound, ValidationError
 from app.domain.followup import Classification, Intervals, PlanKind, PlanStatus, VisitInput
+from app.domain.followup_criteria import ControlTargets
+from app.domain.idcard import age_on
 from app.domain.roles import Perm
 from app.services.context import Changes, ServiceContext
-from app.services.followup_intervals import load_intervals, save_intervals
+from app.services.followup_intervals import (
+    load_intervals,
+    load_targets,
+    save_intervals,
+    save_targets,
+)
 from app.services.recording import record_write
 
 PLAN, VISIT, CONTACT = "followup_plan", "followup_visit", "followup_contact"
@@ -49,7 +59,8 @@ class VisitResult:
     next_due: date
     warnings: list[str]
     emergency: list[str]  # reasons to refer at once (prompt a prefilled upward referral)
-    referral_advised: bool  # two consecutive 控制不满意, or a complication
+    referral_advised: bool  # two consecutive 控制不满意, a hard adverse reaction, a complication
+    referral_reasons: tuple[str, ...] = ()  # why a referral is advised (the prompt shows them)
 
 
 @dataclass(frozen=True)
@@ -197,15 +208,33 @@ class FollowUpService:
         ctx: ServiceContext,
         intervals: Intervals | None = None,
         data_dir: Path | None = None,
+        targets: ControlTargets | None = None,
     ) -> None:
         self.ctx = ctx
         self.intervals = intervals or Intervals()
         self.data_dir = data_dir
+        self.targets = targets or ControlTargets()
 
     @classmethod
     def for_data_dir(cls, ctx: ServiceContext, data_dir: Path) -> FollowUpService:
-        """The service with the clinic's own intervals from settings.toml."""
-        return cls(ctx, load_intervals(Path(data_dir)), Path(data_dir))
+        """The service with the clinic's own intervals and control targets from settings.toml."""
+        d = Path(data_dir)
+        return cls(ctx, load_intervals(d), d, load_targets(d))
+
+    def set_targets(self, targets: ControlTargets) -> ControlTargets:
+        """Administrators: store the province's control targets and pregnancy glucose cut-off;
+        visits recorded from now on are classified by them."""
+        self.ctx.require(Perm.SETTINGS_EDIT)
+        if self.data_dir is None:
+            raise RuntimeError("FollowUpService has no data directory to save settings in")
+        self.targets = save_targets(self.data_dir, targets)
+        return self.targets
+
+    def patient_age(self, patient_id: str, on: date) -> int | None:
+        """Completed years on ``on`` (the HTN target depends on it)."""
+        with self.ctx.reader() as s:
+            p = s.get(Patient, patient_id)
+            return age_on(p.birth_date, on) if p is not None and p.birth_date else None
 
     def set_intervals(
         self, controlled: int, uncontrolled: int, referral: int, rehab: int | None = None
@@ -278,6 +307,24 @@ class FollowUpService:
             patient = s.get(Patient, p.patient_id)
             return _plan_row(p), patient.name if patient else ""
 
+    def plan_ending(self, plan_id: str) -> tuple[str, str, date] | None:
+        """(status, note, the Beijing date it was recorded) of a plan ended as 失访 or 死亡; None
+        for any other plan. The printed form states it on its 随访日期 row."""
+        self.ctx.require(Perm.FOLLOWUP_VIEW)
+        with self.ctx.reader() as s:
+            p = self._plan(s, plan_id)
+            if p.status not in (PlanStatus.LOST.value, PlanStatus.DEAD.value):
+                return None
+            at = p.updated_at
+            if at.tzinfo is None:
+                at = at.replace(tzinfo=UTC)
+            when = at.astimezone(ZoneInfo("Asia/Shanghai")).date()
+            stated = re.search(r"(\d{4})-(\d{2})-(\d{2})", p.note)
+            if p.status == PlanStatus.DEAD.value and stated:  # the date of death, when given
+                with contextlib.suppress(ValueError):  # not a real date: keep when it was recorded
+                    when = date(*(int(x) for x in stated.groups()))
+            return p.status, p.note, when
+
     def doctors(self) -> list[str]:
         """Responsible doctors of active plans (the worklist filter)."""
         self.ctx.require(Perm.FOLLOWUP_VIEW)
@@ -316,13 +363,17 @@ class FollowUpService:
             kind = PlanKind(plan.kind)
             warnings = rules.validate_visit(kind, v, plan.start_date, self.ctx.today())
             assert v.visit_date is not None
-            suggested = rules.suggest_classification(kind, v)
+            patient = s.get(Patient, plan.patient_id)
+            if patient is not None and patient.birth_date:
+                v = replace(v, age=age_on(patient.birth_date, v.visit_date))
+            assert v.visit_date is not None
+            suggested = rules.suggest_classification(kind, v, self.targets)
             chosen = (
                 Classification(v.classification_override)
                 if v.classification_override
                 else suggested
             )
-            emergency = rules.emergency_reasons(kind, v)
+            emergency = rules.emergency_reasons(kind, v, self.targets)
             previous = [
                 Classification(c)
                 for c in s.scalars(
@@ -335,8 +386,10 @@ class FollowUpService:
                     .order_by(FollowUpVisit.visit_date)
                 )
             ]
+            advice = rules.referral_reasons(previous, chosen, v) if kind in rules.CHRONIC else []
             if kind in rules.CHRONIC:
-                due = rules.next_due(v.visit_date, chosen, self.intervals, bool(emergency))
+                refer = bool(emergency or advice)
+                due = rules.next_due(v.visit_date, chosen, self.intervals, refer)
                 if v.next_date and v.next_date < due:
                     due = v.next_date  # the doctor may book earlier than the rule
             else:
@@ -380,7 +433,8 @@ class FollowUpService:
                 due,
                 warnings,
                 emergency,
-                kind in rules.CHRONIC and rules.referral_advised(previous, chosen),
+                bool(advice),
+                tuple(advice),
             )
         self.ctx.notify(Changes(VISIT, frozenset({result.visit_id, plan_id}), "create"))
         return result

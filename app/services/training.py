@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -70,6 +71,8 @@ class ActivityRow:
     status: str
     sync_state: str
     attended: int = 0
+    course: str = ""
+    credits_stated: bool = False
 
     @property
     def status_name(self) -> str:
@@ -100,10 +103,9 @@ class SecondmentRow:
     appraisal: str
 
     @property
-    def months(self) -> int:
-        return (
-            (self.end_on.year - self.start_on.year) * 12 + self.end_on.month - self.start_on.month
-        )
+    def months(self) -> float:
+        """期限(月), both ends included: 04-01..06-30 is 3 months (one decimal)."""
+        return round(rules.months_between(self.start_on, self.end_on), 1)
 
 
 def _staff_row(s: Staff) -> StaffRow:
@@ -120,9 +122,36 @@ def _activity_row(a: TrainingActivity, attended: int = 0) -> ActivityRow:
 
 
 class TrainingService:
-    def __init__(self, ctx: ServiceContext, rules_: CreditRules | None = None) -> None:
+    def __init__(
+        self, ctx: ServiceContext, rules_: CreditRules | None = None, data_dir: Path | None = None
+    ) -> None:
         self.ctx = ctx
         self.rules = rules_ or CreditRules()
+        self.data_dir = data_dir
+
+    @classmethod
+    def for_data_dir(cls, ctx: ServiceContext, data_dir: Path) -> TrainingService:
+        """The service with the province's credit rules from settings.toml."""
+        from app.services.credit_rules import load_credit_rules
+
+        return cls(ctx, load_credit_rules(Path(data_dir)), Path(data_dir))
+
+    def set_rules(self, new: CreditRules) -> CreditRules:
+        """Administrators: store the province's credit rules (settings.toml); the totals and
+        the report use them from now on."""
+        from app.services.credit_rules import save_credit_rules
+
+        self.ctx.require(Perm.SETTINGS_EDIT)
+        if self.data_dir is None:
+            raise RuntimeError("TrainingService has no data directory to save settings in")
+        self.rules = save_credit_rules(self.data_dir, new)
+        return self.rules
+
+    def credits_of(self, a: ActivityRow) -> float:
+        """What one attendee of ``a`` earns (its own award, or from the hours)."""
+        return rules.activity_credits(
+            a.credit_class, a.hours, a.credits, a.credits_stated, self.rules
+        )
 
     # -- roster --------------------------------------------------------------------------
     def roster(self, include_left: bool = False) -> list[StaffRow]:
@@ -509,7 +538,9 @@ class TrainingService:
 
     # -- totals --------------------------------------------------------------------------
     def person_year(self, year: int) -> list[PersonYear]:
-        """Every active staff member's year (also those with nothing yet), fewest credits first."""
+        """Every active staff member's year (also those with nothing yet), fewest credits first:
+        hours, credits by class (the activity's own award or 1 per 3 hours), 人次, the rule
+        they are held to and their full-time 进修 months in the year."""
         self.ctx.require(Perm.TRAINING_VIEW)
         start, end = rules.period_bounds(year, None)
         with self.ctx.reader() as s:
@@ -520,6 +551,7 @@ class TrainingService:
                     TrainingActivity.hours,
                     TrainingActivity.credit_class,
                     TrainingActivity.credits,
+                    TrainingActivity.credits_stated,
                 )
                 .join(TrainingAttendance, TrainingAttendance.staff_id == Staff.id)
                 .join(TrainingActivity, TrainingActivity.id == TrainingAttendance.activity_id)
@@ -532,13 +564,36 @@ class TrainingService:
                 )
             ).all()
             staff = s.execute(
-                select(Staff.id, Staff.name).where(
+                select(
+                    Staff.id, Staff.name, Staff.title, Staff.category, Staff.village_doctor
+                ).where(
                     Staff.deleted.is_(False), (Staff.left_on.is_(None)) | (Staff.left_on >= start)
                 )
             ).all()
-        totals = rules.person_totals([AttendedSession(*r) for r in rows])
-        for sid, name in staff:
-            totals.setdefault(sid, PersonYear(sid, name))
+            secondments = s.execute(
+                select(Secondment.staff_id, Secondment.start_on, Secondment.end_on).where(
+                    Secondment.deleted.is_(False),
+                    Secondment.start_on < end,
+                    Secondment.end_on >= start,
+                )
+            ).all()
+        sessions = [
+            AttendedSession(
+                sid,
+                name,
+                hours,
+                cls,
+                rules.activity_credits(cls, hours, credits, stated, self.rules),
+            )
+            for sid, name, hours, cls, credits, stated in rows
+        ]
+        totals = rules.person_totals(sessions)
+        for sid, name, title, category, village in staff:
+            p = totals.setdefault(sid, PersonYear(sid, name))
+            p.requirement = rules.requirement_for(title, category, village)
+        for sid, s_on, e_on in secondments:
+            if sid in totals:
+                totals[sid].secondment_months += rules.secondment_months_in(s_on, e_on, year)
         return sorted(totals.values(), key=lambda p: (p.credits["I类"] + p.credits["II类"], p.name))
 
     def by_type(self, year: int) -> dict[str, tuple[int, int, float]]:
@@ -551,46 +606,49 @@ class TrainingService:
         return out
 
     def summary(self, year: int, quarter: int | None = None) -> SummaryFigures:
-        """The consortium's counterpart-support figures for a year or a quarter."""
+        """The consortium's counterpart-support figures for a year or a quarter. 人次 and 人
+        stay apart; a stationing counts in each period by the days that fall in it; a 培训班
+        counts once, in the period of its first session."""
         self.ctx.require(Perm.TRAINING_VIEW)
         start, end = rules.period_bounds(year, quarter)
         with self.ctx.reader() as s:
             acts = s.execute(
-                select(TrainingActivity.id, TrainingActivity.activity_type).where(
+                select(
+                    TrainingActivity.id, TrainingActivity.activity_type, TrainingActivity.course
+                ).where(
                     TrainingActivity.deleted.is_(False),
                     TrainingActivity.day >= start,
                     TrainingActivity.day < end,
                 )
             ).all()
-            attended = dict(
+            attendance = s.execute(
+                select(TrainingAttendance.activity_id, TrainingAttendance.staff_id).where(
+                    TrainingAttendance.deleted.is_(False),
+                    TrainingAttendance.status.in_([a.value for a in ATTENDED]),
+                    TrainingAttendance.activity_id.in_([i for i, _t, _c in acts]),
+                )
+            ).all()
+            first_days = dict(
                 s.execute(
-                    select(TrainingAttendance.activity_id, func.count())
-                    .where(
-                        TrainingAttendance.deleted.is_(False),
-                        TrainingAttendance.status.in_([a.value for a in ATTENDED]),
-                    )
-                    .group_by(TrainingAttendance.activity_id)
+                    select(TrainingActivity.course, func.min(TrainingActivity.day))
+                    .where(TrainingActivity.deleted.is_(False), TrainingActivity.course != "")
+                    .group_by(TrainingActivity.course)
                 ).all()
             )
-            station = s.execute(
-                select(
-                    *[
-                        func.coalesce(func.sum(getattr(SupportStationing, k)), 0)
-                        for k in (
-                            "teaching_rounds",
-                            "surgery_demos",
-                            "consultations",
-                            "lectures",
-                            "mentees",
-                            "new_techniques",
-                        )
-                    ]
-                ).where(
+            stationings = s.scalars(
+                select(SupportStationing).where(
                     SupportStationing.deleted.is_(False),
-                    SupportStationing.start_on >= start,
                     SupportStationing.start_on < end,
+                    SupportStationing.end_on >= start,
                 )
-            ).one()
+            ).all()
+            station = {
+                k: sum(
+                    rules.prorate(getattr(x, k), x.start_on, x.end_on, start, end)
+                    for x in stationings
+                )
+                for k in rules.SUPPORT_COUNTS
+            }
             secondments = (
                 s.scalar(
                     select(func.count())
@@ -603,22 +661,27 @@ class TrainingService:
                 )
                 or 0
             )
-        kinds = [t for _i, t in acts]
-        people = {i: attended.get(i, 0) for i, _t in acts}
-        s_rounds, s_demos, s_consult, s_lectures, s_mentees, s_new = (int(x) for x in station)
+        kind = {i: t for i, t, _c in acts}
+        standalone_lectures = sum(1 for _i, t, c in acts if t == rules.LECTURE and not c)
+        kinds = list(kind.values())
+        teaching = [sid for aid, sid in attendance if kind[aid] in rules.TEACHING_TYPES]
+        trained = [sid for aid, sid in attendance if kind[aid] in rules.COURSE_TYPES]
         return SummaryFigures(
-            teaching_person_times=sum(people[i] for i, t in acts if t in rules.TEACHING_TYPES)
-            + s_mentees,
-            ward_rounds=kinds.count(rules.ROUNDS) + s_rounds,
-            surgery_demos=kinds.count(rules.SURGERY_DEMO) + s_demos,
+            teaching_person_times=len(teaching),
+            ward_rounds=kinds.count(rules.ROUNDS) + station["teaching_rounds"],
+            surgery_demos=kinds.count(rules.SURGERY_DEMO) + station["surgery_demos"],
             consultations=kinds.count(rules.CONSULTATION)
             + kinds.count(rules.CASE_DISCUSSION)
-            + s_consult,
-            lectures=kinds.count(rules.LECTURE) + s_lectures,
-            courses=sum(1 for t in kinds if t in rules.COURSE_TYPES),
-            training_person_times=sum(people[i] for i, t in acts if t in rules.COURSE_TYPES),
+            + station["consultations"],
+            lectures=standalone_lectures + station["lectures"],
+            courses=rules.courses_starting(first_days, start, end),
+            training_person_times=len(trained) + station["trainees"],
             secondments=int(secondments),
-            new_techniques=s_new,
+            new_techniques=station["new_techniques"],
+            training_people=len(set(trained)),
+            mentees=station["mentees"],
+            outpatient_visits=station["outpatient_visits"],
+            operations=station["operations"],
         )
 
     # -- paperwork -----------------------------------------------------------------------
@@ -662,8 +725,7 @@ class TrainingService:
         figures = self.summary(year, quarter)
         people = []
         for p in self.person_year(year):
-            short = p.shortfall(self.rules)
-            text = "、".join(f"{k}缺{v:g}" for k, v in short.items()) or "已达标"
+            text = p.status_text(self.rules)
             people.append((p.name, round(p.hours, 1), p.credits["I类"], p.credits["II类"], text))
         period = f"{year}年" + (f"第{quarter}季度" if quarter else "")
         return SummaryReport(
@@ -674,8 +736,7 @@ class TrainingService:
                 (t, n, people_, round(h, 1)) for t, (n, people_, h) in self.by_type(year).items()
             ],
             people=people,
-            requirement=f"年度要求 I类≥{self.rules.class_i_min:g}、II类≥{self.rules.class_ii_min:g}"
-            "，两类不可互相替代",
+            requirement=requirement_text(self.rules),
         )
 
     def summary_pdf(self, year: int, quarter: int | None = None) -> bytes:
@@ -701,3 +762,14 @@ class TrainingService:
         for f in fields(ActivityInput):
             value = getattr(d, f.name)
             setattr(a, f.name, value.strip() if isinstance(value, str) else value)
+
+
+def requirement_text(r: CreditRules) -> str:
+    """The yearly rule in one line, as the report prints it."""
+    return (
+        f"年度要求：中级及以上职称 {r.total:g} 学分，其中 I类 {r.class_i_min:g}–{r.class_i_max:g}、"
+        f"II类 {r.class_ii_min:g}–{r.class_ii_max:g}（超出上限的学分不计，I类不能替代 II类）；"
+        f"学分按每 {r.hours_per_credit:g} 学时 1 学分计（项目自定学分的从其规定）；"
+        f"全脱产进修满 {r.secondment_months} 个月视为达标；"
+        f"初级职称 {r.junior_hours:g} 学时，乡村医生 {r.village_hours:g} 学时"
+    )

@@ -8,6 +8,18 @@
         <translation>培训活动</translation>
     </message>
     <message>
+        <source>The project states its own credits</source>
+        <translation>项目自定学分</translation>
+    </message>
+    <message>
+        <source>Unticked: each attendee earns 1 credit per 3 hours attended</source>
+        <translation>不勾选时按每 3 学时 1 学分折算</translation>
+    </message>
+    <message>
+        <source>Name of the course this session belongs to</source>
+        <translation>本讲所属培训班名称（单独讲座不填）</translation>
+    </message>
+    <message>
         <source>Type *</source>
         <translation>活动类型 *</translation>
     </message>
@@ -56,8 +68,16 @@
         <translation>学分类别</translation>
     </message>
     <message>
+        <source>Own award</source>
+        <translation>学分来源</translation>
+    </message>
+    <message>
         <source>Credits</source>
         <translation>学分</translation>
+    </message>
+    <message>
+        <source>Training course (培训班)</source>
+        <translation>所属培训班</translation>
     </message>
     <message>
         <source>Assessment</source>
@@ -340,6 +360,61 @@
     </message>
 </context>
 <context>
+    <name>CreditRulesDialog</name>
+    <message>
+        <source>Credit rules</source>
+        <translation>学分规则</translation>
+    </message>
+    <message>
+        <source>Credits a year (中级 and higher)</source>
+        <translation>年度学分（中级及以上职称）</translation>
+    </message>
+    <message>
+        <source>I类 at least</source>
+        <translation>I类学分不少于</translation>
+    </message>
+    <message>
+        <source>I类 counted up to</source>
+        <translation>I类学分最多计</translation>
+    </message>
+    <message>
+        <source>II类 at least</source>
+        <translation>II类学分不少于</translation>
+    </message>
+    <message>
+        <source>II类 counted up to</source>
+        <translation>II类学分最多计</translation>
+    </message>
+    <message>
+        <source>Hours per credit (no own award)</source>
+        <translation>每学分学时（项目未自定学分时）</translation>
+    </message>
+    <message>
+        <source>Months of full-time 进修 that meet the year</source>
+        <translation>全脱产进修视为达标的月数</translation>
+    </message>
+    <message>
+        <source>Training hours a year (初级)</source>
+        <translation>初级职称年度培训学时</translation>
+    </message>
+    <message>
+        <source>Training hours a year (乡村医生)</source>
+        <translation>乡村医生年度培训学时</translation>
+    </message>
+    <message>
+        <source>Credits beyond a class's cap count for nothing: surplus I类 never makes up missing II类.</source>
+        <translation>超出各类上限的学分不计入；I类学分多出部分不能替代II类学分。</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
     <name>EndPlanDialog</name>
     <message>
         <source>End follow-up plan</source>
@@ -470,6 +545,45 @@
     <message>
         <source> days</source>
         <translation> 天</translation>
+    </message>
+    <message>
+        <source>Saved</source>
+        <translation>已保存</translation>
+    </message>
+</context>
+<context>
+    <name>FollowUpTargetsBox</name>
+    <message>
+        <source>Follow-up control targets</source>
+        <translation>随访控制目标</translation>
+    </message>
+    <message>
+        <source>Save targets</source>
+        <translation>保存控制目标</translation>
+    </message>
+    <message>
+        <source>A visit is controlled when the target is met, with no drug adverse reaction and no new complication. National standard: blood pressure below 140/90, from age 65 below 150/90; fasting glucose below 7.0 mmol/L. A pregnant or breastfeeding diabetic from the pregnancy fasting glucose on is an emergency.</source>
+        <translation>控制满意须同时满足：达到控制目标、无药物不良反应、无新发或加重的并发症。国家规范：血压低于 140/90 mmHg，65 岁及以上低于 150/90 mmHg；空腹血糖低于 7.0 mmol/L。妊娠期或哺乳期糖尿病患者空腹血糖达到妊娠界值即为紧急情况。</translation>
+    </message>
+    <message>
+        <source>Hypertension below (mmHg)</source>
+        <translation>高血压控制目标低于（mmHg）</translation>
+    </message>
+    <message>
+        <source>From age</source>
+        <translation>年龄达到</translation>
+    </message>
+    <message>
+        <source>below</source>
+        <translation>岁起低于</translation>
+    </message>
+    <message>
+        <source>Diabetes fasting glucose below (mmol/L)</source>
+        <translation>糖尿病空腹血糖低于（mmol/L）</translation>
+    </message>
+    <message>
+        <source>Pregnancy emergency from (mmol/L)</source>
+        <translation>妊娠期紧急转诊空腹血糖（mmol/L）≥</translation>
     </message>
     <message>
         <source>Saved</source>
@@ -2265,12 +2379,8 @@ It is shown only now. {user} must choose a new password at the next login.</sour
         <translation>导出 Excel…</translation>
     </message>
     <message>
-        <source>Yearly requirement: I类 ≥ %1, II类 ≥ %2 credits (not interchangeable)</source>
-        <translation>年度学分要求：I类 ≥ %1 分，II类 ≥ %2 分（两类不可互相替代）</translation>
-    </message>
-    <message>
-        <source>complete</source>
-        <translation>已达标</translation>
+        <source>Credit rules…</source>
+        <translation>学分规则…</translation>
     </message>
     <message>
         <source>Annual summary</source>
@@ -2294,6 +2404,14 @@ It is shown only now. {user} must choose a new password at the next login.</sour
     <message>
         <source>Method *</source>
         <translation>随访方式 *</translation>
+    </message>
+    <message>
+        <source>Name it; empty = none</source>
+        <translation>请注明；不填为无</translation>
+    </message>
+    <message>
+        <source>Hard to control</source>
+        <translation>难以控制</translation>
     </message>
     <message>
         <source>Empty = none</source>
@@ -2374,6 +2492,10 @@ It is shown only now. {user} must choose a new password at the next login.</sour
     <message>
         <source>Fasting glucose (mmol/L) *</source>
         <translation>空腹血糖值（mmol/L）*</translation>
+    </message>
+    <message>
+        <source>Test date</source>
+        <translation>检查日期</translation>
     </message>
     <message>
         <source>HbA1c (%)</source>
@@ -2470,6 +2592,14 @@ It is shown only now. {user} must choose a new password at the next login.</sour
     <message>
         <source>Temperature</source>
         <translation>体温</translation>
+    </message>
+    <message>
+        <source>Other sudden abnormality</source>
+        <translation>其他突发异常</translation>
+    </message>
+    <message>
+        <source>Other illness the centre cannot handle</source>
+        <translation>其他不能处理的疾病</translation>
     </message>
     <message>
         <source>Suggested: </source>

@@ -59,7 +59,9 @@ def visit(**kw: object) -> VisitInput:
         (HTN, {"adverse_reaction": "干咳", "new_complication": "脑卒中"}, C),
         (DM, {"fasting_glucose": 6.9}, S),
         (DM, {"fasting_glucose": 7.0}, U),
-        (DM, {"fasting_glucose": 6.1, "sbp": 150}, U),
+        # 规范："空腹血糖值<7.0mmol/L" decides a diabetes visit; BP does not.
+        (DM, {"fasting_glucose": 6.1, "sbp": 145, "dbp": 85}, S),
+        (DM, {"fasting_glucose": 6.1, "sbp": 170, "dbp": 100}, S),
     ],
 )
 def test_classification(kind: PlanKind, changes: dict, expected: Classification) -> None:
@@ -161,16 +163,17 @@ def test_bmi_and_face_to_face() -> None:
 @pytest.mark.parametrize(
     ("kind", "symptom", "emergency"),
     [
-        (PlanKind.DIABETES, "心悸胸闷", False),  # a hypertension emergency, not a diabetes one
-        (PlanKind.DIABETES, "深大呼吸", True),
-        (PlanKind.HYPERTENSION, "深大呼吸", False),
+        (PlanKind.DIABETES, "胸闷", False),  # a hypertension emergency, not a diabetes one
+        (PlanKind.DIABETES, "有深大呼吸", True),
+        (PlanKind.HYPERTENSION, "有深大呼吸", False),
         (PlanKind.HYPERTENSION, "眼痛", True),
+        (PlanKind.DIABETES, "眼痛", False),
     ],
 )
 def test_each_disease_has_its_own_emergency_symptoms(
     kind: PlanKind, symptom: str, emergency: bool
 ) -> None:
-    v = visit(symptoms=[symptom], fasting_glucose=6.0)
+    v = visit(emergency_signs=[symptom], fasting_glucose=6.0)
     assert bool(emergency_reasons(kind, v)) is emergency
     assert (symptom in emergency_symptoms(kind)) is emergency
 

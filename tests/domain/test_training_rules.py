@@ -9,11 +9,8 @@ import pytest
 from app.domain.errors import ValidationError
 from app.domain.training import (
     ActivityInput,
-    AttendedSession,
-    CreditRules,
     duration_hours,
     period_bounds,
-    person_totals,
     validate_activity,
     validate_counts,
 )
@@ -65,34 +62,6 @@ def test_hours_may_exclude_a_break_of_up_to_an_hour(hours: float, ok: bool) -> N
 
 def test_duration() -> None:
     assert duration_hours(time(8, 30), time(11, 45)) == 3.25
-
-
-@pytest.mark.parametrize(
-    ("sessions", "hours", "c1", "c2", "short"),
-    [
-        ([], 0, 0, 0, {"I类": 10.0, "II类": 15.0}),
-        ([("I类", 6.0, 3)] * 2, 12, 6, 0, {"I类": 4.0, "II类": 15.0}),
-        ([("II类", 3.0, 1)] * 15 + [("I类", 3.0, 10)], 48, 10, 15, {}),
-        ([("无", 2.0, 0)] * 5 + [("II类", 1.0, 20)], 11, 0, 20, {"I类": 10.0}),
-    ],
-)
-def test_credits_by_class_are_not_interchangeable(
-    sessions: list, hours: float, c1: float, c2: float, short: dict
-) -> None:
-    rules = CreditRules()
-    attended = [AttendedSession("s1", "王芳", h, cls, cr) for cls, h, cr in sessions]
-    totals = person_totals(attended) if attended else {}
-    from app.domain.training import PersonYear
-
-    p = totals.get("s1", PersonYear("s1", "王芳"))
-    assert (p.hours, p.credits["I类"], p.credits["II类"]) == (hours, c1, c2)
-    assert p.shortfall(rules) == short
-
-
-def test_requirement_is_configurable() -> None:
-    p = person_totals([AttendedSession("s", "甲", 3, "I类", 5)])["s"]
-    assert p.shortfall(CreditRules(class_i_min=5, class_ii_min=0)) == {}
-    assert CreditRules().total == 25
 
 
 @pytest.mark.parametrize(

@@ -80,7 +80,7 @@ def test_override_is_recorded(services: AppServices, patient: str, data_dir: Pat
     today = services.ctx.today()
     plan = services.followups.create_plan(patient, PlanKind.HYPERTENSION, today)
     r = services.followups.record_visit(
-        plan.id, htn_visit(today, sbp=142, classification_override="1")
+        plan.id, htn_visit(today, sbp=152, classification_override="1")
     )
     assert (r.suggested, r.classification) == (Classification.UNSATISFIED, Classification.SATISFIED)
     with sqlite3.connect(db_path(data_dir)) as c:
@@ -88,6 +88,33 @@ def test_override_is_recorded(services: AppServices, patient: str, data_dir: Pat
             "SELECT detail FROM audit_log WHERE record_type='followup_visit'"
         ).fetchone()[0]
     assert '"override"' in detail and '"suggested": "2"' in detail
+
+
+@pytest.mark.parametrize(
+    ("id_number", "expected", "days"),
+    [
+        ("11010519491231002X", Classification.SATISFIED, 90),  # 76 on the visit: <150/90
+        ("110105199003071234", Classification.UNSATISFIED, 14),  # 36: <140/90
+    ],
+)
+def test_htn_target_follows_the_patients_age_on_the_visit_day(
+    services: AppServices, id_number: str, expected: Classification, days: int
+) -> None:
+    """规范：“≥65岁老年高血压患者的血压降至150/90mmHg以下” — the age is the patient's, worked
+    out from the birth date at the visit, not typed in."""
+    from app.domain.idcard import make_number
+
+    born = date(1949, 12, 31) if id_number.startswith("1101051949") else date(1990, 3, 7)
+    pid = services.patients.create(
+        PatientInput(name="王五", id_number=make_number("110105", born, 123))
+    ).id
+    today = services.ctx.today()
+    plan = services.followups.create_plan(pid, PlanKind.HYPERTENSION, today)
+    r = services.followups.record_visit(plan.id, htn_visit(today, sbp=145, dbp=85))
+    assert r.classification is expected and (r.next_due - today).days == days
+    assert services.followups.visits(plan.id)[0]["form"]["age"] == services.followups.patient_age(
+        pid, today
+    )
 
 
 def test_bad_visits_write_nothing(services: AppServices, patient: str, data_dir: Path) -> None:

@@ -81,6 +81,7 @@ def test_yearly_totals_change_with_attendance(services: AppServices, staff: dict
             topic="糖尿病足筛查",
             credit_class="I类",
             credits=2.0,
+            credits_stated=True,  # the project's own award wins over 2 h / 3
             start=time(9, 0),
             end=time(11, 0),
             hours=2.0,
@@ -90,7 +91,8 @@ def test_yearly_totals_change_with_attendance(services: AppServices, staff: dict
     t.record_attendance(b.id, {staff["王芳"]: Attendance.LATE, staff["李强"]: Attendance.ABSENT})
     year = {p.name: p for p in t.person_year(2026)}
     assert (year["王芳"].hours, year["王芳"].credits) == (5.0, {"I类": 2.0, "II类": 1.0})
-    assert year["王芳"].shortfall(t.rules) == {"I类": 8.0, "II类": 14.0}
+    # 主治医师: 25 in all, I类 ≥5, II类 ≥15
+    assert year["王芳"].shortfall(t.rules) == {"I类": 3.0, "II类": 14.0, "合计": 5.0}
     assert year["李强"].hours == 0  # absent earns nothing
     assert year["孙老"].sessions == 0  # listed with nothing yet
     # correcting the paper sheet later changes the totals
@@ -155,7 +157,7 @@ def test_summary_counts_activities_stationing_and_secondments(
     t.record_attendance(
         rounds.id, {staff["王芳"]: Attendance.PRESENT, staff["李强"]: Attendance.PRESENT}
     )
-    course = t.plan_activity(lecture(day=date(2026, 8, 1)))
+    course = t.plan_activity(lecture(day=date(2026, 8, 1), course="2026年慢病管理培训班"))
     t.record_attendance(course.id, {staff["赵敏"]: Attendance.PRESENT})
     t.plan_activity(lecture(activity_type="手术示教", credit_class="无", credits=0))
     t.add_secondment(
@@ -184,11 +186,16 @@ def test_summary_counts_activities_stationing_and_secondments(
     with pytest.raises(ValidationError, match="负数"):
         t.add_stationing("x", "y", date(2026, 1, 1), date(2026, 2, 1), {"operations": -3})
     s = t.summary(2026)
-    assert (s.ward_rounds, s.surgery_demos, s.lectures, s.courses) == (11, 4, 6, 1)
-    assert (s.teaching_person_times, s.training_person_times) == (2 + 4, 1)
+    # a course session is no 学术讲座场: the stationing's 5 lectures only
+    assert (s.ward_rounds, s.surgery_demos, s.lectures, s.courses) == (11, 4, 5, 1)
+    # 带教人数 (people) is never added to 帮扶带教人次
+    assert (s.teaching_person_times, s.mentees, s.training_person_times) == (2, 4, 1)
     assert (s.secondments, s.new_techniques, s.consultations) == (1, 2, 6)
     q1 = t.summary(2026, 1)
     assert (q1.ward_rounds, q1.courses, q1.secondments) == (1, 0, 0)
+    # 05-01..10-31 (184 days): May-June 61, Jul-Sep 92, October 31 -> 10 rounds as 3 / 5 / 2
+    quarters = [t.summary(2026, q).ward_rounds for q in (2, 3, 4)]
+    assert quarters == [3, 5, 2] and sum(quarters) == 10
 
 
 def test_summary_pdf_and_xlsx_carry_the_figures(
@@ -210,7 +217,7 @@ def test_summary_pdf_and_xlsx_carry_the_figures(
     assert figures["业务培训人次"] == 1 and figures["学术讲座场"] == 1
     people = {r[0]: r for r in wb["个人学分"].iter_rows(min_row=2, values_only=True)}
     assert people["王芳"][1:4] == (3.0, 0.0, 1.0)
-    assert "I类缺10" in people["王芳"][4]
+    assert people["王芳"][4] == "I类缺5、II类缺14、另缺5"
 
 
 def test_signin_sheet_lists_the_roster_with_blank_signatures(
@@ -228,3 +235,30 @@ def test_signin_sheet_lists_the_roster_with_blank_signatures(
         assert name in flat
     assert "签到时间" in flat and "签名" in flat and "主任医师" in flat
     assert "3学时" in flat
+
+
+def test_stationing_work_and_secondments_reach_the_summary_and_the_people(
+    services: AppServices, staff: dict[str, str]
+) -> None:
+    """对口支援记录：门诊诊疗人次、手术台次 are figures of the summary; a January-June stationing
+    is split between Q1 and Q2 by its days; 全脱产进修满6个月 meets 王芳's year."""
+    t = services.training
+    t.add_stationing(
+        "刘主任",
+        "来安县人民医院",
+        date(2026, 1, 1),
+        date(2026, 6, 30),
+        {"outpatient_visits": 362, "operations": 12, "mentees": 3, "trainees": 20},
+    )
+    year, q1, q2 = t.summary(2026), t.summary(2026, 1), t.summary(2026, 2)
+    assert (year.outpatient_visits, year.operations, year.mentees) == (362, 12, 3)
+    assert (q1.outpatient_visits, q2.outpatient_visits) == (180, 182)  # 90 and 91 of 181 days
+    assert (q1.operations, q2.operations) == (6, 6)
+    assert year.teaching_person_times == 0  # 3 people taught are not 人次
+    assert dict(year.rows())["门诊诊疗人次"] == 362
+    t.add_secondment(staff["王芳"], "来安县人民医院", date(2026, 1, 1), date(2026, 6, 30))
+    people = {p.name: p for p in t.person_year(2026)}
+    assert people["王芳"].status_text(t.rules) == "进修6.0个月，视为达标"
+    assert people["孙老"].shortfall(t.rules) == {"学时": 80.0}  # 乡村医生: hours, not credits
+    assert people["李强"].shortfall(t.rules) == {"学时": 24.0}  # 初级
+    assert t.secondments()[0].months == 6.0

@@ -94,8 +94,8 @@ def test_sbp_185_prompts_a_prefilled_upward_referral(
     opened: list[QDialog] = []
     real = d.make_referral_dialog
 
-    def capture(summary: str):  # type: ignore[no-untyped-def]
-        dlg = real(summary)
+    def capture(summary: str, urgent: bool = False):  # type: ignore[no-untyped-def]
+        dlg = real(summary, urgent)
         opened.append(dlg)
         monkeypatch.setattr(dlg, "exec", lambda: 0)
         return dlg
@@ -117,7 +117,7 @@ def test_dm_form_and_rehab_form_build(qtbot, services: AppServices, patient: str
     )
     d = VisitDialog(services, dm.id)
     qtbot.addWidget(d)
-    d.symptom_boxes["多饮"].setChecked(True)
+    d.symptom_boxes["多食"].setChecked(True)  # 多饮 would be an emergency (§3c list)
     d.sbp.setValue(130)
     d.dbp.setValue(80)
     d.fasting_glucose.setValue(6.1)
@@ -276,6 +276,10 @@ def test_a_death_is_recorded_with_its_date_and_cause(
         from app.db.followup_models import FollowUpPlan
 
         assert s.get(FollowUpPlan, dlg.saved.id).note == "死亡日期：2026-03-04；死因：脑出血"  # type: ignore[union-attr]
+    # 填表说明: "若死亡，写明死亡日期和死亡原因" on the 随访日期 row of the year it happened
+    text = "".join(_pdf_text(page.year_form_pdf(dlg.saved.id, 2026)).split())
+    assert "死亡日期：2026-03-04" in text and "死因：脑出血" in text
+    assert "死亡" not in "".join(_pdf_text(page.year_form_pdf(dlg.saved.id, 2025)).split())
 
 
 # -- annual compliance -----------------------------------------------------------------------
@@ -373,10 +377,10 @@ def test_each_form_asks_only_its_own_emergency_checks(
     dm = VisitDialog(services, fu.create_plan(patient, PlanKind.DIABETES).id)
     qtbot.addWidget(htn)
     qtbot.addWidget(dm)
-    htn_only = {"意识改变", "剧烈头痛或头晕", "眼痛", "喘憋不能平卧"}
-    dm_only = {"意识或行为改变", "呼气有烂苹果味", "深大呼吸", "视力骤降"}
-    assert htn_only <= set(htn.symptom_boxes) and not dm_only & set(htn.symptom_boxes)
-    assert dm_only <= set(dm.symptom_boxes) and not htn_only & set(dm.symptom_boxes)
+    htn_only = {"意识改变", "剧烈头痛或头晕", "眼痛", "胸闷", "喘憋不能平卧"}
+    dm_only = {"意识或行为改变", "呼气有烂苹果样丙酮味", "有深大呼吸", "视力突然骤降", "多饮"}
+    assert htn_only <= set(htn.emergency_boxes) and not dm_only & set(htn.emergency_boxes)
+    assert dm_only <= set(dm.emergency_boxes) and not htn_only & set(dm.emergency_boxes)
     box = dm.findChild(QGroupBox, "emergencyChecks")
     assert box is not None and box.isAncestorOf(dm.heart_rate)  # §3b: no 心率 row on the form
     assert box.isAncestorOf(dm.temperature) and box.isAncestorOf(dm.pregnant)
@@ -390,7 +394,7 @@ def test_each_form_asks_only_its_own_emergency_checks(
         (lambda d: d.heart_rate.setValue(112), "心率 112 次/分 > 100"),
         (lambda d: d.temperature.setValue(39.4), "体温 39.4℃ > 39℃"),
         (lambda d: (d.pregnant.setChecked(True), d.fasting_glucose.setValue(7.4)), "妊娠"),
-        (lambda d: d.symptom_boxes["呼气有烂苹果味"].setChecked(True), "呼气有烂苹果味"),
+        (lambda d: d.emergency_boxes["呼气有烂苹果样丙酮味"].setChecked(True), "烂苹果"),
     ],
 )
 def test_dm_emergency_inputs_flag_at_once_and_prompt_a_referral(
@@ -402,7 +406,7 @@ def test_dm_emergency_inputs_flag_at_once_and_prompt_a_referral(
     d = VisitDialog(services, plan.id)
     qtbot.addWidget(d)
     d.show()
-    monkeypatch.setattr(d, "make_referral_dialog", lambda summary: None)
+    monkeypatch.setattr(d, "make_referral_dialog", lambda summary, urgent=False: None)
     d.symptom_boxes["无症状"].setChecked(True)
     d.sbp.setValue(128)
     d.dbp.setValue(78)
@@ -428,7 +432,7 @@ def test_htn_pregnancy_with_raised_bp_is_an_emergency(
     assert d.bmi.text() == "24.8 / 23.0"  # now / target, as on the paper form
     assert d.emergency_label.text() == ""
     d.pregnant.setChecked(True)
-    assert "妊娠或哺乳期血压升高" in d.emergency_label.text()
+    assert "妊娠期或哺乳期血压高于正常" in d.emergency_label.text()
 
 
 def test_dm_insulin_kind_and_dose_are_kept_and_printed(
@@ -439,7 +443,7 @@ def test_dm_insulin_kind_and_dose_are_kept_and_printed(
     )
     d = VisitDialog(services, plan.id)
     qtbot.addWidget(d)
-    d.symptom_boxes["多尿"].setChecked(True)
+    d.symptom_boxes["手脚麻木"].setChecked(True)
     d.sbp.setValue(130)
     d.dbp.setValue(80)
     d.fasting_glucose.setValue(6.5)

@@ -6,6 +6,7 @@ from datetime import date, time
 
 from PySide6.QtCore import QDate, QTime
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -72,6 +73,14 @@ class ActivityDialog(QDialog):
         self.credits = QDoubleSpinBox()
         self.credits.setRange(-100, 100)
         self.credits.setSingleStep(0.5)
+        self.credits_stated = QCheckBox(self.tr("The project states its own credits"))
+        self.credits_stated.setToolTip(
+            self.tr("Unticked: each attendee earns 1 credit per 3 hours attended")
+        )
+        self.credits.setEnabled(False)
+        self.credits_stated.toggled.connect(self.credits.setEnabled)
+        self.course = QLineEdit()
+        self.course.setPlaceholderText(self.tr("Name of the course this session belongs to"))
         self.assessment = QLineEdit()
         actor = services.ctx.actor
         self.recorder = QLineEdit(actor.display_name if actor else "")
@@ -90,7 +99,9 @@ class ActivityDialog(QDialog):
             ("lecturer_unit", self.tr("Lecturer's unit"), self.lecturer_unit),
             ("organiser", self.tr("Organiser"), self.organiser),
             ("credit_class", self.tr("Credit class"), self.credit_class),
+            ("credits_stated", self.tr("Own award"), self.credits_stated),
             ("credits", self.tr("Credits"), self.credits),
+            ("course", self.tr("Training course (培训班)"), self.course),
             ("assessment", self.tr("Assessment"), self.assessment),
             ("recorder", self.tr("Recorded by"), self.recorder),
         ):
@@ -138,7 +149,9 @@ class ActivityDialog(QDialog):
         ):
             getattr(self, key).setText(getattr(a, key))
         self.credit_class.setCurrentText(a.credit_class)
+        self.credits_stated.setChecked(a.credits_stated)
         self.credits.setValue(a.credits)
+        self.course.setText(a.course)
 
     def collect(self) -> ActivityInput:
         day: date = self.day.date().toPython()  # type: ignore[assignment]
@@ -157,9 +170,11 @@ class ActivityDialog(QDialog):
             lecturer_title=self.lecturer_title.text(),
             organiser=self.organiser.text(),
             credit_class=self.credit_class.currentText(),
-            credits=self.credits.value(),
+            credits=self.credits.value() if self.credits_stated.isChecked() else 0.0,
             assessment=self.assessment.text(),
             recorder=self.recorder.text(),
+            course=self.course.text().strip(),
+            credits_stated=self.credits_stated.isChecked(),
         )
 
     def save(self) -> None:

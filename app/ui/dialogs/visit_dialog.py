@@ -147,6 +147,23 @@ class VisitDialog(FormDialog):
         self._row("method", self.tr("Method *"), w)
 
         self.symptom_boxes: dict[str, QCheckBox] = {}
+        self.emergency_boxes: dict[str, QCheckBox] = {}
+        self.other_illness = QLineEdit()
+        self.other_illness.setObjectName("other_illness")
+        self.other_illness.setPlaceholderText(self.tr("Name it; empty = none"))
+        self.other_abnormal = QLineEdit()
+        self.other_abnormal.setObjectName("other_abnormal")
+        self.other_abnormal.setPlaceholderText(self.tr("Name it; empty = none"))
+        self.adverse_uncontrolled = QCheckBox(self.tr("Hard to control"))
+        self.adverse_uncontrolled.setObjectName("adverse_uncontrolled")
+        self.hba1c_date = QDateEdit()
+        self.hba1c_date.setObjectName("hba1c_date")
+        self.hba1c_date.setCalendarPopup(True)
+        self.hba1c_date.setDisplayFormat("yyyy-MM-dd")
+        self.hba1c_date.setMinimumDate(QDate(2000, 1, 1))
+        self.hba1c_date.setSpecialValueText(" ")  # the minimum shows blank: not tested
+        self.hba1c_date.setDate(self.hba1c_date.minimumDate())
+        self.hba1c_date.setMaximumWidth(160)
         self.other_symptom = QLineEdit()
         self.sbp, self.dbp = _spin(50, 300), _spin(20, 200)
         self.sbp.setObjectName("sbp")
@@ -251,7 +268,7 @@ class VisitDialog(FormDialog):
             else:
                 self._row("heart_rate", self.tr("Heart rate (/min)"), self.heart_rate)
             self._row("other_signs", self.tr("Other signs"), self.other_signs)
-            form.addRow(self._emergency_box(dm, set(names)))
+            form.addRow(self._emergency_box(dm))
 
             life = QGroupBox(self.tr("Lifestyle guidance (now / target)"))
             lf = QFormLayout(life)
@@ -281,12 +298,26 @@ class VisitDialog(FormDialog):
                 self._row(
                     "fasting_glucose", self.tr("Fasting glucose (mmol/L) *"), self.fasting_glucose
                 )
-                self._row("hba1c", self.tr("HbA1c (%)"), self.hba1c)
+                hb = QWidget()
+                h = QHBoxLayout(hb)
+                h.setContentsMargins(0, 0, 0, 0)
+                h.addWidget(self.hba1c)
+                h.addWidget(QLabel(self.tr("Test date")))
+                h.addWidget(self.hba1c_date)
+                h.addStretch(1)
+                self._row("hba1c", self.tr("HbA1c (%)"), hb)
+                self.errors.add("hba1c_date", self.hba1c_date)
+                form.addRow("", self._err_label("hba1c_date"))
             self._row("other_tests", self.tr("Other tests"), self.other_tests)
             w, self.adherence = _radios(list(rules.ADHERENCE.values()), "adherence")
             self.adherence.button(0).setChecked(True)
             self._row("adherence", self.tr("Medication adherence"), w)
-            self._row("adverse_reaction", self.tr("Adverse drug reactions"), self.adverse)
+            adv = QWidget()
+            h = QHBoxLayout(adv)
+            h.setContentsMargins(0, 0, 0, 0)
+            h.addWidget(self.adverse, 1)
+            h.addWidget(self.adverse_uncontrolled)
+            self._row("adverse_reaction", self.tr("Adverse drug reactions"), adv)
             if dm:
                 w, self.hypo = _radios(list(rules.HYPOGLYCEMIA.values()), "hypoglycemia")
                 self.hypo.button(0).setChecked(True)
@@ -331,10 +362,24 @@ class VisitDialog(FormDialog):
             ):
                 dspin.valueChanged.connect(self._update_suggestion)
             self.visit_date.dateChanged.connect(self._update_suggestion)
-            for le in (self.adverse, self.complication, self.other_symptom):
+            for le in (
+                self.adverse,
+                self.complication,
+                self.other_symptom,
+                self.other_signs,
+                self.other_illness,
+                self.other_abnormal,
+            ):
                 le.textChanged.connect(self._update_suggestion)
-            for cb in [*self.symptom_boxes.values(), self.pregnant]:
+            for cb in [
+                *self.symptom_boxes.values(),
+                *self.emergency_boxes.values(),
+                self.pregnant,
+                self.adverse_uncontrolled,
+            ]:
                 cb.toggled.connect(self._update_suggestion)
+            if dm:
+                self.hypo.idToggled.connect(lambda *_: self._update_suggestion())
         else:
             fit_to_screen(self, 640, 460)
             self.findings.setMinimumHeight(100)
@@ -387,18 +432,20 @@ class VisitDialog(FormDialog):
         super().keyPressEvent(event)
 
     # -- building helpers ----------------------------------------------------------------
-    def _emergency_box(self, dm: bool, on_form: set[str]) -> QGroupBox:
-        """This disease's own emergency checks (§3c) that the paper form has no row for."""
+    def _emergency_box(self, dm: bool) -> QGroupBox:
+        """This disease's emergency list (§3c), every item its own checkbox, the other
+        illness the centre cannot handle, and the checks the paper form has no row for."""
         box = QGroupBox(self.tr("Emergency checks (refer at once)"))
         box.setObjectName("emergencyChecks")
         grid = QGridLayout(box)
-        extra = [n for n in rules.emergency_symptoms(self.kind) if n not in on_form]
-        for i, n in enumerate(extra):
+        items = rules.emergency_symptoms(self.kind)
+        for i, n in enumerate(items):
             cb = QCheckBox(n)
+            cb.setObjectName(f"emergency_{i}")
             cb.setStyleSheet("color: #a93226")
-            self.symptom_boxes[n] = cb
+            self.emergency_boxes[n] = cb
             grid.addWidget(cb, i // 4, i % 4)
-        row = (len(extra) + 3) // 4
+        row = (len(items) + 3) // 4
         grid.addWidget(self.pregnant, row, 0, 1, 2)
         if dm:
             checks = (
@@ -417,7 +464,12 @@ class VisitDialog(FormDialog):
                 v.addWidget(self.errors.add(key, widget))
                 grid.addWidget(cell, row + 1, col * 2, 1, 2)
             row += 1
-        grid.addWidget(self.emergency_label, row + 1, 0, 1, 4)
+            grid.addWidget(QLabel(self.tr("Other sudden abnormality")), row + 1, 0)
+            grid.addWidget(self.other_abnormal, row + 1, 1, 1, 3)
+            row += 1
+        grid.addWidget(QLabel(self.tr("Other illness the centre cannot handle")), row + 1, 0)
+        grid.addWidget(self.other_illness, row + 1, 1, 1, 3)
+        grid.addWidget(self.emergency_label, row + 2, 0, 1, 4)
         return box
 
     def _combo(self, items: list[str]) -> QComboBox:
@@ -454,6 +506,11 @@ class VisitDialog(FormDialog):
         dm = self.kind is PlanKind.DIABETES
         v.symptoms = [n for n, cb in self.symptom_boxes.items() if cb.isChecked()]
         v.other_symptom = self.other_symptom.text().strip()
+        v.emergency_signs = [n for n, cb in self.emergency_boxes.items() if cb.isChecked()]
+        v.other_illness = self.other_illness.text().strip()
+        v.adverse_uncontrolled = self.adverse_uncontrolled.isChecked()
+        if v.visit_date is not None:
+            v.age = self.services.followups.patient_age(self.plan.patient_id, v.visit_date)
         v.sbp, v.dbp = _int(self.sbp), _int(self.dbp)
         v.weight, v.target_weight, v.height_cm = (
             _val(self.weight),
@@ -468,6 +525,10 @@ class VisitDialog(FormDialog):
             v.insulin = self.insulin.text().strip()
             v.insulin_dose = self.insulin_dose.text().strip()
             v.temperature = _val(self.temperature)
+            v.other_abnormal = self.other_abnormal.text().strip()
+            hd = self.hba1c_date.date()
+            if hd != self.hba1c_date.minimumDate():
+                v.hba1c_date = date(hd.year(), hd.month(), hd.day())
         else:
             v.salt = self.salt.values()
         v.heart_rate = _int(self.heart_rate)
@@ -504,10 +565,11 @@ class VisitDialog(FormDialog):
         self.bmi.setText(
             "" if b is None else f"{b:.1f}" + ("" if target is None else f" / {target:.1f}")
         )
-        reasons = rules.emergency_reasons(self.kind, v)
+        targets = self.services.followups.targets
+        reasons = rules.emergency_reasons(self.kind, v, targets)
         self.emergency_label.setText("；".join(reasons))
         self.emergency_label.setVisible(bool(reasons))
-        c = rules.suggest_classification(self.kind, v)
+        c = rules.suggest_classification(self.kind, v, targets)
         self.suggested.setText(self.tr("Suggested: ") + rules.CLASS_NAMES[c])
         # the next date follows the rule (about 3 months when 控制满意, 2 weeks otherwise)
         if v.visit_date is not None:
@@ -539,12 +601,12 @@ class VisitDialog(FormDialog):
             parts.append(f"血压 {v.sbp}/{v.dbp} mmHg")
         if v.fasting_glucose is not None:
             parts.append(f"空腹血糖 {v.fasting_glucose:g} mmol/L")
-        if v.symptoms:
-            parts.append("症状：" + "、".join(v.symptoms))
+        if v.symptoms or v.other_symptom:
+            parts.append("症状：" + "、".join([*v.symptoms, *filter(None, [v.other_symptom])]))
         if r.emergency:
             parts.append("危急情况：" + "；".join(r.emergency))
         elif r.referral_advised:
-            parts.append("连续两次控制不满意或出现新并发症")
+            parts.append("建议转诊：" + "；".join(r.referral_reasons))
         return "，".join(parts)
 
     def prompt_referral(self, r: VisitResult) -> None:
@@ -563,13 +625,16 @@ class VisitDialog(FormDialog):
         )
         if QMessageBox.question(self, title, text) != QMessageBox.StandardButton.Yes:
             return
-        dlg = self.make_referral_dialog(summary)
+        dlg = self.make_referral_dialog(summary, urgent=bool(r.emergency))
         if dlg is not None:
             dlg.exec()
         else:
             QMessageBox.information(self, title, summary)
 
-    def make_referral_dialog(self, summary: str) -> QDialog | None:
+    def make_referral_dialog(self, summary: str, urgent: bool = False) -> QDialog | None:
+        """The upward referral slip prefilled from this visit. From an emergency it is 紧急,
+        with indication 1 (临床各科急危重症，难以实施有效救治) ticked and the findings in
+        主要现病史."""
         try:
             from app.domain.referral import Direction
             from app.ui.dialogs.referral_dialog import ReferralDialog
@@ -586,5 +651,14 @@ class VisitDialog(FormDialog):
                 w.setText(text)
             elif isinstance(w, QPlainTextEdit):
                 w.setPlainText(text)
+        if urgent:
+            from app.domain.referral import UP_INDICATIONS, URGENCY
+
+            urgency = getattr(dlg, "urgency", None)
+            if isinstance(urgency, QComboBox):
+                urgency.setCurrentText(URGENCY[1])
+            box = getattr(dlg, "indication_boxes", {}).get(UP_INDICATIONS[0])
+            if isinstance(box, QCheckBox):
+                box.setChecked(True)
         self.referral_dialog = dlg
         return dlg

@@ -375,4 +375,7 @@ def year_form_pdf(services: AppServices, plan_id: str, year: int) -> bytes:
     plan, name = services.followups.plan(plan_id)
     number = services.patients.get(plan.patient_id).record_number
     visits = [v for v in services.followups.visits(plan_id) if v["visit_date"].year == year]
-    return followup_year_pdf(PlanKind(plan.kind), name, number, year, visits)
+    ending = services.followups.plan_ending(plan_id)
+    # 失访 / 死亡 go on the form of the year they were recorded in
+    shown = ending[:2] if ending and ending[2].year == year else None
+    return followup_year_pdf(PlanKind(plan.kind), name, number, year, visits, shown)

@@ -25,6 +25,7 @@ from app.services.context import Changes
 from app.ui.change_bus import ChangeBus
 from app.ui.widgets.clinic_details_box import ClinicDetailsBox
 from app.ui.widgets.followup_intervals_box import FollowUpIntervalsBox
+from app.ui.widgets.followup_targets_box import FollowUpTargetsBox
 from app.ui.widgets.form_errors import FieldErrors
 from app.ui.widgets.referral_reminder_box import ReferralReminderBox
 from app.ui.widgets.screen_fit import scroll_body
@@ -130,6 +131,8 @@ class SettingsPage(QWidget):
         layout.addWidget(self.intervals)
         self.referral_reminder = ReferralReminderBox(services)  # 已接收未到诊 after N days
         dest_layout.addWidget(self.referral_reminder)
+        self.targets = FollowUpTargetsBox(services)  # 随访控制目标
+        layout.addWidget(self.targets)
         layout.addWidget(users_box, 1)
         self.add_button.clicked.connect(self.add_user)
         self.toggle_button.clicked.connect(self.toggle_selected)

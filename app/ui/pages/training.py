@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QDialog,
     QFileDialog,
     QFormLayout,
     QGridLayout,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.errors import PermissionDenied, ValidationError
+from app.domain.roles import Perm, allowed
 from app.domain.training import ATTENDANCE_NAMES, PRACTICE_CATEGORIES, SUPPORT_COUNTS, Attendance
 from app.services.bundle import AppServices
 from app.services.context import Changes
@@ -202,7 +204,7 @@ class TrainingPage(QWidget):
                     a.topic,
                     a.lecturer,
                     a.hours,
-                    f"{a.credit_class} {a.credits:g}" if a.credit_class != "无" else "—",
+                    f"{a.credit_class} {self.t.credits_of(a):g}" if a.credit_class != "无" else "—",
                     a.attended,
                     a.status_name,
                 ]
@@ -654,14 +656,19 @@ class TrainingPage(QWidget):
         self.export_xlsx = QPushButton(self.tr("Summary as Excel…"))
         self.export_pdf.clicked.connect(self.show_summary_pdf)
         self.export_xlsx.clicked.connect(self.save_summary_xlsx)
-        rules = self.t.rules
-        note = QLabel(
-            self.tr("Yearly requirement: I类 ≥ %1, II类 ≥ %2 credits (not interchangeable)")
-            .replace("%1", f"{rules.class_i_min:g}")
-            .replace("%2", f"{rules.class_ii_min:g}")
-        )
+        from app.services.training import requirement_text
+
+        note = QLabel(requirement_text(self.t.rules))
+        note.setWordWrap(True)
+        self.requirement_note = note
+        self.rules_button = QPushButton(self.tr("Credit rules…"))
+        self.rules_button.setObjectName("creditRules")
+        actor = self.services.ctx.actor
+        self.rules_button.setEnabled(bool(actor and allowed(actor.role, Perm.SETTINGS_EDIT)))
+        self.rules_button.clicked.connect(self.edit_credit_rules)
         bar = QHBoxLayout()
         bar.addWidget(note, 1)
+        bar.addWidget(self.rules_button)
         bar.addWidget(self.quarter)
         bar.addWidget(self.export_pdf)
         bar.addWidget(self.export_xlsx)
@@ -676,13 +683,28 @@ class TrainingPage(QWidget):
         layout.addLayout(tables)
         return w
 
+    def edit_credit_rules(self) -> QDialog:
+        """Administrators: the province's credit rules (non-blocking; the totals follow)."""
+        from app.services.training import requirement_text
+        from app.ui.dialogs.credit_rules_dialog import CreditRulesDialog
+
+        dialog = CreditRulesDialog(self.services, self)
+
+        def applied() -> None:
+            self.requirement_note.setText(requirement_text(self.t.rules))
+            self.load_totals()
+
+        dialog.accepted.connect(applied)
+        self.rules_dialog = dialog
+        dialog.open()
+        return dialog
+
     def load_totals(self) -> None:
         year = self.year.value()
         people = self.t.person_year(year)
         rows: list[list[object]] = []
         for p in people:
-            short = p.shortfall(self.t.rules)
-            text = "、".join(f"{k} {v:g}" for k, v in short.items()) or self.tr("complete")
+            text = p.status_text(self.t.rules)
             rows.append([p.name, round(p.hours, 1), p.credits["I类"], p.credits["II类"], text])
         _fill(self.people_table, rows)
         _fill(
