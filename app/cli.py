@@ -38,6 +38,10 @@ def build_parser() -> argparse.ArgumentParser:
     sy.add_argument("--hub", default=None, help="县医院同步地址（保存到设置）")
     sy.add_argument("--token", default=None, help="本站访问令牌（保存到设置）")
     sy.add_argument("--ca-bundle", default=None, help="县医院 CA 证书文件（保存到设置）")
+    rp = sub.add_parser("report", help="生成月报、季报或年报（PDF 或 Excel）")
+    rp.add_argument("--period", required=True, help="统计期：2026-10（月）、2026Q4 或 2026")
+    rp.add_argument("--format", dest="report_format", default="pdf", help="pdf 或 xlsx（默认 pdf）")
+    rp.add_argument("--out", type=Path, required=True, help="输出文件")
     return p
 
 
@@ -83,6 +87,10 @@ def main(argv: list[str] | None = None) -> int:
         from app.commands.sync import run_sync
 
         return run_sync(data_dir, args.hub, args.token, args.ca_bundle)
+    if args.command == "report":
+        from app.commands.report import run_report
+
+        return run_report(data_dir, args.period, args.report_format, args.out)
     from app.ui.application import run_gui
 
     return run_gui(data_dir, lang=args.lang, demo=args.demo, smoke=args.smoke)

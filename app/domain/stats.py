@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from app.domain.periods import Period
 
+# The clinic's zone. Storage is UTC; every period is in local dates. (When the clinic's own
+# zone becomes a setting, read it here: this is the only place the offset is set.)
 CLINIC_UTC_OFFSET = timedelta(hours=8)
+NO_DATA = "无数据"
 
 ONE_DAY = timedelta(days=1)
 REQUIRED_VISITS_A_YEAR = 4
@@ -279,3 +283,162 @@ class DrillList:
     headers: list[str]
     rows: list[list[str]]
     ids: list[str] = field(default_factory=list)
+
+
+# -- one list of figures for the page, the PDF and the spreadsheet ---------------------------
+@dataclass(frozen=True)
+class FigureRow:
+    """One line of a report section: a count, an amount or a rate, this period and the same
+    period a year earlier, its definition, and the list a click on it opens."""
+
+    key: str  # DEFINITIONS key
+    label: str
+    unit: str  # 人次, 人, 次, 期, 小时, 分, %
+    value: int | float | Rate
+    earlier: int | float | Rate | None
+    drill: str = ""  # StatsService.drill key; "" = no list behind it
+    facet: str = ""
+    comparable: bool = True  # False: a figure of today (overdue now), no year-earlier value
+
+    @property
+    def definition(self) -> str:
+        return DEFINITIONS.get(self.key, "")
+
+    def text(self, value: int | float | Rate | None = None) -> str:
+        v = self.value if value is None else value
+        if isinstance(v, Rate):
+            if v.value is None:
+                return f"—（{v.reason}）" if v.reason else "—"
+            return f"{v.text}（{v.fraction}）"
+        if isinstance(v, float):
+            return f"{v:g}"
+        return str(v)
+
+    @property
+    def earlier_text(self) -> str:
+        """The year-earlier value; 无数据 when that period holds no records of the area."""
+        if not self.comparable:
+            return "—"
+        return NO_DATA if self.earlier is None else self.text(self.earlier)
+
+
+def _pick(earlier: object | None, path: str) -> int | float | Rate | None:
+    obj = earlier
+    for part in path.split("."):
+        if obj is None:
+            return None
+        obj = getattr(obj, part)
+    return obj  # type: ignore[return-value]
+
+
+def _earlier(f: ClinicFigures, area: str) -> Any:
+    """The year-earlier figures of an area, or None when that period has no records of it."""
+    section = getattr(f.earlier, area, None) if f.earlier else None
+    return None if section is None or section.empty else section
+
+
+def referral_rows(f: ClinicFigures) -> list[FigureRow]:
+    r, e = f.referrals, _earlier(f, "referrals")
+    if r is None:
+        return []
+    return [
+        FigureRow("up", "上转人次", "人次", r.up, _pick(e, "up"), "referrals.up"),
+        FigureRow("down", "下转人次", "人次", r.down, _pick(e, "down"), "referrals.down"),
+        FigureRow(
+            "feedback", "上转反馈率", "%", r.feedback, _pick(e, "feedback"), "referrals.no_feedback"
+        ),
+        FigureRow(
+            "feedback", "等待答复（14 天内）", "人次", r.feedback_waiting, None, comparable=False
+        ),
+        FigureRow(
+            "not_arrived",
+            "已接收未到诊",
+            "人次",
+            r.not_arrived,
+            _pick(e, "not_arrived"),
+            "referrals.not_arrived",
+        ),
+    ]
+
+
+def followup_rows(f: ClinicFigures) -> list[FigureRow]:
+    x, e = f.followups, _earlier(f, "followups")
+    if x is None:
+        return []
+    rows = [
+        FigureRow(
+            "visits_done",
+            "已随访",
+            "次",
+            x.visits_done,
+            _pick(e, "visits_done"),
+            "followups.visits",
+        ),
+        FigureRow("visits_done", "其中面对面随访", "次", x.face_to_face, _pick(e, "face_to_face")),
+        FigureRow("visits_due", "应随访", "次", x.visits_due, _pick(e, "visits_due")),
+        FigureRow(
+            "overdue", "当前逾期", "人", x.overdue_now, None, "followups.overdue", comparable=False
+        ),
+        FigureRow("lost", "失访", "人", x.lost, _pick(e, "lost"), "followups.lost"),
+    ]
+    for d, name in ((x.htn, "高血压"), (x.dm, "2型糖尿病")):
+        attr = "htn" if d is x.htn else "dm"
+        control = "control_htn" if attr == "htn" else "control_dm"
+        rows += [
+            FigureRow(
+                "managed",
+                f"{name}年内已管理",
+                "人",
+                d.managed,
+                _pick(e, f"{attr}.managed"),
+                "followups.managed",
+                d.kind,
+            ),
+            FigureRow(
+                "standard",
+                f"{name}规范管理率",
+                "%",
+                d.standard,
+                _pick(e, f"{attr}.standard"),
+                "followups.not_standard",
+                d.kind,
+            ),
+            FigureRow(
+                control,
+                f"{name}{'血压' if attr == 'htn' else '血糖'}控制率",
+                "%",
+                d.control,
+                _pick(e, f"{attr}.control"),
+                "followups.not_controlled",
+                d.kind,
+            ),
+        ]
+    return rows
+
+
+def training_rows(f: ClinicFigures) -> list[FigureRow]:
+    t, e = f.training, _earlier(f, "training")
+    if t is None:
+        return []
+
+    def row(key: str, label: str, unit: str, attr: str, drill: str = "") -> FigureRow:
+        return FigureRow(key, label, unit, getattr(t, attr), _pick(e, attr), drill)
+
+    return [
+        row("courses", "培训班期数", "期", "courses", "training.courses"),
+        row("training_times", "培训人次", "人次", "training_times", "training.courses"),
+        row("training_people", "培训人数", "人", "training_people", "training.courses"),
+        row("hours", "活动学时", "小时", "activity_hours", "training.all"),
+        row("hours", "参训学时", "小时", "attendee_hours"),
+        row("credits", "授予I类学分", "分", "credits_i"),
+        row("credits", "授予II类学分", "分", "credits_ii"),
+        row("teaching_times", "帮扶带教人次", "人次", "teaching_times", "training.teaching"),
+        row("rounds", "指导查房次数", "次", "rounds", "training.rounds"),
+        row("secondments", "接收进修人次", "人次", "secondments"),
+        row("outpatient", "驻点医生门诊诊疗人次", "人次", "outpatient"),
+        row("operations", "驻点医生手术台次", "台次", "operations"),
+    ]
+
+
+def local_time_text(utc: datetime) -> str:
+    return f"{utc + CLINIC_UTC_OFFSET:%Y-%m-%d %H:%M}"

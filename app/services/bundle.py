@@ -49,6 +49,9 @@ class AppServices:
             stats=StatsService(
                 ctx,
                 overdue_count=lambda today: followups.worklist_count("overdue", today=today),
+                overdue_list=lambda today: followups.worklist(
+                    "overdue", today=today, limit=1_000_000
+                ),
                 credit_shortfalls=credit_shortfalls_from(training),
             ),
         )

@@ -40,6 +40,7 @@ from app.domain.periods import Period, split_by_days
 from app.domain.referral import FEEDBACK_DAYS, OTHER, Direction, Status
 from app.domain.roles import Perm
 from app.domain.stats import (
+    CLINIC_UTC_OFFSET,
     ONE_DAY,
     ClinicFigures,
     DiseaseFigures,
@@ -56,10 +57,6 @@ from app.domain.stats import (
     required_visits,
 )
 from app.services.context import ServiceContext
-
-# The clinic's zone. Storage is UTC; every period is in local dates. (When the clinic's own
-# zone becomes a setting, read it here: this is the only place the offset is used.)
-CLINIC_UTC_OFFSET = timedelta(hours=8)
 
 
 def utc_bounds(period: Period) -> tuple[datetime, datetime]:
@@ -100,6 +97,7 @@ class StatsService:
         ctx: ServiceContext,
         *,
         overdue_count: Callable[[date], int] | None = None,
+        overdue_list: Callable[[date], list[Any]] | None = None,
         credit_shortfalls: Callable[[int], list[ShortOfCredits]] | None = None,
     ) -> None:
         """``overdue_count`` and ``credit_shortfalls`` come from the follow-up and training
@@ -107,6 +105,7 @@ class StatsService:
         figures are never counted a second way here."""
         self.ctx = ctx
         self._overdue_count = overdue_count
+        self._overdue_list = overdue_list
         self._credit_shortfalls = credit_shortfalls
 
     # -- the one entry point ---------------------------------------------------------------
@@ -128,6 +127,17 @@ class StatsService:
             training=self.training_figures(period) if may(Perm.TRAINING_VIEW) else None,
             earlier=earlier,
         )
+
+    def report(self, period: Period, fmt: str) -> bytes:
+        """The month's, quarter's or year's report as ``pdf`` or ``xlsx`` bytes."""
+        from app.reports.stats_report import report_pdf, report_xlsx
+
+        figures = self.figures(period)
+        if fmt == "pdf":
+            return report_pdf(figures)
+        if fmt == "xlsx":
+            return report_xlsx(figures)
+        raise ValueError(f"unknown report format {fmt!r}")
 
     def _clinic_name(self) -> str:
         with self.ctx.reader() as s:
@@ -658,6 +668,25 @@ class StatsService:
                     for v in rows
                 ],
                 [v.id for v in rows],
+            )
+        if what == "overdue":  # the worklist's own 逾期 list, every row of it
+            items = self._overdue_list(self.ctx.today()) if self._overdue_list else []
+            return DrillList(
+                f"当前逾期（{len(items)}）",
+                ["患者", "村", "电话", "类别", "责任医生", "应随访日期", "逾期天数"],
+                [
+                    [
+                        w.name,
+                        w.village,
+                        w.phone,
+                        names.get(w.kind, w.kind),
+                        w.doctor,
+                        f"{w.due:%Y-%m-%d}",
+                        str(w.days_overdue),
+                    ]
+                    for w in items
+                ],
+                [w.plan_id for w in items],
             )
         if what == "lost":
             lost = self._lost(period)
