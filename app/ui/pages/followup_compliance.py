@@ -92,9 +92,7 @@ class ComplianceView(QWidget):
         self.summary = QLabel()
         self.summary.setObjectName("complianceSummary")
         self.definitions = QLabel(
-            "\n".join(
-                stats_text.definition(k) for k in ("standard", "control_htn", "control_dm")
-            )
+            "\n".join(stats_text.definition(k) for k in ("standard", "control_htn", "control_dm"))
         )
         self.definitions.setObjectName("complianceDefinitions")
         self.definitions.setWordWrap(True)
