@@ -607,7 +607,7 @@ class StatisticsPage(QWidget):
             for i in range(grid.count()):
                 item = grid.itemAt(i)
                 w = item.widget() if item is not None else None
-                if isinstance(w, FigureCard) and w.row.label == label and not w.isHidden():
+                if isinstance(w, FigureCard) and w.row.label == label:
                     return w
         raise KeyError(label)
 
