@@ -9,6 +9,7 @@ records says so; a rate without a denominator shows "—" and why.
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from pathlib import Path
 
@@ -185,7 +186,8 @@ class BarChart(QChartView):
         series.attachAxis(x)
         y = QValueAxis()
         top = max([max(v) for _n, v, _c in sets if v] + [0])
-        y.setRange(0, 100 if percent else max(4, top * 1.2))
+        # whole-number ticks: the top is a multiple of 4 above the highest bar (5 ticks)
+        y.setRange(0, 100 if percent else 4 * max(1, math.ceil(top * 1.1 / 4)))
         y.setLabelFormat("%d")
         y.setTickCount(5)
         c.addAxis(y, Qt.AlignmentFlag.AlignLeft)
@@ -596,8 +598,11 @@ class StatisticsPage(QWidget):
     def _cards(self, area: str, rows: list[FigureRow], earlier: bool) -> None:
         grid = self.cards[area]
         _clear(grid)
+        seen: set[str] = set()
         for i, row in enumerate(rows):
             card = FigureCard(row, earlier)
+            card.definition.setVisible(row.key not in seen)  # once per definition
+            seen.add(row.key)
             card.clicked.connect(lambda r=row: self.open_drill(r.drill, r.facet))
             grid.addWidget(card, i, 0)
 
