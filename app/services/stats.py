@@ -14,13 +14,13 @@ the period's local midnights moved to UTC (``utc_bounds``).
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from app.db.followup_models import FollowUpPlan, FollowUpVisit
 from app.db.models import Clinic, Patient
@@ -35,13 +35,11 @@ from app.db.training_models import (
 from app.domain import followup as fu
 from app.domain import training as tr
 from app.domain.followup import PlanKind, PlanStatus
-from app.domain.idcard import age_on
 from app.domain.periods import Period, split_by_days
 from app.domain.referral import FEEDBACK_DAYS, OTHER, Direction, Status
 from app.domain.roles import Perm
 from app.domain.stats import (
     CLINIC_UTC_OFFSET,
-    ONE_DAY,
     ClinicFigures,
     DiseaseFigures,
     DrillList,
@@ -52,11 +50,9 @@ from app.domain.stats import (
     ShortOfCredits,
     Standing,
     TrainingFigures,
-    bp_on_target,
-    fpg_on_target,
-    required_visits,
 )
 from app.services.context import ServiceContext
+from app.services.stats_kaohe import kaohe_counts, kaohe_rows
 
 
 def utc_bounds(period: Period) -> tuple[datetime, datetime]:
@@ -146,16 +142,19 @@ class StatsService:
     # -- referrals -------------------------------------------------------------------------
     def _referrals(self, period: Period) -> list[_Ref]:
         start, end = utc_bounds(period)
+        # the county's first answer in the history (received / rejected / arrived), read
+        # through the history's (referral_id, at) index for each referral of the period
         county_answer = (
-            select(ReferralEvent.referral_id, func.min(ReferralEvent.at).label("at"))
+            select(func.min(ReferralEvent.at))
             .where(
+                ReferralEvent.referral_id == Referral.id,
                 ReferralEvent.side == "county",
                 ReferralEvent.to_status.in_(
                     [Status.RECEIVED.value, Status.REJECTED.value, Status.ARRIVED.value]
                 ),
             )
-            .group_by(ReferralEvent.referral_id)
-            .subquery()
+            .correlate(Referral)
+            .scalar_subquery()
         )
         stmt = (
             select(
@@ -171,9 +170,8 @@ class StatsService:
                 Referral.arrived_at,
                 Referral.rejected_reason,
                 Referral.updated_at,
-                county_answer.c.at.label("county_answer_at"),
+                county_answer.label("county_answer_at"),
             )
-            .outerjoin(county_answer, county_answer.c.referral_id == Referral.id)
             .where(
                 Referral.deleted.is_(False),
                 Referral.referred_at >= start,
@@ -247,138 +245,87 @@ class StatsService:
     # -- follow-ups ------------------------------------------------------------------------
     def standings(self, period: Period, kind: PlanKind | None = None) -> list[Standing]:
         """Every patient managed for hypertension or diabetes in the period's year up to the
-        period's end, with what the 规范管理 and 控制 figures need (the 考核 of the year)."""
+        period's end, with what the 规范管理 and 控制 figures need (the 考核 of the year;
+        counted by app/services/stats_kaohe.py)."""
         self.ctx.require(Perm.FOLLOWUP_VIEW)
-        year_start = date(period.year, 1, 1)
-        window_end = period.end
-        days_in_year = (date(period.year + 1, 1, 1) - year_start).days
-        kinds = [kind.value] if kind else [PlanKind.HYPERTENSION.value, PlanKind.DIABETES.value]
         with self.ctx.reader() as s:
-            plans = s.execute(
-                select(
-                    FollowUpPlan.id,
-                    FollowUpPlan.patient_id,
-                    FollowUpPlan.kind,
-                    FollowUpPlan.doctor,
-                    FollowUpPlan.start_date,
-                    FollowUpPlan.status,
-                    FollowUpPlan.updated_at,
-                    Patient.name,
-                    Patient.village,
-                    Patient.phone,
-                    Patient.birth_date,
-                )
-                .join(Patient, Patient.id == FollowUpPlan.patient_id)
-                .where(
-                    FollowUpPlan.deleted.is_(False),
-                    Patient.deleted.is_(False),
-                    FollowUpPlan.kind.in_(kinds),
-                    FollowUpPlan.start_date < window_end,
-                )
-            ).all()
-            # a plan that ended (结案 / 死亡 / 失访) before the year began is not managed in it;
-            # its end is the day it was so marked (its last change)
-            managed = []
-            for p in plans:
-                ended_on = None if p.status == PlanStatus.ACTIVE.value else local_date(p.updated_at)
-                if ended_on is not None and ended_on >= window_end:
-                    ended_on = None  # still under management in the window
-                if ended_on is not None and ended_on < year_start:
-                    continue
-                managed.append((p, ended_on))
-            ids = [p.id for p, _e in managed]
-            visits: dict[str, list[Any]] = defaultdict(list)
-            for chunk in _chunks(ids, 900):
-                for v in s.execute(
-                    select(
-                        FollowUpVisit.plan_id,
-                        FollowUpVisit.visit_date,
-                        FollowUpVisit.method,
-                        FollowUpVisit.sbp,
-                        FollowUpVisit.dbp,
-                        FollowUpVisit.fasting_glucose,
-                    )
-                    .where(
-                        FollowUpVisit.deleted.is_(False),
-                        FollowUpVisit.plan_id.in_(chunk),
-                        FollowUpVisit.visit_date >= year_start,
-                        FollowUpVisit.visit_date < window_end,
-                    )
-                    .order_by(FollowUpVisit.visit_date, FollowUpVisit.created_at)
-                ):
-                    visits[v.plan_id].append(v)
-        by_person: dict[tuple[str, str], list[tuple[Any, date | None]]] = defaultdict(list)
-        for p, ended_on in managed:
-            by_person[(p.patient_id, p.kind)].append((p, ended_on))
+            rows = kaohe_rows(s, period, _kinds(kind))
         out = []
-        for (patient_id, k), group in by_person.items():
-            group.sort(key=lambda pe: (pe[0].start_date, pe[0].updated_at))
-            current, current_end = group[-1]
-            first = min(pe[0].start_date for pe in group)
-            open_ = any(e is None for _p, e in group)
-            last_end = None if open_ else max(e for _p, e in group if e is not None)
-            span_start = max(first, year_start)
-            # the day a plan was ended still counts as a day of management
-            span_end = window_end if last_end is None else min(window_end, last_end + ONE_DAY)
-            days = max(0, (span_end - span_start).days)
-            pv = sorted(
-                (v for p, _e in group for v in visits.get(p.id, [])), key=lambda v: v.visit_date
-            )
-            f2f = sum(1 for v in pv if v.method in fu.FACE_TO_FACE)
-            reading, on_target, last_day = "", False, None
-            for v in reversed(pv):
-                if k == PlanKind.HYPERTENSION.value and v.sbp is not None and v.dbp is not None:
-                    age = age_on(current.birth_date, v.visit_date) if current.birth_date else None
-                    reading, on_target = f"{v.sbp}/{v.dbp} mmHg", bp_on_target(v.sbp, v.dbp, age)
-                    last_day = v.visit_date
-                    break
-                if k == PlanKind.DIABETES.value and v.fasting_glucose is not None:
-                    reading = f"{v.fasting_glucose:g} mmol/L"
-                    on_target, last_day = fpg_on_target(v.fasting_glucose), v.visit_date
-                    break
-            lost = current.status == PlanStatus.LOST.value and current_end is not None
+        for r in rows:
+            (
+                pid,
+                plan_id,
+                name,
+                village,
+                phone,
+                k,
+                doctor,
+                enrolled,
+                days,
+                required,
+                f2f,
+                key,
+                sbp,
+                dbp,
+                fpg,
+                on_target,
+                lost,
+            ) = r
+            if key is None:
+                reading = ""
+            elif k == PlanKind.HYPERTENSION.value:
+                reading = f"{sbp}/{dbp} mmHg"
+            else:
+                reading = f"{fpg:g} mmol/L"
             out.append(
                 Standing(
-                    patient_id,
-                    current.id,
-                    current.name,
-                    current.village,
-                    current.phone,
+                    pid,
+                    plan_id,
+                    name,
+                    village,
+                    phone,
                     k,
-                    current.doctor,
-                    first,
-                    days,
-                    required_visits(days, days_in_year),
-                    f2f,
-                    last_day,
+                    doctor,
+                    date.fromisoformat(enrolled),
+                    int(days),
+                    int(required),
+                    int(f2f),
+                    date.fromisoformat(key[:10]) if key else None,
                     reading,
-                    on_target,
-                    lost,
+                    bool(on_target),
+                    bool(lost),
                 )
             )
-        out.sort(key=lambda x: (x.kind, x.face_to_face - x.required, x.village, x.name))
+        return out
+
+    def kaohe(self, period: Period) -> dict[str, DiseaseFigures]:
+        """规范管理率 and 控制率 per disease, counted in the database (the dashboard's path;
+        the same rows ``standings`` lists)."""
+        self.ctx.require(Perm.FOLLOWUP_VIEW)
+        with self.ctx.reader() as s:
+            counts = kaohe_counts(s, period, _kinds(None))
+        out = {}
+        for kind in (PlanKind.HYPERTENSION, PlanKind.DIABETES):
+            managed, standard, controlled, lost, unvisited = counts.get(kind.value, (0,) * 5)
+            out[kind.value] = _disease(kind, managed, standard, controlled, lost, unvisited)
         return out
 
     def disease_figures(self, standings: list[Standing], kind: PlanKind) -> DiseaseFigures:
+        """The figures of one disease from a list of standings (the 年度达标 tab)."""
         mine = [x for x in standings if x.kind == kind.value]
-        reason = "" if mine else f"本年截至期末没有管理中的{fu.PLAN_KIND_NAMES[kind]}患者"
-        return DiseaseFigures(
-            kind.value,
+        return _disease(
+            kind,
             len(mine),
-            Rate("standard", sum(1 for x in mine if x.standard), len(mine), reason),
-            Rate(
-                "control_htn" if kind is PlanKind.HYPERTENSION else "control_dm",
-                sum(1 for x in mine if x.controlled),
-                len(mine),
-                reason,
-            ),
+            sum(1 for x in mine if x.standard),
+            sum(1 for x in mine if x.controlled),
             sum(1 for x in mine if x.lost),
             sum(1 for x in mine if x.last_visit is None),
         )
 
     def compliance(self, period: Period) -> list[Standing]:
-        """Managed patients short of the face-to-face visits due (the 年度达标 list)."""
-        return [x for x in self.standings(period) if not x.standard]
+        """Managed patients short of the face-to-face visits due (the 年度达标 list), the
+        furthest behind first."""
+        return _in_list_order([x for x in self.standings(period) if not x.standard])
 
     def _visits(self, period: Period) -> list[Any]:
         with self.ctx.reader() as s:
@@ -405,31 +352,54 @@ class StatsService:
                 )
             )
 
-    def _due_dates(self, period: Period) -> list[date]:
+    def _monthly_visits(self, period: Period) -> dict[str, tuple[int, int]]:
+        """Per month (YYYY-MM): visits recorded, of them face to face."""
+        month = func.strftime("%Y-%m", FollowUpVisit.visit_date)
+        stmt = (
+            select(
+                month,
+                func.count(),
+                func.sum(case((FollowUpVisit.method.in_(sorted(fu.FACE_TO_FACE)), 1), else_=0)),
+            )
+            .where(
+                FollowUpVisit.deleted.is_(False),
+                FollowUpVisit.plan_id.not_in(_voided_plans()),
+                FollowUpVisit.visit_date >= period.start,
+                FollowUpVisit.visit_date < period.end,
+            )
+            .group_by(month)
+        )
         with self.ctx.reader() as s:
-            after_visits = s.scalars(
-                select(FollowUpVisit.next_date)
-                .join(FollowUpPlan, FollowUpPlan.id == FollowUpVisit.plan_id)
-                .join(Patient, Patient.id == FollowUpVisit.patient_id)
+            return {m: (int(n), int(f or 0)) for m, n, f in s.execute(stmt)}
+
+    def _monthly_due(self, period: Period) -> Counter[str]:
+        """Per month: next-visit dates set at visits, and first visits of new plans."""
+        due_month = func.strftime("%Y-%m", FollowUpVisit.next_date)
+        start_month = func.strftime("%Y-%m", FollowUpPlan.start_date)
+        out: Counter[str] = Counter()
+        with self.ctx.reader() as s:
+            for m, n in s.execute(
+                select(due_month, func.count())
                 .where(
                     FollowUpVisit.deleted.is_(False),
-                    FollowUpPlan.deleted.is_(False),
-                    Patient.deleted.is_(False),
+                    FollowUpVisit.plan_id.not_in(_voided_plans()),
                     FollowUpVisit.next_date >= period.start,
                     FollowUpVisit.next_date < period.end,
                 )
-            ).all()
-            first = s.scalars(
-                select(FollowUpPlan.start_date)
-                .join(Patient, Patient.id == FollowUpPlan.patient_id)
+                .group_by(due_month)
+            ):
+                out[m] += int(n)
+            for m, n in s.execute(
+                select(start_month, func.count())
                 .where(
-                    FollowUpPlan.deleted.is_(False),
-                    Patient.deleted.is_(False),
+                    FollowUpPlan.id.not_in(_voided_plans()),
                     FollowUpPlan.start_date >= period.start,
                     FollowUpPlan.start_date < period.end,
                 )
-            ).all()
-        return [d for d in after_visits if d is not None] + list(first)
+                .group_by(start_month)
+            ):
+                out[m] += int(n)
+        return out
 
     def _lost(self, period: Period) -> list[Any]:
         start, end = utc_bounds(period)
@@ -459,24 +429,20 @@ class StatsService:
 
     def followup_figures(self, period: Period) -> FollowUpFigures:
         self.ctx.require(Perm.FOLLOWUP_VIEW)
-        visits = self._visits(period)
-        dues = self._due_dates(period)
-        months = {m.code: [0, 0] for m in period.months()}
-        for v in visits:
-            months[v.visit_date.strftime("%Y-%m")][0] += 1
-        for d in dues:
-            months[d.strftime("%Y-%m")][1] += 1
-        standings = self.standings(period)
+        visits = self._monthly_visits(period)
+        dues = self._monthly_due(period)
+        months = [m.code for m in period.months()]
+        kaohe = self.kaohe(period)
         overdue = self._overdue_count(self.ctx.today()) if self._overdue_count else 0
         return FollowUpFigures(
-            visits_done=len(visits),
-            face_to_face=sum(1 for v in visits if v.method in fu.FACE_TO_FACE),
-            visits_due=len(dues),
+            visits_done=sum(n for n, _f in visits.values()),
+            face_to_face=sum(f for _n, f in visits.values()),
+            visits_due=sum(dues.values()),
             overdue_now=overdue,
             lost=len({x.patient_id for x in self._lost(period)}),
-            by_month=[MonthRow(k, a, b) for k, (a, b) in months.items()],
-            htn=self.disease_figures(standings, PlanKind.HYPERTENSION),
-            dm=self.disease_figures(standings, PlanKind.DIABETES),
+            by_month=[MonthRow(m, visits.get(m, (0, 0))[0], dues.get(m, 0)) for m in months],
+            htn=kaohe[PlanKind.HYPERTENSION.value],
+            dm=kaohe[PlanKind.DIABETES.value],
         )
 
     # -- training and support ----------------------------------------------------------------
@@ -707,7 +673,7 @@ class StatsService:
             )
         if what in ("managed", "not_standard", "not_controlled"):
             kind = PlanKind(facet)
-            rows = self.standings(period, kind)
+            rows = _in_list_order(self.standings(period, kind))
             if what == "not_standard":
                 rows = [x for x in rows if not x.standard]
             elif what == "not_controlled":
@@ -787,9 +753,36 @@ def _indication_labels(raw: str) -> list[str]:
     return [OTHER if str(v).startswith(OTHER) else str(v) for v in values if str(v).strip()]
 
 
-def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
+def _kinds(kind: PlanKind | None) -> list[str]:
+    return [kind.value] if kind else [PlanKind.HYPERTENSION.value, PlanKind.DIABETES.value]
+
+
+def _disease(
+    kind: PlanKind, managed: int, standard: int, controlled: int, lost: int, unvisited: int
+) -> DiseaseFigures:
+    reason = "" if managed else f"本年截至期末没有管理中的{fu.PLAN_KIND_NAMES[kind]}患者"
+    control = "control_htn" if kind is PlanKind.HYPERTENSION else "control_dm"
+    return DiseaseFigures(
+        kind.value,
+        managed,
+        Rate("standard", standard, managed, reason),
+        Rate(control, controlled, managed, reason),
+        lost,
+        unvisited,
+    )
+
+
+def _voided_plans() -> Any:
+    """Plans voided, or of a voided resident: few, so a visit is checked against this small
+    set instead of being joined to its plan and resident (a year holds ~100,000 visits)."""
+    voided_residents = select(Patient.id).where(Patient.deleted.is_(True))
+    return select(FollowUpPlan.id).where(
+        FollowUpPlan.deleted.is_(True) | FollowUpPlan.patient_id.in_(voided_residents)
+    )
+
+
+def _in_list_order(rows: list[Standing]) -> list[Standing]:
+    return sorted(rows, key=lambda x: (x.kind, x.face_to_face - x.required, x.village, x.name))
 
 
 def credit_shortfalls_from(training: Any) -> Callable[[int], list[ShortOfCredits]]:
