@@ -10,6 +10,7 @@ records says so; a rate without a denominator shows "—" and why.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -221,6 +222,7 @@ class StatisticsPage(QWidget):
         self.figures: ClinicFigures | None = None
         self.drill_dialog: DrillDialog | None = None
         self._generation = 0
+        self._earlier_pending = False
         self._loaded = False
         self._stale = False
         today = date.today()
@@ -437,9 +439,16 @@ class StatisticsPage(QWidget):
         period = self.period()
         self.status.setText(self.tr("Computing %1…").replace("%1", period.code))
         stats = self.services.stats
+        # the period first, on screen as soon as it is counted; then the year before it
+        self._earlier_pending = True
         self.tasks.run(
-            lambda: stats.figures(period),
+            lambda: stats.figures(period, with_earlier=False),
             lambda f: self._computed(f, generation),
+            lambda exc: self._failed(exc, generation),
+        )
+        self.tasks.run(
+            lambda: stats.figures(period.year_earlier(), with_earlier=False),
+            lambda e: self._earlier_computed(e, generation),
             lambda exc: self._failed(exc, generation),
         )
 
@@ -452,6 +461,13 @@ class StatisticsPage(QWidget):
             .replace("%1", figures.period.code)
             .replace("%2", local_time_text(figures.computed_at)[11:])
         )
+        self._show_figures()
+
+    def _earlier_computed(self, earlier: ClinicFigures, generation: int) -> None:
+        if generation != self._generation or self.figures is None:
+            return
+        self._earlier_pending = False
+        self.figures = replace(self.figures, earlier=earlier)
         self._show_figures()
         self.figures_shown.emit()
 
@@ -600,7 +616,7 @@ class StatisticsPage(QWidget):
         _clear(grid)
         seen: set[str] = set()
         for i, row in enumerate(rows):
-            card = FigureCard(row, earlier)
+            card = FigureCard(row, earlier and not self._earlier_pending)
             card.definition.setVisible(row.key not in seen)  # once per definition
             seen.add(row.key)
             card.clicked.connect(lambda r=row: self.open_drill(r.drill, r.facet))
