@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import String, case, func, select, type_coerce
 
 from app.db.followup_models import FollowUpPlan, FollowUpVisit
 from app.db.models import Clinic, Patient
@@ -162,15 +162,15 @@ class StatsService:
                 Referral.number,
                 Referral.direction,
                 Referral.status,
-                Referral.referred_at,
+                _text(Referral.referred_at),
                 Referral.patient_name,
                 Referral.to_department,
                 Referral.indications,
-                Referral.received_at,
-                Referral.arrived_at,
+                _text(Referral.received_at),
+                _text(Referral.arrived_at),
                 Referral.rejected_reason,
-                Referral.updated_at,
-                county_answer.label("county_answer_at"),
+                _text(Referral.updated_at),
+                _text(county_answer).label("county_answer_at"),
             )
             .where(
                 Referral.deleted.is_(False),
@@ -183,16 +183,17 @@ class StatsService:
         out = []
         with self.ctx.reader() as s:
             for row in s.execute(stmt):
-                times = [t for t in _answer_times(row) if t is not None]
+                times = [_when(t) for t in _answer_times(row) if t is not None]
                 if row.rejected_reason and not times:
-                    times.append(row.updated_at)  # refused, time unknown: when it reached us
+                    times.append(_when(row.updated_at))  # refused at an unknown time: when
+                    # the answer reached us
                 out.append(
                     _Ref(
                         row.id,
                         row.number,
                         row.direction,
                         row.status,
-                        row.referred_at,
+                        _when(row.referred_at),
                         row.patient_name,
                         row.to_department or "（未填）",
                         _indication_labels(row.indications),
@@ -751,6 +752,16 @@ def _indication_labels(raw: str) -> list[str]:
     except ValueError:
         return []
     return [OTHER if str(v).startswith(OTHER) else str(v) for v in values if str(v).strip()]
+
+
+def _text(column: Any) -> Any:
+    """A timestamp read as the stored text (parsed below by ``_when``: ~10x faster than the
+    driver's regular-expression parsing for the ~12,000 referrals of a year)."""
+    return type_coerce(column, String).label(getattr(column, "key", None) or "t")
+
+
+def _when(stored: str | datetime) -> datetime:
+    return stored if isinstance(stored, datetime) else datetime.fromisoformat(stored)
 
 
 def _kinds(kind: PlanKind | None) -> list[str]:
