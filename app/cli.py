@@ -40,6 +40,10 @@ def build_parser() -> argparse.ArgumentParser:
     rs = sub.add_parser("restore", help="用备份恢复数据库（先备份当前数据）")
     rs.add_argument("file", type=Path, help="备份文件")
     rs.add_argument("--yes", action="store_true", help="不再询问，直接恢复")
+    rp = sub.add_parser("report", help="生成月报、季报或年报（PDF 或 Excel）")
+    rp.add_argument("--period", required=True, help="统计期：2026-10（月）、2026Q4 或 2026")
+    rp.add_argument("--format", dest="report_format", default="pdf", help="pdf 或 xlsx（默认 pdf）")
+    rp.add_argument("--out", type=Path, required=True, help="输出文件")
     return p
 
 
@@ -110,6 +114,10 @@ def _dispatch(args: argparse.Namespace, data_dir: Path) -> int:
         from app.commands.sync import run_sync
 
         return run_sync(data_dir, args.hub, args.token, args.ca_bundle)
+    if args.command == "report":
+        from app.commands.report import run_report
+
+        return run_report(data_dir, args.period, args.report_format, args.out)
     from app.ui.application import run_gui
 
     return run_gui(data_dir, lang=args.lang, demo=args.demo, smoke=args.smoke)

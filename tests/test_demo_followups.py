@@ -32,8 +32,10 @@ def test_demo_has_every_worklist_and_a_year_of_visits(tmp_path: Path) -> None:
     visits = fu.visits(htn.plan_id)
     assert len(visits) >= 4 and all(v["visit_date"] <= today for v in visits)
     assert (today - visits[0]["visit_date"]).days > 300  # more than a year of history
-    rates = fu.control_rates(today.year - 1)
-    assert rates["htn"][1] > 0 and 0 < rates["htn"][0] <= rates["htn"][1]
+    from app.domain.periods import year
+
+    htn = services.stats.followup_figures(year(today.year - 1)).htn
+    assert htn.control.denominator > 0 and 0 < htn.control.numerator <= htn.control.denominator
     with sqlite3.connect(db_path(tmp_path)) as c:
         stored = c.execute("SELECT count(*) FROM followup_visits").fetchone()[0]
         queued = c.execute(

@@ -33,7 +33,22 @@ class FollowUpPlan(SyncColumns, Base):
 
 class FollowUpVisit(SyncColumns, Base):
     __tablename__ = "followup_visits"
-    __table_args__ = (Index("ix_followup_visits_plan", "plan_id", "visit_date"),)
+    __table_args__ = (
+        Index("ix_followup_visits_plan", "plan_id", "visit_date"),
+        # the 统计 figures of a date range read these alone (0014a)
+        Index(
+            "ix_followup_visits_window",
+            "visit_date",
+            "plan_id",
+            "method",
+            "deleted",
+            "sbp",
+            "dbp",
+            "fasting_glucose",
+            "created_at",
+        ),
+        Index("ix_followup_visits_next", "next_date", "plan_id", "deleted"),
+    )
     plan_id: Mapped[str] = mapped_column(ForeignKey("followup_plans.id"), nullable=False)
     patient_id: Mapped[str] = mapped_column(ForeignKey("patients.id"), nullable=False)
     visit_date: Mapped[date] = mapped_column(nullable=False)

@@ -13,6 +13,7 @@ from app.services.context import ServiceContext
 from app.services.followups import FollowUpService
 from app.services.patients import PatientService
 from app.services.referrals import ReferralService
+from app.services.stats import StatsService, credit_shortfalls_from
 from app.services.sync_runner import SyncRunner
 from app.services.sync_status import SyncStatusService
 from app.services.training import TrainingService
@@ -31,18 +32,29 @@ class AppServices:
     sync: SyncStatusService
     sync_runner: SyncRunner
     audit: AuditService
+    stats: StatsService
 
     @classmethod
     def create(cls, ctx: ServiceContext, data_dir: Path) -> AppServices:
+        training = TrainingService.for_data_dir(ctx, data_dir)
+        followups = FollowUpService.for_data_dir(ctx, data_dir)
         return cls(
             ctx=ctx,
             data_dir=Path(data_dir),
             users=UserService(ctx),
             patients=PatientService(ctx),
             referrals=ReferralService(ctx),
-            training=TrainingService.for_data_dir(ctx, data_dir),
-            followups=FollowUpService.for_data_dir(ctx, data_dir),
+            training=training,
+            followups=followups,
             sync=SyncStatusService(ctx),
             sync_runner=SyncRunner(ctx, data_dir),
+            stats=StatsService(
+                ctx,
+                overdue_count=lambda today: followups.worklist_count("overdue", today=today),
+                overdue_list=lambda today: followups.worklist(
+                    "overdue", today=today, limit=1_000_000
+                ),
+                credit_shortfalls=credit_shortfalls_from(training),
+            ),
             audit=AuditService(ctx),
         )

@@ -1,4 +1,4 @@
-"""Follow-ups (随访): plans, visits on the national forms, worklists, contacts, compliance."""
+"""Follow-ups (随访): plans, visits on the national forms, worklists, contacts."""
 
 from __future__ import annotations
 
@@ -91,20 +91,6 @@ class PatientVisit:
     @property
     def class_name(self) -> str:
         return rules.CLASS_NAMES[Classification(self.classification)] if self.classification else ""
-
-
-@dataclass(frozen=True)
-class ComplianceRow:
-    """A chronic patient short of four face-to-face visits in the year."""
-
-    plan_id: str
-    patient_id: str
-    name: str
-    village: str
-    phone: str
-    kind: str
-    doctor: str
-    face_to_face: int
 
 
 @dataclass(frozen=True)
@@ -603,82 +589,8 @@ class FollowUpService:
             record_write(s, self.ctx, c, CONTACT, "create", {"outcome": outcome}, new=True)
         self.ctx.notify(Changes(CONTACT, frozenset({plan_id}), "create"))
 
-    # -- annual compliance ---------------------------------------------------------------
-    def compliance(self, year: int) -> list[ComplianceRow]:
-        """Chronic patients (active plans started before the year ended) with fewer than four
-        face-to-face visits in ``year``, fewest first."""
-        self.ctx.require(Perm.FOLLOWUP_VIEW)
-        start, end = date(year, 1, 1), date(year + 1, 1, 1)
-        visits = (
-            select(FollowUpVisit.plan_id, func.count().label("n"))
-            .where(
-                FollowUpVisit.deleted.is_(False),
-                FollowUpVisit.visit_date >= start,
-                FollowUpVisit.visit_date < end,
-                FollowUpVisit.method.in_(sorted(rules.FACE_TO_FACE)),
-            )
-            .group_by(FollowUpVisit.plan_id)
-            .subquery()
-        )
-        stmt = (
-            select(
-                FollowUpPlan.id,
-                FollowUpPlan.patient_id,
-                Patient.name,
-                Patient.village,
-                Patient.phone,
-                FollowUpPlan.kind,
-                FollowUpPlan.doctor,
-                func.coalesce(visits.c.n, 0),
-            )
-            .join(Patient, Patient.id == FollowUpPlan.patient_id)
-            .outerjoin(visits, visits.c.plan_id == FollowUpPlan.id)
-            .where(
-                FollowUpPlan.kind.in_([k.value for k in rules.CHRONIC]),
-                FollowUpPlan.status == PlanStatus.ACTIVE.value,
-                FollowUpPlan.deleted.is_(False),
-                Patient.deleted.is_(False),
-                FollowUpPlan.start_date < end,
-                func.coalesce(visits.c.n, 0) < 4,
-            )
-            .order_by(func.coalesce(visits.c.n, 0), Patient.village, Patient.name)
-        )
-        with self.ctx.reader() as s:
-            return [
-                ComplianceRow(plan_id, pid, name, village, phone, kind, doctor, int(n))
-                for plan_id, pid, name, village, phone, kind, doctor, n in s.execute(stmt)
-            ]
-
-    def control_rates(self, year: int) -> dict[str, tuple[int, int]]:
-        """Per chronic disease: (patients whose last visit of the year was 控制满意, patients
-        visited in the year)."""
-        self.ctx.require(Perm.FOLLOWUP_VIEW)
-        start, end = date(year, 1, 1), date(year + 1, 1, 1)
-        with self.ctx.reader() as s:
-            rows = s.execute(
-                select(
-                    FollowUpPlan.kind,
-                    FollowUpVisit.plan_id,
-                    FollowUpVisit.visit_date,
-                    FollowUpVisit.classification,
-                )
-                .join(FollowUpPlan, FollowUpPlan.id == FollowUpVisit.plan_id)
-                .where(
-                    FollowUpVisit.deleted.is_(False),
-                    FollowUpVisit.visit_date >= start,
-                    FollowUpVisit.visit_date < end,
-                    FollowUpPlan.kind.in_([k.value for k in rules.CHRONIC]),
-                )
-                .order_by(FollowUpVisit.visit_date)
-            ).all()
-        last: dict[str, tuple[str, str]] = {}
-        for kind, plan_id, _d, cls in rows:
-            last[plan_id] = (kind, cls)
-        out = {k.value: (0, 0) for k in rules.CHRONIC}
-        for kind, cls in last.values():
-            good, total = out[kind]
-            out[kind] = (good + (cls == Classification.SATISFIED.value), total + 1)
-        return out
+    # The annual 考核 figures (规范管理率, 控制率) and the list of patients short of visits
+    # are counted once, by app/services/stats.py (StatsService.standings / compliance).
 
     @staticmethod
     def _plan(s: Session, plan_id: str) -> FollowUpPlan:

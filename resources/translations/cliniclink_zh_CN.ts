@@ -307,16 +307,28 @@
         <translation>病种</translation>
     </message>
     <message>
-        <source>Patients visited</source>
-        <translation>随访人数</translation>
+        <source>Managed in the year</source>
+        <translation>年内已管理（人）</translation>
     </message>
     <message>
-        <source>Controlled</source>
-        <translation>控制满意人数</translation>
+        <source>Managed to the standard</source>
+        <translation>规范管理（人）</translation>
+    </message>
+    <message>
+        <source>Standard management rate</source>
+        <translation>规范管理率</translation>
+    </message>
+    <message>
+        <source>Last reading on target</source>
+        <translation>最近一次达标（人）</translation>
     </message>
     <message>
         <source>Control rate</source>
         <translation>控制率</translation>
+    </message>
+    <message>
+        <source>Lost</source>
+        <translation>失访</translation>
     </message>
     <message>
         <source>Name</source>
@@ -343,20 +355,28 @@
         <translation>面对面随访次数</translation>
     </message>
     <message>
-        <source>The standard asks for at least four face-to-face visits (clinic or home) a year; phone calls do not count. Control rate: the share of patients whose last visit of the year was classified as controlled.</source>
-        <translation>规范要求每年至少 4 次面对面随访（门诊或家庭），电话随访不计入。控制率：本年度最后一次随访分类为“控制满意”的患者所占比例。</translation>
+        <source>Enrolled</source>
+        <translation>纳入日期</translation>
+    </message>
+    <message>
+        <source>Last reading</source>
+        <translation>最近一次读数</translation>
+    </message>
+    <message>
+        <source>Assessment figures</source>
+        <translation>考核指标</translation>
+    </message>
+    <message>
+        <source>no visit</source>
+        <translation>无随访</translation>
+    </message>
+    <message>
+        <source>%1 patient(s) short of the face-to-face visits due in %2</source>
+        <translation>%2年面访次数不足的患者 %1 人</translation>
     </message>
     <message>
         <source>Year</source>
         <translation>年度</translation>
-    </message>
-    <message>
-        <source>Control rates</source>
-        <translation>控制率</translation>
-    </message>
-    <message>
-        <source>%1 chronic patient(s) with fewer than four face-to-face visits in %2</source>
-        <translation>%2 年面对面随访不足 4 次的慢病患者：%1 人</translation>
     </message>
 </context>
 <context>
@@ -412,6 +432,13 @@
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>DrillDialog</name>
+    <message>
+        <source>No records behind this figure.</source>
+        <translation>此数字没有对应的记录。</translation>
     </message>
 </context>
 <context>
@@ -510,6 +537,17 @@
     <message>
         <source>Save receipt</source>
         <translation>保存回执</translation>
+    </message>
+</context>
+<context>
+    <name>FigureCard</name>
+    <message>
+        <source>Click to list the records behind this figure</source>
+        <translation>单击列出此数字对应的记录</translation>
+    </message>
+    <message>
+        <source>A year earlier: %1</source>
+        <translation>上年同期：%1</translation>
     </message>
 </context>
 <context>
@@ -1858,6 +1896,507 @@ It is shown only now. {user} must choose a new password at the next login.</sour
     <message>
         <source>The passwords differ</source>
         <translation>两次输入的密码不一致</translation>
+    </message>
+</context>
+<context>
+    <name>StatisticsPage</name>
+    <message>
+        <source>Month</source>
+        <translation>月</translation>
+    </message>
+    <message>
+        <source>Quarter</source>
+        <translation>季度</translation>
+    </message>
+    <message>
+        <source>Year</source>
+        <translation>年</translation>
+    </message>
+    <message>
+        <source>Same period a year earlier</source>
+        <translation>对比上年同期</translation>
+    </message>
+    <message>
+        <source>Report as PDF…</source>
+        <translation>报表（PDF）…</translation>
+    </message>
+    <message>
+        <source>Report as Excel…</source>
+        <translation>报表（Excel）…</translation>
+    </message>
+    <message>
+        <source>No data for this period</source>
+        <translation>本期无数据</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>统计期</translation>
+    </message>
+    <message>
+        <source>Upward and downward referrals by month</source>
+        <translation>上转、下转人次（按月）</translation>
+    </message>
+    <message>
+        <source>Upward referrals by receiving department</source>
+        <translation>上转人次（按接收科室）</translation>
+    </message>
+    <message>
+        <source>Indication</source>
+        <translation>上转指征</translation>
+    </message>
+    <message>
+        <source>Upward referrals</source>
+        <translation>上转人次</translation>
+    </message>
+    <message>
+        <source>Follow-up visits done and due by month</source>
+        <translation>已随访与应随访次数（按月）</translation>
+    </message>
+    <message>
+        <source>Standard management and control rates (%)</source>
+        <translation>规范管理率与控制率（%）</translation>
+    </message>
+    <message>
+        <source>Training courses and attendances by month</source>
+        <translation>培训班期数与培训人次（按月）</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Hours</source>
+        <translation>学时</translation>
+    </message>
+    <message>
+        <source>Class I</source>
+        <translation>I类学分</translation>
+    </message>
+    <message>
+        <source>Class II</source>
+        <translation>II类学分</translation>
+    </message>
+    <message>
+        <source>Missing</source>
+        <translation>尚缺</translation>
+    </message>
+    <message>
+        <source>Referrals</source>
+        <translation>双向转诊</translation>
+    </message>
+    <message>
+        <source>Follow-ups and assessment</source>
+        <translation>随访与考核</translation>
+    </message>
+    <message>
+        <source>Training and support</source>
+        <translation>培训与对口支援</translation>
+    </message>
+    <message>
+        <source>Month %1</source>
+        <translation>%1月</translation>
+    </message>
+    <message>
+        <source>Q%1</source>
+        <translation>第%1季度</translation>
+    </message>
+    <message>
+        <source>Computing %1…</source>
+        <translation>正在计算 %1…</translation>
+    </message>
+    <message>
+        <source>%1, computed at %2</source>
+        <translation>%1，计算于 %2</translation>
+    </message>
+    <message>
+        <source>Could not compute the figures: %1</source>
+        <translation>统计失败：%1</translation>
+    </message>
+    <message>
+        <source>Jan</source>
+        <translation>1月</translation>
+    </message>
+    <message>
+        <source>Feb</source>
+        <translation>2月</translation>
+    </message>
+    <message>
+        <source>Mar</source>
+        <translation>3月</translation>
+    </message>
+    <message>
+        <source>Apr</source>
+        <translation>4月</translation>
+    </message>
+    <message>
+        <source>May</source>
+        <translation>5月</translation>
+    </message>
+    <message>
+        <source>Jun</source>
+        <translation>6月</translation>
+    </message>
+    <message>
+        <source>Jul</source>
+        <translation>7月</translation>
+    </message>
+    <message>
+        <source>Aug</source>
+        <translation>8月</translation>
+    </message>
+    <message>
+        <source>Sep</source>
+        <translation>9月</translation>
+    </message>
+    <message>
+        <source>Oct</source>
+        <translation>10月</translation>
+    </message>
+    <message>
+        <source>Nov</source>
+        <translation>11月</translation>
+    </message>
+    <message>
+        <source>Dec</source>
+        <translation>12月</translation>
+    </message>
+    <message>
+        <source>Upward</source>
+        <translation>上转</translation>
+    </message>
+    <message>
+        <source>Downward</source>
+        <translation>下转</translation>
+    </message>
+    <message>
+        <source>Upward, a year earlier</source>
+        <translation>上转（上年同期）</translation>
+    </message>
+    <message>
+        <source>Downward, a year earlier</source>
+        <translation>下转（上年同期）</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>已随访</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>应随访</translation>
+    </message>
+    <message>
+        <source>HTN standard</source>
+        <translation>高血压规范管理率</translation>
+    </message>
+    <message>
+        <source>BP control</source>
+        <translation>血压控制率</translation>
+    </message>
+    <message>
+        <source>DM standard</source>
+        <translation>糖尿病规范管理率</translation>
+    </message>
+    <message>
+        <source>Glucose control</source>
+        <translation>血糖控制率</translation>
+    </message>
+    <message>
+        <source>Courses</source>
+        <translation>培训班期数</translation>
+    </message>
+    <message>
+        <source>Attendances</source>
+        <translation>培训人次</translation>
+    </message>
+    <message>
+        <source>Attendances, a year earlier</source>
+        <translation>培训人次（上年同期）</translation>
+    </message>
+    <message>
+        <source>Short of credits in %1: %2 people</source>
+        <translation>%1年学分未达标：%2 人</translation>
+    </message>
+    <message>
+        <source>Save the report</source>
+        <translation>保存报表</translation>
+    </message>
+    <message>
+        <source>Writing the report…</source>
+        <translation>正在生成报表…</translation>
+    </message>
+    <message>
+        <source>Report saved: %1</source>
+        <translation>报表已保存：%1</translation>
+    </message>
+    <message>
+        <source>The report was not saved: %1</source>
+        <translation>报表未保存：%1</translation>
+    </message>
+</context>
+<context>
+    <name>StatsDefinitions</name>
+    <message>
+        <source>Upward referrals: upward slips submitted in the period (by the time sent, Beijing time; drafts, cancelled and voided slips excluded).</source>
+        <translation>上转人次：期内提交的上转单数（按转出时间，北京时间；不含草稿、已取消和作废的）。</translation>
+    </message>
+    <message>
+        <source>Downward referrals: downward slips of the period (cancelled and voided excluded).</source>
+        <translation>下转人次：期内的下转（回转）单数（不含已取消和作废的）。</translation>
+    </message>
+    <message>
+        <source>By department: upward slips of the period by the county hospital department receiving them.</source>
+        <translation>按接收科室：期内上转单按县级医院接收科室计数。</translation>
+    </message>
+    <message>
+        <source>By indication: upward slips of the period by the indication ticked; a slip with several indications counts once for each.</source>
+        <translation>按上转指征：期内上转单按所勾选的指征计数，一单勾选多项时每项各计一次。</translation>
+    </message>
+    <message>
+        <source>Upward feedback rate = upward slips answered by the county hospital (received, refused or arrived) or with a receipt recorded by the clinic within 14 days of sending ÷ upward slips of the period; slips still within their 14 days and unanswered are left out of the denominator and shown as awaiting.</source>
+        <translation>上转反馈率 = 转出后 14 天内收到县级医院答复（接收、拒绝或到诊）或本院登记回执的上转单数 ÷ 期内上转单数；尚在 14 天内且未答复的不计入分母，单列为“等待中”。</translation>
+    </message>
+    <message>
+        <source>Received, not arrived: upward slips of the period the county hospital received and whose patient has not been recorded as arrived.</source>
+        <translation>已接收未到诊：期内上转单中县级医院已接收、至今未登记到诊的单数。</translation>
+    </message>
+    <message>
+        <source>Visits done: follow-up visits recorded in the period (all kinds of plan; face-to-face visits shown separately).</source>
+        <translation>已随访：期内随访记录次数（各类随访计划；括号内为面对面随访次数）。</translation>
+    </message>
+    <message>
+        <source>Visits due: next-visit dates (as set at each visit) falling in the period, plus the first visit of plans started in the period.</source>
+        <translation>应随访：下次随访日期落在期内的次数（以每次随访记录的下次随访日期计），加上期内新建随访计划的首次随访。</translation>
+    </message>
+    <message>
+        <source>Overdue now: active plans whose next visit date has passed, today (the same as the worklist's Overdue tab).</source>
+        <translation>当前逾期：今天仍在进行、下次随访日期已过的随访计划数（与随访工作表“逾期”一致）。</translation>
+    </message>
+    <message>
+        <source>Lost to follow-up: patients whose follow-up plan was marked lost in the period.</source>
+        <translation>失访：期内被标记为失访的随访计划所涉患者人数。</translation>
+    </message>
+    <message>
+        <source>Managed in the year: patients under management in the year up to the end of the period (including those enrolled, closed, deceased or lost during the year).</source>
+        <translation>年内已管理人数：本年度截至期末处于管理中的患者人数（含年中纳入、结案、死亡、失访的）。</translation>
+    </message>
+    <message>
+        <source>Standard management rate = patients managed to the standard ÷ patients managed in the year × 100%. To the standard: at least the face-to-face visits (clinic or home; phone calls do not count) due in the year. Visits due = 4 × days under management in the year ÷ days in the year, rounded, at least 1 and at most 4; counted from enrolment for patients enrolled during the year, and up to the day a plan was closed, or the patient died or was lost (e.g. a patient enrolled in mid-November is due 1 visit that year, one enrolled on 1 July 2). Monthly and quarterly figures are for the year up to the end of the period.</source>
+        <translation>规范管理率 = 按照规范要求进行健康管理的患者人数 ÷ 年内已管理的患者人数 × 100%。规范管理判定：本年度内面对面随访（门诊、家庭；电话不计）次数不少于应随访次数。应随访次数 = 4 × 本年度内在管天数 ÷ 全年天数，四舍五入，至少 1 次、至多 4 次；年中纳入管理的从纳入之日起算，年中结案、死亡或失访的算到其记录之日（例：11 月中旬纳入的患者当年应随访 1 次，7 月 1 日纳入的应随访 2 次）。月报、季报为本年截至期末的累计数。</translation>
+    </message>
+    <message>
+        <source>BP control rate = patients whose last BP reading of the year was on target ÷ hypertension patients managed in the year × 100%. The denominator is every managed patient (also those not visited); lost patients count as not on target. On target: below 140/90 mmHg, aged 65 or over below 150/90 mmHg.</source>
+        <translation>血压控制率 = 年内最近一次随访血压达标人数 ÷ 年内已管理的高血压患者人数 × 100%。分母为全部管理患者（含未随访者）；失访者计为未达标。达标：收缩压&lt;140 且舒张压&lt;90 mmHg，65 岁及以上&lt;150/90 mmHg。</translation>
+    </message>
+    <message>
+        <source>Glucose control rate = patients whose last fasting glucose of the year was on target ÷ type 2 diabetes patients managed in the year × 100%. The denominator is every managed patient (also those not visited); lost patients count as not on target. On target: fasting glucose below 7.0 mmol/L.</source>
+        <translation>血糖控制率 = 年内最近一次随访空腹血糖达标人数 ÷ 年内已管理的2型糖尿病患者人数 × 100%。分母为全部管理患者（含未随访者）；失访者计为未达标。达标：空腹血糖&lt;7.0 mmol/L。</translation>
+    </message>
+    <message>
+        <source>Training courses: courses (lectures / professional training, skills training, remote training) held in the period.</source>
+        <translation>培训班期数：期内举办的培训班（讲座/业务培训、技能操作培训、远程培训）期数。</translation>
+    </message>
+    <message>
+        <source>Course attendances: attendances (present or late) at courses in the period; a person at several courses counts once for each.</source>
+        <translation>培训人次：期内培训班出席（含迟到）人次；同一人参加多期各计一次。</translation>
+    </message>
+    <message>
+        <source>People trained: different people who attended a course in the period (a person at several courses counts once).</source>
+        <translation>培训人数：期内参加过培训班的不同人员数（一人参加多期计 1 人）。</translation>
+    </message>
+    <message>
+        <source>Hours: the hours of every training activity in the period; attendee hours add each attendee's hours.</source>
+        <translation>学时：期内全部培训活动的学时合计；参训学时为每位出席者学时之和。</translation>
+    </message>
+    <message>
+        <source>Credits: credits earned by attendees in the period (class I and class II apart; one does not replace the other).</source>
+        <translation>学分：期内出席者获得的学分合计（I类、II类分列，不互相替代）。</translation>
+    </message>
+    <message>
+        <source>Teaching attendances: attendances at teaching ward rounds, surgery demonstrations, clinic teaching, case discussions and consultations in the period (the mentees a stationed doctor records are people, not added).</source>
+        <translation>帮扶带教人次：期内教学查房、手术示教、门诊带教、病例讨论、会诊等带教活动的出席人次（不加驻点医生登记的带教人数：人与人次不相加）。</translation>
+    </message>
+    <message>
+        <source>Teaching ward rounds: teaching ward round activities in the period, plus those recorded by stationed doctors (shared out by days).</source>
+        <translation>指导查房次数：期内教学查房活动次数，加驻点医生登记的教学查房次数（按天数分摊）。</translation>
+    </message>
+    <message>
+        <source>Staff sent for further training: further-training records starting in the period.</source>
+        <translation>接收进修人次：期内开始的进修登记数。</translation>
+    </message>
+    <message>
+        <source>Stationed doctors' outpatient visits: as recorded on counterpart-support records; a stationing spanning several periods is shared out by the days in each.</source>
+        <translation>驻点医生门诊诊疗人次：对口支援记录的门诊诊疗人次；一段驻点跨越多个统计期的，按落在各期的天数分摊。</translation>
+    </message>
+    <message>
+        <source>Stationed doctors' operations: as recorded on counterpart-support records, shared out by days across periods.</source>
+        <translation>驻点医生手术台次：对口支援记录的手术台次，跨期的按天数分摊。</translation>
+    </message>
+    <message>
+        <source>Short of credits: staff on duty whose credits this year do not yet meet the continuing-education requirement (by the training area's rules).</source>
+        <translation>学分未达标：本年度学分尚未达到继续医学教育要求的在岗人员（按培训模块的规则）。</translation>
+    </message>
+</context>
+<context>
+    <name>StatsFigures</name>
+    <message>
+        <source>Upward referrals</source>
+        <translation>上转人次</translation>
+    </message>
+    <message>
+        <source>Downward referrals</source>
+        <translation>下转人次</translation>
+    </message>
+    <message>
+        <source>Upward feedback rate</source>
+        <translation>上转反馈率</translation>
+    </message>
+    <message>
+        <source>Awaiting an answer (within 14 days)</source>
+        <translation>等待答复（14 天内）</translation>
+    </message>
+    <message>
+        <source>Received, not arrived</source>
+        <translation>已接收未到诊</translation>
+    </message>
+    <message>
+        <source>Visits done</source>
+        <translation>已随访</translation>
+    </message>
+    <message>
+        <source>of which face to face</source>
+        <translation>其中面对面随访</translation>
+    </message>
+    <message>
+        <source>Visits due</source>
+        <translation>应随访</translation>
+    </message>
+    <message>
+        <source>Overdue now</source>
+        <translation>当前逾期</translation>
+    </message>
+    <message>
+        <source>Lost to follow-up</source>
+        <translation>失访</translation>
+    </message>
+    <message>
+        <source>Hypertension: managed in the year</source>
+        <translation>高血压年内已管理</translation>
+    </message>
+    <message>
+        <source>Hypertension: standard management rate</source>
+        <translation>高血压规范管理率</translation>
+    </message>
+    <message>
+        <source>Hypertension: BP control rate</source>
+        <translation>高血压血压控制率</translation>
+    </message>
+    <message>
+        <source>Diabetes: managed in the year</source>
+        <translation>2型糖尿病年内已管理</translation>
+    </message>
+    <message>
+        <source>Diabetes: standard management rate</source>
+        <translation>2型糖尿病规范管理率</translation>
+    </message>
+    <message>
+        <source>Diabetes: glucose control rate</source>
+        <translation>2型糖尿病血糖控制率</translation>
+    </message>
+    <message>
+        <source>Training courses</source>
+        <translation>培训班期数</translation>
+    </message>
+    <message>
+        <source>Course attendances</source>
+        <translation>培训人次</translation>
+    </message>
+    <message>
+        <source>People trained</source>
+        <translation>培训人数</translation>
+    </message>
+    <message>
+        <source>Activity hours</source>
+        <translation>活动学时</translation>
+    </message>
+    <message>
+        <source>Attendee hours</source>
+        <translation>参训学时</translation>
+    </message>
+    <message>
+        <source>Class I credits awarded</source>
+        <translation>授予I类学分</translation>
+    </message>
+    <message>
+        <source>Class II credits awarded</source>
+        <translation>授予II类学分</translation>
+    </message>
+    <message>
+        <source>Teaching attendances</source>
+        <translation>帮扶带教人次</translation>
+    </message>
+    <message>
+        <source>Teaching ward rounds</source>
+        <translation>指导查房次数</translation>
+    </message>
+    <message>
+        <source>Staff sent for further training</source>
+        <translation>接收进修人次</translation>
+    </message>
+    <message>
+        <source>Stationed doctors: outpatient visits</source>
+        <translation>驻点医生门诊诊疗人次</translation>
+    </message>
+    <message>
+        <source>Stationed doctors: operations</source>
+        <translation>驻点医生手术台次</translation>
+    </message>
+    <message>
+        <source>person-times</source>
+        <translation>人次</translation>
+    </message>
+    <message>
+        <source>people</source>
+        <translation>人</translation>
+    </message>
+    <message>
+        <source>times</source>
+        <translation>次</translation>
+    </message>
+    <message>
+        <source>courses</source>
+        <translation>期</translation>
+    </message>
+    <message>
+        <source>hours</source>
+        <translation>小时</translation>
+    </message>
+    <message>
+        <source>credits</source>
+        <translation>分</translation>
+    </message>
+    <message>
+        <source>operations</source>
+        <translation>台次</translation>
+    </message>
+    <message>
+        <source>no upward referrals in the period</source>
+        <translation>期内没有上转单</translation>
+    </message>
+    <message>
+        <source>every upward referral is still within its 14 days, unanswered</source>
+        <translation>期内上转单均在 14 天内且尚未答复</translation>
+    </message>
+    <message>
+        <source>no hypertension patients under management this year</source>
+        <translation>本年截至期末没有管理中的高血压患者</translation>
+    </message>
+    <message>
+        <source>no diabetes patients under management this year</source>
+        <translation>本年截至期末没有管理中的2型糖尿病患者</translation>
+    </message>
+    <message>
+        <source>no data</source>
+        <translation>无数据</translation>
     </message>
 </context>
 <context>

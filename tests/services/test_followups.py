@@ -181,19 +181,23 @@ def test_referrals_create_their_plans(services: AppServices, patient: str) -> No
 
 
 def test_compliance_and_control_rates(services: AppServices, patient: str) -> None:
+    from app.domain.periods import year as year_period
+
     today = services.ctx.today()
     year = today.year
     plan = services.followups.create_plan(patient, PlanKind.HYPERTENSION, date(year, 1, 1))
     for method in ("1", "3", "2"):
         services.followups.record_visit(plan.id, htn_visit(today, method=method))
-    short = services.followups.compliance(year)
+    stats, period = services.stats, year_period(year)
+    short = stats.compliance(period)
     # the phone call does not count
     assert [(r.name, r.village, r.face_to_face) for r in short] == [("张三", "桃花村", 2)]
     services.followups.record_visit(plan.id, htn_visit(today, method="1"))
-    assert [r.face_to_face for r in services.followups.compliance(year)] == [3]
+    assert [r.face_to_face for r in stats.compliance(period)] == [3]
     services.followups.record_visit(plan.id, htn_visit(today, method="2"))
-    assert services.followups.compliance(year) == []
-    assert services.followups.control_rates(year)["htn"] == (1, 1)
+    assert stats.compliance(period) == []
+    htn = stats.followup_figures(period).htn
+    assert (htn.control.numerator, htn.control.denominator) == (1, 1)
 
 
 def test_a_nurse_records_calls_but_not_visits(services: AppServices, patient: str) -> None:

@@ -315,15 +315,19 @@ def test_compliance_tab_lists_who_is_short_and_the_control_rates(
     rows = {view.short.item(r, 0).text(): view.short.item(r, 5).text() for r in range(2)}
     assert view.short.rowCount() == 2 and rows == {"王五": "0 / 4", "李四": "2 / 4"}
     rates = {
-        view.rates.item(r, 0).text(): [view.rates.item(r, c).text() for c in (1, 2, 3)]
+        view.rates.item(r, 0).text(): [view.rates.item(r, c).text() for c in range(1, 7)]
         for r in range(view.rates.rowCount())
     }
-    assert rates["高血压"] == ["2", "1", "50.0%"]  # 李四's last visit: 控制不满意
-    assert rates["2型糖尿病"] == ["0", "0", "—"]
+    # every managed patient is in the denominator; 李四 (68) was last at 150/80: not < 150/90
+    assert rates["高血压"] == ["2", "1", "50.0%", "1", "50.0%", "0"]
+    assert rates["2型糖尿病"] == ["1", "0", "0.0%", "0", "0.0%", "0"]  # not visited this year
     assert "2 人" in view.summary.text()
+    # the definitions are printed under the figures
+    assert "分母为全部管理患者" in view.definitions.text()
+    assert "11 月中旬纳入的患者当年应随访 1 次" in view.definitions.text()
     view.year.setValue(year - 1)
-    rates = {view.rates.item(r, 0).text(): view.rates.item(r, 3).text() for r in range(2)}
-    assert rates == {"高血压": "—", "2型糖尿病": "100.0%"}
+    rates = {view.rates.item(r, 0).text(): view.rates.item(r, 5).text() for r in range(2)}
+    assert rates == {"高血压": "0.0%", "2型糖尿病": "100.0%"}
     assert view.short.rowCount() == 3  # nobody had four visits last year
     # a visit recorded elsewhere refreshes the tab through the change bus
     view.year.setValue(year)

@@ -54,6 +54,12 @@ def _sync(services: AppServices, bus: ChangeBus, parent: QWidget | None) -> QWid
     return SyncPage(services, bus, parent)
 
 
+def _statistics(services: AppServices, bus: ChangeBus, parent: QWidget | None) -> QWidget:
+    from app.ui.pages.statistics import StatisticsPage
+
+    return StatisticsPage(services, bus, parent)
+
+
 def _placeholder(key: str) -> PageFactory:
     def make(services: AppServices, bus: ChangeBus, parent: QWidget | None) -> QWidget:
         from app.ui.pages.placeholder import PlaceholderPage
@@ -83,7 +89,7 @@ PAGES: list[tuple[str, Callable[[], str], PageFactory]] = [
     (
         "statistics",
         lambda: QCoreApplication.translate("Navigation", "Statistics"),
-        _placeholder("statistics"),
+        _statistics,
     ),
     ("settings", lambda: QCoreApplication.translate("Navigation", "Settings"), _settings),
     # Last, so the shortcuts people already use (Ctrl+6 设置) stay where they were.

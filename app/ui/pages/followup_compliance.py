@@ -1,5 +1,7 @@
-"""随访 年度达标: for a chosen year, the control rate (控制满意 share) per chronic disease and
-the chronic patients with fewer than four face-to-face visits (电话 does not count)."""
+"""随访 年度达标: the year's 考核 figures (规范管理率 and 控制率 for hypertension and diabetes,
+counted by ``services.stats`` exactly as the 统计 page and the report count them, with each
+definition under the table) and the managed patients short of the face-to-face visits due
+(pro rata from enrolment; 电话 does not count)."""
 
 from __future__ import annotations
 
@@ -19,11 +21,12 @@ from PySide6.QtWidgets import (
 from app.domain import followup as rules
 from app.domain.errors import PermissionDenied
 from app.domain.followup import PlanKind
+from app.domain.periods import year as year_period
+from app.domain.stats import DiseaseFigures, Standing
 from app.services.bundle import AppServices
-from app.services.followups import ComplianceRow
+from app.ui import stats_text
 
-REQUIRED_VISITS = 4
-DISEASES = [PlanKind.HYPERTENSION.value, PlanKind.DIABETES.value]  # the rows, in this order
+DISEASES = [PlanKind.HYPERTENSION, PlanKind.DIABETES]  # the rows, in this order
 
 
 def _table(headers: list[str], name: str) -> QTableWidget:
@@ -51,7 +54,7 @@ class ComplianceView(QWidget):
     def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
-        self.rows: list[ComplianceRow] = []
+        self.rows: list[Standing] = []
         self.stale = True  # something changed since the last refresh
         this_year = self.services.ctx.today().year
         self.year = QSpinBox()
@@ -61,9 +64,12 @@ class ComplianceView(QWidget):
         self.rates = _table(
             [
                 self.tr("Disease"),
-                self.tr("Patients visited"),
-                self.tr("Controlled"),
+                self.tr("Managed in the year"),
+                self.tr("Managed to the standard"),
+                self.tr("Standard management rate"),
+                self.tr("Last reading on target"),
                 self.tr("Control rate"),
+                self.tr("Lost"),
             ],
             "controlRates",
         )
@@ -76,31 +82,30 @@ class ComplianceView(QWidget):
                 self.tr("Kind"),
                 self.tr("Doctor"),
                 self.tr("Face-to-face visits"),
+                self.tr("Enrolled"),
+                self.tr("Last reading"),
             ],
             "complianceShort",
         )
         self.summary = QLabel()
         self.summary.setObjectName("complianceSummary")
-        note = QLabel(
-            self.tr(
-                "The standard asks for at least four face-to-face visits (clinic or home) a "
-                "year; phone calls do not count. Control rate: the share of patients whose "
-                "last visit of the year was classified as controlled."
-            )
+        self.definitions = QLabel(
+            "\n".join(stats_text.definition(k) for k in ("standard", "control_htn", "control_dm"))
         )
-        note.setWordWrap(True)
-        note.setStyleSheet("color: #666;")
+        self.definitions.setObjectName("complianceDefinitions")
+        self.definitions.setWordWrap(True)
+        self.definitions.setStyleSheet("color: #666;")
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("Year")))
         top.addWidget(self.year)
         top.addStretch(1)
         lay = QVBoxLayout(self)
         lay.addLayout(top)
-        lay.addWidget(QLabel(self.tr("Control rates")))
+        lay.addWidget(QLabel(self.tr("Assessment figures")))
         lay.addWidget(self.rates)
+        lay.addWidget(self.definitions)
         lay.addWidget(self.summary)
         lay.addWidget(self.short, 1)
-        lay.addWidget(note)
         self.year.valueChanged.connect(lambda _y: self.refresh())
         self.short.doubleClicked.connect(self._open_current)
 
@@ -110,19 +115,26 @@ class ComplianceView(QWidget):
 
     def refresh(self) -> None:
         self.stale = False
-        year = self.year.value()
+        y = self.year.value()
+        stats = self.services.stats
         try:
-            rates = self.services.followups.control_rates(year)
-            self.rows = self.services.followups.compliance(year)
+            standings = stats.standings(year_period(y))
         except PermissionDenied:
-            rates, self.rows = {}, []
-        ordered = [(k, rates[k]) for k in DISEASES if k in rates]
-        self.rates.setRowCount(len(ordered))
-        for r, (kind, (good, total)) in enumerate(ordered):
-            share = f"{good / total:.1%}" if total else "—"
-            for c, text in enumerate(
-                (rules.PLAN_KIND_NAMES[PlanKind(kind)], str(total), str(good), share)
-            ):
+            standings = []
+        figures: list[DiseaseFigures] = [stats.disease_figures(standings, k) for k in DISEASES]
+        self.rows = [x for x in standings if not x.standard]
+        self.rates.setRowCount(len(figures))
+        for r, d in enumerate(figures):
+            cells = (
+                rules.PLAN_KIND_NAMES[PlanKind(d.kind)],
+                str(d.managed),
+                str(d.standard.numerator),
+                self._rate(d.standard.text, d.standard.reason),
+                str(d.control.numerator),
+                self._rate(d.control.text, d.control.reason),
+                str(d.lost),
+            )
+            for c, text in enumerate(cells):
                 self.rates.setItem(r, c, QTableWidgetItem(text))
         self.short.setRowCount(len(self.rows))
         for r, row in enumerate(self.rows):
@@ -132,7 +144,9 @@ class ComplianceView(QWidget):
                 row.phone,
                 rules.PLAN_KIND_NAMES[PlanKind(row.kind)],
                 row.doctor,
-                f"{row.face_to_face} / {REQUIRED_VISITS}",
+                f"{row.face_to_face} / {row.required}",
+                f"{row.enrolled:%Y-%m-%d}",
+                row.last_reading or self.tr("no visit"),
             ]
             for c, text in enumerate(values):
                 cell = QTableWidgetItem(text)
@@ -140,10 +154,14 @@ class ComplianceView(QWidget):
                     cell.setForeground(Qt.GlobalColor.red)
                 self.short.setItem(r, c, cell)
         self.summary.setText(
-            self.tr("%1 chronic patient(s) with fewer than four face-to-face visits in %2")
+            self.tr("%1 patient(s) short of the face-to-face visits due in %2")
             .replace("%1", str(len(self.rows)))
-            .replace("%2", str(year))
+            .replace("%2", str(y))
         )
+
+    @staticmethod
+    def _rate(text: str, reason: str) -> str:
+        return f"{text}（{stats_text.reason(reason)}）" if text == "—" and reason else text
 
     def _open_current(self) -> None:
         r = self.short.currentRow()

@@ -1,0 +1,820 @@
+"""统计: the clinic's figures for a month, a quarter or a year, computed once, here.
+
+The 统计 page, the monthly / quarterly / annual report (PDF and .xlsx), the ``report``
+command, the 随访 page's 年度达标 tab and the tests all call :class:`StatsService`; nothing
+else counts these figures. Every figure carries its definition (``DEFINITIONS``), printed
+under it wherever it is shown; a rate whose denominator is 0 carries the reason instead of a
+number.
+
+Dates: a period is a range of the clinic's local (Beijing) dates. Visit, activity and
+stationing dates are local already; referral times are stored in UTC and are compared with
+the period's local midnights moved to UTC (``utc_bounds``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import String, case, func, select, type_coerce
+
+from app.db.followup_models import FollowUpPlan, FollowUpVisit
+from app.db.models import Clinic, Patient
+from app.db.referral_models import Referral, ReferralEvent
+from app.db.training_models import (
+    Secondment,
+    Staff,
+    SupportStationing,
+    TrainingActivity,
+    TrainingAttendance,
+)
+from app.domain import followup as fu
+from app.domain import training as tr
+from app.domain.followup import PlanKind, PlanStatus
+from app.domain.periods import Period, split_by_days
+from app.domain.referral import FEEDBACK_DAYS, OTHER, Direction, Status
+from app.domain.roles import Perm
+from app.domain.stats import (
+    CLINIC_UTC_OFFSET,
+    ClinicFigures,
+    DiseaseFigures,
+    DrillList,
+    FollowUpFigures,
+    MonthRow,
+    Rate,
+    ReferralFigures,
+    ShortOfCredits,
+    Standing,
+    TrainingFigures,
+)
+from app.services.context import ServiceContext
+from app.services.stats_kaohe import kaohe_counts, kaohe_rows
+
+
+def utc_bounds(period: Period) -> tuple[datetime, datetime]:
+    """The period's local midnights as naive UTC datetimes (how referral times are stored)."""
+    start = datetime.combine(period.start, datetime.min.time()) - CLINIC_UTC_OFFSET
+    end = datetime.combine(period.end, datetime.min.time()) - CLINIC_UTC_OFFSET
+    return start, end
+
+
+def local_date(utc: datetime) -> date:
+    return (utc + CLINIC_UTC_OFFSET).date()
+
+
+# -- the referral rows every referral figure is made of --------------------------------------
+@dataclass(frozen=True)
+class _Ref:
+    id: str
+    number: str
+    direction: str
+    status: str
+    referred_at: datetime
+    patient: str
+    department: str
+    indications: list[str]
+    feedback_at: datetime | None  # the earliest answer the clinic knows of
+
+
+def _answer_times(row: Any) -> Iterable[datetime | None]:
+    """Every time at which the clinic learnt an answer to an upward referral: the county's
+    receipt, arrival, or the county's status change (received / rejected / arrived) in the
+    history. A clinic-recorded 回执 adds its time here (one line) and counts the same way."""
+    return (row.received_at, row.arrived_at, row.county_answer_at)
+
+
+class StatsService:
+    def __init__(
+        self,
+        ctx: ServiceContext,
+        *,
+        overdue_count: Callable[[date], int] | None = None,
+        overdue_list: Callable[[date], list[Any]] | None = None,
+        credit_shortfalls: Callable[[int], list[ShortOfCredits]] | None = None,
+    ) -> None:
+        """``overdue_count`` and ``credit_shortfalls`` come from the follow-up and training
+        services (the worklist's own count, the training area's credit rules), so those two
+        figures are never counted a second way here."""
+        self.ctx = ctx
+        self._overdue_count = overdue_count
+        self._overdue_list = overdue_list
+        self._credit_shortfalls = credit_shortfalls
+
+    # -- the one entry point ---------------------------------------------------------------
+    def figures(self, period: Period, *, with_earlier: bool = True) -> ClinicFigures:
+        actor = self.ctx.require(Perm.PATIENT_VIEW)
+        from app.domain.roles import allowed
+
+        def may(p: Perm) -> bool:
+            return allowed(actor.role, p)
+
+        now = self.ctx.clock()
+        earlier = self.figures(period.year_earlier(), with_earlier=False) if with_earlier else None
+        return ClinicFigures(
+            clinic=self._clinic_name(),
+            period=period,
+            computed_at=now,
+            referrals=self.referral_figures(period) if may(Perm.REFERRAL_VIEW) else None,
+            followups=self.followup_figures(period) if may(Perm.FOLLOWUP_VIEW) else None,
+            training=self.training_figures(period) if may(Perm.TRAINING_VIEW) else None,
+            earlier=earlier,
+        )
+
+    def report(self, period: Period, fmt: str) -> bytes:
+        """The month's, quarter's or year's report as ``pdf`` or ``xlsx`` bytes."""
+        from app.reports.stats_report import report_pdf, report_xlsx
+
+        figures = self.figures(period)
+        if fmt == "pdf":
+            return report_pdf(figures)
+        if fmt == "xlsx":
+            return report_xlsx(figures)
+        raise ValueError(f"unknown report format {fmt!r}")
+
+    def _clinic_name(self) -> str:
+        with self.ctx.reader() as s:
+            return s.scalar(select(Clinic.name).limit(1)) or ""
+
+    # -- referrals -------------------------------------------------------------------------
+    def _referrals(self, period: Period) -> list[_Ref]:
+        start, end = utc_bounds(period)
+        # the county's first answer in the history (received / rejected / arrived), read
+        # through the history's (referral_id, at) index for each referral of the period
+        county_answer = (
+            select(func.min(ReferralEvent.at))
+            .where(
+                ReferralEvent.referral_id == Referral.id,
+                ReferralEvent.side == "county",
+                ReferralEvent.to_status.in_(
+                    [Status.RECEIVED.value, Status.REJECTED.value, Status.ARRIVED.value]
+                ),
+            )
+            .correlate(Referral)
+            .scalar_subquery()
+        )
+        stmt = (
+            select(
+                Referral.id,
+                Referral.number,
+                Referral.direction,
+                Referral.status,
+                _text(Referral.referred_at),
+                Referral.patient_name,
+                Referral.to_department,
+                Referral.indications,
+                _text(Referral.received_at),
+                _text(Referral.arrived_at),
+                Referral.rejected_reason,
+                _text(Referral.updated_at),
+                _text(county_answer).label("county_answer_at"),
+            )
+            .where(
+                Referral.deleted.is_(False),
+                Referral.referred_at >= start,
+                Referral.referred_at < end,
+                Referral.status.notin_([Status.DRAFT.value, Status.CANCELLED.value]),
+            )
+            .order_by(Referral.referred_at, Referral.number)
+        )
+        out = []
+        with self.ctx.reader() as s:
+            for row in s.execute(stmt):
+                times = [_when(t) for t in _answer_times(row) if t is not None]
+                if row.rejected_reason and not times:
+                    times.append(_when(row.updated_at))  # refused at an unknown time: when
+                    # the answer reached us
+                out.append(
+                    _Ref(
+                        row.id,
+                        row.number,
+                        row.direction,
+                        row.status,
+                        _when(row.referred_at),
+                        row.patient_name,
+                        row.to_department or "（未填）",
+                        _indication_labels(row.indications),
+                        min(times) if times else None,
+                    )
+                )
+        return out
+
+    def _feedback_state(self, r: _Ref, now: datetime) -> str:
+        """ "in_time", "late" (no answer within 14 days) or "waiting" (still inside them)."""
+        limit = r.referred_at + timedelta(days=FEEDBACK_DAYS)
+        if r.feedback_at is not None and r.feedback_at <= limit:
+            return "in_time"
+        return "late" if now >= limit else "waiting"
+
+    def referral_figures(self, period: Period) -> ReferralFigures:
+        self.ctx.require(Perm.REFERRAL_VIEW)
+        refs = self._referrals(period)
+        now = self.ctx.clock()
+        up = [r for r in refs if r.direction == Direction.UP.value]
+        down = [r for r in refs if r.direction == Direction.DOWN.value]
+        months = {m.code: [0, 0] for m in period.months()}
+        for r in refs:
+            key = local_date(r.referred_at).strftime("%Y-%m")
+            if key in months:
+                months[key][0 if r.direction == Direction.UP.value else 1] += 1
+        states = Counter(self._feedback_state(r, now) for r in up)
+        decided = states["in_time"] + states["late"]
+        reason = (
+            "期内没有上转单"
+            if not up
+            else "期内上转单均在 14 天内且尚未答复"
+            if not decided
+            else ""
+        )
+        indications: Counter[str] = Counter()
+        for r in up:
+            indications.update(r.indications or ["（未勾选）"])
+        return ReferralFigures(
+            up=len(up),
+            down=len(down),
+            by_month=[MonthRow(k, a, b) for k, (a, b) in months.items()],
+            by_department=Counter(r.department for r in up).most_common(),
+            by_indication=indications.most_common(),
+            feedback=Rate("feedback", states["in_time"], decided, reason),
+            feedback_waiting=states["waiting"],
+            not_arrived=sum(1 for r in up if r.status == Status.RECEIVED.value),
+        )
+
+    # -- follow-ups ------------------------------------------------------------------------
+    def standings(self, period: Period, kind: PlanKind | None = None) -> list[Standing]:
+        """Every patient managed for hypertension or diabetes in the period's year up to the
+        period's end, with what the 规范管理 and 控制 figures need (the 考核 of the year;
+        counted by app/services/stats_kaohe.py)."""
+        self.ctx.require(Perm.FOLLOWUP_VIEW)
+        with self.ctx.reader() as s:
+            rows = kaohe_rows(s, period, _kinds(kind))
+        out = []
+        for r in rows:
+            (
+                pid,
+                plan_id,
+                name,
+                village,
+                phone,
+                k,
+                doctor,
+                enrolled,
+                days,
+                required,
+                f2f,
+                key,
+                sbp,
+                dbp,
+                fpg,
+                on_target,
+                lost,
+            ) = r
+            if key is None:
+                reading = ""
+            elif k == PlanKind.HYPERTENSION.value:
+                reading = f"{sbp}/{dbp} mmHg"
+            else:
+                reading = f"{fpg:g} mmol/L"
+            out.append(
+                Standing(
+                    pid,
+                    plan_id,
+                    name,
+                    village,
+                    phone,
+                    k,
+                    doctor,
+                    date.fromisoformat(enrolled),
+                    int(days),
+                    int(required),
+                    int(f2f),
+                    date.fromisoformat(key[:10]) if key else None,
+                    reading,
+                    bool(on_target),
+                    bool(lost),
+                )
+            )
+        return out
+
+    def kaohe(self, period: Period) -> dict[str, DiseaseFigures]:
+        """规范管理率 and 控制率 per disease, counted in the database (the dashboard's path;
+        the same rows ``standings`` lists)."""
+        self.ctx.require(Perm.FOLLOWUP_VIEW)
+        with self.ctx.reader() as s:
+            counts = kaohe_counts(s, period, _kinds(None))
+        out = {}
+        for kind in (PlanKind.HYPERTENSION, PlanKind.DIABETES):
+            managed, standard, controlled, lost, unvisited = counts.get(kind.value, (0,) * 5)
+            out[kind.value] = _disease(kind, managed, standard, controlled, lost, unvisited)
+        return out
+
+    def disease_figures(self, standings: list[Standing], kind: PlanKind) -> DiseaseFigures:
+        """The figures of one disease from a list of standings (the 年度达标 tab)."""
+        mine = [x for x in standings if x.kind == kind.value]
+        return _disease(
+            kind,
+            len(mine),
+            sum(1 for x in mine if x.standard),
+            sum(1 for x in mine if x.controlled),
+            sum(1 for x in mine if x.lost),
+            sum(1 for x in mine if x.last_visit is None),
+        )
+
+    def compliance(self, period: Period) -> list[Standing]:
+        """Managed patients short of the face-to-face visits due (the 年度达标 list), the
+        furthest behind first."""
+        return _in_list_order([x for x in self.standings(period) if not x.standard])
+
+    def _visits(self, period: Period) -> list[Any]:
+        with self.ctx.reader() as s:
+            return list(
+                s.execute(
+                    select(
+                        FollowUpVisit.id,
+                        FollowUpVisit.visit_date,
+                        FollowUpVisit.method,
+                        FollowUpPlan.kind,
+                        Patient.name,
+                        FollowUpVisit.doctor,
+                    )
+                    .join(FollowUpPlan, FollowUpPlan.id == FollowUpVisit.plan_id)
+                    .join(Patient, Patient.id == FollowUpVisit.patient_id)
+                    .where(
+                        FollowUpVisit.deleted.is_(False),
+                        FollowUpPlan.deleted.is_(False),
+                        Patient.deleted.is_(False),
+                        FollowUpVisit.visit_date >= period.start,
+                        FollowUpVisit.visit_date < period.end,
+                    )
+                    .order_by(FollowUpVisit.visit_date, Patient.name)
+                )
+            )
+
+    def _monthly_visits(self, period: Period) -> dict[str, tuple[int, int]]:
+        """Per month (YYYY-MM): visits recorded, of them face to face."""
+        month = func.strftime("%Y-%m", FollowUpVisit.visit_date)
+        stmt = (
+            select(
+                month,
+                func.count(),
+                func.sum(case((FollowUpVisit.method.in_(sorted(fu.FACE_TO_FACE)), 1), else_=0)),
+            )
+            .where(
+                FollowUpVisit.deleted.is_(False),
+                FollowUpVisit.plan_id.not_in(_voided_plans()),
+                FollowUpVisit.visit_date >= period.start,
+                FollowUpVisit.visit_date < period.end,
+            )
+            .group_by(month)
+        )
+        with self.ctx.reader() as s:
+            return {m: (int(n), int(f or 0)) for m, n, f in s.execute(stmt)}
+
+    def _monthly_due(self, period: Period) -> Counter[str]:
+        """Per month: next-visit dates set at visits, and first visits of new plans."""
+        due_month = func.strftime("%Y-%m", FollowUpVisit.next_date)
+        start_month = func.strftime("%Y-%m", FollowUpPlan.start_date)
+        out: Counter[str] = Counter()
+        with self.ctx.reader() as s:
+            for m, n in s.execute(
+                select(due_month, func.count())
+                .where(
+                    FollowUpVisit.deleted.is_(False),
+                    FollowUpVisit.plan_id.not_in(_voided_plans()),
+                    FollowUpVisit.next_date >= period.start,
+                    FollowUpVisit.next_date < period.end,
+                )
+                .group_by(due_month)
+            ):
+                out[m] += int(n)
+            for m, n in s.execute(
+                select(start_month, func.count())
+                .where(
+                    FollowUpPlan.id.not_in(_voided_plans()),
+                    FollowUpPlan.start_date >= period.start,
+                    FollowUpPlan.start_date < period.end,
+                )
+                .group_by(start_month)
+            ):
+                out[m] += int(n)
+        return out
+
+    def _lost(self, period: Period) -> list[Any]:
+        start, end = utc_bounds(period)
+        with self.ctx.reader() as s:
+            return list(
+                s.execute(
+                    select(
+                        FollowUpPlan.id,
+                        FollowUpPlan.patient_id,
+                        FollowUpPlan.kind,
+                        FollowUpPlan.note,
+                        FollowUpPlan.updated_at,
+                        Patient.name,
+                        Patient.village,
+                    )
+                    .join(Patient, Patient.id == FollowUpPlan.patient_id)
+                    .where(
+                        FollowUpPlan.deleted.is_(False),
+                        Patient.deleted.is_(False),
+                        FollowUpPlan.status == PlanStatus.LOST.value,
+                        FollowUpPlan.updated_at >= start,
+                        FollowUpPlan.updated_at < end,
+                    )
+                    .order_by(FollowUpPlan.updated_at)
+                )
+            )
+
+    def followup_figures(self, period: Period) -> FollowUpFigures:
+        self.ctx.require(Perm.FOLLOWUP_VIEW)
+        visits = self._monthly_visits(period)
+        dues = self._monthly_due(period)
+        months = [m.code for m in period.months()]
+        kaohe = self.kaohe(period)
+        overdue = self._overdue_count(self.ctx.today()) if self._overdue_count else 0
+        return FollowUpFigures(
+            visits_done=sum(n for n, _f in visits.values()),
+            face_to_face=sum(f for _n, f in visits.values()),
+            visits_due=sum(dues.values()),
+            overdue_now=overdue,
+            lost=len({x.patient_id for x in self._lost(period)}),
+            by_month=[MonthRow(m, visits.get(m, (0, 0))[0], dues.get(m, 0)) for m in months],
+            htn=kaohe[PlanKind.HYPERTENSION.value],
+            dm=kaohe[PlanKind.DIABETES.value],
+        )
+
+    # -- training and support ----------------------------------------------------------------
+    def _activities(self, period: Period) -> tuple[list[Any], list[Any]]:
+        with self.ctx.reader() as s:
+            acts = list(
+                s.execute(
+                    select(
+                        TrainingActivity.id,
+                        TrainingActivity.activity_type,
+                        TrainingActivity.day,
+                        TrainingActivity.hours,
+                        TrainingActivity.topic,
+                        TrainingActivity.lecturer,
+                        TrainingActivity.credit_class,
+                        TrainingActivity.credits,
+                    )
+                    .where(
+                        TrainingActivity.deleted.is_(False),
+                        TrainingActivity.day >= period.start,
+                        TrainingActivity.day < period.end,
+                    )
+                    .order_by(TrainingActivity.day, TrainingActivity.start)
+                )
+            )
+            att = list(
+                s.execute(
+                    select(TrainingAttendance.activity_id, TrainingAttendance.staff_id)
+                    .join(TrainingActivity, TrainingActivity.id == TrainingAttendance.activity_id)
+                    .join(Staff, Staff.id == TrainingAttendance.staff_id)
+                    .where(
+                        TrainingAttendance.deleted.is_(False),
+                        TrainingActivity.deleted.is_(False),
+                        Staff.deleted.is_(False),
+                        TrainingAttendance.status.in_([a.value for a in tr.ATTENDED]),
+                        TrainingActivity.day >= period.start,
+                        TrainingActivity.day < period.end,
+                    )
+                )
+            )
+        return acts, att
+
+    def _stationings(self, period: Period) -> list[Any]:
+        with self.ctx.reader() as s:
+            return list(
+                s.execute(
+                    select(SupportStationing).where(
+                        SupportStationing.deleted.is_(False),
+                        SupportStationing.start_on < period.end,
+                        SupportStationing.end_on >= period.start,
+                    )
+                ).scalars()
+            )
+
+    def training_figures(self, period: Period) -> TrainingFigures:
+        self.ctx.require(Perm.TRAINING_VIEW)
+        acts, att = self._activities(period)
+        kind = {a.id: a.activity_type for a in acts}
+        by_id = {a.id: a for a in acts}
+        course_att = [x for x in att if kind.get(x.activity_id) in tr.COURSE_TYPES]
+        teaching_att = [x for x in att if kind.get(x.activity_id) in tr.TEACHING_TYPES]
+        credits = {"I类": 0.0, "II类": 0.0}
+        for x in att:
+            a = by_id[x.activity_id]
+            if a.credit_class in credits:
+                credits[a.credit_class] += a.credits
+        stationed = self._stationings(period)
+
+        def share(attr: str) -> int:
+            return sum(
+                split_by_days(getattr(st, attr), st.start_on, st.end_on, period.start, period.end)
+                for st in stationed
+            )
+
+        with self.ctx.reader() as s:
+            secondments = int(
+                s.scalar(
+                    select(func.count())
+                    .select_from(Secondment)
+                    .join(Staff, Staff.id == Secondment.staff_id)
+                    .where(
+                        Secondment.deleted.is_(False),
+                        Staff.deleted.is_(False),
+                        Secondment.start_on >= period.start,
+                        Secondment.start_on < period.end,
+                    )
+                )
+                or 0
+            )
+        months = {m.code: [0, 0] for m in period.months()}
+        for a in acts:
+            if a.activity_type in tr.COURSE_TYPES:
+                months[a.day.strftime("%Y-%m")][0] += 1
+        for x in course_att:
+            months[by_id[x.activity_id].day.strftime("%Y-%m")][1] += 1
+        return TrainingFigures(
+            courses=sum(1 for a in acts if a.activity_type in tr.COURSE_TYPES),
+            training_times=len(course_att),
+            training_people=len({x.staff_id for x in course_att}),
+            activity_hours=round(sum(a.hours for a in acts), 2),
+            attendee_hours=round(sum(by_id[x.activity_id].hours for x in att), 2),
+            credits_i=round(credits["I类"], 2),
+            credits_ii=round(credits["II类"], 2),
+            teaching_times=len(teaching_att),
+            rounds=sum(1 for a in acts if a.activity_type == tr.ROUNDS) + share("teaching_rounds"),
+            secondments=secondments,
+            outpatient=share("outpatient_visits"),
+            operations=share("operations"),
+            by_month=[MonthRow(k, a, b) for k, (a, b) in months.items()],
+            short=self._credit_shortfalls(period.year) if self._credit_shortfalls else [],
+        )
+
+    # -- the records behind a number ---------------------------------------------------------
+    def drill(self, key: str, period: Period, facet: str = "") -> DrillList:
+        """The list a click on figure ``key`` opens (``facet``: a month ``YYYY-MM``, a
+        department, an indication or a disease kind). Its length is the figure."""
+        if key.startswith("referrals."):
+            return self._drill_referrals(key, period, facet)
+        if key.startswith("followups."):
+            return self._drill_followups(key, period, facet)
+        if key.startswith("training."):
+            return self._drill_training(key, period, facet)
+        raise KeyError(key)
+
+    def _drill_referrals(self, key: str, period: Period, facet: str) -> DrillList:
+        self.ctx.require(Perm.REFERRAL_VIEW)
+        refs = self._referrals(period)
+        now = self.ctx.clock()
+        up = [r for r in refs if r.direction == Direction.UP.value]
+        what = key.split(".", 1)[1]
+        title = period.label
+        if what in ("up", "down"):
+            chosen = up if what == "up" else [r for r in refs if r.direction == "down"]
+            if facet:
+                chosen = [r for r in chosen if local_date(r.referred_at).strftime("%Y-%m") == facet]
+            title = f"{facet or period.label} {'上转' if what == 'up' else '下转'}"
+        elif what == "department":
+            chosen = [r for r in up if r.department == facet]
+            title = f"{period.label} 上转 · {facet}"
+        elif what == "indication":
+            chosen = [r for r in up if facet in (r.indications or ["（未勾选）"])]
+            title = f"{period.label} 上转指征 · {facet}"
+        elif what == "no_feedback":
+            chosen = [r for r in up if self._feedback_state(r, now) == "late"]
+            title = f"{period.label} 上转 14 天内未获答复"
+        elif what == "not_arrived":
+            chosen = [r for r in up if r.status == Status.RECEIVED.value]
+            title = f"{period.label} 已接收未到诊"
+        else:
+            raise KeyError(key)
+        from app.domain.referral import STATUS_NAMES
+
+        return DrillList(
+            f"{title}（{len(chosen)}）",
+            ["转诊单号", "转出时间", "方向", "患者", "接收科室", "状态"],
+            [
+                [
+                    r.number,
+                    f"{r.referred_at + CLINIC_UTC_OFFSET:%Y-%m-%d %H:%M}",
+                    "上转" if r.direction == "up" else "下转",
+                    r.patient,
+                    r.department if r.direction == "up" else "",
+                    STATUS_NAMES[Status(r.status)],
+                ]
+                for r in chosen
+            ],
+            [r.id for r in chosen],
+        )
+
+    def _drill_followups(self, key: str, period: Period, facet: str) -> DrillList:
+        self.ctx.require(Perm.FOLLOWUP_VIEW)
+        what = key.split(".", 1)[1]
+        names = {k.value: n for k, n in fu.PLAN_KIND_NAMES.items()}
+        if what == "visits":
+            rows = [
+                v for v in self._visits(period) if not facet or f"{v.visit_date:%Y-%m}" == facet
+            ]
+            return DrillList(
+                f"{facet or period.label} 随访记录（{len(rows)}）",
+                ["随访日期", "患者", "类别", "方式", "随访医生"],
+                [
+                    [
+                        f"{v.visit_date:%Y-%m-%d}",
+                        v.name,
+                        names.get(v.kind, v.kind),
+                        fu.METHODS.get(v.method, ""),
+                        v.doctor,
+                    ]
+                    for v in rows
+                ],
+                [v.id for v in rows],
+            )
+        if what == "overdue":  # the worklist's own 逾期 list, every row of it
+            items = self._overdue_list(self.ctx.today()) if self._overdue_list else []
+            return DrillList(
+                f"当前逾期（{len(items)}）",
+                ["患者", "村", "电话", "类别", "责任医生", "应随访日期", "逾期天数"],
+                [
+                    [
+                        w.name,
+                        w.village,
+                        w.phone,
+                        names.get(w.kind, w.kind),
+                        w.doctor,
+                        f"{w.due:%Y-%m-%d}",
+                        str(w.days_overdue),
+                    ]
+                    for w in items
+                ],
+                [w.plan_id for w in items],
+            )
+        if what == "lost":
+            lost = self._lost(period)
+            return DrillList(
+                f"{period.label} 失访（{len({x.patient_id for x in lost})} 人）",
+                ["标记日期", "患者", "村", "类别", "失访原因"],
+                [
+                    [
+                        f"{local_date(x.updated_at):%Y-%m-%d}",
+                        x.name,
+                        x.village,
+                        names.get(x.kind, x.kind),
+                        x.note,
+                    ]
+                    for x in lost
+                ],
+                [x.id for x in lost],
+            )
+        if what in ("managed", "not_standard", "not_controlled"):
+            kind = PlanKind(facet)
+            rows = _in_list_order(self.standings(period, kind))
+            if what == "not_standard":
+                rows = [x for x in rows if not x.standard]
+            elif what == "not_controlled":
+                rows = [x for x in rows if not x.controlled]
+            label = {
+                "managed": "年内已管理",
+                "not_standard": "未规范管理",
+                "not_controlled": "未达标",
+            }
+            return DrillList(
+                f"{period.year}年 {fu.PLAN_KIND_NAMES[kind]} {label[what]}（{len(rows)} 人）",
+                ["患者", "村", "电话", "纳入日期", "面访/应访", "最近一次", "达标", "失访"],
+                [
+                    [
+                        x.name,
+                        x.village,
+                        x.phone,
+                        f"{x.enrolled:%Y-%m-%d}",
+                        f"{x.face_to_face}/{x.required}",
+                        f"{x.last_visit:%m-%d} {x.last_reading}" if x.last_visit else "无随访",
+                        "是" if x.controlled else "否",
+                        "是" if x.lost else "",
+                    ]
+                    for x in rows
+                ],
+                [x.plan_id for x in rows],
+            )
+        raise KeyError(key)
+
+    def _drill_training(self, key: str, period: Period, facet: str) -> DrillList:
+        self.ctx.require(Perm.TRAINING_VIEW)
+        what = key.split(".", 1)[1]
+        acts, att = self._activities(period)
+        groups: dict[str, Callable[[str], bool]] = {
+            "courses": lambda t: t in tr.COURSE_TYPES,
+            "teaching": lambda t: t in tr.TEACHING_TYPES,
+            "rounds": lambda t: t == tr.ROUNDS,
+            "all": lambda t: True,
+        }
+        if what not in groups:
+            raise KeyError(key)
+        chosen = [
+            a
+            for a in acts
+            if groups[what](a.activity_type) and (not facet or f"{a.day:%Y-%m}" == facet)
+        ]
+        present = Counter(x.activity_id for x in att)
+        title = {
+            "courses": "培训班",
+            "teaching": "带教活动",
+            "rounds": "教学查房",
+            "all": "培训活动",
+        }
+        return DrillList(
+            f"{facet or period.label} {title[what]}（{len(chosen)}）",
+            ["日期", "类型", "主题", "主讲/带教", "学时", "出席人次"],
+            [
+                [
+                    f"{a.day:%Y-%m-%d}",
+                    a.activity_type,
+                    a.topic,
+                    a.lecturer,
+                    f"{a.hours:g}",
+                    str(present.get(a.id, 0)),
+                ]
+                for a in chosen
+            ],
+            [a.id for a in chosen],
+        )
+
+
+def _indication_labels(raw: str) -> list[str]:
+    try:
+        values = json.loads(raw or "[]")
+    except ValueError:
+        return []
+    return [OTHER if str(v).startswith(OTHER) else str(v) for v in values if str(v).strip()]
+
+
+def _text(column: Any) -> Any:
+    """A timestamp read as the stored text (parsed below by ``_when``: ~10x faster than the
+    driver's regular-expression parsing for the ~12,000 referrals of a year)."""
+    return type_coerce(column, String).label(getattr(column, "key", None) or "t")
+
+
+def _when(stored: str | datetime) -> datetime:
+    return stored if isinstance(stored, datetime) else datetime.fromisoformat(stored)
+
+
+def _kinds(kind: PlanKind | None) -> list[str]:
+    return [kind.value] if kind else [PlanKind.HYPERTENSION.value, PlanKind.DIABETES.value]
+
+
+def _disease(
+    kind: PlanKind, managed: int, standard: int, controlled: int, lost: int, unvisited: int
+) -> DiseaseFigures:
+    reason = "" if managed else f"本年截至期末没有管理中的{fu.PLAN_KIND_NAMES[kind]}患者"
+    control = "control_htn" if kind is PlanKind.HYPERTENSION else "control_dm"
+    return DiseaseFigures(
+        kind.value,
+        managed,
+        Rate("standard", standard, managed, reason),
+        Rate(control, controlled, managed, reason),
+        lost,
+        unvisited,
+    )
+
+
+def _voided_plans() -> Any:
+    """Plans voided, or of a voided resident: few, so a visit is checked against this small
+    set instead of being joined to its plan and resident (a year holds ~100,000 visits)."""
+    voided_residents = select(Patient.id).where(Patient.deleted.is_(True))
+    return select(FollowUpPlan.id).where(
+        FollowUpPlan.deleted.is_(True) | FollowUpPlan.patient_id.in_(voided_residents)
+    )
+
+
+def _in_list_order(rows: list[Standing]) -> list[Standing]:
+    return sorted(rows, key=lambda x: (x.kind, x.face_to_face - x.required, x.village, x.name))
+
+
+def credit_shortfalls_from(training: Any) -> Callable[[int], list[ShortOfCredits]]:
+    """Who is short of credits in a year, as the training area decides it (its credit rules,
+    its per-person totals): this figure is not counted a second way here."""
+
+    def shortfalls(year: int) -> list[ShortOfCredits]:
+        out = []
+        for p in training.person_year(year):
+            missing = p.shortfall(training.rules)
+            if missing:
+                text = "、".join(f"{k}缺{v:g}" for k, v in missing.items())
+                out.append(
+                    ShortOfCredits(
+                        p.name,
+                        round(p.hours, 1),
+                        p.credits.get("I类", 0.0),
+                        p.credits.get("II类", 0.0),
+                        text,
+                    )
+                )
+        return out
+
+    return shortfalls
