@@ -19,7 +19,6 @@ import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from argon2 import PasswordHasher
 from common import DEFAULT_DATA  # noqa: I001  (puts the repo on sys.path)
 
 from app.db.engine import db_path, make_engine
@@ -41,7 +40,7 @@ def build(out: Path, patients: int, seed: int = 7) -> Path:
     if out.exists():
         shutil.rmtree(out)
     open_database(out)
-    ctx = ServiceContext.open(out, password_hasher=PasswordHasher())
+    ctx = ServiceContext.open(out)  # the workstation's own password hasher
     services = AppServices.create(ctx, out)
     services.users.setup(
         clinic_code=CLINIC_CODE,

@@ -6,7 +6,7 @@ import importlib
 import json
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -18,10 +18,12 @@ from app.domain.errors import FieldError, NotFound, PermissionDenied, Validation
 from app.domain.idcard import age_on
 from app.domain.referral import Direction, ReferralInput, Side, Status
 from app.domain.roles import Perm
-from app.reports.referral_slip import SlipData
 from app.services.context import Changes, ServiceContext
 from app.services.patients import search_condition
 from app.services.recording import audit, record_write
+
+if TYPE_CHECKING:  # ReportLab (~10 MB) is imported only when a slip is printed
+    from app.reports.referral_slip import SlipData
 
 RECORD_TYPE = "referral"
 EVENT_TYPE = "referral_event"
@@ -598,6 +600,8 @@ class ReferralService:
 
 def slip_data(row: ReferralRow, reprint: bool, printed_at: datetime | None = None) -> SlipData:
     """What the printed slip shows, from a referral row (plain data for app.reports)."""
+    from app.reports.referral_slip import SlipData
+
     up = row.direction == Direction.UP.value
     day = (row.referred_at or row.created_at).date()
     return SlipData(
