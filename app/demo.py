@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from app.demo_data import ResidentGenerator
 from app.domain.patient import PatientInput
@@ -88,6 +89,55 @@ def seed_referrals(services: AppServices) -> None:
         )
 
 
+def seed_residents(services: AppServices, patients: int) -> None:
+    gen = ResidentGenerator()
+    for _ in range(patients):
+        r = gen.resident()
+        services.patients.create(
+            PatientInput(
+                name=r.name,
+                sex=r.sex,
+                birth_date=r.birth_date,
+                id_number=r.id_number,
+                phone=r.phone,
+                village=r.village,
+                address=r.address,
+                record_number=r.record_number,
+                payment_type=r.payment_type,
+                allergies=r.allergies,
+                notes=r.notes,
+            ),
+            allow_duplicate=True,
+        )
+
+
+def seed_records(
+    services: AppServices, patients: int = DEMO_PATIENTS, *, bulk: bool = True
+) -> None:
+    """Residents, training, follow-ups and referrals, with the demo admin logged in.
+
+    ``bulk`` (the demo's first start): residents, training and follow-ups are collected by
+    ``BulkSeed`` and written in one transaction, then the referrals go through the services.
+    Otherwise every record goes through the services in its own transaction, as a user's
+    would; the tests check both give the same tables.
+    """
+    from app.demo_followups import seed_followups
+    from app.demo_training import seed_training
+
+    target = services
+    if bulk:
+        from app.demo_bulk import BulkSeed
+
+        seed = BulkSeed(services)
+        target = cast(AppServices, seed)  # the scripts call only what BulkSeed provides
+    seed_residents(target, patients)
+    seed_training(target)
+    seed_followups(target)
+    if bulk:
+        seed.write()
+    seed_referrals(services)
+
+
 def seed_demo(
     services: AppServices,
     patients: int = DEMO_PATIENTS,
@@ -127,32 +177,7 @@ def seed_demo(
             continue
         users.create_user(username, display, role, password)
         made.append((username, password, ROLE_NAMES[role]))
-    gen = ResidentGenerator()
-    for _ in range(patients):
-        r = gen.resident()
-        services.patients.create(
-            PatientInput(
-                name=r.name,
-                sex=r.sex,
-                birth_date=r.birth_date,
-                id_number=r.id_number,
-                phone=r.phone,
-                village=r.village,
-                address=r.address,
-                record_number=r.record_number,
-                payment_type=r.payment_type,
-                allergies=r.allergies,
-                notes=r.notes,
-            ),
-            allow_duplicate=True,
-        )
-    seed_referrals(services)
-    from app.demo_training import seed_training
-
-    seed_training(services)
-    from app.demo_followups import seed_followups
-
-    seed_followups(services)
+    seed_records(services, patients)
     for extend in DEMO_EXTENSIONS:
         extend(services)
     users.logout()

@@ -157,6 +157,7 @@ def seed_followups(services: AppServices, seed: int = 11, today: date | None = N
         for p in services.patients.search("", limit=2000, sort="birth_date", descending=False)
         if p.birth_date <= cutoff
     ]
+    people.sort(key=lambda p: (p.birth_date, p.record_number))  # ties in a fixed order
     rnd.shuffle(people)
     n_htn = min(45, max(3, len(people) // 3))
     n_dm = min(20, max(2, n_htn * 2 // 5))

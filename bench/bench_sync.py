@@ -807,9 +807,8 @@ def verify_answers(hub_url: str, clinic_dir: Path, ids: list[str]) -> dict[str, 
 def _patient_rows(
     code: str, n: int, seed: int
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    from make_dataset import patient_row
-
     from app.demo_data import ResidentGenerator
+    from app.services.patients import patient_row
     from app.services.recording import outbox_values
 
     gen = ResidentGenerator(seed=seed)

@@ -3,8 +3,8 @@
     .venv/bin/python bench/make_dataset.py [--patients N] [--out DIR]
 
 The database is migrated and set up through the real services; residents are inserted in
-bulk with exactly the derived columns PatientService writes (pinyin keys, reversed ID and
-phone). Records of the last 30 days are pending upload with their outbox rows; older ones are
+bulk with exactly the columns PatientService writes (``patient_row``: pinyin keys, reversed ID
+and phone). Records of the last 30 days are pending upload with their outbox rows; older ones are
 synced. Other areas extend the same file with bench/make_<area>.py.
 """
 
@@ -18,19 +18,17 @@ import time
 import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
-from argon2 import PasswordHasher
 from common import DEFAULT_DATA  # noqa: I001  (puts the repo on sys.path)
 
 from app.db.engine import db_path, make_engine
 from app.db.migrate import open_database
 from app.db.models import AuditLog, Outbox, Patient
 from app.demo_data import ResidentGenerator
-from app.domain.names import pinyin_keys
 from app.domain.roles import Role
 from app.services.bundle import AppServices
 from app.services.context import ServiceContext
+from app.services.patients import patient_row
 from app.services.recording import chain_audit, outbox_values
 
 END = datetime(2026, 11, 1, 8, 0)
@@ -42,7 +40,7 @@ def build(out: Path, patients: int, seed: int = 7) -> Path:
     if out.exists():
         shutil.rmtree(out)
     open_database(out)
-    ctx = ServiceContext.open(out, password_hasher=PasswordHasher())
+    ctx = ServiceContext.open(out)  # the workstation's own password hasher
     services = AppServices.create(ctx, out)
     services.users.setup(
         clinic_code=CLINIC_CODE,
@@ -99,40 +97,6 @@ def build(out: Path, patients: int, seed: int = 7) -> Path:
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
     return db_path(out)
-
-
-def patient_row(
-    r: Any, pid: str, code: str, version: int, created: datetime, updated: datetime, pending: bool
-) -> dict[str, Any]:
-    """A resident's ``patients`` row with the derived columns the service writes (pinyin keys,
-    reversed ID and phone), for bulk inserts here and in bench_sync.py."""
-    initials, full = pinyin_keys(r.name)
-    return {
-        "id": pid,
-        "clinic_code": code,
-        "version": version,
-        "created_at": created,
-        "updated_at": updated,
-        "deleted": False,
-        "sync_state": "pending" if pending else "synced",
-        "sync_error": None,
-        "name": r.name,
-        "name_initials": initials,
-        "name_pinyin": full,
-        "sex": r.sex,
-        "birth_date": r.birth_date,
-        "id_number": r.id_number or None,
-        "id_number_rev": r.id_number[::-1] if r.id_number else None,
-        "phone": r.phone,
-        "phone_rev": r.phone[::-1],
-        "village": r.village,
-        "address": r.address,
-        "record_number": r.record_number,
-        "payment_type": r.payment_type,
-        "allergies": r.allergies,
-        "notes": r.notes,
-        "void_reason": "",
-    }
 
 
 def main(argv: list[str] | None = None) -> int:

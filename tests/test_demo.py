@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import re
 import sqlite3
+from collections import Counter
 from pathlib import Path
 
+import pytest
+
+import app.demo
 from app.db.engine import db_path
 from app.db.migrate import open_database
-from app.demo import ACCOUNTS, seed_demo
+from app.demo import ACCOUNTS, seed_demo, seed_records
 from app.demo_data import ResidentGenerator
 from app.domain.idcard import parse
 from app.services.bundle import AppServices
@@ -173,3 +180,140 @@ def test_bench_dataset_generator_writes_what_the_service_would(tmp_path: Path) -
     name = rows[0][0]
     assert name in {p.name for p in services.patients.search(rows[0][1], limit=500)}
     services.ctx.dispose()
+
+
+# -- the demo's bulk seeding writes what the services write --------------------------------
+
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+# When a row was written, and the salted password hashes, differ from run to run.
+IGNORED = {"id", "password_hash"}
+
+
+def _canonical_tables(path: Path) -> dict[str, Counter[tuple[object, ...]]]:
+    """Every table's rows without ids and times; a reference to another row (a foreign key,
+    an outbox or audit row's record_id, an id inside an audit detail) is replaced by that
+    row's own canonical content, so two databases compare equal exactly when they hold the
+    same records, linked the same way."""
+    with sqlite3.connect(path) as c:
+        names = [
+            r[0]
+            for r in c.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            if r[0] not in ("alembic_version", "sqlite_sequence")
+        ]
+        raw: dict[str, list[dict[str, object]]] = {}
+        for t in names:
+            cur = c.execute(f'SELECT * FROM "{t}"')
+            cols = [d[0] for d in cur.description]
+            raw[t] = [dict(zip(cols, r, strict=True)) for r in cur]
+    ids = {str(r["id"]) for rows in raw.values() for r in rows if UUID.fullmatch(str(r.get("id")))}
+    label: dict[str, str] = {}
+
+    def content(row: dict[str, object]) -> tuple[object, ...] | None:
+        out = []
+        for k in sorted(row):
+            if k in IGNORED or k.endswith("_at") or k == "at":
+                continue
+            v = row[k]
+            if isinstance(v, str):
+                refs = [m for m in UUID.findall(v) if m in ids and m != row.get("id")]
+                if any(m not in label for m in refs):
+                    return None  # a row it refers to has no label yet
+                v = UUID.sub(lambda m: label.get(m.group(0), m.group(0)), v)
+            out.append((k, v))
+        return tuple(out)
+
+    pending = [(t, r) for t, rows in raw.items() for r in rows]
+    result: dict[str, Counter[tuple[object, ...]]] = {t: Counter() for t in raw}
+    while pending:
+        left = []
+        for t, r in pending:
+            key = content(r)
+            if key is None:
+                left.append((t, r))
+                continue
+            result[t][key] += 1
+            if str(r.get("id")) in ids:
+                label[str(r["id"])] = "<" + hashlib.sha1(repr((t, key)).encode()).hexdigest() + ">"
+        assert len(left) < len(pending), "rows referring to each other in a cycle"
+        pending = left
+    return result
+
+
+def _seeded(tmp_path: Path, name: str, patients: int) -> Path:
+    out = tmp_path / name
+    open_database(out)
+    services = AppServices.create(ServiceContext.open(out, password_hasher=fast_hasher()), out)
+    seed_demo(services, patients=patients)
+    services.ctx.dispose()
+    return db_path(out)
+
+
+def test_bulk_seeding_writes_the_same_tables_as_the_services_record_by_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The demo's first start seeds in bulk; the result must be exactly what the services
+    would have written one record at a time: every table, every column but ids and write
+    times, outbox and audit rows included, references between rows the same."""
+    from app.commands.check import consistency_problems
+
+    bulk = _seeded(tmp_path, "bulk", 45)
+    monkeypatch.setattr(app.demo, "seed_records", functools.partial(seed_records, bulk=False))
+    one_by_one = _seeded(tmp_path, "services", 45)
+    a, b = _canonical_tables(bulk), _canonical_tables(one_by_one)
+    assert sum(a["followup_visits"].values()) > 50  # the small seed still has every kind
+    assert sum(a["training_attendance"].values()) > 100
+    assert sum(a["audit_log"].values()) > 500
+    for table in sorted(set(a) | set(b)):
+        assert a.get(table) == b.get(table), table
+    assert consistency_problems(bulk) == []
+    with sqlite3.connect(bulk) as c:  # every record written is pending with its outbox row
+        for table, record_type in [
+            ("patients", "patient"),
+            ("followup_plans", "followup_plan"),
+            ("followup_visits", "followup_visit"),
+            ("training_activities", "training_activity"),
+            ("training_attendance", "training_attendance"),
+            ("staff", "staff"),
+        ]:
+            missing = c.execute(
+                f"SELECT count(*) FROM {table} t LEFT JOIN outbox o ON o.record_type=? "
+                "AND o.record_id=t.id AND o.version=t.version "
+                "WHERE t.sync_state != 'pending' OR o.id IS NULL",
+                (record_type,),
+            ).fetchone()[0]
+            assert missing == 0, table
+
+
+def test_demo_first_start_smoke_and_check_pass(tmp_path: Path) -> None:
+    """``python -m app --data-dir NEW --demo --smoke`` seeds, shows the login window, exits 0,
+    and ``check`` passes on what it wrote."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "app", "--data-dir", str(tmp_path), *args],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=180,
+            env=env,
+        )
+
+    first = run("--demo", "--smoke")
+    assert first.returncode == 0, first.stderr
+    assert "smoke ok: LoginDialog" in first.stdout
+    check = run("check")
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "检查通过" in check.stdout
+    with sqlite3.connect(db_path(tmp_path)) as c:
+        counts = {
+            t: c.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("patients", "followup_plans", "followup_visits", "training_attendance")
+        }
+    assert counts["patients"] == 300
+    assert min(counts.values()) > 0

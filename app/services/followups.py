@@ -162,6 +162,67 @@ def add_plan(
     return plan
 
 
+def visit_fields(
+    plan_id: str,
+    patient_id: str,
+    kind: PlanKind,
+    v: VisitInput,
+    intervals: Intervals,
+    targets: ControlTargets,
+    previous: list[Classification],
+    birth_date: date | None,
+) -> tuple[dict[str, Any], Classification, Classification, list[str], list[str]]:
+    """What a visit is stored as: the patient's age on the visit day (the elderly target),
+    the classification (the doctor's override or the suggested one), the next due date by the
+    rules, the form. Returns the content, the chosen and the suggested classification, the
+    emergency reasons and the referral advice (``previous``: the plan's earlier
+    classifications, oldest first). ``record_visit`` and the demo's bulk seeding both use it."""
+    day = v.visit_date
+    assert day is not None
+    if birth_date:
+        v = replace(v, age=age_on(birth_date, day))
+    suggested = rules.suggest_classification(kind, v, targets)
+    chosen = Classification(v.classification_override) if v.classification_override else suggested
+    emergency = rules.emergency_reasons(kind, v, targets)
+    advice = rules.referral_reasons(previous, chosen, v) if kind in rules.CHRONIC else []
+    if kind in rules.CHRONIC:
+        due = rules.next_due(day, chosen, intervals, bool(emergency or advice))
+        if v.next_date and v.next_date < due:
+            due = v.next_date  # the doctor may book earlier than the rule
+    else:
+        due = v.next_date or day + timedelta(days=intervals.rehab_default)
+    content = {
+        "plan_id": plan_id,
+        "patient_id": patient_id,
+        "visit_date": v.visit_date,
+        "method": v.method,
+        "classification": chosen.value if kind in rules.CHRONIC else "",
+        "suggested_classification": suggested.value if kind in rules.CHRONIC else "",
+        "sbp": v.sbp,
+        "dbp": v.dbp,
+        "fasting_glucose": v.fasting_glucose,
+        "emergency": bool(emergency),
+        "next_date": due,
+        "doctor": v.doctor,
+        "form": json.dumps(asdict(v), ensure_ascii=False, default=str),
+    }
+    return content, chosen, suggested, emergency, advice
+
+
+def plan_after_visit(
+    kind: PlanKind, v: VisitInput, chosen: Classification, due: date
+) -> dict[str, Any]:
+    """How a visit changes its plan: next due date, last classification, ended by outcome."""
+    changes: dict[str, Any] = {"next_due_date": due}
+    if kind in rules.CHRONIC:
+        changes["last_classification"] = chosen.value
+    if kind in (PlanKind.REHAB, PlanKind.OUTCOME) and v.outcome in ("死亡",):
+        changes["status"] = PlanStatus.DEAD.value
+    elif kind is PlanKind.OUTCOME and v.outcome:
+        changes["status"] = PlanStatus.ENDED.value  # the outcome is known
+    return changes
+
+
 def _worklist_where(
     which: str, today: date, doctor: str | None, village: str | None
 ) -> list[ColumnElement[bool]]:
@@ -350,16 +411,6 @@ class FollowUpService:
             warnings = rules.validate_visit(kind, v, plan.start_date, self.ctx.today())
             assert v.visit_date is not None
             patient = s.get(Patient, plan.patient_id)
-            if patient is not None and patient.birth_date:
-                v = replace(v, age=age_on(patient.birth_date, v.visit_date))
-            assert v.visit_date is not None
-            suggested = rules.suggest_classification(kind, v, self.targets)
-            chosen = (
-                Classification(v.classification_override)
-                if v.classification_override
-                else suggested
-            )
-            emergency = rules.emergency_reasons(kind, v, self.targets)
             previous = [
                 Classification(c)
                 for c in s.scalars(
@@ -372,40 +423,24 @@ class FollowUpService:
                     .order_by(FollowUpVisit.visit_date)
                 )
             ]
-            advice = rules.referral_reasons(previous, chosen, v) if kind in rules.CHRONIC else []
-            if kind in rules.CHRONIC:
-                refer = bool(emergency or advice)
-                due = rules.next_due(v.visit_date, chosen, self.intervals, refer)
-                if v.next_date and v.next_date < due:
-                    due = v.next_date  # the doctor may book earlier than the rule
-            else:
-                due = v.next_date or v.visit_date + timedelta(days=self.intervals.rehab_default)
-            visit = FollowUpVisit(
-                plan_id=plan.id,
-                patient_id=plan.patient_id,
-                visit_date=v.visit_date,
-                method=v.method,
-                classification=chosen.value if kind in rules.CHRONIC else "",
-                suggested_classification=suggested.value if kind in rules.CHRONIC else "",
-                sbp=v.sbp,
-                dbp=v.dbp,
-                fasting_glucose=v.fasting_glucose,
-                emergency=bool(emergency),
-                next_date=due,
-                doctor=v.doctor,
-                form=json.dumps(asdict(v), ensure_ascii=False, default=str),
+            content, chosen, suggested, emergency, advice = visit_fields(
+                plan.id,
+                plan.patient_id,
+                kind,
+                v,
+                self.intervals,
+                self.targets,
+                previous,
+                patient.birth_date if patient is not None else None,
             )
+            due = content["next_date"]
+            visit = FollowUpVisit(**content)
             detail: dict[str, Any] = {"plan": plan.id}
             if v.classification_override and chosen is not suggested:
                 detail["override"] = {"suggested": suggested.value, "chosen": chosen.value}
             record_write(s, self.ctx, visit, VISIT, "create", detail, new=True)
-            plan.next_due_date = due
-            if kind in rules.CHRONIC:
-                plan.last_classification = chosen.value
-            if kind in (PlanKind.REHAB, PlanKind.OUTCOME) and v.outcome in ("死亡",):
-                plan.status = PlanStatus.DEAD.value
-            elif kind is PlanKind.OUTCOME and v.outcome:
-                plan.status = PlanStatus.ENDED.value  # the outcome is known
+            for column, value in plan_after_visit(kind, v, chosen, due).items():
+                setattr(plan, column, value)
             if kind is PlanKind.OUTCOME and plan.referral_id:
                 # The check's result goes on the referral's own history, too.
                 from app.services.referral_feedback import note_outcome_check

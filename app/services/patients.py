@@ -340,18 +340,54 @@ class PatientService:
 
     @staticmethod
     def _apply(p: Patient, clean: rules.PatientInput) -> None:
-        p.name = clean.name
-        p.name_initials, p.name_pinyin = pinyin_keys(clean.name)
-        p.sex = clean.sex
-        assert clean.birth_date is not None
-        p.birth_date = clean.birth_date
-        p.id_number = clean.id_number or None
-        p.id_number_rev = clean.id_number[::-1] if clean.id_number else None
-        p.phone = clean.phone
-        p.phone_rev = clean.phone[::-1]
-        p.village = clean.village
-        p.address = clean.address
-        p.record_number = clean.record_number
-        p.payment_type = clean.payment_type
-        p.allergies = clean.allergies
-        p.notes = clean.notes
+        for column, value in patient_columns(clean).items():
+            setattr(p, column, value)
+
+
+def patient_columns(clean: rules.PatientInput) -> dict[str, Any]:
+    """What a validated patient is stored as, with the derived search keys (pinyin keys,
+    reversed ID number and phone): the service writes this, bulk writers insert it."""
+    assert clean.birth_date is not None
+    initials, full = pinyin_keys(clean.name)
+    return {
+        "name": clean.name,
+        "name_initials": initials,
+        "name_pinyin": full,
+        "sex": clean.sex,
+        "birth_date": clean.birth_date,
+        "id_number": clean.id_number or None,
+        "id_number_rev": clean.id_number[::-1] if clean.id_number else None,
+        "phone": clean.phone,
+        "phone_rev": clean.phone[::-1],
+        "village": clean.village,
+        "address": clean.address,
+        "record_number": clean.record_number,
+        "payment_type": clean.payment_type,
+        "allergies": clean.allergies,
+        "notes": clean.notes,
+    }
+
+
+def patient_row(
+    data: rules.PatientInput,
+    pid: str,
+    code: str,
+    version: int,
+    created: datetime,
+    updated: datetime,
+    pending: bool,
+) -> dict[str, Any]:
+    """A whole ``patients`` row for bulk inserts (the benches' datasets): sync columns plus
+    ``patient_columns``. ``data`` is any object with PatientInput's fields."""
+    return {
+        "id": pid,
+        "clinic_code": code,
+        "version": version,
+        "created_at": created,
+        "updated_at": updated,
+        "deleted": False,
+        "sync_state": "pending" if pending else "synced",
+        "sync_error": None,
+        **patient_columns(data),
+        "void_reason": "",
+    }

@@ -138,3 +138,102 @@ def record_write(
         row.error = None
         row.queued_at = now
     audit(session, ctx, action, record_type, record.id, detail)
+
+
+class BulkRecorder:
+    """``record_write`` for many records at once, for seeding (the demo): rows are collected in
+    memory and inserted with one executemany per table in the caller's transaction.
+
+    Each ``new`` / ``edit`` stamps the record exactly as ``record_write`` does (version,
+    pending state, one outbox row at the latest version, one audit row per write), so the
+    stored result is the same as writing the records one by one through the services.
+    """
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+        self.tables: dict[str, list[dict[str, Any]]] = {}
+        self._rows: dict[str, dict[str, Any]] = {}
+        self._outbox: dict[tuple[str, str], dict[str, Any]] = {}
+        self._audit: list[dict[str, Any]] = []
+
+    def new(
+        self,
+        table: str,
+        record_type: str,
+        content: dict[str, Any],
+        action: str = "create",
+        detail: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """A new synced record; returns its row (with ``id``) for later edits."""
+        from app.db.base import new_id
+
+        now = self.ctx.clock()
+        row = {
+            "id": new_id(),
+            "clinic_code": self.ctx.clinic_code,
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
+            "deleted": False,
+            "sync_state": "pending",
+            "sync_error": None,
+            **content,
+        }
+        self.tables.setdefault(table, []).append(row)
+        self._rows[row["id"]] = row
+        self._queue(record_type, row, action, detail, now)
+        return row
+
+    def edit(
+        self,
+        record_type: str,
+        record_id: str,
+        changes: dict[str, Any],
+        action: str,
+        detail: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Change a record collected earlier: one more version, queued and audited."""
+        now = self.ctx.clock()
+        row = self._rows[record_id]
+        row.update(changes)
+        row["version"] += 1
+        row["updated_at"] = now
+        self._queue(record_type, row, action, detail, now)
+        return row
+
+    def row(self, record_id: str) -> dict[str, Any]:
+        return self._rows[record_id]
+
+    def _queue(
+        self,
+        record_type: str,
+        row: dict[str, Any],
+        action: str,
+        detail: dict[str, Any] | None,
+        now: datetime,
+    ) -> None:
+        key = (record_type, row["id"])
+        self._outbox[key] = outbox_values(record_type, row["id"], row["version"], now)
+        self._audit.append(audit_values(self.ctx, now, action, record_type, row["id"], detail))
+
+    def write(self, session: Session, order: list[str]) -> None:
+        """Insert everything collected, tables in ``order`` (parents before children)."""
+        from app.db.base import Base
+
+        tables = Base.metadata.tables
+        for name in [*order, *(t for t in self.tables if t not in order)]:
+            # one executemany per set of columns given (an edit may have set one that others
+            # leave to the column's default)
+            groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+            for row in self.tables.get(name, []):
+                groups.setdefault(tuple(sorted(row)), []).append(row)
+            for rows in groups.values():
+                session.execute(tables[name].insert(), rows)
+        if self._outbox:
+            session.execute(insert(Outbox), list(self._outbox.values()))
+        if self._audit:
+            append_audit(session, self._audit)  # chained, as every audit row
+        self.tables.clear()
+        self._rows.clear()
+        self._outbox.clear()
+        self._audit.clear()

@@ -6,7 +6,7 @@ import importlib
 import json
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -21,10 +21,12 @@ from app.domain.idcard import age_on
 from app.domain.referral import Direction, ReferralInput, Side, Status
 from app.domain.referral_feedback import FeedbackInput
 from app.domain.roles import Perm
-from app.reports.referral_slip import SlipData
 from app.services.context import Changes, ServiceContext
 from app.services.patients import search_condition
 from app.services.recording import audit, record_write
+
+if TYPE_CHECKING:  # ReportLab (~10 MB) is imported only when a slip is printed
+    from app.reports.referral_slip import SlipData
 
 RECORD_TYPE = "referral"
 EVENT_TYPE = "referral_event"
@@ -667,6 +669,8 @@ def slip_data(
 
     ``printed_at`` is already clinic-local; the slip's date is the clinic date of referred_at.
     """
+    from app.reports.referral_slip import SlipData
+
     up = row.direction == Direction.UP.value
     day = clinic_clock.local_date(row.referred_at or row.created_at, timezone)
     # A 回转单 this clinic wrote itself was typed in from the county's paper slip.

@@ -171,17 +171,9 @@ class TrainingService:
         village_doctor: bool = False,
     ) -> StaffRow:
         self.ctx.require(Perm.STAFF_EDIT)
-        if not name.strip():
-            raise ValidationError([FieldError("name", "required", "姓名不能为空")])
+        content = staff_fields(name, department, title, category, village_doctor)
         with self.ctx.session() as s:
-            st = Staff(
-                name=name.strip(),
-                department=department.strip(),
-                title=title.strip(),
-                category=category.strip(),
-                village_doctor=village_doctor,
-                active=True,
-            )
+            st = Staff(**content)
             record_write(s, self.ctx, st, "staff", "create", {"name": st.name}, new=True)
             row = _staff_row(st)
         self.ctx.notify(Changes("staff", frozenset({row.id}), "create"))
@@ -355,21 +347,7 @@ class TrainingService:
         signed_in = signed_in or {}
         with self.ctx.session() as s:
             a = self._activity(s, activity_id)
-            errors = []
-            for staff_id in marks:
-                st = s.get(Staff, staff_id)
-                if st is None:
-                    errors.append(FieldError("staff", "missing", "名册中没有此人"))
-                elif st.left_on is not None and st.left_on <= a.day:
-                    errors.append(
-                        FieldError(
-                            "staff",
-                            "left",
-                            f"{st.name}已于{st.left_on:%Y-%m-%d}离职，不能登记本次签到",
-                        )
-                    )
-            if errors:
-                raise ValidationError(errors)
+            check_attendance([s.get(Staff, staff_id) for staff_id in marks], a.day)
             existing = {
                 att.staff_id: att
                 for att in s.scalars(
@@ -759,9 +737,50 @@ class TrainingService:
 
     @staticmethod
     def _apply(a: TrainingActivity, d: ActivityInput) -> None:
-        for f in fields(ActivityInput):
-            value = getattr(d, f.name)
-            setattr(a, f.name, value.strip() if isinstance(value, str) else value)
+        for column, value in activity_fields(d).items():
+            setattr(a, column, value)
+
+
+def activity_fields(d: ActivityInput) -> dict[str, Any]:
+    """What an activity's form is stored as (texts trimmed); bulk seeding writes the same."""
+    out = {}
+    for f in fields(ActivityInput):
+        value = getattr(d, f.name)
+        out[f.name] = value.strip() if isinstance(value, str) else value
+    return out
+
+
+def staff_fields(
+    name: str, department: str, title: str, category: str, village_doctor: bool
+) -> dict[str, Any]:
+    """A new roster entry as stored (texts trimmed, active); the name is required."""
+    if not name.strip():
+        raise ValidationError([FieldError("name", "required", "姓名不能为空")])
+    return {
+        "name": name.strip(),
+        "department": department.strip(),
+        "title": title.strip(),
+        "category": category.strip(),
+        "village_doctor": village_doctor,
+        "active": True,
+    }
+
+
+def check_attendance(people: list[Any], day: date) -> None:
+    """Attendance can be entered only for people on the roster who had not left by ``day``
+    (``people``: the roster entries marked, None where there is none)."""
+    errors = []
+    for st in people:
+        if st is None:
+            errors.append(FieldError("staff", "missing", "名册中没有此人"))
+        elif st.left_on is not None and st.left_on <= day:
+            errors.append(
+                FieldError(
+                    "staff", "left", f"{st.name}已于{st.left_on:%Y-%m-%d}离职，不能登记本次签到"
+                )
+            )
+    if errors:
+        raise ValidationError(errors)
 
 
 def requirement_text(r: CreditRules) -> str:

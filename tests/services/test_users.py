@@ -83,3 +83,29 @@ def test_only_an_admin_manages_users(services: AppServices, who: str, data_dir: 
 def test_usernames_are_unique(services: AppServices) -> None:
     with pytest.raises(ValidationError, match="用户名已存在"):
         services.users.create_user("nurse", "另一个", Role.NURSE, "password1")
+
+
+def test_a_hash_made_with_argon2_defaults_is_rehashed_lighter_at_login(
+    services: AppServices, data_dir: Path
+) -> None:
+    """Workstation hashes cost 19 MiB (not the library's 64 MiB, which raised the peak memory
+    of every login); a password hashed before that still logs in and is then rehashed."""
+    from argon2 import PasswordHasher, extract_parameters
+
+    from app.services.context import clinic_password_hasher
+
+    old = PasswordHasher().hash(STAFF_PASSWORD)  # argon2-cffi's defaults: 64 MiB, t=3
+    with sqlite3.connect(db_path(data_dir)) as c:
+        c.execute("UPDATE users SET password_hash=? WHERE username='nurse'", (old,))
+    ctx = ServiceContext.open(data_dir)  # the workstation's own hasher
+    users = UserService(ctx)
+    assert users.login("nurse", STAFF_PASSWORD).username == "nurse"
+    with sqlite3.connect(db_path(data_dir)) as c:
+        (new,) = c.execute("SELECT password_hash FROM users WHERE username='nurse'").fetchone()
+    assert new != old
+    params = extract_parameters(new)
+    assert (params.memory_cost, params.time_cost) == (19 * 1024, 2)
+    assert clinic_password_hasher().verify(new, STAFF_PASSWORD)
+    ctx.actor = None
+    assert users.login("nurse", STAFF_PASSWORD).username == "nurse"  # and again with it
+    ctx.dispose()
