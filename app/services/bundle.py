@@ -55,6 +55,7 @@ class AppServices:
                     "overdue", today=today, limit=1_000_000
                 ),
                 credit_shortfalls=credit_shortfalls_from(training),
+                targets=lambda: followups.targets,
             ),
             audit=AuditService(ctx),
         )

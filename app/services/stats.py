@@ -35,6 +35,7 @@ from app.db.training_models import (
 from app.domain import followup as fu
 from app.domain import training as tr
 from app.domain.followup import PlanKind, PlanStatus
+from app.domain.followup_criteria import ControlTargets
 from app.domain.periods import Period, split_by_days
 from app.domain.referral import FEEDBACK_DAYS, OTHER, Direction, Status
 from app.domain.roles import Perm
@@ -83,8 +84,8 @@ class _Ref:
 def _answer_times(row: Any) -> Iterable[datetime | None]:
     """Every time at which the clinic learnt an answer to an upward referral: the county's
     receipt, arrival, or the county's status change (received / rejected / arrived) in the
-    history. A clinic-recorded 回执 adds its time here (one line) and counts the same way."""
-    return (row.received_at, row.arrived_at, row.county_answer_at)
+    history; or a 回执 the clinic recorded (by phone or on paper), which counts the same way."""
+    return (row.received_at, row.arrived_at, row.county_answer_at, row.feedback_at)
 
 
 class StatsService:
@@ -95,6 +96,7 @@ class StatsService:
         overdue_count: Callable[[date], int] | None = None,
         overdue_list: Callable[[date], list[Any]] | None = None,
         credit_shortfalls: Callable[[int], list[ShortOfCredits]] | None = None,
+        targets: Callable[[], ControlTargets] | None = None,
     ) -> None:
         """``overdue_count`` and ``credit_shortfalls`` come from the follow-up and training
         services (the worklist's own count, the training area's credit rules), so those two
@@ -103,6 +105,8 @@ class StatsService:
         self._overdue_count = overdue_count
         self._overdue_list = overdue_list
         self._credit_shortfalls = credit_shortfalls
+        # The province's control targets (设置), as the follow-up service classifies visits.
+        self._targets = targets or ControlTargets
 
     # -- the one entry point ---------------------------------------------------------------
     def figures(self, period: Period, *, with_earlier: bool = True) -> ClinicFigures:
@@ -168,6 +172,7 @@ class StatsService:
                 Referral.indications,
                 _text(Referral.received_at),
                 _text(Referral.arrived_at),
+                _text(Referral.feedback_at),  # a 回执 the clinic recorded (phone, paper)
                 Referral.rejected_reason,
                 _text(Referral.updated_at),
                 _text(county_answer).label("county_answer_at"),
@@ -250,7 +255,7 @@ class StatsService:
         counted by app/services/stats_kaohe.py)."""
         self.ctx.require(Perm.FOLLOWUP_VIEW)
         with self.ctx.reader() as s:
-            rows = kaohe_rows(s, period, _kinds(kind))
+            rows = kaohe_rows(s, period, _kinds(kind), self._targets())
         out = []
         for r in rows:
             (
@@ -304,7 +309,7 @@ class StatsService:
         the same rows ``standings`` lists)."""
         self.ctx.require(Perm.FOLLOWUP_VIEW)
         with self.ctx.reader() as s:
-            counts = kaohe_counts(s, period, _kinds(None))
+            counts = kaohe_counts(s, period, _kinds(None), self._targets())
         out = {}
         for kind in (PlanKind.HYPERTENSION, PlanKind.DIABETES):
             managed, standard, controlled, lost, unvisited = counts.get(kind.value, (0,) * 5)

@@ -17,13 +17,10 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.domain import followup as fu
+from app.domain.followup_criteria import ControlTargets
 from app.domain.periods import Period
 from app.domain.stats import (
     CLINIC_UTC_OFFSET,
-    DM_FPG_TARGET,
-    HTN_ELDERLY_AGE,
-    HTN_ELDERLY_TARGET,
-    HTN_TARGET,
     REQUIRED_VISITS_A_YEAR,
 )
 
@@ -125,7 +122,10 @@ def _sql(body: str, kinds: list[str]) -> Any:
     return text(PER_PATIENT.format(kinds=marks, face_to_face=f2f) + body)
 
 
-def _params(period: Period) -> dict[str, Any]:
+def _params(period: Period, targets: ControlTargets | None = None) -> dict[str, Any]:
+    """The statement's parameters; ``targets``: the province's control targets (设置), the
+    same ones a visit is classified against (the standard's values when not given)."""
+    t = targets or ControlTargets()
     year_start = date(period.year, 1, 1)
     hours = int(CLINIC_UTC_OFFSET.total_seconds() // 3600)
     year_start_utc = datetime.combine(year_start, datetime.min.time()) - CLINIC_UTC_OFFSET
@@ -136,22 +136,26 @@ def _params(period: Period) -> dict[str, Any]:
         "year_start_utc": str(year_start_utc),
         "days_in_year": (date(period.year + 1, 1, 1) - year_start).days,
         "per_year": REQUIRED_VISITS_A_YEAR,
-        "elderly_age": HTN_ELDERLY_AGE,
-        "elderly_sbp": HTN_ELDERLY_TARGET[0],
-        "elderly_dbp": HTN_ELDERLY_TARGET[1],
-        "sbp": HTN_TARGET[0],
-        "dbp": HTN_TARGET[1],
-        "fpg": DM_FPG_TARGET,
+        "elderly_age": t.elderly_age,
+        "elderly_sbp": t.elderly_sbp,
+        "elderly_dbp": t.elderly_dbp,
+        "sbp": t.htn_sbp,
+        "dbp": t.htn_dbp,
+        "fpg": t.dm_fpg,
     }
 
 
-def kaohe_counts(s: Session, period: Period, kinds: list[str]) -> dict[str, tuple[int, ...]]:
+def kaohe_counts(
+    s: Session, period: Period, kinds: list[str], targets: ControlTargets | None = None
+) -> dict[str, tuple[int, ...]]:
     """Per disease: managed, 规范管理, 控制 (last reading on target, not 失访), 失访, no
     reading in the year."""
-    rows = s.execute(_sql(COUNTS, kinds), _params(period))
+    rows = s.execute(_sql(COUNTS, kinds), _params(period, targets))
     return {r[0]: tuple(int(x or 0) for x in r[1:]) for r in rows}
 
 
-def kaohe_rows(s: Session, period: Period, kinds: list[str]) -> list[Any]:
+def kaohe_rows(
+    s: Session, period: Period, kinds: list[str], targets: ControlTargets | None = None
+) -> list[Any]:
     """Every managed patient's row (see ROWS)."""
-    return list(s.execute(_sql(ROWS, kinds), _params(period)))
+    return list(s.execute(_sql(ROWS, kinds), _params(period, targets)))

@@ -559,3 +559,34 @@ def test_kaohe_on_the_demo_clinic_equals_plain_sql(tmp_path: Path) -> None:
         assert f.htn.lost + f.dm.lost >= 1
     finally:
         demo.ctx.dispose()
+
+
+def test_the_control_rate_follows_the_provinces_targets(tmp_path: Path) -> None:
+    """控制率 counts a reading as 达标 by the targets in 设置, the same ones a visit is
+    classified against: a province that sets looser targets sees more patients 达标."""
+    from app.db.migrate import open_database
+    from app.demo import seed_demo
+    from app.domain.followup_criteria import ControlTargets
+    from app.services.context import ServiceContext
+    from tests.conftest import fast_hasher
+
+    open_database(tmp_path)
+    demo = AppServices.create(
+        ServiceContext.open(tmp_path, password_hasher=fast_hasher()), tmp_path
+    )
+    seed_demo(demo)
+    demo.users.login("admin", "admin123")
+    this = year(date.today().year)
+    try:
+        before = demo.stats.followup_figures(this)
+        demo.followups.set_targets(
+            ControlTargets(htn_sbp=160, htn_dbp=100, elderly_sbp=170, elderly_dbp=100, dm_fpg=10.0)
+        )
+        after = demo.stats.followup_figures(this)
+        assert after.htn.managed == before.htn.managed
+        assert after.htn.control.numerator > before.htn.control.numerator
+        assert after.dm.control.numerator > before.dm.control.numerator
+        # still never more than those with a reading who are not lost
+        assert after.htn.control.numerator <= after.htn.managed - after.htn.lost
+    finally:
+        demo.ctx.dispose()
