@@ -30,22 +30,45 @@ def consistency_problems(path: Path) -> list[str]:
                     parse(number)
                 except IdCardError as exc:
                     problems.append(f"居民 {name}（{pid}）身份证号码无效：{exc.message}")
-            for pid, version in conn.execute(
-                "SELECT p.id, p.version FROM patients p LEFT JOIN outbox o "
-                "ON o.record_type='patient' AND o.record_id=p.id "
-                "WHERE p.sync_state='pending' AND (o.id IS NULL OR o.version != p.version)"
-            ):
-                problems.append(f"居民记录 {pid} 第 {version} 版待上传，但上传队列中没有这一版")
-        if "outbox" in tables and "patients" in tables:
-            for oid, rid in conn.execute(
-                "SELECT o.id, o.record_id FROM outbox o LEFT JOIN patients p ON p.id=o.record_id "
-                "WHERE o.record_type='patient' AND p.id IS NULL"
-            ):
-                problems.append(f"上传队列第 {oid} 项指向不存在的居民 {rid}")
+        if "outbox" in tables:
+            problems += _outbox_problems(conn, tables)
         if "clinic" in tables and conn.execute("SELECT count(*) FROM clinic").fetchone()[0] > 1:
             problems.append("clinic 表中有多于一条机构记录")
     finally:
         conn.close()
+    return problems
+
+
+def _outbox_problems(conn: sqlite3.Connection, tables: set[str]) -> list[str]:
+    """For every synced type of the registry: each record waiting to go up has its version in
+    the upload queue, and each queued row points to a record; no queued row of a type this
+    version does not know."""
+    from app import registry
+
+    problems: list[str] = []
+    for t in registry.TYPES:
+        table = t.model.__tablename__
+        if table not in tables:
+            continue
+        for rid, version in conn.execute(
+            f"SELECT r.id, r.version FROM {table} r LEFT JOIN outbox o "
+            "ON o.record_type=? AND o.record_id=r.id "
+            "WHERE r.sync_state='pending' AND (o.id IS NULL OR o.version != r.version)",
+            (t.name,),
+        ):
+            problems.append(f"{t.label}记录 {rid} 第 {version} 版待上传，但上传队列中没有这一版")
+        for oid, rid in conn.execute(
+            f"SELECT o.id, o.record_id FROM outbox o LEFT JOIN {table} r ON r.id=o.record_id "
+            "WHERE o.record_type=? AND r.id IS NULL",
+            (t.name,),
+        ):
+            problems.append(f"上传队列第 {oid} 项指向不存在的{t.label} {rid}")
+    known = [t.name for t in registry.TYPES]
+    marks = ",".join("?" * len(known))
+    for oid, rtype in conn.execute(
+        f"SELECT id, record_type FROM outbox WHERE record_type NOT IN ({marks})", known
+    ):
+        problems.append(f"上传队列第 {oid} 项的记录类型 {rtype} 本程序不认识")
     return problems
 
 

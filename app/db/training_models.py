@@ -8,7 +8,6 @@ from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base, SyncColumns
-from app.db.models import SYNCED_MODELS
 
 
 class Staff(SyncColumns, Base):
@@ -92,10 +91,3 @@ class SupportStationing(SyncColumns, Base):
     trainees: Mapped[int] = mapped_column(nullable=False, default=0)
     mentees: Mapped[int] = mapped_column(nullable=False, default=0)
     new_techniques: Mapped[int] = mapped_column(nullable=False, default=0)
-
-
-SYNCED_MODELS["staff"] = Staff
-SYNCED_MODELS["training_activity"] = TrainingActivity
-SYNCED_MODELS["training_attendance"] = TrainingAttendance
-SYNCED_MODELS["secondment"] = Secondment
-SYNCED_MODELS["support_stationing"] = SupportStationing

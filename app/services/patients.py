@@ -241,7 +241,7 @@ class PatientService:
             if dup and not allow_duplicate:
                 raise DuplicateIdNumber(dup)
             p = Patient()
-            self._apply(p, clean)
+            fill_patient(p, clean)
             detail = {"duplicate_of": [d.id for d in dup]} if dup else {}
             record_write(s, self.ctx, p, RECORD_TYPE, "create", detail, new=True)
             row = to_row(p)
@@ -272,7 +272,7 @@ class PatientService:
             if dup and not allow_duplicate and clean.id_number != (p.id_number or ""):
                 raise DuplicateIdNumber(dup)
             before = to_row(p)
-            self._apply(p, clean)
+            fill_patient(p, clean)
             changed = [k for k in EDITABLE if getattr(before, k) != getattr(to_row(p), k)]
             if not changed:
                 return before
@@ -299,20 +299,22 @@ class PatientService:
         self.ctx.notify(Changes(RECORD_TYPE, frozenset({row.id}), "void"))
         return row
 
-    @staticmethod
-    def _apply(p: Patient, clean: rules.PatientInput) -> None:
-        p.name = clean.name
-        p.name_initials, p.name_pinyin = pinyin_keys(clean.name)
-        p.sex = clean.sex
-        assert clean.birth_date is not None
-        p.birth_date = clean.birth_date
-        p.id_number = clean.id_number or None
-        p.id_number_rev = clean.id_number[::-1] if clean.id_number else None
-        p.phone = clean.phone
-        p.phone_rev = clean.phone[::-1]
-        p.village = clean.village
-        p.address = clean.address
-        p.record_number = clean.record_number
-        p.payment_type = clean.payment_type
-        p.allergies = clean.allergies
-        p.notes = clean.notes
+
+def fill_patient(p: Patient, clean: rules.PatientInput) -> None:
+    """Set a resident's columns from validated input, with the search keys derived from it
+    (pinyin, reversed ID number and phone). Every writer of a resident goes through this."""
+    p.name = clean.name
+    p.name_initials, p.name_pinyin = pinyin_keys(clean.name)
+    p.sex = clean.sex
+    assert clean.birth_date is not None
+    p.birth_date = clean.birth_date
+    p.id_number = clean.id_number or None
+    p.id_number_rev = clean.id_number[::-1] if clean.id_number else None
+    p.phone = clean.phone
+    p.phone_rev = clean.phone[::-1]
+    p.village = clean.village
+    p.address = clean.address
+    p.record_number = clean.record_number
+    p.payment_type = clean.payment_type
+    p.allergies = clean.allergies
+    p.notes = clean.notes
