@@ -88,6 +88,10 @@ class RecordType:
     # Action -> the permission it needs at the clinic ("view", "create", "edit", ...).
     perms: Mapping[str, Perm] = field(default_factory=dict)
 
+    @property
+    def table_name(self) -> str:
+        return str(getattr(self.model, "__tablename__"))  # noqa: B009 (mixin: not typed)
+
     def columns(self) -> frozenset[str]:
         table: Any = getattr(self.model, "__table__")  # noqa: B009 (mixin: not typed)
         return frozenset(c.key for c in table.columns)

@@ -47,7 +47,7 @@ def _outbox_problems(conn: sqlite3.Connection, tables: set[str]) -> list[str]:
 
     problems: list[str] = []
     for t in registry.TYPES:
-        table = t.model.__tablename__
+        table = t.table_name
         if table not in tables:
             continue
         for rid, version in conn.execute(

@@ -1,8 +1,9 @@
 """``python -m app --data-dir DIR sync [--hub URL --token T --ca-bundle F]``: one round, headless.
 
-Exit codes: 0 everything sent, 1 something left unsent (parked or hub unreachable),
-2 not set up / no database, 3 the hub refused the token, its certificate did not verify,
-or it wants an upgrade.
+Exit codes (``app.services.sync_outcome.EXIT_CODES``, the same outcomes the 同步 page shows):
+0 everything sent, 1 something left unsent (parked, hub unreachable, database busy),
+2 not set up / no database / another failure, 3 the hub refused the token, its certificate
+did not verify, or the hub and this ClinicLink need an upgrade.
 """
 
 from __future__ import annotations
@@ -31,14 +32,8 @@ def run_sync(data_dir: Path, hub: str | None, token: str | None, ca_bundle: str 
         return 2
     from app.db.migrate import open_database
     from app.services.context import ServiceContext
-    from app.sync.client import (
-        AuthError,
-        CertificateError,
-        HubClient,
-        NetworkError,
-        SyncError,
-        UpgradeRequired,
-    )
+    from app.services.sync_outcome import EXIT_CODES, Outcome, failure_outcome, round_outcome
+    from app.sync.client import HubClient
     from app.sync.engine import SyncEngine, pending_count
 
     open_database(data_dir)
@@ -47,24 +42,27 @@ def run_sync(data_dir: Path, hub: str | None, token: str | None, ca_bundle: str 
         try:
             with HubClient(settings.hub_url, settings.hub_token, settings.ca_bundle) as client:
                 res = SyncEngine(ctx, client).run_round()
-        except (AuthError, CertificateError, UpgradeRequired) as e:
-            print(f"同步失败：{e}")
-            return 3
-        except NetworkError as e:
-            print(f"县医院暂时连不上（{e}），{pending_count(ctx)} 条记录待上传，稍后会再试")
-            return 1
-        except SyncError as e:
-            print(f"同步失败：{e}")
-            return 2
-        except RuntimeError:
-            print("本站尚未完成初始设置（卫生院编码），请先运行一次程序")
-            return 2
+        except Exception as e:
+            failure = failure_outcome(e)
+            if failure is None:
+                raise  # a bug: the traceback, not a made-up reason
+            if failure.outcome is Outcome.OFFLINE:
+                print(
+                    f"县医院暂时连不上（{failure.message}），"
+                    f"{pending_count(ctx)} 条记录待上传，稍后会再试"
+                )
+            else:
+                print(f"同步失败：{failure.message}")
+            log.info("sync round: %s", failure.outcome.value)
+            return EXIT_CODES[failure.outcome]
         print(
             f"同步完成：上传 {res.pushed} 条，重复确认 {res.duplicates} 条，"
             f"拒收 {res.parked} 条，下载 {res.pulled} 条；待上传 {res.pending_left} 条"
         )
+        outcome = round_outcome(res)
         log.info(
-            "sync round: pushed=%s dup=%s parked=%s pulled=%s left=%s",
+            "sync round: %s pushed=%s dup=%s parked=%s pulled=%s left=%s",
+            outcome.value,
             res.pushed,
             res.duplicates,
             res.parked,
@@ -73,6 +71,6 @@ def run_sync(data_dir: Path, hub: str | None, token: str | None, ca_bundle: str 
         )
         for msg in res.errors:
             print(f"  {msg}")  # county records this PC could not store: kept, retried next round
-        return 0 if res.complete and not res.errors else 1
+        return EXIT_CODES[outcome]
     finally:
         ctx.dispose()

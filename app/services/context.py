@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.db.engine import db_path, make_engine, make_sessionmaker, write_engine
 from app.db.models import Clinic
-from app.domain.errors import DatabaseBusy, PermissionDenied
+from app.domain.errors import ClinicNotSetUp, DatabaseBusy, PermissionDenied
 from app.domain.roles import PERM_NAMES, ROLE_NAMES, Perm, Role, allowed
 
 
@@ -115,7 +115,7 @@ class ServiceContext:
             with self.reader() as s:
                 code = s.scalar(select(Clinic.code).limit(1))
             if code is None:
-                raise RuntimeError("clinic is not set up yet")
+                raise ClinicNotSetUp()
             self._clinic_code = code
         return self._clinic_code
 

@@ -1,0 +1,95 @@
+"""One mapping from what a sync round (or a connection test) ran into to an outcome.
+
+The 同步 page, the status bar, the connection test and ``python -m app sync`` all classify
+with ``failure_outcome`` and ``round_outcome`` here, so a certificate problem is a
+certificate problem everywhere, and the command line's exit code follows from the outcome
+(``EXIT_CODES``). Anything not listed is a bug and is raised, never dressed up as a known
+failure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from app.domain.errors import ClinicNotSetUp, DatabaseBusy
+from app.sync.client import (
+    CERTIFICATE_MESSAGE,
+    AuthError,
+    CertificateError,
+    NetworkError,
+    NotConfigured,
+    SyncError,
+    UpgradeRequired,
+    is_certificate_problem,
+)
+
+
+class Outcome(StrEnum):
+    OK = "ok"  # the round ran and nothing is left over
+    PARKED = "parked"  # the round ran; some records are parked (listed on the 同步 page)
+    NOT_CONFIGURED = "not_configured"  # no hub URL yet
+    NOT_SET_UP = "not_set_up"  # first-run setup never finished (no clinic code)
+    OFFLINE = "offline"  # hub unreachable or 5xx: not an error, try again later
+    LOCKED = "locked"  # this PC's database stayed busy: try again later
+    CERTIFICATE = "certificate"  # TLS verification failed or the CA bundle is unusable
+    AUTH = "auth"  # token refused (401/403): an administrator must act
+    UPGRADE = "upgrade"  # the hub and this ClinicLink speak different protocol versions
+    FAILED = "failed"  # another known failure; the message says what
+    BUSY = "busy"  # a round was already running; this one did not start
+
+
+ADMIN_OUTCOMES = frozenset({Outcome.AUTH, Outcome.UPGRADE, Outcome.CERTIFICATE})
+
+# ``python -m app sync``: 0 all sent; 1 something waits (retried by itself); 2 this PC is not
+# ready; 3 an administrator must act.
+EXIT_CODES: dict[Outcome, int] = {
+    Outcome.OK: 0,
+    Outcome.PARKED: 1,
+    Outcome.OFFLINE: 1,
+    Outcome.LOCKED: 1,
+    Outcome.BUSY: 1,
+    Outcome.NOT_CONFIGURED: 2,
+    Outcome.NOT_SET_UP: 2,
+    Outcome.FAILED: 2,
+    Outcome.CERTIFICATE: 3,
+    Outcome.AUTH: 3,
+    Outcome.UPGRADE: 3,
+}
+
+
+@dataclass(frozen=True)
+class Failure:
+    outcome: Outcome
+    message: str  # Chinese, for the user
+
+
+def failure_outcome(exc: BaseException) -> Failure | None:
+    """The outcome of a known failure, or None: ``exc`` is a bug (the caller re-raises)."""
+    if isinstance(exc, CertificateError) or (
+        isinstance(exc, SyncError | OSError) and is_certificate_problem(exc)
+    ):
+        message = str(exc) if isinstance(exc, CertificateError) else CERTIFICATE_MESSAGE
+        return Failure(Outcome.CERTIFICATE, message)
+    if isinstance(exc, AuthError):
+        return Failure(Outcome.AUTH, str(exc))
+    if isinstance(exc, UpgradeRequired):
+        return Failure(Outcome.UPGRADE, str(exc))
+    if isinstance(exc, NotConfigured):
+        return Failure(Outcome.NOT_CONFIGURED, str(exc))
+    if isinstance(exc, NetworkError):
+        return Failure(Outcome.OFFLINE, str(exc))
+    if isinstance(exc, SyncError):
+        return Failure(Outcome.FAILED, str(exc))
+    if isinstance(exc, ClinicNotSetUp):
+        return Failure(Outcome.NOT_SET_UP, str(exc))
+    if isinstance(exc, DatabaseBusy):
+        return Failure(Outcome.LOCKED, str(exc))
+    return None
+
+
+def round_outcome(res: Any) -> Outcome:
+    """A round that ran (``app.sync.engine.RoundResult``): OK only when nothing is left
+    unsent and every record the county sent was stored here."""
+    return Outcome.OK if res.complete and not res.errors else Outcome.PARKED
