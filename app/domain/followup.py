@@ -1,5 +1,6 @@
 """Follow-up (随访) rules from the national basic public-health service standard (3rd ed.),
-DOMAIN.md §3: form value sets, validation, classification, emergencies, next due date."""
+the 高血压 and 2型糖尿病 visit forms: value sets, validation, classification, emergencies, next
+due date."""
 
 from __future__ import annotations
 

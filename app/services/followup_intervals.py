@@ -1,6 +1,7 @@
 """The clinic's follow-up intervals (随访间隔): read from and saved to settings.toml.
 
-Provinces set their own intervals (DOMAIN.md §3c), so a clinic administrator may change the
+Provinces set their own intervals (the national standard leaves them open), so a clinic
+administrator may change the
 days to the next visit when 控制满意, when 控制不满意, and after an emergency referral.
 """
 

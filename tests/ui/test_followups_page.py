@@ -364,7 +364,7 @@ def _pdf_text(pdf: bytes) -> str:
     ).stdout.decode()
 
 
-# -- both forms against DOMAIN.md §3a / §3b -----------------------------------------------
+# -- both national forms: 高血压 and 2型糖尿病 visit records ------------------------------
 def test_each_form_asks_only_its_own_emergency_checks(
     qtbot, services: AppServices, patient: str
 ) -> None:
