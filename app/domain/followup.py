@@ -111,7 +111,7 @@ SEVERITY = [
     Classification.COMPLICATION,
 ]
 
-# Symptoms that on their own call for referral at once (§3c), in the order of the standard.
+# Symptoms that on their own call for referral at once, in the order of the standard.
 # Each disease has its own list: the diabetes form shares only the BP thresholds with the
 # hypertension one, not its symptoms.
 HTN_EMERGENCY_LIST = [
@@ -184,7 +184,7 @@ class VisitInput:
     adverse_reaction: str = ""  # empty = 无
     hypoglycemia: str = "1"
     new_complication: str = ""
-    pregnant_or_lactating: bool = False  # the emergency check (§3c), not on the paper form
+    pregnant_or_lactating: bool = False  # an emergency check, not on the paper form
     temperature: float | None = None  # 糖尿病 emergency check (体温 >39℃)
     classification_override: str = ""
     medications: list[Medication] = field(default_factory=list)
