@@ -223,3 +223,79 @@ def test_warnings_and_emergency_reasons_name_the_value() -> None:
     assert F.emergency_reasons(F.PlanKind.DIABETES, pregnant_dm) == ["妊娠或哺乳期血糖升高"]
     assert F.emergency_reasons(F.PlanKind.REHAB, low) == []
     assert F.emergency_symptoms(F.PlanKind.REHAB) == []
+
+
+def test_a_training_activity_blank_then_wrong() -> None:
+    from datetime import time
+
+    from app.domain import training as T
+
+    assert errors(T.validate_activity, T.ActivityInput(activity_type="?")) == [
+        ("topic", "required", "请填写主题/内容"),
+        ("activity_type", "unknown", "请选择活动类型"),
+        ("day", "required", "请填写日期"),
+        ("end", "required", "请填写起止时间"),
+    ]
+    day = date(2026, 11, 20)
+    backwards = T.ActivityInput(topic="高血压规范管理", day=day, start=time(10), end=time(9))
+    assert errors(T.validate_activity, backwards) == [
+        ("end", "before_start", "结束时间必须晚于开始时间")
+    ]
+    wrong = T.ActivityInput(
+        topic="高血压规范管理",
+        day=day,
+        start=time(9),
+        end=time(10),
+        hours=-1,
+        credit_class="?",
+        credits=-1,
+    )
+    assert errors(T.validate_activity, wrong) == [
+        ("hours", "mismatch", "学时与起止时间不符（09:00–10:00 约 1 小时）"),
+        ("credit_class", "unknown", "学分类别应为 I类、II类 或 无"),
+        ("credits", "negative", "学分不能为负数"),
+    ]
+    no_class = T.ActivityInput(
+        topic="高血压规范管理", day=day, start=time(9), end=time(10), hours=1, credits=1
+    )
+    assert errors(T.validate_activity, no_class) == [
+        ("credits", "no_class", "学分类别为“无”时学分应为 0")
+    ]
+    assert errors(T.validate_counts, {"lectures": -1, "x": -2, "operations": 0}) == [
+        ("lectures", "negative", "讲座场次不能为负数"),
+        ("x", "negative", "x不能为负数"),
+    ]
+
+
+def test_plans_and_their_end() -> None:
+    assert errors(F.validate_plan, date(2026, 12, 1), date(2026, 11, 1), TODAY) == [
+        ("start_date", "future", "开始日期不能晚于今天"),
+        ("first_due", "before_start", "首次随访日期不能早于开始日期"),
+    ]
+    assert errors(F.validate_end, F.PlanStatus.LOST, "  ") == [
+        ("note", "required", "请填写失访原因")
+    ]
+    assert errors(F.validate_end, F.PlanStatus.DEAD, "") == [
+        ("note", "required", "请填写死亡日期和原因")
+    ]
+    F.validate_end(F.PlanStatus.LOST, "外出务工")
+    F.validate_end(F.PlanStatus.ENDED, "")
+
+
+def test_id_number_errors_carry_code_and_message() -> None:
+    from app.domain import idcard
+
+    for raw, code, message in (
+        ("12345678901234X", "id_format", "15位身份证号码必须全为数字"),
+        ("110105194902300028", "id_date", "身份证号码中的出生日期不是真实日期"),
+    ):
+        with pytest.raises(idcard.IdCardError) as e:
+            if len(raw) == 15:
+                idcard.upgrade_15(raw)
+            else:
+                idcard.parse(raw, TODAY)
+        assert (e.value.code, e.value.message, str(e.value)) == (code, message, message)
+    info = idcard.parse("341122200002290013", TODAY)
+    assert (info.area_code, info.birth_date, info.sex) == ("341122", date(2000, 2, 29), "1")
+    with pytest.raises(ValueError):
+        idcard.check_char("1234")  # 17 digits or nothing
