@@ -20,7 +20,7 @@ RANGES: dict[str, tuple[Any, Any]] = {
     "sync_interval_minutes": (1, 1440),
     "search_page_size": (20, 1000),
 }
-# 随访 intervals in days (DOMAIN.md §3c; provinces differ): 控制满意, 控制不满意, after an
+# 随访 intervals in days (provinces differ): 控制满意, 控制不满意, after an
 # emergency referral, and the first 下转康复 visit after a downward referral without a booked
 # date (settings.toml only; not on the settings page).
 RANGES.update(

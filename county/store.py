@@ -1,10 +1,10 @@
 """Hub-side rules: idempotent upsert by (id, version), ownership, tombstones, pull pages.
 
 Ownership: a record belongs to the clinic that authored it. Field sets the county owns are
-read from the workstation's models (``COUNTY_FIELDS`` on the SYNCED_MODELS class; a record the
-county authored, e.g. a downward referral, is county-owned in all its content except
-``CLINIC_FIELDS`` the addressee may acknowledge). Other areas plug in by declaring those
-class attributes; the hub needs no per-type code.
+read from the record-type registry (``app/registry.py``: a type's ``county_fields``; a record
+the county authored, e.g. a downward referral, is county-owned in all its content except the
+``clinic_fields`` the addressee may acknowledge). A new type needs a registry entry, no hub
+code.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from sqlalchemy import Text, bindparam, cast, insert, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from app import registry
 from app.domain.field_labels import field_label, field_labels
 from app.domain.referral import Side
 from app.domain.write_rules import Incoming, Ownership, Stored, check_write, owns
@@ -29,22 +30,15 @@ META = {"created_at", "updated_at"}
 
 
 def known_types() -> dict[str, frozenset[str]]:
-    """Wire type -> county-owned fields, from the workstation's model registry."""
-    from app.db import all_models  # noqa: F401  (fills SYNCED_MODELS)
-    from app.db.models import SYNCED_MODELS
-
-    return {
-        name: frozenset(getattr(cls, "COUNTY_FIELDS", frozenset()))
-        for name, cls in SYNCED_MODELS.items()
-    }
+    """Wire type -> county-owned fields, from the record-type registry."""
+    return {name: t.county_fields for name, t in registry.REGISTRY.items()}
 
 
 def _with_derived(type_: str, data: dict[str, Any]) -> dict[str, Any]:
     """Fields that follow from the county's answers (e.g. a referral's status), by the same
     rule the workstation applies after a pull, so both sides hold the same record."""
-    from app.db.models import SYNCED_MODELS
-
-    derive = getattr(SYNCED_MODELS.get(type_), "derived", None)
+    t = registry.get(type_)
+    derive = t.derive if t is not None else None
     return {**data, **derive(data)} if derive is not None else data
 
 
@@ -55,13 +49,11 @@ def _result(
 
 
 def ownership(type_: str) -> Ownership:
-    from app.db.models import SYNCED_MODELS
-
-    cls = SYNCED_MODELS.get(type_)
-    return Ownership(
-        county_fields=frozenset(getattr(cls, "COUNTY_FIELDS", frozenset())),
-        clinic_fields=frozenset(getattr(cls, "CLINIC_FIELDS", frozenset())),
-    )
+    """Who owns which field of a type, as the record-type registry declares it."""
+    t = registry.get(type_)
+    if t is None:
+        return Ownership(county_fields=frozenset(), clinic_fields=frozenset())
+    return Ownership(county_fields=t.county_fields, clinic_fields=t.clinic_fields)
 
 
 class _Batch:
@@ -361,14 +353,13 @@ def answer_record(s: Session, type_: str, id_: str, fields: dict[str, Any]) -> H
 
 def _required_fields(type_: str) -> frozenset[str]:
     """Columns a new record of this type must carry: NOT NULL without a default, less the
-    envelope, the timestamps and what the clinic fills on receipt (``RECEIVER_FILLS``, e.g.
+    envelope, the timestamps and what the clinic fills on receipt (``receiver_fills``, e.g.
     which resident a downward referral is attached to)."""
-    from app.db.models import SYNCED_MODELS
-
-    cls: Any = SYNCED_MODELS.get(type_)
-    if cls is None:
+    t = registry.get(type_)
+    if t is None:
         return frozenset()
-    skip = ENVELOPE | META | frozenset(getattr(cls, "RECEIVER_FILLS", ()))
+    cls: Any = t.model
+    skip = ENVELOPE | META | t.receiver_fills
     return frozenset(
         c.name
         for c in cls.__table__.columns
@@ -386,13 +377,16 @@ def create_for_clinic(
     """A county-authored record addressed to a clinic (a downward referral)."""
     if s.get(HubClinic, clinic) is None:
         raise KeyError(clinic)
-    if type_ not in known_types():
+    t = registry.get(type_)
+    if t is None:
         raise ValueError(f"未知的记录类型：{type_}")
     if not wire.is_record_id(id_):
         raise ValueError("记录编号应为 UUID（例如 3f2b8c1e-0d4a-4b7e-9c55-2a1f6e8d9b70）")
     if not isinstance(data, dict):
         raise ValueError("记录内容应为“字段: 值”的对象")
     _check_values(type_, {k: v for k, v in data.items() if k not in ENVELOPE})
+    if not t.county_creates:
+        raise ValueError(f"县医院不能为卫生院新建{t.label}")
     missing = sorted(k for k in _required_fields(type_) if data.get(k) is None or data.get(k) == "")
     if missing:
         # A record the clinic could not store would reach it and stop there: refuse it here,

@@ -94,13 +94,13 @@ class Column:
 def columns(type_: str) -> dict[str, Column]:
     """Column -> what a value of it may be, for a synced record type (what a clinic may send:
     its table's columns less local bookkeeping)."""
-    from app.db import all_models  # noqa: F401  (fills SYNCED_MODELS)
-    from app.db.models import SYNCED_MODELS
+    from app import registry
 
-    cls: Any = SYNCED_MODELS.get(type_)
-    if cls is None:
+    entry = registry.get(type_)
+    if entry is None:
         return {}
-    local = frozenset(getattr(cls, "LOCAL_FIELDS", ()))
+    cls: Any = entry.model
+    local = entry.local_fields
     out: dict[str, Column] = {}
     for col in cls.__table__.columns:
         if col.key in local or col.key in NOT_SENT:

@@ -274,7 +274,7 @@ def sync_shots(services: AppServices, bus: ChangeBus, out: Path, lang: str) -> N
     from PySide6.QtCore import QEventLoop
     from sqlalchemy import select
 
-    from app.db.models import SYNCED_MODELS, Outbox
+    from app.db.models import Outbox, Patient
     from app.db.sync_models import PulledParked
     from app.sync.protocol import PulledChange
     from app.ui.main_window import MainWindow
@@ -284,7 +284,7 @@ def sync_shots(services: AppServices, bus: ChangeBus, out: Path, lang: str) -> N
     with services.ctx.session() as s:  # what the hub answers for an over-long field
         for row in s.scalars(select(Outbox).where(Outbox.record_type == "patient").limit(2)):
             row.state, row.error = "error", "字段 notes 过长（最多 20000 字）"
-            rec = s.get(SYNCED_MODELS["patient"], row.record_id)
+            rec = s.get(Patient, row.record_id)
             rec.sync_state, rec.sync_error = "error", row.error
         # and a downward slip from the county this PC could not store (kept, retried)
         slip = PulledChange(

@@ -1,4 +1,4 @@
-"""Layer boundaries of ARCHITECTURE.md, checked on the real import statements (AST)."""
+"""Layer boundaries of docs/ARCHITECTURE.md, checked on the real import statements (AST)."""
 
 from __future__ import annotations
 

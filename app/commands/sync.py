@@ -14,10 +14,7 @@ from pathlib import Path
 from app.commands.exitcodes import (
     DATABASE,
     DISK_FULL,
-    NEEDS_ADMIN,
     NOT_SET_UP,
-    OK,
-    WAITING,
 )
 from app.config import Settings
 from app.db.paths import db_path
@@ -61,14 +58,8 @@ def run_sync(data_dir: Path, hub: str | None, token: str | None, ca_bundle: str 
             )
             return DISK_FULL
     from app.services.context import ServiceContext
-    from app.sync.client import (
-        AuthError,
-        CertificateError,
-        HubClient,
-        NetworkError,
-        SyncError,
-        UpgradeRequired,
-    )
+    from app.services.sync_outcome import EXIT_CODES, Outcome, failure_outcome, round_outcome
+    from app.sync.client import HubClient
     from app.sync.engine import SyncEngine, pending_count
 
     ctx = ServiceContext.open(data_dir)
@@ -76,34 +67,29 @@ def run_sync(data_dir: Path, hub: str | None, token: str | None, ca_bundle: str 
         try:
             with HubClient(settings.hub_url, settings.hub_token, settings.ca_bundle) as client:
                 res = SyncEngine(ctx, client).run_round()
-        except (AuthError, CertificateError, UpgradeRequired) as e:
-            print(f"同步失败：{e}")
-            return NEEDS_ADMIN
-        except NetworkError as e:
-            print(f"县医院暂时连不上（{e}），{pending_count(ctx)} 条记录待上传，稍后会再试")
-            return WAITING
-        except SyncError as e:
-            print(f"同步失败：{e}")
-            return NEEDS_ADMIN
-        except RuntimeError:
-            print("本站尚未完成初始设置（卫生院编码），请先运行一次程序")
-            return NOT_SET_UP
         except Exception as e:
-            if not is_disk_full(e):
-                raise
-            print(
-                "同步中断：磁盘空间不足，已保存的记录不受影响，未完成的部分下次再传。"
-                "请清理磁盘后再同步。"
-            )
-            return DISK_FULL
+            failure = failure_outcome(e)
+            if failure is None:
+                raise  # a bug: the traceback, not a made-up reason
+            if failure.outcome is Outcome.OFFLINE:
+                print(
+                    f"县医院暂时连不上（{failure.message}），"
+                    f"{pending_count(ctx)} 条记录待上传，稍后会再试"
+                )
+            else:
+                print(f"同步失败：{failure.message}")
+            log.info("sync round: %s", failure.outcome.value)
+            return EXIT_CODES[failure.outcome]
         if res.recovered:
             print(f"已从县医院取回本站的 {res.recovered} 条记录（恢复备份之后）")
         print(
             f"同步完成：上传 {res.pushed} 条，重复确认 {res.duplicates} 条，"
             f"拒收 {res.parked} 条，下载 {res.pulled} 条；待上传 {res.pending_left} 条"
         )
+        outcome = round_outcome(res)
         log.info(
-            "sync round: pushed=%s dup=%s parked=%s pulled=%s left=%s",
+            "sync round: %s pushed=%s dup=%s parked=%s pulled=%s left=%s",
+            outcome.value,
             res.pushed,
             res.duplicates,
             res.parked,
@@ -112,6 +98,6 @@ def run_sync(data_dir: Path, hub: str | None, token: str | None, ca_bundle: str 
         )
         for msg in res.errors:
             print(f"  {msg}")  # county records this PC could not store: kept, retried next round
-        return OK if res.complete and not res.errors else WAITING
+        return EXIT_CODES[outcome]
     finally:
         ctx.dispose()

@@ -1,4 +1,4 @@
-"""Import every model module so Base.metadata and SYNCED_MODELS are complete.
+"""Import every model module so Base.metadata is complete (migrations compare against it).
 
 Each area adds its module to the import below.
 """

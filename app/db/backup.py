@@ -334,13 +334,10 @@ def _describe(conn: sqlite3.Connection, record_type: str, record_id: str) -> str
 
 
 def _table_of(record_type: str) -> str | None:
-    try:
-        from app.db import all_models  # noqa: F401
-        from app.db.models import SYNCED_MODELS
-    except ImportError:  # pragma: no cover
-        return None
-    cls: Any = SYNCED_MODELS.get(record_type)
-    return None if cls is None else str(cls.__tablename__)
+    from app import registry
+
+    t = registry.get(record_type)
+    return None if t is None else t.table_name
 
 
 def unsent_dropped(db_file: Path, backup_file: Path) -> list[Unsent]:

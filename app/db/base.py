@@ -30,7 +30,7 @@ def utcnow() -> datetime:
 
 
 class SyncColumns:
-    """The columns every record that leaves the clinic carries (ARCHITECTURE.md data rules)."""
+    """The columns every record that leaves the clinic carries (docs/ARCHITECTURE.md)."""
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     clinic_code: Mapped[str] = mapped_column(String(20), nullable=False)

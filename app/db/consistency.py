@@ -7,30 +7,19 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-TYPE_NAMES = {
-    "patient": "居民",
-    "referral": "转诊单",
-    "referral_event": "转诊记录",
-    "followup_plan": "随访计划",
-    "followup_visit": "随访记录",
-    "followup_contact": "随访联系记录",
-}
-
 
 def outbox_problems(conn: sqlite3.Connection, tables: set[str]) -> list[str]:
     """For every synced record type: a record waiting for upload has its outbox row at its
     version (else it would never upload), and no outbox row points at a missing record."""
-    from app.db import all_models  # noqa: F401  (fills SYNCED_MODELS)
-    from app.db.models import SYNCED_MODELS
+    from app import registry
 
     problems: list[str] = []
     if "outbox" not in tables:
         return problems
-    for rtype, cls in SYNCED_MODELS.items():
-        table = str(getattr(cls, "__tablename__", ""))
+    for t in registry.TYPES:
+        rtype, table, name = t.name, t.table_name, t.label
         if table not in tables:
             continue
-        name = TYPE_NAMES.get(rtype, rtype)
         for rid, version in conn.execute(
             f'SELECT r.id, r.version FROM "{table}" r LEFT JOIN outbox o '
             "ON o.record_type=? AND o.record_id=r.id "
@@ -45,7 +34,7 @@ def outbox_problems(conn: sqlite3.Connection, tables: set[str]) -> list[str]:
             (rtype,),
         ):
             problems.append(f"上传队列第 {oid} 项指向不存在的{name} {rid}")
-    known = set(SYNCED_MODELS)
+    known = {t.name for t in registry.TYPES}
     for oid, rtype, rid in conn.execute("SELECT id, record_type, record_id FROM outbox"):
         if rtype not in known:
             problems.append(f"上传队列第 {oid} 项的记录类型 {rtype} 未知（{rid}）")

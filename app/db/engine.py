@@ -1,4 +1,12 @@
-"""The SQLite engine: WAL, synchronous=FULL, foreign keys on, real transactions for DDL."""
+"""The SQLite engine: WAL, synchronous=FULL, foreign keys on, real transactions for DDL.
+
+Write transactions begin ``IMMEDIATE``: a connection made with ``write_engine(engine)`` takes
+the write lock (waiting up to the busy timeout) before it reads anything. With a deferred
+``BEGIN`` a save reads first, and if another connection (the sync round, a second window)
+commits before the save writes, SQLite refuses the write at once with "database is locked":
+the save's snapshot is stale and no busy wait can help. Reads stay deferred, so they never
+wait for a writer.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +19,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.paths import DB_FILENAME, db_path
 
-__all__ = ["DB_FILENAME", "db_path", "make_engine", "make_sessionmaker"]
+__all__ = ["DB_FILENAME", "db_path", "make_engine", "make_sessionmaker", "write_engine"]
+
+WRITE_OPTION = "cliniclink_write"  # execution option: this connection's transactions write
+BUSY_TIMEOUT_MS = 5000
 
 
-def make_engine(path: Path, *, foreign_keys: bool = True) -> Engine:
+def make_engine(
+    path: Path, *, foreign_keys: bool = True, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+) -> Engine:
     """Open ``path`` with the pragmas ClinicLink relies on.
 
     pysqlite's own transaction handling does not begin a transaction before DDL; we take it
@@ -30,14 +43,20 @@ def make_engine(path: Path, *, foreign_keys: bool = True) -> Engine:
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=FULL")
         cur.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
-        cur.execute("PRAGMA busy_timeout=5000")
+        cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cur.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
+        immediate = conn.get_execution_options().get(WRITE_OPTION, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def write_engine(engine: Engine) -> Engine:
+    """``engine`` (same pool, same connections) whose transactions begin ``IMMEDIATE``."""
+    return engine.execution_options(**{WRITE_OPTION: True})
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -8,7 +8,6 @@ from sqlalchemy import Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base, SyncColumns
-from app.db.models import SYNCED_MODELS
 
 
 class FollowUpPlan(SyncColumns, Base):
@@ -72,8 +71,3 @@ class ContactAttempt(SyncColumns, Base):
     remind_on: Mapped[date | None] = mapped_column(nullable=True)
     note: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     by: Mapped[str] = mapped_column(String(50), nullable=False, default="")
-
-
-SYNCED_MODELS["followup_plan"] = FollowUpPlan
-SYNCED_MODELS["followup_visit"] = FollowUpVisit
-SYNCED_MODELS["followup_contact"] = ContactAttempt

@@ -113,7 +113,3 @@ class Patient(SyncColumns, Base):
     allergies: Mapped[str] = mapped_column(Text, nullable=False, default="")
     notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
     void_reason: Mapped[str] = mapped_column(String(200), nullable=False, default="")
-
-
-# Registry of syncable record types: name on the wire -> model class.
-SYNCED_MODELS: dict[str, type[SyncColumns]] = {"patient": Patient}

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base, SyncColumns, new_id, utcnow
-from app.db.models import SYNCED_MODELS
-from app.domain.referral import Direction, Status, status_after_answers
 
 
 class Referral(SyncColumns, Base):
@@ -25,79 +22,7 @@ class Referral(SyncColumns, Base):
         Index("ix_referrals_patient", "patient_id", "referred_at"),
         Index("ix_referrals_doctor", "direction", "referring_doctor"),
     )
-    # Fields the county hospital owns: its answers to an upward referral and the whole content
-    # of a downward one. The clinic shows them read-only; only sync writes them.
-    COUNTY_FIELDS = frozenset(
-        {
-            "received_at",
-            "receiving_doctor",
-            "rejected_reason",
-            "arrived_at",
-            "county_note",
-            # the booking given on receipt (预约到诊时间) and when the county rejected
-            "appointment_at",
-            "rejected_at",
-        }
-    )
-    DOWN_CONTENT_FIELDS = frozenset(
-        {
-            "from_institution",
-            "diagnosis",
-            "icd10",
-            "inpatient_no",
-            "exam_results",
-            "treatment_plan",
-            "followup_date",
-            "followup_method",
-            "outcome",
-        }
-    )
-
-    # Local bookkeeping, never sent: how often this PC printed the slip.
-    LOCAL_FIELDS = frozenset({"print_count"})
-    # Filled by the clinic when it stores a downward referral the county wrote (the resident
-    # it is attached to), so the county need not send it.
-    RECEIVER_FILLS = frozenset({"patient_id"})
-    # The clinic's part of a downward referral the county wrote: its acknowledgement, and
-    # which of its residents the slip is attached to.
-    CLINIC_FIELDS = frozenset(
-        {
-            "status",
-            "acknowledged_at",
-            "clinic_arrived_at",
-            "completed_at",
-            "cancel_reason",
-            "patient_id",
-        }
-    ) | frozenset(
-        # The 回执 the clinic heard by phone or read on paper (clinic-owned on every
-        # referral; the county's own answer keeps COUNTY_FIELDS and wins there).
-        {
-            "feedback_method",
-            "feedback_by",
-            "feedback_at",
-            "feedback_result",
-            "feedback_reason",
-            "feedback_arrived_at",
-        }
-    )
-
-    @staticmethod
-    def derived(values: dict[str, Any]) -> dict[str, Any]:
-        """Fields that follow from the county's answers (the same rule on hub and clinic)."""
-        try:
-            direction, current = Direction(values["direction"]), Status(values["status"])
-        except (KeyError, ValueError):
-            return {}
-        status = status_after_answers(
-            direction,
-            current,
-            received=bool(values.get("received_at")),
-            rejected=bool(values.get("rejected_reason")),
-            arrived=bool(values.get("arrived_at")),
-        )
-        return {"status": status.value} if status is not current else {}
-
+    # Who owns which field, and the status rule: the "referral" entry in app/registry.py.
     number: Mapped[str] = mapped_column(String(40), nullable=False)
     direction: Mapped[str] = mapped_column(String(4), nullable=False)
     status: Mapped[str] = mapped_column(String(10), nullable=False)
@@ -189,6 +114,3 @@ class ReferralDestination(Base):
     department: Mapped[str] = mapped_column(String(50), nullable=False)
     sort: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
-
-SYNCED_MODELS["referral"] = Referral
-SYNCED_MODELS["referral_event"] = ReferralEvent

@@ -9,7 +9,6 @@ from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base, SyncColumns
-from app.db.models import SYNCED_MODELS
 
 
 class Staff(SyncColumns, Base):
@@ -99,10 +98,3 @@ class SupportStationing(SyncColumns, Base):
     trainees: Mapped[int] = mapped_column(nullable=False, default=0)
     mentees: Mapped[int] = mapped_column(nullable=False, default=0)
     new_techniques: Mapped[int] = mapped_column(nullable=False, default=0)
-
-
-SYNCED_MODELS["staff"] = Staff
-SYNCED_MODELS["training_activity"] = TrainingActivity
-SYNCED_MODELS["training_attendance"] = TrainingAttendance
-SYNCED_MODELS["secondment"] = Secondment
-SYNCED_MODELS["support_stationing"] = SupportStationing

@@ -38,3 +38,17 @@ class NotFound(Exception):
 
 class KnownError(Exception):
     """A problem the user can act on (disk full, database damaged); message is Chinese."""
+
+
+class DatabaseBusy(KnownError):
+    """Another program (or the sync round) held the database's write lock past the wait."""
+
+    def __init__(self, message: str = "数据库正忙，请稍后重试（另一程序或同步正在写入）") -> None:
+        super().__init__(message)
+
+
+class ClinicNotSetUp(KnownError, RuntimeError):
+    """The clinic's code is not recorded yet (first-run setup never finished)."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message or "本站尚未完成初始设置（卫生院编码），请先运行一次程序")

@@ -1,5 +1,6 @@
 """Follow-up (随访) rules from the national basic public-health service standard (3rd ed.),
-DOMAIN.md §3: form value sets, validation, classification, emergencies, next due date."""
+the 高血压 and 2型糖尿病 visit forms: value sets, validation, classification, emergencies, next
+due date."""
 
 from __future__ import annotations
 
@@ -178,7 +179,7 @@ class VisitInput:
     adverse_reaction: str = ""  # empty = 无
     hypoglycemia: str = "1"
     new_complication: str = ""
-    pregnant_or_lactating: bool = False  # the emergency check (§3c), not on the paper form
+    pregnant_or_lactating: bool = False  # an emergency check, not on the paper form
     temperature: float | None = None  # 糖尿病 emergency check (体温 >39℃)
     classification_override: str = ""
     medications: list[Medication] = field(default_factory=list)

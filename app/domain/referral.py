@@ -1,5 +1,5 @@
 """Two-way referral (双向转诊): directions, statuses, the status machine, indications, numbers,
-and what a slip must contain before it can be submitted (DOMAIN.md §1–2)."""
+and what a slip must contain before it can be submitted (the national template's fields)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Training and counterpart support (培训 · 进修 · 对口支援, DOMAIN.md §5): activity types,
+"""Training and counterpart support (培训 · 进修 · 对口支援): activity types,
 lifecycle, attendance, credit rules, and the consortium's yearly figures."""
 
 from __future__ import annotations

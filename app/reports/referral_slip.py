@@ -1,7 +1,7 @@
 """双向转诊单 as PDF: the 转出单 (upward) and 回转单 (downward), each a 存根 (kept) and a body
 (carried by the patient) separated by a dashed cut line, on A4 or A5 portrait.
 
-Layout and wording follow the national template (DOMAIN.md §1); the regional additions
+Layout and wording follow the national 双向转诊单 template (存根 + body); the regional additions
 (转诊单号 with a QR code, 身份证号, 病人性质, 付费方式, 转送方式, 指征, 转诊目的, 注意事项)
 are printed in the body. Long text wraps and continues on the next page; nothing is cut off.
 """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -10,12 +11,13 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from app.db.engine import db_path, make_engine, make_sessionmaker
+from app.db.engine import db_path, make_engine, make_sessionmaker, write_engine
 from app.db.models import Clinic
 from app.domain import clinic_clock
-from app.domain.errors import PermissionDenied
+from app.domain.errors import ClinicNotSetUp, DatabaseBusy, PermissionDenied
 from app.domain.roles import PERM_NAMES, ROLE_NAMES, Perm, Role, allowed
 
 
@@ -48,6 +50,11 @@ def clinic_password_hasher() -> PasswordHasher:
     return PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 
 
+def _is_busy(e: OperationalError) -> bool:
+    text = str(e.orig).lower()
+    return "locked" in text or "busy" in text
+
+
 def _utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
@@ -67,6 +74,8 @@ class ServiceContext:
     # The write counter kept beside the database (app/db/guard.py), noted after each commit.
     mark_file: Path | None = None
     _marked: int = -1
+    # Write transactions: attempts at taking the write lock, each waiting the busy timeout.
+    busy_attempts: int = 3
 
     @classmethod
     def open(cls, data_dir: Path, **kw: object) -> ServiceContext:
@@ -81,14 +90,38 @@ class ServiceContext:
 
     def __post_init__(self) -> None:
         self._sessions = make_sessionmaker(self.engine)
+        self._writers = make_sessionmaker(write_engine(self.engine))
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session in one transaction: committed on success, rolled back on any error."""
-        with self._sessions() as s, s.begin():
-            yield s
+        """A write session in one transaction: committed on success, rolled back on any error.
+
+        The transaction begins ``IMMEDIATE`` (the write lock first, then reads), so a save
+        never fails because another connection committed between its read and its write.
+        If the lock stays held past a few waits, :class:`DatabaseBusy` (nothing written)."""
+        with self._writers() as s:
+            self._take_write_lock(s)
+            try:
+                yield s
+            except BaseException:
+                s.rollback()
+                raise
+            s.commit()
         if self.mark_file is not None:
             self._note_commit()
+
+    def _take_write_lock(self, s: Session) -> None:
+        for attempt in range(max(1, self.busy_attempts)):
+            try:
+                s.connection()  # begins the transaction: BEGIN IMMEDIATE
+                return
+            except OperationalError as e:
+                s.rollback()
+                if not _is_busy(e):
+                    raise
+                if attempt == max(1, self.busy_attempts) - 1:
+                    raise DatabaseBusy() from e
+                time.sleep(0.05 * (attempt + 1))
 
     def _note_commit(self) -> None:
         """After a commit: note the database's write counter outside it (never ahead of it)."""
@@ -127,7 +160,7 @@ class ServiceContext:
             with self.reader() as s:
                 code = s.scalar(select(Clinic.code).limit(1))
             if code is None:
-                raise RuntimeError("clinic is not set up yet")
+                raise ClinicNotSetUp()
             self._clinic_code = code
         return self._clinic_code
 

@@ -242,7 +242,7 @@ class PatientService:
             if dup and not allow_duplicate:
                 raise DuplicateIdNumber(dup)
             p = Patient()
-            self._apply(p, clean)
+            fill_patient(p, clean)
             detail = {"duplicate_of": [d.id for d in dup]} if dup else {}
             record_write(s, self.ctx, p, RECORD_TYPE, "create", detail, new=True)
             row = to_row(p)
@@ -273,7 +273,7 @@ class PatientService:
             if dup and not allow_duplicate and clean.id_number != (p.id_number or ""):
                 raise DuplicateIdNumber(dup)
             before = to_row(p)
-            self._apply(p, clean)
+            fill_patient(p, clean)
             changed = [k for k in EDITABLE if getattr(before, k) != getattr(to_row(p), k)]
             if not changed:
                 return before
@@ -338,10 +338,14 @@ class PatientService:
         self.ctx.notify(Changes(RECORD_TYPE, frozenset({row.id}), "restore"))
         return row
 
-    @staticmethod
-    def _apply(p: Patient, clean: rules.PatientInput) -> None:
-        for column, value in patient_columns(clean).items():
-            setattr(p, column, value)
+
+
+def fill_patient(p: Patient, clean: rules.PatientInput) -> None:
+    """Set a resident's columns from validated input, with the search keys derived from it
+    (pinyin, reversed ID number and phone). Every writer of a resident goes through this (the
+    service, the sync engine's adoption of a county slip's resident)."""
+    for column, value in patient_columns(clean).items():
+        setattr(p, column, value)
 
 
 def patient_columns(clean: rules.PatientInput) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
@@ -21,6 +20,7 @@ from app.domain.idcard import age_on
 from app.domain.referral import Direction, ReferralInput, Side, Status
 from app.domain.referral_feedback import FeedbackInput
 from app.domain.roles import Perm
+from app.services import followup_hooks
 from app.services.context import Changes, ServiceContext
 from app.services.patients import search_condition
 from app.services.recording import audit, record_write
@@ -598,12 +598,8 @@ class ReferralService:
         return data
 
     def _hook(self, s: Session, r: Referral) -> None:
-        """Follow-up plans that referrals create (the follow-up area registers the hook)."""
-        try:
-            hooks = importlib.import_module("app.services.followup_hooks")
-        except ModuleNotFoundError:
-            return
-        hooks.on_referral_saved(s, self.ctx, r)
+        """Follow-up plans that referrals create, in the referral's transaction."""
+        followup_hooks.on_referral_saved(s, self.ctx, r)
 
     # -- printing ------------------------------------------------------------------------
     def slip(self, referral_id: str, *, record_print: bool = True) -> tuple[ReferralRow, bool]:

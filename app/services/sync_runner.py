@@ -10,10 +10,8 @@ Nothing here knows about Qt; the UI runs these calls off the GUI thread.
 from __future__ import annotations
 
 import logging
-import ssl
 import threading
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +19,16 @@ from app.config import Settings
 from app.domain.roles import Perm
 from app.services.context import Changes, ServiceContext
 from app.services.recording import audit
+from app.services.sync_outcome import (
+    ADMIN_OUTCOMES,
+    Failure,
+    Outcome,
+    failure_outcome,
+    round_outcome,
+)
 from app.services.sync_status import SyncStatusService, SyncSummary
+
+__all__ = ["ADMIN_OUTCOMES", "ConnectionReport", "HubSettings", "Outcome", "RoundReport"]
 
 if TYPE_CHECKING:
     from app.sync.protocol import Change, PullResponse, PushResult
@@ -29,20 +36,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 # A pull after this sequence returns nothing: used to check the token without moving data.
 _TOKEN_PROBE_AFTER = 2**31 - 1
-
-
-class Outcome(StrEnum):
-    OK = "ok"  # the round ran (records may still be parked: see the summary)
-    NOT_CONFIGURED = "not_configured"  # no hub URL yet
-    OFFLINE = "offline"  # hub unreachable or 5xx: not an error, try again later
-    CERTIFICATE = "certificate"  # TLS verification failed or the CA bundle is unusable
-    AUTH = "auth"  # token refused (401/403): an administrator must act
-    UPGRADE = "upgrade"  # the hub wants a newer ClinicLink: an administrator must act
-    FAILED = "failed"  # another known failure; the message says what
-    BUSY = "busy"  # a round was already running; this one did not start
-
-
-ADMIN_OUTCOMES = frozenset({Outcome.AUTH, Outcome.UPGRADE, Outcome.CERTIFICATE})
 
 
 @dataclass(frozen=True)
@@ -101,17 +94,6 @@ def _recording_client(url: str, token: str, ca_bundle: str) -> Any:
     return RecordingClient()
 
 
-def _is_certificate_problem(exc: BaseException) -> bool:
-    seen: set[int] = set()
-    cur: BaseException | None = exc
-    while cur is not None and id(cur) not in seen:
-        seen.add(id(cur))
-        if isinstance(cur, ssl.SSLError) or "CERTIFICATE_VERIFY_FAILED" in str(cur):
-            return True
-        cur = cur.__cause__ or cur.__context__
-    return False
-
-
 class SyncRunner:
     def __init__(self, ctx: ServiceContext, data_dir: Path) -> None:
         self.ctx = ctx
@@ -155,7 +137,6 @@ class SyncRunner:
             self._round.release()
 
     def _run_round(self) -> RoundReport:
-        from app.sync.client import AuthError, NetworkError, SyncError, UpgradeRequired
         from app.sync.engine import SyncEngine
 
         hub = self.hub_settings()
@@ -165,38 +146,24 @@ class SyncRunner:
             )
         try:
             client = _recording_client(hub.url, hub.token, hub.ca_bundle)
-        except (OSError, ssl.SSLError) as e:  # the CA bundle file: missing or not a certificate
-            return RoundReport(
-                Outcome.CERTIFICATE, _ca_bundle_message(hub.ca_bundle, e), self.status.summary()
-            )
+        except Exception as e:  # the CA bundle file: missing or not a certificate
+            failure = failure_outcome(e)
+            if failure is None:
+                raise
+            return RoundReport(failure.outcome, failure.message, self.status.summary())
         outcome, message = Outcome.OK, ""
         counts: dict[str, int] = {}
         try:
             res = SyncEngine(self.ctx, client, **self.engine_options).run_round()
-            counts = {
-                "pushed": res.pushed,
-                "duplicates": res.duplicates,
-                "parked": res.parked,
-                "pulled": res.pulled,
-            }
-        except AuthError as e:
-            outcome, message = Outcome.AUTH, str(e)
-        except UpgradeRequired as e:
-            outcome, message = Outcome.UPGRADE, str(e)
-        except NetworkError as e:
-            if _is_certificate_problem(e):
-                outcome, message = Outcome.CERTIFICATE, _certificate_message()
-            else:
-                outcome, message = Outcome.OFFLINE, _network_detail(e)
-        except SyncError as e:
-            outcome, message = Outcome.FAILED, str(e)
+            counts = {"pushed": res.pushed, "duplicates": res.duplicates,
+                      "parked": res.parked, "pulled": res.pulled}
+            outcome = round_outcome(res)
+            message = "；".join(res.errors)
         except Exception as e:
-            from app.db.backup import DISK_FULL_MESSAGE, is_disk_full
-
-            if not is_disk_full(e):
+            failure = failure_outcome(e)
+            if failure is None:
                 raise
-            # what was stored is whole (each page in one transaction); the rest comes next round
-            outcome, message = Outcome.FAILED, DISK_FULL_MESSAGE.format(where=self.data_dir)
+            outcome, message = failure.outcome, failure.message
         finally:
             client.close()
             self._notify(client.seen)
@@ -215,7 +182,7 @@ class SyncRunner:
     # -- checks -------------------------------------------------------------------------
     def ping(self) -> bool:
         """Is the hub reachable? (the cheap check while offline; no data moves)"""
-        from app.sync.client import HubClient, SyncError
+        from app.sync.client import HubClient
 
         hub = self.hub_settings()
         if not hub.configured:
@@ -223,18 +190,16 @@ class SyncRunner:
         try:
             with HubClient(hub.url, hub.token, hub.ca_bundle, timeout=10.0) as client:
                 client.health()
-        except (SyncError, OSError, ssl.SSLError):
+        except Exception as e:
+            if failure_outcome(e) is None:
+                raise
             return False
         return True
 
     def test_connection(self, url: str, token: str, ca_bundle: str) -> ConnectionReport:
         """Administrators check the values on the form (saved or not): reach, TLS, token."""
         from app.sync.client import (
-            AuthError,
             HubClient,
-            NetworkError,
-            SyncError,
-            UpgradeRequired,
         )
         from app.sync.protocol import PROTOCOL_VERSION
 
@@ -253,48 +218,25 @@ class SyncRunner:
                     return ConnectionReport(Outcome.AUTH, "能连上县医院，但还没有填写访问令牌")
                 # health is public; a pull past the end checks the token and moves nothing
                 client.pull(_TOKEN_PROBE_AFTER, 1)
-        except AuthError:
-            return ConnectionReport(
-                Outcome.AUTH,
-                "能连上县医院，但县医院拒绝了这个访问令牌。请核对令牌，或请县医院重新发放",
-            )
-        except UpgradeRequired as e:
-            return ConnectionReport(Outcome.UPGRADE, str(e))
-        except NetworkError as e:
-            if _is_certificate_problem(e):
-                return ConnectionReport(Outcome.CERTIFICATE, _certificate_message())
-            if e.__cause__ is None:  # the hub answered with a 5xx
-                return ConnectionReport(Outcome.OFFLINE, f"{e}，请稍后再试或联系县医院")
-            return ConnectionReport(
-                Outcome.OFFLINE,
-                f"连不上县医院（{_network_detail(e)}）。"
-                "请检查同步地址、本机网络，以及县医院服务器是否开启",
-            )
-        except (OSError, ssl.SSLError) as e:
-            return ConnectionReport(Outcome.CERTIFICATE, _ca_bundle_message(ca_bundle, e))
-        except SyncError as e:
-            return ConnectionReport(Outcome.FAILED, f"县医院的回答不正常：{e}")
+        except Exception as e:
+            failure = failure_outcome(e)
+            if failure is None:
+                raise
+            return ConnectionReport(failure.outcome, _connection_message(failure, e))
         hub_protocol = info.get("protocol")
         note = "" if hub_protocol in (None, PROTOCOL_VERSION) else f"（县医院协议 {hub_protocol}）"
         return ConnectionReport(Outcome.OK, f"连接正常：县医院可以访问，令牌有效{note}")
 
 
-def _network_detail(exc: BaseException) -> str:
-    """The transport error's name (ConnectError, ConnectTimeout…) or the hub's 5xx message."""
-    cause = exc.__cause__
-    return type(cause).__name__ if cause is not None else str(exc)
-
-
-def _certificate_message() -> str:
-    return (
-        "县医院服务器的证书验证失败。若县医院使用自己的证书，"
-        "请在“CA 证书文件”中选择县医院提供的证书文件"
-    )
-
-
-def _ca_bundle_message(path: str, exc: BaseException) -> str:
-    if isinstance(exc, FileNotFoundError):
-        return f"找不到 CA 证书文件：{path}"
-    if isinstance(exc, ssl.SSLError):
-        return f"CA 证书文件不是有效的证书：{path}"
-    return f"无法读取 CA 证书文件 {path}：{getattr(exc, 'strerror', None) or exc}"
+def _connection_message(failure: Failure, exc: BaseException) -> str:
+    """The connection test's wording of an outcome (it says what works so far)."""
+    if failure.outcome is Outcome.AUTH:
+        return "能连上县医院，但县医院拒绝了这个访问令牌。请核对令牌，或请县医院重新发放"
+    if failure.outcome is Outcome.OFFLINE:
+        if exc.__cause__ is None:  # the hub answered with a 5xx
+            return f"{exc}，请稍后再试或联系县医院"
+        return (f"连不上县医院（{type(exc.__cause__).__name__}）。"
+                "请检查同步地址、本机网络，以及县医院服务器是否开启")
+    if failure.outcome is Outcome.FAILED:
+        return f"县医院的回答不正常：{failure.message}"
+    return failure.message

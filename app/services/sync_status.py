@@ -8,26 +8,13 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from app.db.models import SYNCED_MODELS, Outbox, Patient
+from app import registry
+from app.db.models import Outbox, Patient
 from app.db.sync_models import PulledParked, SyncMeta
 from app.domain.field_labels import in_words
 from app.domain.roles import Perm
 from app.services.context import Changes, ServiceContext
 from app.services.recording import audit
-
-TYPE_NAMES = {
-    "patient": "居民",
-    "referral": "转诊单",
-    "referral_event": "转诊记录",
-    "followup_plan": "随访计划",
-    "followup_visit": "随访记录",
-    "followup_contact": "随访联系",
-    "staff": "人员",
-    "training_activity": "培训活动",
-    "training_attendance": "培训签到",
-    "secondment": "进修",
-    "support_stationing": "驻点帮扶",
-}
 
 
 @dataclass(frozen=True)
@@ -77,18 +64,15 @@ class SyncStatusService:
         with self.ctx.reader() as s:
             rows = s.scalars(select(Outbox).where(Outbox.state == "error").order_by(Outbox.id))
             for row in rows:
-                cls = SYNCED_MODELS.get(row.record_type)
-                rec = s.get(cls, row.record_id) if cls else None
-                pid = (
-                    row.record_id
-                    if row.record_type == "patient"
-                    else getattr(rec, "patient_id", None)
-                )
+                entry = registry.get(row.record_type)
+                rec = s.get(entry.model, row.record_id) if entry else None
+                field = entry.patient_field if entry is not None else None
+                pid = row.record_id if field == "id" else getattr(rec, field or "", None)
                 name = s.scalar(select(Patient.name).where(Patient.id == pid)) if pid else None
                 out.append(
                     SyncErrorRow(
                         row.record_type,
-                        TYPE_NAMES.get(row.record_type, row.record_type),
+                        registry.label(row.record_type),
                         row.record_id,
                         row.version,
                         in_words(row.record_type, row.error or ""),
@@ -102,7 +86,7 @@ class SyncStatusService:
                 out.append(
                     SyncErrorRow(
                         parked.record_type,
-                        "县医院下发的" + TYPE_NAMES.get(parked.record_type, parked.record_type),
+                        "县医院下发的" + registry.label(parked.record_type),
                         parked.record_id,
                         parked.version,
                         "本机无法保存（每次同步会重试）："
@@ -123,7 +107,7 @@ class SyncStatusService:
             rows = list(s.scalars(q))
             for row in rows:
                 row.state, row.error = "pending", None
-                cls = SYNCED_MODELS.get(row.record_type)
+                cls = registry.model(row.record_type)
                 rec = s.get(cls, row.record_id) if cls else None
                 if rec is not None:
                     rec.sync_state, rec.sync_error = "pending", None

@@ -16,7 +16,6 @@ stores that record with ``receive_referral``.
 
 from __future__ import annotations
 
-import importlib
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
@@ -34,14 +33,13 @@ from app.db.referral_models import Referral
 from app.domain import patient as patient_rules
 from app.domain.errors import ValidationError
 from app.domain.followup import PlanKind
+from app.services import followup_hooks
 from app.services.context import ServiceContext
 from app.services.followup_intervals import intervals_for
 from app.services.followups import plan_fields
 from app.services.patients import RECORD_TYPE as PATIENT_TYPE
-from app.services.patients import PatientService
+from app.services.patients import fill_patient
 from app.services.recording import audit_values, chain_audit, outbox_values, record_write
-
-Hook = Callable[[Session, ServiceContext, Any], None]
 
 
 def _patient_for(s: Session, ctx: ServiceContext, r: Any) -> str:
@@ -83,7 +81,7 @@ def _patient_for(s: Session, ctx: ServiceContext, r: Any) -> str:
             setattr(data, key, "（未具名）" if key == "name" else "")
         clean = patient_rules.validate(data, today)
     p = Patient()
-    PatientService._apply(p, clean)
+    fill_patient(p, clean)
     record_write(s, ctx, p, PATIENT_TYPE, "create", {"from_referral": r.number}, new=True)
     return str(p.id)
 
@@ -96,9 +94,9 @@ def receive_referral(s: Session, ctx: ServiceContext, r: Any) -> None:
     s.add(r)
     s.flush()
     if r.patient_id != sent_patient:
-        # Which resident the slip belongs to is the clinic's answer (a CLINIC_FIELD): send it.
+        # Which resident the slip belongs to is the clinic's answer (a clinic field): send it.
         record_write(s, ctx, r, "referral", "attach_patient", {"number": r.number})
-    importlib.import_module("app.services.followup_hooks").on_referral_saved(s, ctx, r)
+    followup_hooks.on_referral_saved(s, ctx, r)
 
 
 class ReferralPage:
@@ -114,9 +112,8 @@ class ReferralPage:
 
     def __init__(self, s: Session, ctx: ServiceContext, rows: list[dict[str, Any]]) -> None:
         self.s, self.ctx = s, ctx
-        hooks = importlib.import_module("app.services.followup_hooks")
-        self._starts_plan: tuple[str, ...] = hooks.STARTS_PLAN
-        self._rehab_dates = hooks.rehab_dates
+        self._starts_plan: tuple[str, ...] = followup_hooks.STARTS_PLAN
+        self._rehab_dates = followup_hooks.rehab_dates
         self._intervals = intervals_for(ctx)  # settings.toml, read once per page
         self._today = ctx.today()
         ids = [r["id"] for r in rows]
@@ -303,8 +300,3 @@ class _Dates:
         self.referred_at = row["referred_at"]
         self.followup_date = row["followup_date"]
 
-
-# type on the wire -> how to store a new record the county wrote (default: add it as is)
-RECEIVERS: dict[str, Hook] = {"referral": receive_referral}
-# type on the wire -> bulk store for a page's new records of that type the county wrote
-PAGE_RECEIVERS: dict[str, type[ReferralPage]] = {"referral": ReferralPage}

@@ -30,18 +30,38 @@ class CertificateError(SyncError):
 
 
 class UpgradeRequired(SyncError):
-    pass
+    """This ClinicLink and the hub speak different protocol versions: one must be upgraded."""
 
 
-def _is_certificate_problem(exc: BaseException) -> bool:
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(
-            seen
-        ):
+class NotConfigured(SyncError):
+    """No hub address yet."""
+
+
+def is_certificate_problem(exc: BaseException) -> bool:
+    """Did TLS fail (the hub's certificate did not verify, or the handshake failed) anywhere
+    in ``exc``'s chain of causes? The one check every caller uses."""
+    seen: set[int] = set()
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen:
+        seen.add(id(cur))
+        if isinstance(cur, ssl.SSLError) or "CERTIFICATE_VERIFY_FAILED" in str(cur):
             return True
-        seen = seen.__cause__ or seen.__context__
+        cur = cur.__cause__ or cur.__context__
     return False
+
+
+def ca_bundle_message(path: str, exc: BaseException) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return f"找不到 CA 证书文件：{path}"
+    if isinstance(exc, ssl.SSLError):
+        return f"CA 证书文件不是有效的证书：{path}"
+    return f"无法读取 CA 证书文件 {path}：{getattr(exc, 'strerror', None) or exc}"
+
+
+CERTIFICATE_MESSAGE = (
+    "县医院服务器的证书验证失败。若县医院使用自己的证书，"
+    "请在“同步”页的“CA 证书文件”中选择县医院提供的证书文件"
+)
 
 
 class BatchRejected(SyncError):
@@ -58,13 +78,13 @@ class HubClient:
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         if not hub_url:
-            raise SyncError("尚未设置县医院同步地址，请管理员在“同步”页填写")
+            raise NotConfigured("尚未设置县医院同步地址，请管理员在“同步”页填写")
         verify: Any = True  # never False: a county's own CA is added, not verification removed
         if ca_bundle:
             try:
                 verify = ssl.create_default_context(cafile=ca_bundle)
             except (OSError, ssl.SSLError) as e:
-                raise CertificateError(f"无法读取 CA 证书文件：{ca_bundle}") from e
+                raise CertificateError(ca_bundle_message(ca_bundle, e)) from e
         self._http = httpx.Client(
             base_url=hub_url.rstrip("/") + API_PREFIX,
             verify=verify,
@@ -90,10 +110,8 @@ class HubClient:
         try:
             r = self._http.request(method, url, **kw)
         except httpx.TransportError as e:
-            if _is_certificate_problem(e):
-                raise CertificateError(
-                    "县医院服务器的证书验证失败：请管理员在“同步”页检查地址和 CA 证书文件"
-                ) from e
+            if is_certificate_problem(e):
+                raise CertificateError(CERTIFICATE_MESSAGE) from e
             raise NetworkError(f"无法连接县医院：{type(e).__name__}") from e
         if r.status_code in (401, 403):
             raise AuthError("县医院拒绝了本站的访问令牌，请管理员在“同步”页检查或更换令牌")
@@ -101,6 +119,12 @@ class HubClient:
             raise UpgradeRequired(_message(r) or "请升级 ClinicLink")
         if r.status_code >= 500:
             raise NetworkError(f"县医院服务器暂时出错（{r.status_code}）")
+        if r.status_code == 400 and _error_code(r) == "unsupported_protocol":
+            # the hub is older than this ClinicLink
+            raise UpgradeRequired(
+                "县医院的同步服务版本较旧，不支持本机 ClinicLink 的协议，请县医院升级："
+                + _message(r)
+            )
         if r.status_code >= 400:
             raise BatchRejected(_message(r) or f"县医院拒绝了请求（{r.status_code}）")
         return r
@@ -142,6 +166,13 @@ class HubClient:
             params={"after": after, "limit": limit, "protocol": PROTOCOL_VERSION},
         )
         return PullResponse.model_validate_json(r.content)
+
+
+def _error_code(r: httpx.Response) -> str:
+    try:
+        return str(r.json().get("error", ""))
+    except (ValueError, AttributeError):
+        return ""
 
 
 def _message(r: httpx.Response) -> str:

@@ -1,9 +1,9 @@
 """One sync round: push the outbox in batches, then pull pages after the stored cursor.
 
-Generic over SYNCED_MODELS: a record type syncs by being registered there. Class attributes
-the engine reads: ``COUNTY_FIELDS`` (answers the county owns; a pull applies only these to a
-record this clinic authored), ``CLINIC_FIELDS`` (the clinic's part of a county-authored
-record, e.g. its acknowledgement of a downward referral), ``LOCAL_FIELDS`` (never sent).
+Generic over the record-type registry (``app/registry.py``): a type syncs by having an entry
+there, which says who owns which field (a pull applies only ``county_fields`` to a record this
+clinic wrote, and never ``clinic_fields`` of a record the county wrote), what never leaves the
+PC (``local_fields``), the derived fields and how to store a new record the county wrote.
 """
 
 from __future__ import annotations
@@ -26,19 +26,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import get_history
 
-from app.db import all_models  # noqa: F401  (fills SYNCED_MODELS)
+from app import registry
 from app.db.base import SyncColumns
-from app.db.models import SYNCED_MODELS, Outbox
+from app.db.models import Outbox
 from app.db.sync_models import PulledParked, SyncMeta
 from app.services.context import ServiceContext
 from app.services.recording import audit
-from app.sync.adopt import PAGE_RECEIVERS, RECEIVERS
 from app.sync.client import BatchRejected, HubClient, NetworkError
 from app.sync.protocol import Change, PulledChange, PullResponse, PushResult
 
-NOT_SENT = {"sync_state", "sync_error"}
-COUNTY = "county"  # clinic_code of records the county hospital wrote
-META = {"created_at", "updated_at"}  # when the record last changed, on whichever side
+NOT_SENT = registry.NOT_SENT
+COUNTY = registry.COUNTY  # clinic_code of records the county hospital wrote
+META = registry.META  # when the record last changed, on whichever side
 log = logging.getLogger("app.sync")
 CURSOR_KEY = "pull_cursor"
 LAST_OK_KEY = "last_success_at"
@@ -61,7 +60,7 @@ class RoundResult:
 
 @cache
 def _wire_keys(cls: Any) -> tuple[str, ...]:
-    skip = NOT_SENT | set(getattr(cls, "LOCAL_FIELDS", ()))
+    skip = NOT_SENT | registry.for_model(cls).local_fields
     keys: list[str] = [a.key for a in inspect(cls).column_attrs]
     return tuple(k for k in keys if k not in skip)
 
@@ -80,15 +79,15 @@ def to_wire(record: Any, cls: Any = None) -> dict[str, Any]:
 def push_data(record: Any, cls: Any = None) -> dict[str, Any]:
     """What the clinic sends: only the fields it owns, so it never carries (stale copies of)
     the county's. A record the county wrote (``clinic_code == "county"``) sends only the
-    clinic's acknowledgement (``CLINIC_FIELDS``); a clinic's own record all but
-    ``COUNTY_FIELDS``."""
+    clinic's acknowledgement (``clinic_fields``); a clinic's own record all but
+    ``county_fields``."""
     cls = cls or type(record)
     data = to_wire(record, cls)
+    entry = registry.for_model(cls)
     if record.clinic_code == COUNTY:
-        keep = set(getattr(cls, "CLINIC_FIELDS", ())) | META | {"id"}
+        keep = entry.clinic_fields | META | {"id"}
         return {k: v for k, v in data.items() if k in keep}
-    county = set(getattr(cls, "COUNTY_FIELDS", ()))
-    return {k: v for k, v in data.items() if k not in county}
+    return {k: v for k, v in data.items() if k not in entry.county_fields}
 
 
 class _WireView(Mapping[str, Any]):
@@ -111,7 +110,7 @@ class _WireView(Mapping[str, Any]):
 
 
 def _apply_derived(cls: type, rec: SyncColumns) -> None:
-    derive = getattr(cls, "derived", None)
+    derive = registry.for_model(cls).derive
     if derive is not None:
         for k, v in derive(_WireView(rec, cls)).items():
             setattr(rec, k, _from_wire(cls, k, v))
@@ -153,14 +152,10 @@ def _from_wire(cls: type, key: str, value: Any) -> Any:
 
 @cache
 def _pull_fields(cls: Any) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    """(columns a pull may set, COUNTY_FIELDS, CLINIC_FIELDS) of a synced type."""
-    local_fields = set(getattr(cls, "LOCAL_FIELDS", ()))
-    cols = {a.key for a in inspect(cls).column_attrs} - NOT_SENT - local_fields
-    return (
-        frozenset(cols),
-        frozenset(getattr(cls, "COUNTY_FIELDS", ())),
-        frozenset(getattr(cls, "CLINIC_FIELDS", ())),
-    )
+    """(columns a pull may set, county_fields, clinic_fields) of a synced type."""
+    entry = registry.for_model(cls)
+    cols = {a.key for a in inspect(cls).column_attrs} - NOT_SENT - entry.local_fields
+    return frozenset(cols), entry.county_fields, entry.clinic_fields
 
 
 @cache
@@ -289,7 +284,7 @@ class SyncEngine:
                 by_type[r.record_type].append(r.record_id)
             recs: dict[tuple[str, str], Any] = {}
             for t, ids in by_type.items():
-                cls: Any = SYNCED_MODELS.get(t)
+                cls: Any = registry.model(t)
                 if cls is not None:
                     tbl = cls.__table__
                     for found in s.execute(select(tbl).where(tbl.c.id.in_(ids))):
@@ -304,7 +299,7 @@ class SyncEngine:
                     id=rec.id,
                     version=rec.version,
                     deleted=rec.deleted,
-                    data=push_data(rec, SYNCED_MODELS[row.record_type]),
+                    data=push_data(rec, registry.model(row.record_type)),
                 )
                 out.append((row.id, change))
         if missing:
@@ -374,7 +369,7 @@ class SyncEngine:
                     .values(state="error", error=bindparam("msg"), attempts=ob.c.attempts + 1),
                     params,
                 )
-                cls: Any = SYNCED_MODELS.get(t)
+                cls: Any = registry.model(t)
                 if cls is not None:
                     tbl = cls.__table__
                     s.execute(
@@ -384,7 +379,7 @@ class SyncEngine:
                         params,
                     )
             for t, params in done.items():
-                cls = SYNCED_MODELS.get(t)
+                cls = registry.model(t)
                 if cls is None:
                     continue
                 # synced only when the hub acknowledged exactly the current version
@@ -436,9 +431,10 @@ class SyncEngine:
         return int(v) if v else 0
 
     def _apply_change(self, s: Session, ch: PulledChange) -> None:
-        cls: Any = SYNCED_MODELS.get(ch.type)
-        if cls is None:
+        entry = registry.get(ch.type)
+        if entry is None:
             return  # a type this version doesn't know: skipped, the cursor still moves
+        cls: Any = entry.model
         cols, county_fields, clinic_fields = _pull_fields(cls)
         rec = s.get(cls, ch.id)
         if rec is None:
@@ -454,9 +450,8 @@ class SyncEngine:
             now = self.ctx.clock()
             rec.created_at = rec.created_at or now
             rec.updated_at = now
-            receive = RECEIVERS.get(ch.type)
-            if receive is not None:
-                receive(s, self.ctx, rec)
+            if entry.receive is not None:
+                entry.receive(s, self.ctx, rec)
             else:
                 s.add(rec)
             return
@@ -478,30 +473,33 @@ class SyncEngine:
     def _apply_page(self, s: Session, changes: list[PulledChange]) -> None:
         """Store a page in the caller's transaction, fast: the records it touches are read
         with one query per type, new records the county wrote go to their type's bulk writer
-        (``PAGE_RECEIVERS``) when it can decide them from what it preloaded, everything else
-        goes through ``_apply_change`` one by one, in page order, with no autoflush and no
-        savepoint per record. Any error leaves the transaction for the caller to roll back
-        (``pull`` then stores the page record by record)."""
+        (the registry's ``receive_page``) when it can decide them from what it preloaded,
+        everything else goes through ``_apply_change`` one by one, in page order, with no
+        autoflush and no savepoint per record. Any error leaves the transaction for the
+        caller to roll back (``pull`` then stores the page record by record)."""
         by_type: dict[str, list[str]] = defaultdict(list)
         for ch in changes:
             by_type[ch.type].append(ch.id)
         held: list[Any] = []  # the preloaded objects stay in the identity map for s.get
         existing: set[tuple[str, str]] = set()
         for t, ids in by_type.items():
-            cls: Any = SYNCED_MODELS.get(t)
+            cls: Any = registry.model(t)
             if cls is not None:
                 for rec in s.scalars(select(cls).where(cls.id.in_(ids))):
                     held.append(rec)
                     existing.add((t, rec.id))
         rows: dict[int, dict[str, Any]] = {}
         now = self.ctx.clock()
+        page_receivers = {}
         for i, ch in enumerate(changes):
             new = (ch.type, ch.id) not in existing
-            if new and ch.type in PAGE_RECEIVERS and ch.owner == COUNTY:
-                rows[i] = _new_values(SYNCED_MODELS[ch.type], ch, now)
+            entry = registry.get(ch.type)
+            if new and entry is not None and entry.receive_page is not None and ch.owner == COUNTY:
+                rows[i] = _new_values(entry.model, ch, now)
+                page_receivers[ch.type] = entry.receive_page
         bulk = {
-            t: PAGE_RECEIVERS[t](s, self.ctx, [r for i, r in rows.items() if changes[i].type == t])
-            for t in {changes[i].type for i in rows}
+            t: make(s, self.ctx, [r for i, r in rows.items() if changes[i].type == t])
+            for t, make in page_receivers.items()
         }
         seen: set[tuple[str, str]] = set()
         only: str | None = None  # the one type seen so far in this page, if only one

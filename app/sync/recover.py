@@ -33,7 +33,8 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from app.db.models import SYNCED_MODELS, Outbox
+from app import registry
+from app.db.models import Outbox
 from app.db.sync_models import SyncMeta
 from app.services.recording import outbox_values
 from app.sync.protocol import PulledChange, PullResponse
@@ -116,7 +117,7 @@ def recover(engine: SyncEngine, res: RoundResult, base_file: Path | None) -> int
             s.execute(text("PRAGMA defer_foreign_keys=ON"))
             outbox = {(o.record_type, o.record_id): o for o in s.scalars(select(Outbox)).all()}
             for ch in changes:
-                cls: Any = SYNCED_MODELS.get(ch.type)
+                cls: Any = registry.model(ch.type)
                 if cls is None:
                     continue
                 cols = _pull_fields(cls)[0] - {"id"}

@@ -28,6 +28,7 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QMessageBox, QWidget
 
 from app.config import Settings
+from app.domain.errors import KnownError
 from app.resources import resource_path
 
 if TYPE_CHECKING:
@@ -58,12 +59,21 @@ def install_translators(app: QApplication, language: str) -> list[QTranslator]:
 
 
 def install_crash_handler(data_dir: Path, interactive: bool) -> None:
-    """Unexpected errors (bugs) are logged with their traceback and the user told where."""
+    """Unexpected errors (bugs) are logged with their traceback and the user told where.
+
+    A known error (``KnownError``: the database busy past the wait, the disk full, ...) is not
+    a bug: the user sees its message and can try again; nothing is written to a crash log."""
     from app.crashlog import report_crash
 
     def handle(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         if issubclass(kind, KeyboardInterrupt):
             sys.__excepthook__(kind, exc, tb)
+            return
+        if isinstance(exc, KnownError):
+            log.warning("%s", exc)
+            print(str(exc), file=sys.stderr)
+            if interactive and QApplication.instance() is not None:
+                QMessageBox.warning(None, "ClinicLink", str(exc))
             return
         message = report_crash(data_dir, kind, exc, tb)
         print(message, file=sys.stderr)

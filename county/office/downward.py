@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import String, select, text
 from sqlalchemy.orm import Session
 
+from app import registry
 from app.db.referral_models import Referral
 from app.domain import idcard
 from app.domain import referral as rules
@@ -26,7 +27,8 @@ from county.office.timefmt import iso, local_today
 
 NUMBER_PREFIX = "XZ"  # 下转 numbers: never a clinic code, so never clashes with a clinic's own
 CREATED_BY = "县医院转诊办"
-NOT_SENT = frozenset({"sync_state", "sync_error"})
+NOT_SENT = registry.NOT_SENT
+REFERRAL = registry.entry("referral")
 FOLLOWUP_METHODS = ["门诊复查", "家庭随访", "电话随访"]
 
 LABELS = {
@@ -260,7 +262,7 @@ def record_data(form: DownwardForm, ok: CheckedDownward, referral_id: str, numbe
     wire: dates as ISO text, the county's marker as clinic_code."""
     data: dict[str, Any] = {}
     for col in Referral.__table__.columns:
-        if col.key in NOT_SENT or col.key in Referral.LOCAL_FIELDS:
+        if col.key in NOT_SENT or col.key in REFERRAL.local_fields:
             continue
         default = col.default
         if default is not None and default.is_scalar:

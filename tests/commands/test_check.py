@@ -50,3 +50,27 @@ def test_check_without_a_database(tmp_path: Path) -> None:
     result = run_check(tmp_path / "empty")
     assert result.returncode == 6  # NOT_SET_UP
     assert "未找到数据库" in result.stdout
+
+
+def test_check_covers_every_synced_type_from_the_registry(
+    services: AppServices, data_dir: Path
+) -> None:
+    """Not only residents: a training record waiting without its queue row, a queue row whose
+    record is gone, and a queue row of a type this version does not know are all named."""
+    from app.commands.check import consistency_problems
+
+    staff = services.training.add_staff("刘护士")
+    services.ctx.dispose()
+    assert consistency_problems(db_path(data_dir)) == []
+    with sqlite3.connect(db_path(data_dir)) as c:
+        c.execute("DELETE FROM outbox WHERE record_id=?", (staff.id,))
+        c.execute(
+            "INSERT INTO outbox (record_type, record_id, version, state, attempts, queued_at) "
+            "VALUES ('followup_visit', 'gone', 1, 'pending', 0, '2026-11-30 08:00:00'), "
+            "('vaccination', 'v1', 1, 'pending', 0, '2026-11-30 08:00:00')"
+        )
+    problems = consistency_problems(db_path(data_dir))
+    assert f"人员记录 {staff.id} 第 1 版待上传，但上传队列中没有这一版" in problems
+    assert any("指向不存在的随访记录 gone" in p for p in problems)
+    assert any("记录类型 vaccination 本程序不认识" in p for p in problems)
+    assert len(problems) == 3

@@ -19,7 +19,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from app.db.referral_models import Referral
+from app import registry
 from app.sync.protocol import PROTOCOL_VERSION
 from county import store
 from county.db import HubRecord, RefusedWrite, make_sessions
@@ -89,7 +89,11 @@ def push(url: str, token: str, changes: list[dict[str, Any]]) -> list[dict[str, 
 
 def clinic_part(**kw: Any) -> dict[str, Any]:
     """An upward referral as the clinic sends it: only its own fields."""
-    return {k: v for k, v in upward_data(**kw).items() if k not in Referral.COUNTY_FIELDS}
+    return {
+        k: v
+        for k, v in upward_data(**kw).items()
+        if k not in registry.entry("referral").county_fields
+    }
 
 
 def referral_change(rid: str, version: int, n: int) -> dict[str, Any]:

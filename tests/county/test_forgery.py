@@ -13,6 +13,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from app import registry
 from app.db.referral_models import Referral
 from app.services.recording import record_write
 from app.services.sync_status import SyncStatusService
@@ -41,7 +42,11 @@ def push(hub: RunningHub, changes: list[dict[str, Any]], clinic: str = "A001") -
 
 
 def up(rid: str, version: int, **kw: Any) -> dict[str, Any]:
-    data = {k: v for k, v in upward_data(**kw).items() if k not in Referral.COUNTY_FIELDS}
+    data = {
+        k: v
+        for k, v in upward_data(**kw).items()
+        if k not in registry.entry("referral").county_fields
+    }
     data["number"] = f"A001-{rid[:8]}"
     return {"type": "referral", "id": rid, "version": version, "data": data}
 

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from app.db.referral_models import Referral
+from app import registry
 from app.sync.protocol import PROTOCOL_VERSION
 from county.db import HubRecord, make_sessions
 from tests.county.conftest import RunningHub
@@ -22,7 +22,11 @@ RAW = "@@RAW@@"  # replaced by a literal that json.dumps cannot write (NaN, 1e40
 
 
 def referral(rid: str, **kw: Any) -> dict[str, Any]:
-    data = {k: v for k, v in upward_data(**kw).items() if k not in Referral.COUNTY_FIELDS}
+    data = {
+        k: v
+        for k, v in upward_data(**kw).items()
+        if k not in registry.entry("referral").county_fields
+    }
     data["number"] = f"A001-{rid[:8]}"
     return {"type": "referral", "id": rid, "version": 1, "data": data}
 

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from app.db.referral_models import Referral
+from app.registry import entry
 from app.sync.protocol import PROTOCOL_VERSION
 from county import auth
 from county.cli import main as county_main
@@ -397,7 +398,8 @@ def test_downward_referral_from_an_upward_one_reaches_only_its_clinic(
     assert d["followup_date"] == "2026-12-20" and d["patient_age"] == 67
     # every column a workstation Referral row has (the hub keeps the envelope apart)
     envelope = {"id", "version", "deleted", "clinic_code", "sync_state", "sync_error"}
-    assert set(d) >= {c.key for c in Referral.__table__.columns} - envelope - Referral.LOCAL_FIELDS
+    local = entry("referral").local_fields
+    assert set(d) >= {c.key for c in Referral.__table__.columns} - envelope - local
     assert change_log_count(engine) == before + 1
     assert [c["id"] for c in pull(client, tokens["A001"])] == [down_id]
     assert pull(client, tokens["B002"]) == []

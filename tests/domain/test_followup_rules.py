@@ -1,4 +1,4 @@
-"""Follow-up rules (national standard §3c) as table tests."""
+"""Follow-up rules (the national standard's rules for reminders and validation) as table tests."""
 
 from __future__ import annotations
 

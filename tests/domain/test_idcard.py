@@ -67,3 +67,22 @@ def test_fifteen_digit_number_is_upgraded() -> None:
 )
 def test_age_is_completed_years(birth: date, on: date, age: int) -> None:
     assert idcard.age_on(birth, on) == age
+
+
+def test_only_the_one_right_check_character_is_accepted() -> None:
+    """For many real first-17s, every other last character (0-9 and X) is refused: in
+    particular an X where the checksum gives a digit (a lenient "X is always fine" check
+    would let a mistyped number through)."""
+    refused_x = 0
+    for seq in range(0, 1000, 7):
+        for born in (date(1949, 12, 31), date(1988, 2, 29), date(2016, 7, 1)):
+            good = idcard.make_number("341122", born, seq)
+            assert idcard.parse(good, today=date(2026, 11, 22)).number == good
+            for last in "0123456789X":
+                if last == good[17]:
+                    continue
+                with pytest.raises(idcard.IdCardError) as err:
+                    idcard.parse(good[:17] + last, today=date(2026, 11, 22))
+                assert err.value.code == "id_checksum"
+                refused_x += last == "X"
+    assert refused_x > 300  # the X case really was tried, many times

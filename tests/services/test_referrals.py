@@ -254,3 +254,45 @@ def test_destinations_default_to_the_county_hospital(services: AppServices) -> N
         "来安县人民医院": ["内科", "外科"],
         "来安县中医院": ["针灸科"],
     }
+
+
+def test_overdue_filter_agrees_with_the_flag_at_every_age(
+    services: AppServices, patient_id: str, data_dir: Path
+) -> None:
+    """An upward referral with no answer is flagged from exactly FEEDBACK_DAYS (14) days
+    after it was sent; the "overdue only" filter lists exactly the flagged ones, at the
+    boundary too (13 days 23 hours: not yet; 14 days: yes), and never an answered one."""
+    now = datetime(2026, 11, 30, 2, 0)
+    services.ctx.clock = lambda: now
+    ages = {
+        "d10": timedelta(days=10),
+        "d11": timedelta(days=11),
+        "d13h23": timedelta(days=13, hours=23),
+        "d14": timedelta(days=14),
+        "d14h1": timedelta(days=14, hours=1),
+        "d16": timedelta(days=16),
+        "d17": timedelta(days=17),
+        "d40": timedelta(days=40),
+    }
+    ids = {}
+    for name, age in ages.items():
+        r = services.referrals.create_upward(upward(patient_id, to_doctor=name))
+        ids[name] = r.id
+        with sqlite3.connect(db_path(data_dir)) as c:
+            c.execute(
+                "UPDATE referrals SET referred_at=? WHERE id=?",
+                ((now - age).isoformat(" "), r.id),
+            )
+    answered = services.referrals.create_upward(upward(patient_id, to_doctor="answered"))
+    with sqlite3.connect(db_path(data_dir)) as c:
+        c.execute(
+            "UPDATE referrals SET referred_at=?, status='received' WHERE id=?",
+            ((now - timedelta(days=30)).isoformat(" "), answered.id),
+        )
+    svc = services.referrals
+    expected = {ids[n] for n in ("d14", "d14h1", "d16", "d17", "d40")}
+    listed = {r.id for r in svc.search(ReferralFilter(overdue_only=True))}
+    assert listed == expected
+    assert svc.count(ReferralFilter(overdue_only=True)) == len(expected)
+    flagged = {r.id for r in svc.search(ReferralFilter(direction="up")) if r.overdue}
+    assert flagged == expected

@@ -6,8 +6,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from app.db.models import SYNCED_MODELS
 from app.domain.patient import PatientInput
+from app.registry import entry
 from app.services.bundle import AppServices
 from app.sync.engine import to_wire
 from county.db import HubRecord
@@ -46,7 +46,7 @@ def assert_same(s: AppServices, hub: Hub, types: tuple[str, ...] = ("patient",))
     local_keys: set[tuple[str, str]] = set()
     with s.ctx.reader() as sess:
         for t in types:
-            for rec in sess.scalars(select(SYNCED_MODELS[t])).all():
+            for rec in sess.scalars(select(entry(t).model)).all():
                 local_keys.add((t, rec.id))
                 if rec.sync_state != "synced":
                     continue

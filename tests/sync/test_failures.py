@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -16,6 +17,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from app.db.engine import db_path
 from app.db.models import Patient
 from app.db.sync_models import SyncMeta
 from app.sync.client import HubClient, NetworkError
@@ -188,12 +190,41 @@ def test_client_killed_mid_pull_twenty_times(
         assert assert_same(s, hub) == 60
 
 
+def _cursor(db: Path) -> int:
+    """The clinic's stored pull cursor, read as another process would (read-only)."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
+    try:
+        row = conn.execute("SELECT value FROM sync_meta WHERE key=?", (CURSOR_KEY,)).fetchone()
+        return int(row[0]) if row and row[0] else 0
+    finally:
+        conn.close()
+
+
+def _pending(db: Path) -> int:
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
+    try:
+        return int(conn.execute("SELECT count(*) FROM outbox").fetchone()[0])
+    finally:
+        conn.close()
+
+
+# Where a kill can land in a round of the ``sync`` command that pulls new downward referrals:
+BEFORE_STORE = "before the page was stored"  # the cursor has not moved
+BEFORE_UPLOAD = "page stored, its new residents and plans not all sent"  # cursor moved, outbox
+PHASES = (BEFORE_STORE, BEFORE_UPLOAD)
+
+
 def test_client_process_killed_mid_pull_twenty_times(
     tmp_path: Path, migrated_template: Path, backend: str
 ) -> None:
     """The headless ``sync`` command SIGKILLed while it pulls downward referrals (each one
-    attaches a new resident and starts a plan): afterwards every referral, resident and plan
-    exists exactly once, here and on the hub."""
+    attaches a new resident and starts a plan, which then go up). It is killed again and
+    again, aimed alternately before the pulled page is stored and after it (while what the
+    page created is being sent), until each of those has happened at least three times (the
+    phase is read from the database after the kill, not assumed from the timing; attempts
+    are bounded). After every kill: what is stored is exactly what the hub logged up to the
+    stored cursor, each referral once, with its resident and one plan. At the end: everything
+    exactly once, here and on the hub."""
     pulls = threading.Event()
 
     def watch_pulls(app: Any) -> Any:
@@ -211,57 +242,69 @@ def test_client_process_killed_mid_pull_twenty_times(
     from app.db.referral_models import Referral
     from tests.sync.test_ownership import send_down
 
-    rnd = random.Random(20261122)
     with running_hub(tmp_path, watch_pulls, backend) as hub:
         s = make_clinic(tmp_path, migrated_template, "A001")
         token = register(hub, "A001")
         data_dir = tmp_path / "clinic-A001"
-        cmd = [
-            sys.executable,
-            "-m",
-            "app",
-            "--data-dir",
-            str(data_dir),
-            "sync",
-            "--hub",
-            hub.url,
-            "--token",
-            token,
-        ]
-        killed_mid_pull = progressed = cursor_before = 0
-        for _round in range(20):
+        db = db_path(data_dir)
+        cmd = [sys.executable, "-m", "app", "--data-dir", str(data_dir), "sync"]
+        cmd += ["--hub", hub.url, "--token", token]
+        landed = {phase: 0 for phase in PHASES}
+        sent = attempts = 0
+        rnd = random.Random(20261130)
+        while min(landed.values()) < 3:
+            attempts += 1
+            assert attempts <= 40, f"kills never landed in every phase: {landed}"
             for _ in range(40):
                 send_down(hub, "A001", patient_name="患者" + uuid.uuid4().hex[:4])
+            sent += 40
+            # aim at the phase seen least so far
+            aim = min(PHASES, key=lambda ph: landed[ph])
+            before = _cursor(db)
             pulls.clear()
             proc = subprocess.Popen(
                 cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
             )
-            assert pulls.wait(60), "the sync command never pulled"
-            time.sleep(rnd.uniform(0.0, 1.0))
+            assert pulls.wait(120), "the sync command never pulled"
+            if aim == BEFORE_STORE:
+                time.sleep(rnd.uniform(0.0, 0.2))  # at the reply, or while it is stored
+            else:
+                deadline = time.monotonic() + 120
+                while _cursor(db) == before and proc.poll() is None:
+                    assert time.monotonic() < deadline, "the pulled page was never stored"
+                    time.sleep(0.002)
             proc.send_signal(signal.SIGKILL)
             proc.wait(30)
+            cur, waiting = _cursor(db), _pending(db)
+            if cur == before:
+                landed[BEFORE_STORE] += 1
+            elif waiting:
+                landed[BEFORE_UPLOAD] += 1
+            # Whatever the timing: stored = exactly what the hub logged up to the cursor.
             with hub.sessions() as hs:
-                last = hs.scalar(select(func.max(ChangeLog.seq)))
-            with s.ctx.reader() as sess:
-                cur = int(
-                    sess.scalar(select(SyncMeta.value).where(SyncMeta.key == CURSOR_KEY)) or 0
+                logged = set(
+                    hs.scalars(
+                        select(ChangeLog.id).where(
+                            ChangeLog.clinic_code == "A001", ChangeLog.seq <= cur
+                        )
+                    )
                 )
-            killed_mid_pull += cur < (last or 0)
-            progressed += cur > cursor_before
-            cursor_before = cur
-        # most kills cut a pull short; some came after a page was stored
-        assert killed_mid_pull >= 10, f"only {killed_mid_pull} kills landed mid-pull"
-        assert progressed >= 2, "no kill came after a stored page"
+            with s.ctx.reader() as sess:
+                stored = set(sess.scalars(select(Referral.id)))
+                assert stored == logged
+                assert sess.scalar(select(func.count()).select_from(FollowUpPlan)) == len(stored)
+                assert sess.scalar(select(func.count()).select_from(Patient)) == len(stored)
         done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stdout + done.stderr
         with s.ctx.reader() as sess:
-            assert sess.scalar(select(func.count()).select_from(Referral)) == 800
-            assert sess.scalar(select(func.count()).select_from(Patient)) == 800
-            assert sess.scalar(select(func.count()).select_from(FollowUpPlan)) == 800
+            assert sess.scalar(select(func.count()).select_from(Referral)) == sent
+            assert sess.scalar(select(func.count()).select_from(Patient)) == sent
+            assert sess.scalar(select(func.count()).select_from(FollowUpPlan)) == sent
             per_referral = sess.execute(
                 select(FollowUpPlan.referral_id, func.count())
                 .group_by(FollowUpPlan.referral_id)
                 .having(func.count() > 1)
             ).all()
             assert per_referral == []
-        assert assert_same(s, hub, ("patient", "referral", "followup_plan")) == 2400
+        assert assert_same(s, hub, ("patient", "referral", "followup_plan")) == 3 * sent
+        assert pending_count(s.ctx) == 0

@@ -24,7 +24,7 @@ from app.domain.idcard import make_number
 from app.domain.patient import PatientInput
 from app.services.bundle import AppServices
 from app.services.context import ServiceContext
-from app.sync import engine as engine_mod
+from app.sync.adopt import ReferralPage
 from app.sync.client import HubClient, NetworkError
 from app.sync.engine import CURSOR_KEY, RoundResult, SyncEngine
 from county import store
@@ -161,7 +161,7 @@ def test_bulk_pull_writes_what_the_record_by_record_pull_writes(
     slow = SyncEngine(other, c, page_size=7)
     res_fast, res_slow = RoundResult(), RoundResult()
     bulk_taken: list[int] = []
-    take = engine_mod.PAGE_RECEIVERS["referral"].take
+    take = ReferralPage.take
 
     def counting_take(self: Any, row: dict[str, Any]) -> bool:
         ok = take(self, row)
@@ -171,7 +171,7 @@ def test_bulk_pull_writes_what_the_record_by_record_pull_writes(
     mp = pytest.MonkeyPatch()
     try:
         mp.setattr(SyncEngine, "_apply_page", counting)
-        mp.setattr(engine_mod.PAGE_RECEIVERS["referral"], "take", counting_take)
+        mp.setattr(ReferralPage, "take", counting_take)
         fast.pull(res_fast)
         mp.undo()
 
@@ -252,7 +252,7 @@ def test_killed_inside_bulk_pages_then_resumed_stores_each_referral_once(
     pid = s.patients.create(PatientInput(name="孙玉兰", sex="2", birth_date=date(1950, 2, 1))).id
     SyncEngine(s.ctx, c).run_round()
     ids = [send_down(hub, "A001", patient_id=pid) for _ in range(30)]
-    page_cls = engine_mod.PAGE_RECEIVERS["referral"]
+    page_cls = ReferralPage
     write = page_cls.write
     kills = 0
     for k in range(8):

@@ -146,3 +146,32 @@ def test_the_first_start_of_the_day_takes_one_backup(tmp_path: Path) -> None:
         assert again.returncode == 0, again.stderr
     (daily,) = list_backups(tmp_path / "backups")
     assert daily.label == "daily" and daily.counts["patients"] > 0
+
+
+def test_database_busy_is_a_message_not_the_crash_dialog(qtbot: QtBot, tmp_path: Path) -> None:
+    """A save that met a held write lock: the user reads "数据库正忙，请稍后重试" in a warning and
+    can save again; no crash log, no "意外错误"."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.domain.errors import DatabaseBusy
+    from app.ui.application import install_crash_handler
+
+    seen: list[tuple[str, str]] = []
+
+    def read_and_close() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        seen.append((box.icon().name, box.text()))
+        box.close()
+
+    saved = sys.excepthook
+    try:
+        install_crash_handler(tmp_path, interactive=True)
+        QTimer.singleShot(0, read_and_close)
+        sys.excepthook(DatabaseBusy, DatabaseBusy(), None)
+    finally:
+        sys.excepthook = saved
+    assert seen and seen[0][0] == "Warning"
+    assert "数据库正忙，请稍后重试" in seen[0][1] and "意外错误" not in seen[0][1]
+    assert not (tmp_path / "logs").exists()

@@ -372,7 +372,7 @@ def _pdf_text(pdf: bytes) -> str:
     ).stdout.decode()
 
 
-# -- both forms against DOMAIN.md §3a / §3b -----------------------------------------------
+# -- both national forms: 高血压 and 2型糖尿病 visit records ------------------------------
 def test_each_form_asks_only_its_own_emergency_checks(
     qtbot, services: AppServices, patient: str
 ) -> None:
@@ -386,7 +386,7 @@ def test_each_form_asks_only_its_own_emergency_checks(
     assert htn_only <= set(htn.emergency_boxes) and not dm_only & set(htn.emergency_boxes)
     assert dm_only <= set(dm.emergency_boxes) and not htn_only & set(dm.emergency_boxes)
     box = dm.findChild(QGroupBox, "emergencyChecks")
-    assert box is not None and box.isAncestorOf(dm.heart_rate)  # §3b: no 心率 row on the form
+    assert box is not None and box.isAncestorOf(dm.heart_rate)  # the 糖尿病 form has no 心率 row
     assert box.isAncestorOf(dm.temperature) and box.isAncestorOf(dm.pregnant)
     assert htn.findChild(QGroupBox, "emergencyChecks").isAncestorOf(htn.pregnant)
     assert not htn.findChild(QGroupBox, "emergencyChecks").isAncestorOf(htn.heart_rate)

@@ -293,3 +293,36 @@ def test_enter_in_the_patient_search_picks_the_patient_and_does_not_submit(
     assert services.referrals.count() == 0
     assert not dialog.general_error.isVisible()
     assert dialog.errors.text("impression") == ""
+
+
+def test_the_list_flags_an_upward_referral_unanswered_for_14_days(
+    qtbot: QtBot, services: AppServices, bus: ChangeBus
+) -> None:
+    """What the doctor sees: "超过14天未反馈" in red on the 20-day-old unanswered referral,
+    nothing on the fresh one."""
+    import sqlite3
+    from datetime import timedelta
+
+    from PySide6.QtGui import QBrush
+
+    from app.db.engine import db_path
+    from tests.services.test_referrals import upward
+
+    p = services.patients.create(PatientInput(name="张三", id_number="11010519491231002X"))
+    old = services.referrals.create_upward(upward(p.id, to_doctor="老"))
+    services.referrals.create_upward(upward(p.id, to_doctor="新"))
+    with sqlite3.connect(db_path(services.data_dir)) as c:
+        when = (services.ctx.clock() - timedelta(days=20)).isoformat(" ")
+        c.execute("UPDATE referrals SET referred_at=? WHERE id=?", (when, old.id))
+    page = make_page(qtbot, services, bus)
+    model = page.model
+    col = [key for key, _w in model.COLUMNS].index("feedback")
+    shown = {}
+    for row in range(model.rowCount()):
+        rid = model.data(model.index(row, 0), Qt.ItemDataRole.UserRole)
+        shown[rid] = model.data(model.index(row, col), Qt.ItemDataRole.DisplayRole)
+        if rid == old.id:
+            brush = model.data(model.index(row, col), Qt.ItemDataRole.ForegroundRole)
+            assert isinstance(brush, QBrush) and brush.color().name() == "#c0392b"
+    assert shown[old.id] == "超过14天未反馈"
+    assert list(shown.values()).count("") == 1

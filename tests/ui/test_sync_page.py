@@ -152,7 +152,7 @@ def test_a_refused_record_is_listed_with_its_patient_and_can_be_queued_again(
     with services.ctx.session() as s:
         s.get(Patient, ids[1]).notes = "x" * 20001  # the hub refuses an over-long field
     report = press_sync_now(qtbot, window)
-    assert report.outcome is Outcome.OK and report.pushed == 2 and report.parked == 1
+    assert report.outcome is Outcome.PARKED and report.pushed == 2 and report.parked == 1
     text, state = status(window)
     assert "1 条出错" in text and state == "error"
     page = sync_page(window)

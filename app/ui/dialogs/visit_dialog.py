@@ -1,6 +1,7 @@
 """The visit forms: 高血压 and 2型糖尿病 患者随访服务记录表 (national, complete), and the generic
-rehabilitation / outcome check. Each chronic form also asks its own emergency checks (§3c:
-symptoms, pregnancy or lactation, and for diabetes heart rate and temperature), which are not
+rehabilitation / outcome check. Each chronic form also asks its own emergency checks
+(the standard's criteria for referral at once: symptoms, pregnancy or lactation, and for
+diabetes heart rate and temperature), which are not
 printed on the paper form. An emergency or two consecutive 控制不满意 prompts an upward
 referral, prefilled from the visit."""
 

@@ -242,7 +242,7 @@ class SyncPage(QWidget):
     def show_round(self, report: RoundReport) -> None:
         if report.outcome is Outcome.BUSY:
             return
-        if report.outcome is Outcome.OK:
+        if report.outcome in (Outcome.OK, Outcome.PARKED):
             text = self.tr("Uploaded %1, downloaded %2.").replace("%1", str(report.pushed))
             text = text.replace("%2", str(report.pulled))
             if report.parked:
