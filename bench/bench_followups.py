@@ -44,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     ctx = ServiceContext.open(args.data)
     ctx.actor = Actor("bench", "bench", "bench", Role.DOCTOR)
     fu = AppServices.create(ctx, args.data).followups
+
     def overdue_as_shown() -> list[object]:
         """What the page does: the first 500 rows, and the total when the page is full."""
         rows = fu.worklist("overdue", today=TODAY)

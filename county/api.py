@@ -41,7 +41,7 @@ class ApiError(Exception):
 
 
 def client_version(user_agent: str) -> str:
-    """"0.1.0" from the workstation's User-Agent "ClinicLink/0.1.0", else ""."""
+    """ "0.1.0" from the workstation's User-Agent "ClinicLink/0.1.0", else ""."""
     name, _, version = user_agent.partition("/")
     version = version.split(" ")[0]
     ok = name == "ClinicLink" and 0 < len(version) <= 40

@@ -113,4 +113,3 @@ class ReferralDestination(Base):
     institution: Mapped[str] = mapped_column(String(100), nullable=False)
     department: Mapped[str] = mapped_column(String(50), nullable=False)
     sort: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-

@@ -339,7 +339,6 @@ class PatientService:
         return row
 
 
-
 def fill_patient(p: Patient, clean: rules.PatientInput) -> None:
     """Set a resident's columns from validated input, with the search keys derived from it
     (pinyin, reversed ID number and phone). Every writer of a resident goes through this (the

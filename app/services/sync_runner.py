@@ -155,8 +155,12 @@ class SyncRunner:
         counts: dict[str, int] = {}
         try:
             res = SyncEngine(self.ctx, client, **self.engine_options).run_round()
-            counts = {"pushed": res.pushed, "duplicates": res.duplicates,
-                      "parked": res.parked, "pulled": res.pulled}
+            counts = {
+                "pushed": res.pushed,
+                "duplicates": res.duplicates,
+                "parked": res.parked,
+                "pulled": res.pulled,
+            }
             outcome = round_outcome(res)
             message = "；".join(res.errors)
         except Exception as e:
@@ -235,8 +239,10 @@ def _connection_message(failure: Failure, exc: BaseException) -> str:
     if failure.outcome is Outcome.OFFLINE:
         if exc.__cause__ is None:  # the hub answered with a 5xx
             return f"{exc}，请稍后再试或联系县医院"
-        return (f"连不上县医院（{type(exc.__cause__).__name__}）。"
-                "请检查同步地址、本机网络，以及县医院服务器是否开启")
+        return (
+            f"连不上县医院（{type(exc.__cause__).__name__}）。"
+            "请检查同步地址、本机网络，以及县医院服务器是否开启"
+        )
     if failure.outcome is Outcome.FAILED:
         return f"县医院的回答不正常：{failure.message}"
     return failure.message

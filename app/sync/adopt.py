@@ -299,4 +299,3 @@ class _Dates:
     def __init__(self, row: dict[str, Any]) -> None:
         self.referred_at = row["referred_at"]
         self.followup_date = row["followup_date"]
-

@@ -217,13 +217,19 @@ def check(s: Session, form: DownwardForm, today: date) -> CheckedDownward:
     assert clinic is not None
     patient_id = ""
     if form.upward_id:
-        up = s.scalar(select(HubRecord).where(HubRecord.type == "referral",
-                                              HubRecord.id == form.upward_id))
+        up = s.scalar(
+            select(HubRecord).where(HubRecord.type == "referral", HubRecord.id == form.upward_id)
+        )
         # The clinic's own resident id means something only in that clinic's database.
         if up is not None and up.clinic_code == clinic.code:
             patient_id = str(up.data.get("patient_id") or "")
-    return CheckedDownward(clinic=clinic, patient_id=patient_id, patient_age=age,
-                           patient_id_number=id_number, followup_date=followup)
+    return CheckedDownward(
+        clinic=clinic,
+        patient_id=patient_id,
+        patient_age=age,
+        patient_id_number=id_number,
+        followup_date=followup,
+    )
 
 
 def next_number(s: Session, today: date) -> str:
@@ -235,10 +241,13 @@ def next_number(s: Session, today: date) -> str:
     prefix = f"{NUMBER_PREFIX}-{today:%Y%m%d}-"
     number = HubRecord.data["number"].as_string()
     taken = s.scalars(
-        select(number).where(HubRecord.type == "referral", HubRecord.owner == COUNTY,
-                             number.startswith(prefix, autoescape=True))
+        select(number).where(
+            HubRecord.type == "referral",
+            HubRecord.owner == COUNTY,
+            number.startswith(prefix, autoescape=True),
+        )
     ).all()
-    seqs = [int(n[len(prefix):]) for n in taken if n and n[len(prefix):].isdigit()]
+    seqs = [int(n[len(prefix) :]) for n in taken if n and n[len(prefix) :].isdigit()]
     return rules.make_number(NUMBER_PREFIX, today, max(seqs, default=0) + 1)
 
 
@@ -248,7 +257,8 @@ def last_from_institution(s: Session) -> str:
     value = s.scalar(
         select(HubRecord.data["from_institution"].as_string())
         .where(HubRecord.type == "referral", HubRecord.owner == COUNTY)
-        .order_by(HubRecord.pk.desc()).limit(1)
+        .order_by(HubRecord.pk.desc())
+        .limit(1)
     )
     return str(value or "")
 
@@ -256,8 +266,9 @@ def last_from_institution(s: Session) -> str:
 NUMBER_LOCK = 0x434C4B31  # "CLK1": the advisory lock id of the downward numbering
 
 
-def record_data(form: DownwardForm, ok: CheckedDownward, referral_id: str, number: str,
-                now: datetime) -> dict[str, Any]:
+def record_data(
+    form: DownwardForm, ok: CheckedDownward, referral_id: str, number: str, now: datetime
+) -> dict[str, Any]:
     """Every column of a workstation Referral row (what the clinic's pull stores), as on the
     wire: dates as ISO text, the county's marker as clinic_code."""
     data: dict[str, Any] = {}
@@ -271,8 +282,11 @@ def record_data(form: DownwardForm, ok: CheckedDownward, referral_id: str, numbe
             data[col.key] = None
         else:
             data[col.key] = ""
-    texts = {f.name: getattr(form, f.name) for f in fields(DownwardForm)
-             if isinstance(getattr(form, f.name), str) and f.name in data}
+    texts = {
+        f.name: getattr(form, f.name)
+        for f in fields(DownwardForm)
+        if isinstance(getattr(form, f.name), str) and f.name in data
+    }
     data.update(texts)
     data.update(
         id=referral_id,
@@ -309,8 +323,9 @@ def create(s: Session, form: DownwardForm, now: datetime) -> HubRecord:
     return store.create_for_clinic(s, "referral", referral_id, ok.clinic.code, data)
 
 
-def create_from_data(s: Session, referral_id: str, clinic: str, data: dict[str, Any],
-                     now: datetime) -> HubRecord:
+def create_from_data(
+    s: Session, referral_id: str, clinic: str, data: dict[str, Any], now: datetime
+) -> HubRecord:
     """A downward slip given as JSON (``python -m county send-down``): the same checks, number
     and record as the office form, with the id the caller chose. Keys are the form's
     (``patient_name``, ``diagnosis``, ...); ``indications`` a list. Raises ValidationError

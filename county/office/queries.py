@@ -75,8 +75,9 @@ def _field_text(element: _FieldText, compiler: Any, **kw: Any) -> str:
 
 @compiles(_FieldText, "sqlite")
 def _field_text_sqlite(element: _FieldText, compiler: Any, **kw: Any) -> str:
-    expr = case((func.json_valid(HubRecord.data) == 1,
-                 HubRecord.data[element.key].as_string()), else_=None)
+    expr = case(
+        (func.json_valid(HubRecord.data) == 1, HubRecord.data[element.key].as_string()), else_=None
+    )
     return str(compiler.process(expr, **kw))
 
 
@@ -114,15 +115,18 @@ def status_condition(target: Status) -> ColumnElement[bool]:
     terms: list[ColumnElement[bool]] = []
     for current in Status:
         for rec, rej, arr in itertools.product((False, True), repeat=3):
-            got = status_after_answers(Direction.UP, current, received=rec, rejected=rej,
-                                       arrived=arr)
+            got = status_after_answers(
+                Direction.UP, current, received=rec, rejected=rej, arrived=arr
+            )
             if got is target:
-                terms.append(and_(
-                    _text("status") == current.value,
-                    _present("received_at") if rec else ~_present("received_at"),
-                    _present("rejected_reason") if rej else ~_present("rejected_reason"),
-                    _present("arrived_at") if arr else ~_present("arrived_at"),
-                ))
+                terms.append(
+                    and_(
+                        _text("status") == current.value,
+                        _present("received_at") if rec else ~_present("received_at"),
+                        _present("rejected_reason") if rej else ~_present("rejected_reason"),
+                        _present("arrived_at") if arr else ~_present("arrived_at"),
+                    )
+                )
     return or_(*terms) if terms else false()
 
 
@@ -173,8 +177,10 @@ class ClinicHealth:
 
 
 def clinic_names(s: Session) -> dict[str, str]:
-    return {code: name for code, name in
-            s.execute(select(HubClinic.code, HubClinic.name).order_by(HubClinic.code))}
+    return {
+        code: name
+        for code, name in s.execute(select(HubClinic.code, HubClinic.name).order_by(HubClinic.code))
+    }
 
 
 def sex_name(code: object) -> str:
@@ -205,30 +211,43 @@ def list_upward(s: Session, f: ReferralFilter) -> ReferralPage:
         where.append(_submitted() < iso(day_start_utc(f.date_to + timedelta(days=1))))
     q = CONTROL.sub("", f.q).strip()
     if q:
-        where.append(or_(_text("patient_name").contains(q, autoescape=True),
-                         _text("number").contains(q, autoescape=True)))
+        where.append(
+            or_(
+                _text("patient_name").contains(q, autoescape=True),
+                _text("number").contains(q, autoescape=True),
+            )
+        )
     total = s.scalar(select(func.count()).select_from(HubRecord).where(*where)) or 0
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, f.page), pages)
     recs = s.scalars(
-        select(HubRecord).where(*where)
+        select(HubRecord)
+        .where(*where)
         .order_by(_submitted().desc(), HubRecord.pk.desc())
-        .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
     ).all()
     names = clinic_names(s)
     rows = []
     for r in recs:
         d = readable(r.data)
         st = county_status(d)
-        rows.append(ReferralRow(
-            id=r.id, number=str(d.get("number") or ""), clinic_code=r.clinic_code,
-            clinic_name=names.get(r.clinic_code, r.clinic_code),
-            patient_name=str(d.get("patient_name") or ""),
-            patient_sex=sex_name(d.get("patient_sex")),
-            patient_age=d.get("patient_age", ""), impression=str(d.get("impression") or ""),
-            urgency=str(d.get("urgency") or ""), status=st.value, status_name=STATUS_NAMES[st],
-            submitted=local(d.get("referred_at") or d.get("created_at")),
-        ))
+        rows.append(
+            ReferralRow(
+                id=r.id,
+                number=str(d.get("number") or ""),
+                clinic_code=r.clinic_code,
+                clinic_name=names.get(r.clinic_code, r.clinic_code),
+                patient_name=str(d.get("patient_name") or ""),
+                patient_sex=sex_name(d.get("patient_sex")),
+                patient_age=d.get("patient_age", ""),
+                impression=str(d.get("impression") or ""),
+                urgency=str(d.get("urgency") or ""),
+                status=st.value,
+                status_name=STATUS_NAMES[st],
+                submitted=local(d.get("referred_at") or d.get("created_at")),
+            )
+        )
     return ReferralPage(rows=rows, total=total, page=page, pages=pages)
 
 
@@ -238,16 +257,19 @@ def parse_time(value: object) -> datetime | None:
 
 
 def get_referral(s: Session, referral_id: str) -> HubRecord | None:
-    return s.scalar(select(HubRecord).where(HubRecord.type == "referral",
-                                            HubRecord.id == referral_id))
+    return s.scalar(
+        select(HubRecord).where(HubRecord.type == "referral", HubRecord.id == referral_id)
+    )
 
 
 def referral_history(s: Session, referral_id: str) -> list[dict[str, Any]]:
     """The clinic's status changes of a referral (its uploaded ``referral_event`` records)."""
     recs = s.scalars(
-        select(HubRecord).where(HubRecord.type == "referral_event",
-                                HubRecord.deleted.is_(False),
-                                _text("referral_id") == referral_id)
+        select(HubRecord).where(
+            HubRecord.type == "referral_event",
+            HubRecord.deleted.is_(False),
+            _text("referral_id") == referral_id,
+        )
     ).all()
     events = [readable(r.data) for r in recs]
     events.sort(key=lambda d: str(d.get("at") or ""))
@@ -256,22 +278,32 @@ def referral_history(s: Session, referral_id: str) -> list[dict[str, Any]]:
 
 def clinic_health(s: Session, latest: int = 3) -> list[ClinicHealth]:
     records: dict[str, int] = {
-        owner: n for owner, n in
-        s.execute(select(HubRecord.owner, func.count()).group_by(HubRecord.owner))}
+        owner: n
+        for owner, n in s.execute(select(HubRecord.owner, func.count()).group_by(HubRecord.owner))
+    }
     refused: dict[str, int] = {
-        code: n for code, n in
-        s.execute(select(RefusedWrite.clinic_code, func.count())
-                  .group_by(RefusedWrite.clinic_code))}
+        code: n
+        for code, n in s.execute(
+            select(RefusedWrite.clinic_code, func.count()).group_by(RefusedWrite.clinic_code)
+        )
+    }
     out = []
     for c in s.scalars(select(HubClinic).order_by(HubClinic.code)).all():
         reasons = s.execute(
             select(RefusedWrite.at, RefusedWrite.type, RefusedWrite.reason)
             .where(RefusedWrite.clinic_code == c.code)
-            .order_by(RefusedWrite.pk.desc()).limit(latest)
+            .order_by(RefusedWrite.pk.desc())
+            .limit(latest)
         ).all()
-        out.append(ClinicHealth(
-            code=c.code, name=c.name, active=c.active, last_seen=local(c.last_seen_at),
-            records=records.get(c.code, 0), refused=refused.get(c.code, 0),
-            latest_refusals=[(local(at), t, reason) for at, t, reason in reasons],
-        ))
+        out.append(
+            ClinicHealth(
+                code=c.code,
+                name=c.name,
+                active=c.active,
+                last_seen=local(c.last_seen_at),
+                records=records.get(c.code, 0),
+                refused=refused.get(c.code, 0),
+                latest_refusals=[(local(at), t, reason) for at, t, reason in reasons],
+            )
+        )
     return out

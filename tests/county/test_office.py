@@ -49,8 +49,10 @@ def engine(hub: Hub) -> Engine:
 @pytest.fixture
 def tokens(engine: Engine) -> dict[str, str]:
     with make_sessions(engine)() as s, s.begin():
-        return {"A001": auth.add_clinic(s, "A001", "城关镇卫生院"),
-                "B002": auth.add_clinic(s, "B002", "河口乡卫生院")}
+        return {
+            "A001": auth.add_clinic(s, "A001", "城关镇卫生院"),
+            "B002": auth.add_clinic(s, "B002", "河口乡卫生院"),
+        }
 
 
 @pytest.fixture
@@ -63,9 +65,15 @@ def login(c: httpx.Client, password: str = PASSWORD, name: str = OFFICE) -> http
     page = c.get("/office/login")
     token = re.search(r'name="login_csrf" value="([^"]+)"', page.text)
     assert token is not None
-    return c.post("/office/login", data={"name": name, "password": password,
-                                         "login_csrf": token.group(1),
-                                         "next": "/office/referrals"})
+    return c.post(
+        "/office/login",
+        data={
+            "name": name,
+            "password": password,
+            "login_csrf": token.group(1),
+            "next": "/office/referrals",
+        },
+    )
 
 
 def csrf_of(html: str) -> str:
@@ -76,16 +84,33 @@ def csrf_of(html: str) -> str:
 
 def upward_data(**kw: Any) -> dict[str, Any]:
     data: dict[str, Any] = dict(
-        number="A001-20261120-001", direction="up", status="pending", urgency="紧急",
-        patient_id="p0000000-0000-4000-8000-000000000001", patient_name="王建国",
-        patient_sex="1", patient_age=67, patient_id_number="11010519491231002X",
-        patient_phone="13900001111", patient_address="城关镇东街 3 号",
-        from_institution="城关镇卫生院", to_institution="来安县人民医院",
-        to_department="心血管内科", impression="高血压3级", present_illness="胸闷3小时",
-        past_history="高血压10年", treatment="硝酸甘油舌下含服", referring_doctor="李秀英",
-        referring_phone="0550-5012345", indications='["需上级机构进一步检查以明确诊断"]',
-        referred_at="2026-11-20T01:30:00", created_at="2026-11-20T01:29:00",
-        received_at=None, receiving_doctor="", rejected_reason="", arrived_at=None,
+        number="A001-20261120-001",
+        direction="up",
+        status="pending",
+        urgency="紧急",
+        patient_id="p0000000-0000-4000-8000-000000000001",
+        patient_name="王建国",
+        patient_sex="1",
+        patient_age=67,
+        patient_id_number="11010519491231002X",
+        patient_phone="13900001111",
+        patient_address="城关镇东街 3 号",
+        from_institution="城关镇卫生院",
+        to_institution="来安县人民医院",
+        to_department="心血管内科",
+        impression="高血压3级",
+        present_illness="胸闷3小时",
+        past_history="高血压10年",
+        treatment="硝酸甘油舌下含服",
+        referring_doctor="李秀英",
+        referring_phone="0550-5012345",
+        indications='["需上级机构进一步检查以明确诊断"]',
+        referred_at="2026-11-20T01:30:00",
+        created_at="2026-11-20T01:29:00",
+        received_at=None,
+        receiving_doctor="",
+        rejected_reason="",
+        arrived_at=None,
         county_note="",
     )
     data.update(kw)
@@ -93,21 +118,28 @@ def upward_data(**kw: Any) -> dict[str, Any]:
 
 
 def push(c: httpx.Client, token: str, changes: list[dict[str, Any]]) -> list[Any]:
-    r = c.post("/api/v1/sync/push", headers={"Authorization": f"Bearer {token}"},
-               json={"protocol": PROTOCOL_VERSION, "changes": changes})
+    r = c.post(
+        "/api/v1/sync/push",
+        headers={"Authorization": f"Bearer {token}"},
+        json={"protocol": PROTOCOL_VERSION, "changes": changes},
+    )
     assert r.status_code == 200, r.text
     return list(r.json()["results"])
 
 
 def push_referral(c: httpx.Client, token: str, id_: str = UP_ID, **kw: Any) -> None:
-    (res,) = push(c, token, [{"type": "referral", "id": id_, "version": 2,
-                              "data": upward_data(**kw)}])
+    (res,) = push(
+        c, token, [{"type": "referral", "id": id_, "version": 2, "data": upward_data(**kw)}]
+    )
     assert res["status"] == "applied", res
 
 
 def pull(c: httpx.Client, token: str) -> list[dict[str, Any]]:
-    r = c.get("/api/v1/sync/pull", params={"after": 0, "protocol": PROTOCOL_VERSION},
-              headers={"Authorization": f"Bearer {token}"})
+    r = c.get(
+        "/api/v1/sync/pull",
+        params={"after": 0, "protocol": PROTOCOL_VERSION},
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert r.status_code == 200, r.text
     return list(r.json()["changes"])
 
@@ -127,17 +159,23 @@ def change_log_count(engine: Engine) -> int:
 # --- sign-in ----------------------------------------------------------------------------------
 
 
-def test_every_page_sends_a_stranger_to_the_login_page(client: httpx.Client, engine: Engine,
-                                                       tokens: dict[str, str]) -> None:
+def test_every_page_sends_a_stranger_to_the_login_page(
+    client: httpx.Client, engine: Engine, tokens: dict[str, str]
+) -> None:
     push_referral(client, tokens["A001"])
     assert client.get("/office/").headers["location"] == "/office/login?next=%2Foffice%2F"
-    for path in ("/office/referrals?status=pending", f"/office/referrals/{UP_ID}",
-                 "/office/down/new", "/office/clinics"):
+    for path in (
+        "/office/referrals?status=pending",
+        f"/office/referrals/{UP_ID}",
+        "/office/down/new",
+        "/office/clinics",
+    ):
         r = client.get(path)
         assert r.status_code == 303, path
         assert r.headers["location"].startswith("/office/login"), path
     assert client.get("/office/referrals?status=pending").headers["location"] == (
-        "/office/login?next=%2Foffice%2Freferrals%3Fstatus%3Dpending")
+        "/office/login?next=%2Foffice%2Freferrals%3Fstatus%3Dpending"
+    )
     r = client.post(f"/office/referrals/{UP_ID}/receive", data={"receiving_doctor": "周医生"})
     assert r.status_code == 303 and r.headers["location"].startswith("/office/login")
     assert hub_referral(engine).data["receiving_doctor"] == ""
@@ -169,8 +207,9 @@ def test_password_guessing_is_slowed_down(client: httpx.Client) -> None:
 
 
 def test_login_form_from_elsewhere_is_refused(client: httpx.Client) -> None:
-    r = client.post("/office/login", data={"name": OFFICE, "password": PASSWORD,
-                                           "login_csrf": "forged"})
+    r = client.post(
+        "/office/login", data={"name": OFFICE, "password": PASSWORD, "login_csrf": "forged"}
+    )
     assert r.status_code == 403 and "未做任何修改" in r.text
     assert security.SESSION_COOKIE not in client.cookies
 
@@ -179,9 +218,15 @@ def test_login_redirect_stays_inside_the_office(client: httpx.Client) -> None:
     page = client.get("/office/login")
     token = re.search(r'name="login_csrf" value="([^"]+)"', page.text)
     assert token is not None
-    r = client.post("/office/login", data={"name": OFFICE, "password": PASSWORD,
-                                           "login_csrf": token.group(1),
-                                           "next": "https://evil.example/office/"})
+    r = client.post(
+        "/office/login",
+        data={
+            "name": OFFICE,
+            "password": PASSWORD,
+            "login_csrf": token.group(1),
+            "next": "https://evil.example/office/",
+        },
+    )
     assert r.status_code == 303 and r.headers["location"] == "/office/referrals"
 
 
@@ -211,24 +256,47 @@ def test_the_shared_password_command_points_to_named_accounts(engine: Engine) ->
 # --- incoming referrals -----------------------------------------------------------------------
 
 
-def test_incoming_referral_listed_newest_first_and_filtered(client: httpx.Client,
-                                                            tokens: dict[str, str]) -> None:
+def test_incoming_referral_listed_newest_first_and_filtered(
+    client: httpx.Client, tokens: dict[str, str]
+) -> None:
     push_referral(client, tokens["A001"])
-    push_referral(client, tokens["B002"], "b0000000-0000-4000-8000-000000000002",
-                  number="B002-20261121-001", patient_name="<b>李梅</b>", patient_sex="2",
-                  patient_age=45, impression="2型糖尿病", urgency="普通",
-                  referred_at="2026-11-21T08:00:00")
-    push_referral(client, tokens["A001"], "c0000000-0000-4000-8000-000000000003",
-                  number="A001-20261119-009", status="draft", patient_name="草稿患者")
+    push_referral(
+        client,
+        tokens["B002"],
+        "b0000000-0000-4000-8000-000000000002",
+        number="B002-20261121-001",
+        patient_name="<b>李梅</b>",
+        patient_sex="2",
+        patient_age=45,
+        impression="2型糖尿病",
+        urgency="普通",
+        referred_at="2026-11-21T08:00:00",
+    )
+    push_referral(
+        client,
+        tokens["A001"],
+        "c0000000-0000-4000-8000-000000000003",
+        number="A001-20261119-009",
+        status="draft",
+        patient_name="草稿患者",
+    )
     login(client)
     page = client.get("/office/referrals").text
     assert "A001-20261120-001" in page and "B002-20261121-001" in page
     assert "草稿患者" not in page  # a draft has not been sent yet
     assert page.index("B002-20261121-001") < page.index("A001-20261120-001")  # newest first
-    row = page[page.index("A001-20261120-001"):]
-    row = row[:row.index("</tr>")]
-    for cell in ("城关镇卫生院", "王建国", "男", "67", "高血压3级", "紧急", "待接收",
-                 "2026-11-20 09:30"):  # 01:30 UTC shown in China time
+    row = page[page.index("A001-20261120-001") :]
+    row = row[: row.index("</tr>")]
+    for cell in (
+        "城关镇卫生院",
+        "王建国",
+        "男",
+        "67",
+        "高血压3级",
+        "紧急",
+        "待接收",
+        "2026-11-20 09:30",
+    ):  # 01:30 UTC shown in China time
         assert cell in row, cell
     assert "&lt;b&gt;李梅&lt;/b&gt;" in page and "<b>李梅" not in page  # escaped
 
@@ -244,17 +312,26 @@ def test_incoming_referral_listed_newest_first_and_filtered(client: httpx.Client
     assert listed(date_from="2026-11-21") == {"B002-20261121-001"}
     assert listed(date_to="2026-11-20") == {"A001-20261120-001"}
     assert listed(date_from="2026-11-20", date_to="2026-11-20", clinic="A001") == {
-        "A001-20261120-001"}
+        "A001-20261120-001"
+    }
     bad = client.get("/office/referrals", params={"date_from": "20-11-2026"})
     assert bad.status_code == 200 and "开始日期格式应为" in bad.text
 
 
 def test_list_pages_through_many_referrals(client: httpx.Client, tokens: dict[str, str]) -> None:
     start = datetime(2026, 11, 1)
-    changes = [{"type": "referral", "id": f"e0000000-0000-4000-8000-{i:012d}", "version": 2,
-                "data": upward_data(number=f"A001-20261101-{i:03d}",
-                                    referred_at=(start + timedelta(minutes=i)).isoformat())}
-               for i in range(1, 56)]
+    changes = [
+        {
+            "type": "referral",
+            "id": f"e0000000-0000-4000-8000-{i:012d}",
+            "version": 2,
+            "data": upward_data(
+                number=f"A001-20261101-{i:03d}",
+                referred_at=(start + timedelta(minutes=i)).isoformat(),
+            ),
+        }
+        for i in range(1, 56)
+    ]
     assert all(r["status"] == "applied" for r in push(client, tokens["A001"], changes))
     login(client)
     first = client.get("/office/referrals", params={"clinic": "A001"}).text
@@ -265,17 +342,33 @@ def test_list_pages_through_many_referrals(client: httpx.Client, tokens: dict[st
     assert "A001-20261101-005" in second and "A001-20261101-055" not in second
 
 
-def test_receive_then_arrive_reaches_the_clinic_by_pull(client: httpx.Client, engine: Engine,
-                                                        tokens: dict[str, str]) -> None:
+def test_receive_then_arrive_reaches_the_clinic_by_pull(
+    client: httpx.Client, engine: Engine, tokens: dict[str, str]
+) -> None:
     push_referral(client, tokens["A001"])
-    push(client, tokens["A001"], [{"type": "referral_event", "id": f"f000000{i}-0000-4000-8000-"
-                                   "000000000001", "version": 1,
-                                   "data": {"referral_id": UP_ID, "from_status": frm,
-                                            "to_status": to, "side": "clinic",
-                                            "actor": "李秀英", "at": at, "reason": ""}}
-                                  for i, (frm, to, at) in enumerate(
-                                      [("", "draft", "2026-11-20T01:29:00"),
-                                       ("draft", "pending", "2026-11-20T01:30:00")])])
+    push(
+        client,
+        tokens["A001"],
+        [
+            {
+                "type": "referral_event",
+                "id": f"f000000{i}-0000-4000-8000-000000000001",
+                "version": 1,
+                "data": {
+                    "referral_id": UP_ID,
+                    "from_status": frm,
+                    "to_status": to,
+                    "side": "clinic",
+                    "actor": "李秀英",
+                    "at": at,
+                    "reason": "",
+                },
+            }
+            for i, (frm, to, at) in enumerate(
+                [("", "draft", "2026-11-20T01:29:00"), ("draft", "pending", "2026-11-20T01:30:00")]
+            )
+        ],
+    )
     login(client)
     detail = client.get(f"/office/referrals/{UP_ID}")
     assert detail.status_code == 200
@@ -283,11 +376,17 @@ def test_receive_then_arrive_reaches_the_clinic_by_pull(client: httpx.Client, en
     assert "卫生院记录的状态变化" in detail.text and detail.text.count("李秀英") >= 3
     assert "标记到院" not in detail.text  # not before it is received
     before = change_log_count(engine)
-    r = client.post(f"/office/referrals/{UP_ID}/receive",
-                    data={"csrf": csrf_of(detail.text), "receiving_doctor": " 周医生 ",
-                          "county_note": "收入心内科"})
+    r = client.post(
+        f"/office/referrals/{UP_ID}/receive",
+        data={
+            "csrf": csrf_of(detail.text),
+            "receiving_doctor": " 周医生 ",
+            "county_note": "收入心内科",
+        },
+    )
     assert r.status_code == 303 and r.headers["location"] == (
-        f"/office/referrals/{UP_ID}?done=received")
+        f"/office/referrals/{UP_ID}?done=received"
+    )
     rec = hub_referral(engine)
     assert rec.data["receiving_doctor"] == "周医生" and rec.data["county_note"] == "收入心内科"
     received = datetime.fromisoformat(rec.data["received_at"])
@@ -309,44 +408,51 @@ def test_receive_then_arrive_reaches_the_clinic_by_pull(client: httpx.Client, en
     assert "A001-20261120-001" in listed and "已到诊" in listed
 
 
-def test_bad_answers_name_the_field_and_write_nothing(client: httpx.Client, engine: Engine,
-                                                      tokens: dict[str, str]) -> None:
+def test_bad_answers_name_the_field_and_write_nothing(
+    client: httpx.Client, engine: Engine, tokens: dict[str, str]
+) -> None:
     push_referral(client, tokens["A001"])
     login(client)
     csrf = csrf_of(client.get(f"/office/referrals/{UP_ID}").text)
     before, data = change_log_count(engine), hub_referral(engine).data
 
-    r = client.post(f"/office/referrals/{UP_ID}/reject",
-                    data={"csrf": csrf, "rejected_reason": "   "})
+    r = client.post(
+        f"/office/referrals/{UP_ID}/reject", data={"csrf": csrf, "rejected_reason": "   "}
+    )
     assert r.status_code == 400 and "请填写拒绝原因" in r.text and "未做任何修改" in r.text
-    r = client.post(f"/office/referrals/{UP_ID}/receive",
-                    data={"csrf": csrf, "receiving_doctor": "", "county_note": "留着"})
+    r = client.post(
+        f"/office/referrals/{UP_ID}/receive",
+        data={"csrf": csrf, "receiving_doctor": "", "county_note": "留着"},
+    )
     assert r.status_code == 400 and "请填写接诊医生" in r.text
     assert "留着</textarea>" in r.text  # what was typed comes back
     r = client.post(f"/office/referrals/{UP_ID}/arrive", data={"csrf": csrf})
     assert r.status_code == 400 and "不能从“待接收”改为“已到诊”" in r.text
     assert hub_referral(engine).data == data and change_log_count(engine) == before
 
-    r = client.post(f"/office/referrals/{UP_ID}/reject",
-                    data={"csrf": csrf, "rejected_reason": "本院床位已满，建议转市医院"})
+    r = client.post(
+        f"/office/referrals/{UP_ID}/reject",
+        data={"csrf": csrf, "rejected_reason": "本院床位已满，建议转市医院"},
+    )
     assert r.status_code == 303
     assert hub_referral(engine).data["rejected_reason"] == "本院床位已满，建议转市医院"
     # once rejected, it can't also be received
-    r = client.post(f"/office/referrals/{UP_ID}/receive",
-                    data={"csrf": csrf, "receiving_doctor": "周医生"})
+    r = client.post(
+        f"/office/referrals/{UP_ID}/receive", data={"csrf": csrf, "receiving_doctor": "周医生"}
+    )
     assert r.status_code == 400 and "不能从“已拒绝”改为“已接收”" in r.text
     assert hub_referral(engine).data["receiving_doctor"] == ""
     assert change_log_count(engine) == before + 1
     assert client.get("/office/referrals/nope").status_code == 404
 
 
-def test_post_without_the_csrf_token_is_refused(client: httpx.Client, engine: Engine,
-                                                tokens: dict[str, str]) -> None:
+def test_post_without_the_csrf_token_is_refused(
+    client: httpx.Client, engine: Engine, tokens: dict[str, str]
+) -> None:
     push_referral(client, tokens["A001"])
     login(client)
     before = change_log_count(engine)
-    for data in ({"receiving_doctor": "周医生"},
-                 {"receiving_doctor": "周医生", "csrf": "forged"}):
+    for data in ({"receiving_doctor": "周医生"}, {"receiving_doctor": "周医生", "csrf": "forged"}):
         r = client.post(f"/office/referrals/{UP_ID}/receive", data=data)
         assert r.status_code == 403 and "未做任何修改" in r.text
     r = client.post("/office/down", data={"clinic": "A001", "patient_name": "王建国"})
@@ -360,30 +466,46 @@ def test_post_without_the_csrf_token_is_refused(client: httpx.Client, engine: En
 
 def down_form(csrf: str, **kw: str | list[str]) -> dict[str, Any]:
     form: dict[str, Any] = dict(
-        csrf=csrf, clinic="A001", patient_name="王建国", patient_sex="1", patient_age="67",
-        from_institution="来安县人民医院", diagnosis="脑梗死恢复期",
-        exam_results="头颅MRI：左侧基底节区梗死灶", treatment_plan="阿司匹林 100mg qd，康复训练",
-        indications=["急性期治疗后病情稳定，需继续康复治疗"], followup_date="2026-12-20",
-        followup_method="门诊复查", referring_doctor="周医生", outcome="好转",
+        csrf=csrf,
+        clinic="A001",
+        patient_name="王建国",
+        patient_sex="1",
+        patient_age="67",
+        from_institution="来安县人民医院",
+        diagnosis="脑梗死恢复期",
+        exam_results="头颅MRI：左侧基底节区梗死灶",
+        treatment_plan="阿司匹林 100mg qd，康复训练",
+        indications=["急性期治疗后病情稳定，需继续康复治疗"],
+        followup_date="2026-12-20",
+        followup_method="门诊复查",
+        referring_doctor="周医生",
+        outcome="好转",
     )
     form.update(kw)
     return form
 
 
 def test_downward_referral_from_an_upward_one_reaches_only_its_clinic(
-        client: httpx.Client, engine: Engine, tokens: dict[str, str]) -> None:
+    client: httpx.Client, engine: Engine, tokens: dict[str, str]
+) -> None:
     push_referral(client, tokens["A001"])
     login(client)
     page = client.get("/office/down/new", params={"up": UP_ID})
     assert page.status_code == 200
-    for prefilled in ('value="王建国"', 'value="67"', 'value="11010519491231002X"',
-                      'value="来安县人民医院"', f'value="{UP_ID}"',
-                      '<option value="A001" selected>'):
+    for prefilled in (
+        'value="王建国"',
+        'value="67"',
+        'value="11010519491231002X"',
+        'value="来安县人民医院"',
+        f'value="{UP_ID}"',
+        '<option value="A001" selected>',
+    ):
         assert prefilled in page.text, prefilled
     before = change_log_count(engine)
-    r = client.post("/office/down",
-                    data=down_form(csrf_of(page.text), upward_id=UP_ID,
-                                   patient_id_number="11010519491231002X"))
+    r = client.post(
+        "/office/down",
+        data=down_form(csrf_of(page.text), upward_id=UP_ID, patient_id_number="11010519491231002X"),
+    )
     assert r.status_code == 303, r.text
     down_id = r.headers["location"].split("/")[-1].split("?")[0]
     rec = hub_referral(engine, down_id)
@@ -407,8 +529,9 @@ def test_downward_referral_from_an_upward_one_reaches_only_its_clinic(
     assert "回转单已下发" in shown and "脑梗死恢复期" in shown and f"XZ-{today}-001" in shown
 
     # A second slip the same day, not from an upward one: next number, no patient id.
-    r = client.post("/office/down", data=down_form(csrf_of(shown), clinic="B002",
-                                                   patient_name="赵六"))
+    r = client.post(
+        "/office/down", data=down_form(csrf_of(shown), clinic="B002", patient_name="赵六")
+    )
     assert r.status_code == 303
     d2 = hub_referral(engine, r.headers["location"].split("/")[-1].split("?")[0]).data
     assert d2["number"] == f"XZ-{today}-002" and d2["patient_id"] == ""
@@ -419,40 +542,72 @@ def test_downward_referral_from_an_upward_one_reaches_only_its_clinic(
 
 
 def test_downward_form_errors_name_each_field_and_save_nothing(
-        client: httpx.Client, engine: Engine, tokens: dict[str, str]) -> None:
+    client: httpx.Client, engine: Engine, tokens: dict[str, str]
+) -> None:
     login(client)
     csrf = csrf_of(client.get("/office/down/new").text)
     before = change_log_count(engine)
-    r = client.post("/office/down", data=down_form(
-        csrf, clinic="", diagnosis="", exam_results=" ", indications=[], patient_age="abc",
-        patient_type="住院", patient_id_number="110105194912310021", followup_date="2026-11-01"))
+    r = client.post(
+        "/office/down",
+        data=down_form(
+            csrf,
+            clinic="",
+            diagnosis="",
+            exam_results=" ",
+            indications=[],
+            patient_age="abc",
+            patient_type="住院",
+            patient_id_number="110105194912310021",
+            followup_date="2026-11-01",
+        ),
+    )
     assert r.status_code == 400
-    for message in ("请选择接收卫生院", "请填写诊断结果", "请填写主要检查结果",
-                    "请至少选择一项转诊指征", "年龄应为", "请填写住院病案号",
-                    "身份证号：身份证号码校验位错误", "预约随访时间不能早于转诊日期"):
+    for message in (
+        "请选择接收卫生院",
+        "请填写诊断结果",
+        "请填写主要检查结果",
+        "请至少选择一项转诊指征",
+        "年龄应为",
+        "请填写住院病案号",
+        "身份证号：身份证号码校验位错误",
+        "预约随访时间不能早于转诊日期",
+    ):
         assert message in r.text, message
     assert 'value="王建国"' in r.text  # the form comes back as typed
     assert change_log_count(engine) == before
     with make_sessions(engine)() as s:
-        assert s.scalar(select(func.count()).select_from(HubRecord)
-                        .where(HubRecord.owner == "county")) == 0
+        assert (
+            s.scalar(select(func.count()).select_from(HubRecord).where(HubRecord.owner == "county"))
+            == 0
+        )
 
 
 # --- sync health ------------------------------------------------------------------------------
 
 
-def test_clinic_health_shows_last_seen_records_and_refusals(client: httpx.Client,
-                                                            tokens: dict[str, str]) -> None:
+def test_clinic_health_shows_last_seen_records_and_refusals(
+    client: httpx.Client, tokens: dict[str, str]
+) -> None:
     push_referral(client, tokens["A001"])
-    (res,) = push(client, tokens["A001"], [{"type": "referral", "id": UP_ID, "version": 3,
-                                            "data": upward_data(receiving_doctor="冒名")}])
+    (res,) = push(
+        client,
+        tokens["A001"],
+        [
+            {
+                "type": "referral",
+                "id": UP_ID,
+                "version": 3,
+                "data": upward_data(receiving_doctor="冒名"),
+            }
+        ],
+    )
     assert res["status"] == "rejected"
     login(client)
     page = client.get("/office/clinics").text
-    a = page[page.index("<td>A001</td>"):]
-    a = a[:a.index("</tr>")]
-    b = page[page.index("<td>B002</td>"):]
-    b = b[:b.index("</tr>")]
+    a = page[page.index("<td>A001</td>") :]
+    a = a[: a.index("</tr>")]
+    b = page[page.index("<td>B002</td>") :]
+    b = b[: b.index("</tr>")]
     assert "城关镇卫生院" in a and "有效" in a and "从未联系" not in a
     assert re.search(r"<td>1</td>", a)  # one record uploaded
     assert "接诊医生" in a and ">1</span>" in a  # one refused write, its reason naming the field
@@ -463,7 +618,8 @@ def test_clinic_health_shows_last_seen_records_and_refusals(client: httpx.Client
 
 
 def test_office_answer_reaches_a_workstation_through_a_real_hub(
-        tmp_path: Path, migrated_template: Path) -> None:
+    tmp_path: Path, migrated_template: Path
+) -> None:
     from app.sync.client import HubClient
     from app.sync.engine import SyncEngine
     from tests.hub_server import running_hub
@@ -484,12 +640,15 @@ def test_office_answer_reaches_a_workstation_through_a_real_hub(
                 assert login(office).status_code == 303
                 detail = office.get(f"/office/referrals/{ref.id}")
                 assert ref.number in detail.text
-                r = office.post(f"/office/referrals/{ref.id}/receive",
-                                data={"csrf": csrf_of(detail.text), "receiving_doctor": "周医生"})
+                r = office.post(
+                    f"/office/referrals/{ref.id}/receive",
+                    data={"csrf": csrf_of(detail.text), "receiving_doctor": "周医生"},
+                )
                 assert r.status_code == 303
                 form = office.get("/office/down/new", params={"up": ref.id})
-                r = office.post("/office/down", data=down_form(csrf_of(form.text),
-                                                               upward_id=ref.id))
+                r = office.post(
+                    "/office/down", data=down_form(csrf_of(form.text), upward_id=ref.id)
+                )
                 assert r.status_code == 303, r.text
             assert eng.run_round().pulled == 2
         with ws.ctx.reader() as s:

@@ -231,10 +231,26 @@ def test_connection(qtbot: QtBot, services: AppServices, window: MainWindow, hub
 def self_signed(tmp_path: Path) -> tuple[Path, Path]:
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-         "-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1",
-         "-addext", "subjectAltName=IP:127.0.0.1"],
-        check=True, capture_output=True,
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
     )
     return cert, key
 
@@ -245,9 +261,17 @@ def test_connection_names_a_certificate_problem(
     cert, key = self_signed(tmp_path)
     engine = hub_engine(tmp_path)
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(
-        create_app(engine), host="127.0.0.1", port=port, log_level="critical",
-        lifespan="off", ssl_certfile=str(cert), ssl_keyfile=str(key)))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(engine),
+            host="127.0.0.1",
+            port=port,
+            log_level="critical",
+            lifespan="off",
+            ssl_certfile=str(cert),
+            ssl_keyfile=str(key),
+        )
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:
@@ -283,8 +307,12 @@ def test_pulled_county_answers_reach_the_pages(
     assert press_sync_now(qtbot, window).pushed >= 2  # patient, referral and its history
     qtbot.waitUntil(lambda: any(c.action == "sync" and ref.id in c.ids for c in seen))
     with hub.sessions() as hs, hs.begin():
-        store.answer_record(hs, "referral", ref.id, {"received_at": "2026-11-22T09:30:00",
-                                                     "receiving_doctor": "周医生"})
+        store.answer_record(
+            hs,
+            "referral",
+            ref.id,
+            {"received_at": "2026-11-22T09:30:00", "receiving_doctor": "周医生"},
+        )
     report = press_sync_now(qtbot, window)
     assert report.pulled == 1
     qtbot.waitUntil(lambda: Changes("referral", frozenset({ref.id}), "pull") in seen)
