@@ -76,6 +76,8 @@ def run_sync(data_dir: Path, hub: str | None, token: str | None, ca_bundle: str 
                     f"县医院暂时连不上（{failure.message}），"
                     f"{pending_count(ctx)} 条记录待上传，稍后会再试"
                 )
+            elif failure.outcome is Outcome.DISK_FULL:
+                print(f"同步中断：{failure.message}")  # what was stored stays whole
             else:
                 print(f"同步失败：{failure.message}")
             log.info("sync round: %s", failure.outcome.value)

@@ -37,7 +37,7 @@ def outbox_problems(conn: sqlite3.Connection, tables: set[str]) -> list[str]:
     known = {t.name for t in registry.TYPES}
     for oid, rtype, rid in conn.execute("SELECT id, record_type, record_id FROM outbox"):
         if rtype not in known:
-            problems.append(f"上传队列第 {oid} 项的记录类型 {rtype} 未知（{rid}）")
+            problems.append(f"上传队列第 {oid} 项的记录类型 {rtype} 本程序不认识（{rid}）")
     return problems
 
 

@@ -56,8 +56,11 @@ def fields_refused(kind: F.PlanKind, v: F.VisitInput, start: date = START) -> se
         ({"temperature": 39.1}, F.PlanKind.DIABETES, True),
         ({"pregnant_or_lactating": True, "sbp": 139}, F.PlanKind.HYPERTENSION, False),
         ({"pregnant_or_lactating": True, "sbp": 140}, F.PlanKind.HYPERTENSION, True),
-        ({"pregnant_or_lactating": True, "fasting_glucose": 6.9}, F.PlanKind.DIABETES, False),
-        ({"pregnant_or_lactating": True, "fasting_glucose": 7.0}, F.PlanKind.DIABETES, True),
+        # pregnancy or lactation with glucose above normal: fasting >= 5.1 (configurable)
+        ({"pregnant_or_lactating": True, "fasting_glucose": 5.0}, F.PlanKind.DIABETES, False),
+        ({"pregnant_or_lactating": True, "fasting_glucose": 5.1}, F.PlanKind.DIABETES, True),
+        ({"pregnant_or_lactating": True, "dbp": 90}, F.PlanKind.HYPERTENSION, True),
+        ({"pregnant_or_lactating": True, "dbp": 89}, F.PlanKind.HYPERTENSION, False),
         ({"other_symptom": " "}, F.PlanKind.HYPERTENSION, False),
     ],
 )

@@ -64,7 +64,9 @@ def test_a_resident_whose_id_number_disagrees_or_is_too_old() -> None:
         ("sex", "id_mismatch", "性别与身份证号码不符（证件为女）"),
     ]
     old = P.PatientInput(name="张三", sex="1", birth_date=date(1850, 1, 1))
-    assert errors(P.validate, old, TODAY) == [("birth_date", "too_old", "出生日期不合理")]
+    assert errors(P.validate, old, TODAY) == [
+        ("birth_date", "too_old", "出生日期早于1880年，请核对")
+    ]
     bad_id = P.PatientInput(name="张三", id_number="110105194912310021")
     assert errors(P.validate, bad_id, TODAY) == [  # nothing derived from a bad number
         ("id_number", "id_checksum", "身份证号码校验位错误，请核对每一位数字"),
@@ -215,12 +217,16 @@ def test_warnings_and_emergency_reasons_name_the_value() -> None:
     )
     assert F.emergency_reasons(F.PlanKind.DIABETES, low) == [
         "血糖 3.2 mmol/L ≤ 3.9",
-        "心率 120 次/分 > 100",
+        "持续性心动过速（心率 120 次/分 > 100）",
         "体温 39.5℃ > 39℃",
     ]
-    assert F.emergency_reasons(F.PlanKind.HYPERTENSION, low) == ["妊娠或哺乳期血压升高"]
+    assert F.emergency_reasons(F.PlanKind.HYPERTENSION, low) == [
+        "妊娠期或哺乳期血压高于正常（150/95 mmHg）"
+    ]
     pregnant_dm = F.VisitInput(fasting_glucose=7.0, pregnant_or_lactating=True)
-    assert F.emergency_reasons(F.PlanKind.DIABETES, pregnant_dm) == ["妊娠或哺乳期血糖升高"]
+    assert F.emergency_reasons(F.PlanKind.DIABETES, pregnant_dm) == [
+        "妊娠期或哺乳期血糖高于正常（空腹 7 mmol/L ≥ 5.1）"
+    ]
     assert F.emergency_reasons(F.PlanKind.REHAB, low) == []
     assert F.emergency_symptoms(F.PlanKind.REHAB) == []
 
