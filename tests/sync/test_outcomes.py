@@ -202,4 +202,6 @@ def test_not_set_up_is_that_and_only_that(
 
 def test_no_hub_address(services: AppServices) -> None:
     assert services.sync_runner.run_round().outcome is Outcome.NOT_CONFIGURED
-    assert run_sync(services.data_dir, None, None, None) == 2
+    # no hub address yet: an administrator must set it (exit 3, as the README's table says)
+    assert run_sync(services.data_dir, None, None, None) == EXIT_CODES[Outcome.NOT_CONFIGURED]
+    assert EXIT_CODES[Outcome.NOT_CONFIGURED] == 3
