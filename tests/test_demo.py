@@ -267,8 +267,8 @@ def test_bulk_seeding_writes_the_same_tables_as_the_services_record_by_record(
     assert sum(a["audit_log"].values()) > 500
     for table in sorted(set(a) | set(b)):
         if a.get(table) != b.get(table):  # name a few rows: a full diff of 1,000 takes minutes
-            only_bulk = list(((a.get(table) or Counter()) - (b.get(table) or Counter())))[:3]
-            only_services = list(((b.get(table) or Counter()) - (a.get(table) or Counter())))[:3]
+            only_bulk = list((a.get(table) or Counter()) - (b.get(table) or Counter()))[:3]
+            only_services = list((b.get(table) or Counter()) - (a.get(table) or Counter()))[:3]
             pytest.fail(f"{table}: bulk only {only_bulk}; services only {only_services}")
     assert consistency_problems(bulk) == []
     with sqlite3.connect(bulk) as c:  # every record written is pending with its outbox row
