@@ -296,8 +296,20 @@
         <translation>无键盘、鼠标操作即锁定本机屏幕</translation>
     </message>
     <message>
+        <source>Interface language</source>
+        <translation>界面语言</translation>
+    </message>
+    <message>
+        <source>applies when ClinicLink is started again</source>
+        <translation>重新启动程序后生效</translation>
+    </message>
+    <message>
         <source>Saved: {name}. The screen-lock time applies from the next login.</source>
         <translation>已保存：{name}。锁屏时间自下次登录起生效。</translation>
+    </message>
+    <message>
+        <source>The new language applies when ClinicLink is started again.</source>
+        <translation>新的界面语言将在重新启动程序后生效。</translation>
     </message>
 </context>
 <context>

@@ -237,3 +237,32 @@ def test_admin_corrects_the_clinic_name_and_a_doctor_cannot(
     qtbot.addWidget(doctor_page)
     assert not doctor_page.clinic_details.name.isEnabled()
     assert not doctor_page.clinic_details.save_button.isEnabled()
+
+
+def test_the_language_is_chosen_in_settings_and_applies_at_the_next_start(
+    qtbot: QtBot, services: AppServices, bus: ChangeBus, data_dir: Path
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    page = SettingsPage(services, bus)
+    qtbot.addWidget(page)
+    box = page.clinic_details
+    assert box.language.currentData() == "zh_CN"
+    box.language.setCurrentIndex(box.language.findData("en"))
+    box.save_button.click()
+    assert "重新启动程序后生效" in box.message.text()
+    assert Settings.load(data_dir).language == "en"
+    services.ctx.dispose()
+    root = Path(__file__).resolve().parents[2]
+    started = subprocess.run(
+        [sys.executable, "-m", "app", "--data-dir", str(data_dir), "--smoke"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert started.returncode == 0, started.stderr
+    assert "smoke ok: LoginDialog (ClinicLink — log in)" in started.stdout

@@ -5,6 +5,7 @@ idle-lock minutes."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
+    QComboBox,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -41,6 +42,12 @@ class ClinicDetailsBox(QGroupBox):
         self.idle_minutes.setRange(*RANGES["idle_lock_minutes"])
         self.idle_minutes.setSuffix(self.tr(" min"))
         self.idle_minutes.setMaximumWidth(110)
+        # This PC's interface language: read at start-up, so a change applies on restart.
+        self.language = QComboBox()
+        self.language.setObjectName("language")
+        self.language.addItem("简体中文", "zh_CN")
+        self.language.addItem("English", "en")
+        self.language.setMaximumWidth(160)
         self.save_button = QPushButton(self.tr("Save clinic details"))
         self.save_button.setObjectName("saveClinic")
         self.save_button.clicked.connect(self.save)
@@ -66,10 +73,17 @@ class ClinicDetailsBox(QGroupBox):
         idle_hint.setStyleSheet("color: #666;")
         idle_row.addWidget(idle_hint, 1)
         grid.addLayout(idle_row, 3, 1)
+        grid.addWidget(QLabel(self.tr("Interface language")), 3, 2)
+        language_row = QHBoxLayout()
+        language_row.addWidget(self.language)
+        language_hint = QLabel(self.tr("applies when ClinicLink is started again"))
+        language_hint.setStyleSheet("color: #666;")
+        language_row.addWidget(language_hint, 1)
+        grid.addLayout(language_row, 3, 3)
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
         buttons.addWidget(self.save_button)
-        grid.addLayout(buttons, 3, 2, 1, 2)
+        grid.addLayout(buttons, 4, 0, 1, 4)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
         self.refresh()
@@ -84,14 +98,17 @@ class ClinicDetailsBox(QGroupBox):
             self.name.setText(clinic.name)
             self.hospital.setText(clinic.county_hospital)
             self.code.setText(clinic.code)
-        self.idle_minutes.setValue(Settings.load(self.services.data_dir).idle_lock_minutes)
+        settings = Settings.load(self.services.data_dir)
+        self.idle_minutes.setValue(settings.idle_lock_minutes)
+        self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
         admin = self.is_admin()
-        for w in (self.name, self.hospital, self.idle_minutes, self.save_button):
+        for w in (self.name, self.hospital, self.idle_minutes, self.language, self.save_button):
             w.setEnabled(admin)
 
     def save(self) -> None:
         self.errors.clear()
-        minutes = self.idle_minutes.value()  # read first: the save below refreshes the box
+        # read first: the save below refreshes the box
+        minutes, language = self.idle_minutes.value(), str(self.language.currentData())
         try:
             info = self.services.users.update_clinic(self.name.text(), self.hospital.text())
         except ValidationError as exc:
@@ -105,12 +122,16 @@ class ClinicDetailsBox(QGroupBox):
             return
         # Re-read first: the sync settings may have been saved meanwhile.
         settings = Settings.load(self.services.data_dir)
+        language_changed = settings.language != language
         settings.idle_lock_minutes = minutes
+        settings.language = language
         settings.save(self.services.data_dir)
         self.idle_minutes.setValue(minutes)
+        self.language.setCurrentIndex(self.language.findData(language))
         self.message.setStyleSheet("color: #1e8449;")
-        self.message.setText(
-            self.tr("Saved: {name}. The screen-lock time applies from the next login.").format(
-                name=info.name
-            )
+        text = self.tr("Saved: {name}. The screen-lock time applies from the next login.").format(
+            name=info.name
         )
+        if language_changed:
+            text += " " + self.tr("The new language applies when ClinicLink is started again.")
+        self.message.setText(text)
