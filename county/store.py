@@ -10,6 +10,7 @@ code.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from sqlalchemy import Text, bindparam, cast, insert, select, text, update
@@ -227,6 +228,22 @@ def push(sessions: sessionmaker[Any], clinic: str, raw_changes: list[Any]) -> li
     raise AssertionError("unreachable")
 
 
+def _page_json(rows: Sequence[Any], after: int, limit: int) -> bytes:
+    """``PullResponse`` JSON from up to ``limit + 1`` rows of (seq, type, id, version,
+    deleted, owner, data as stored JSON text): each record's data goes out as it is stored,
+    with no decoding and re-encoding of 500 records per page."""
+    more = len(rows) > limit
+    rows = rows[:limit]
+    dumps = json.dumps
+    changes = ",".join(
+        f'{{"seq":{seq},"type":{dumps(t)},"id":{dumps(i)},"version":{int(v)},'
+        f'"deleted":{"true" if d else "false"},"owner":{dumps(o)},"data":{data}}}'
+        for seq, t, i, v, d, o, data in rows
+    )
+    nxt = rows[-1][0] if rows else after
+    return f'{{"changes":[{changes}],"next":{nxt},"more":{"true" if more else "false"}}}'.encode()
+
+
 def pull_json(s: Session, clinic: str, after: int, limit: int) -> bytes:
     """A page of what the clinic pulls (after ``after``) as the wire's JSON, a
     ``PullResponse``, built from each record's stored JSON text as it is: no decoding and
@@ -241,16 +258,7 @@ def pull_json(s: Session, clinic: str, after: int, limit: int) -> bytes:
         .order_by(log.seq)
         .limit(limit + 1)
     ).all()
-    more = len(rows) > limit
-    rows = rows[:limit]
-    dumps = json.dumps
-    changes = ",".join(
-        f'{{"seq":{seq},"type":{dumps(t)},"id":{dumps(i)},"version":{int(v)},'
-        f'"deleted":{"true" if d else "false"},"owner":{dumps(o)},"data":{data}}}'
-        for seq, t, i, v, d, o, data in rows
-    )
-    nxt = rows[-1][0] if rows else after
-    return f'{{"changes":[{changes}],"next":{nxt},"more":{"true" if more else "false"}}}'.encode()
+    return _page_json(rows, after, limit)
 
 
 def own_json(s: Session, clinic: str, after: int, limit: int) -> bytes:
@@ -264,16 +272,7 @@ def own_json(s: Session, clinic: str, after: int, limit: int) -> bytes:
         .order_by(rec.pk)
         .limit(limit + 1)
     ).all()
-    more = len(rows) > limit
-    rows = rows[:limit]
-    dumps = json.dumps
-    changes = ",".join(
-        f'{{"seq":{pk},"type":{dumps(t)},"id":{dumps(i)},"version":{int(v)},'
-        f'"deleted":{"true" if d else "false"},"owner":{dumps(o)},"data":{data}}}'
-        for pk, t, i, v, d, o, data in rows
-    )
-    nxt = rows[-1][0] if rows else after
-    return f'{{"changes":[{changes}],"next":{nxt},"more":{"true" if more else "false"}}}'.encode()
+    return _page_json(rows, after, limit)
 
 
 # --- county-side writes (referral office) -------------------------------------------------
