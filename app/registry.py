@@ -99,6 +99,10 @@ class RecordType:
     def perm(self, action: str) -> Perm:
         return self.perms[action]
 
+    def actions(self) -> frozenset[str]:
+        """Every action this type declares a permission for."""
+        return frozenset(self.perms)
+
     def declared_fields(self) -> dict[str, frozenset[str]]:
         """Every field set this entry names (for the test that they are real columns)."""
         return {
@@ -156,6 +160,7 @@ _FOLLOWUP = {
     "view": Perm.FOLLOWUP_VIEW,
     "create": Perm.FOLLOWUP_RECORD,
     "edit": Perm.FOLLOWUP_RECORD,
+    "status": Perm.FOLLOWUP_RECORD,  # a plan paused, ended, resumed
 }
 _TRAINING = {"view": Perm.TRAINING_VIEW, "create": Perm.TRAINING_EDIT, "edit": Perm.TRAINING_EDIT}
 
@@ -183,6 +188,7 @@ TYPES: tuple[RecordType, ...] = (
             "create": Perm.PATIENT_CREATE,
             "edit": Perm.PATIENT_EDIT,
             "void": Perm.PATIENT_VOID,
+            "restore": Perm.USER_MANAGE,  # an administrator brings a voided record back
         },
     ),
     RecordType(
@@ -233,9 +239,12 @@ TYPES: tuple[RecordType, ...] = (
         perms={
             "view": Perm.REFERRAL_VIEW,
             "create": Perm.REFERRAL_CREATE,
-            "edit": Perm.REFERRAL_CREATE,
+            "edit": Perm.REFERRAL_CREATE,  # a draft
+            "submit": Perm.REFERRAL_CREATE,  # a draft sent (待接收)
+            "complete": Perm.REFERRAL_CREATE,  # an upward referral closed (转诊完成)
             "cancel": Perm.REFERRAL_CANCEL,
-            "ack": Perm.REFERRAL_ACK,
+            "ack": Perm.REFERRAL_ACK,  # a downward referral's receipt and arrival
+            "feedback": Perm.REFERRAL_ACK,  # a 回执 heard by phone or read on paper
             "print": Perm.REFERRAL_PRINT,
         },
     ),
@@ -263,7 +272,13 @@ TYPES: tuple[RecordType, ...] = (
         "人员",
         perms={"view": Perm.TRAINING_VIEW, "create": Perm.STAFF_EDIT, "edit": Perm.STAFF_EDIT},
     ),
-    RecordType("training_activity", TrainingActivity, "培训活动", perms=_TRAINING),
+    RecordType(
+        "training_activity",
+        TrainingActivity,
+        "培训活动",
+        # voided with its attendance; moved along planned / sheet printed / closed
+        perms={**_TRAINING, "void": Perm.TRAINING_EDIT, "status": Perm.TRAINING_EDIT},
+    ),
     RecordType("training_attendance", TrainingAttendance, "培训签到", perms=_TRAINING),
     RecordType("secondment", Secondment, "进修", perms=_TRAINING),
     RecordType("support_stationing", SupportStationing, "驻点帮扶", perms=_TRAINING),
@@ -294,3 +309,10 @@ def model(name: str) -> type[SyncColumns] | None:
 def label(name: str) -> str:
     t = REGISTRY.get(name)
     return name if t is None else t.label
+
+
+def permission(name: str, action: str) -> Perm | None:
+    """The clinic permission ``action`` on a record type needs; None when the registry
+    declares none (then nobody may do it: the services refuse an undeclared action)."""
+    t = REGISTRY.get(name)
+    return None if t is None else t.perms.get(action)

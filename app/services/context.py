@@ -19,6 +19,8 @@ from app.db.models import Clinic
 from app.domain import clinic_clock
 from app.domain.errors import ClinicNotSetUp, DatabaseBusy, PermissionDenied
 from app.domain.roles import PERM_NAMES, ROLE_NAMES, Perm, Role, allowed
+from app.registry import label as type_label
+from app.registry import permission
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,15 @@ class Actor:
     @property
     def role_name(self) -> str:
         return ROLE_NAMES[self.role]
+
+
+def may(role: Role | str | None, record_type: str, action: str) -> bool:
+    """Whether ``role`` may do ``action`` on ``record_type``, by the record-type registry (the
+    pages enable their buttons by this, the same rule ``require_action`` enforces)."""
+    perm = permission(record_type, action)
+    if not role or perm is None:
+        return False
+    return allowed(Role(role), perm)
 
 
 @dataclass(frozen=True)
@@ -170,6 +181,17 @@ class ServiceContext:
         if not allowed(self.actor.role, perm):
             raise PermissionDenied(f"{self.actor.role_name}无权{PERM_NAMES[perm]}，请联系管理员")
         return self.actor
+
+    def require_action(self, record_type: str, action: str) -> Actor:
+        """The acting user, if their role holds the permission the record-type registry
+        declares for ``action`` on ``record_type`` (``app/registry.py``: ``perms``); an
+        action the registry declares no permission for is refused to everyone."""
+        perm = permission(record_type, action)
+        if perm is None:
+            if self.actor is None:
+                raise PermissionDenied("请先登录")
+            raise PermissionDenied(f"{type_label(record_type)}的此项操作未设权限，请联系管理员")
+        return self.require(perm)
 
     def notify(self, changes: Changes) -> None:
         for listener in list(self.listeners):

@@ -310,7 +310,7 @@ class FollowUpService:
         doctor: str = "",
         first_due: date | None = None,
     ) -> PlanRow:
-        self.ctx.require(Perm.FOLLOWUP_RECORD)
+        self.ctx.require_action(PLAN, "create")
         start = start or self.ctx.today()
         rules.validate_plan(start, first_due or start, self.ctx.today())
         with self.ctx.session() as s:
@@ -335,7 +335,7 @@ class FollowUpService:
         return row
 
     def plans(self, patient_id: str) -> list[PlanRow]:
-        self.ctx.require(Perm.FOLLOWUP_VIEW)
+        self.ctx.require_action(PLAN, "view")
         with self.ctx.reader() as s:
             return [
                 _plan_row(p)
@@ -348,7 +348,7 @@ class FollowUpService:
 
     def plan(self, plan_id: str) -> tuple[PlanRow, str]:
         """One plan and its patient's name (the visit dialog's header)."""
-        self.ctx.require(Perm.FOLLOWUP_VIEW)
+        self.ctx.require_action(PLAN, "view")
         with self.ctx.reader() as s:
             p = self._plan(s, plan_id)
             patient = s.get(Patient, p.patient_id)
@@ -357,7 +357,7 @@ class FollowUpService:
     def plan_ending(self, plan_id: str) -> tuple[str, str, date] | None:
         """(status, note, the Beijing date it was recorded) of a plan ended as 失访 or 死亡; None
         for any other plan. The printed form states it on its 随访日期 row."""
-        self.ctx.require(Perm.FOLLOWUP_VIEW)
+        self.ctx.require_action(PLAN, "view")
         with self.ctx.reader() as s:
             p = self._plan(s, plan_id)
             if p.status not in (PlanStatus.LOST.value, PlanStatus.DEAD.value):
@@ -374,7 +374,7 @@ class FollowUpService:
 
     def doctors(self) -> list[str]:
         """Responsible doctors of active plans (the worklist filter)."""
-        self.ctx.require(Perm.FOLLOWUP_VIEW)
+        self.ctx.require_action(PLAN, "view")
         with self.ctx.reader() as s:
             return [
                 d
@@ -390,7 +390,7 @@ class FollowUpService:
 
     def set_status(self, plan_id: str, status: PlanStatus, note: str = "") -> PlanRow:
         """End a plan (已结束 / 失访 with the reason / 死亡 with date and cause) or reopen it."""
-        self.ctx.require(Perm.FOLLOWUP_RECORD)
+        self.ctx.require_action(PLAN, "status")
         rules.validate_end(status, note)
         with self.ctx.session() as s:
             plan = self._plan(s, plan_id)
@@ -404,7 +404,7 @@ class FollowUpService:
     # -- visits --------------------------------------------------------------------------
     def record_visit(self, plan_id: str, v: VisitInput) -> VisitResult:
         """Save a visit and move the plan's next due date, in one transaction."""
-        self.ctx.require(Perm.FOLLOWUP_RECORD)
+        self.ctx.require_action(VISIT, "create")
         with self.ctx.session() as s:
             plan = self._plan(s, plan_id)
             kind = PlanKind(plan.kind)
@@ -462,7 +462,7 @@ class FollowUpService:
 
     def visits_for_patient(self, patient_id: str) -> list[PatientVisit]:
         """Every follow-up visit of one patient, on any plan, newest first (the timeline)."""
-        self.ctx.require(Perm.FOLLOWUP_VIEW)
+        self.ctx.require_action(PLAN, "view")
         with self.ctx.reader() as s:
             rows = s.execute(
                 select(FollowUpVisit, FollowUpPlan.kind)
@@ -494,7 +494,7 @@ class FollowUpService:
 
     def visit_years(self, plan_id: str) -> list[int]:
         """Years with visits on this plan, newest first (the printed form's year choice)."""
-        self.ctx.require(Perm.FOLLOWUP_VIEW)
+        self.ctx.require_action(PLAN, "view")
         with self.ctx.reader() as s:
             days = s.scalars(
                 select(FollowUpVisit.visit_date).where(
@@ -504,7 +504,7 @@ class FollowUpService:
             return sorted({d.year for d in days}, reverse=True)
 
     def visits(self, plan_id: str) -> list[dict[str, Any]]:
-        self.ctx.require(Perm.FOLLOWUP_VIEW)
+        self.ctx.require_action(PLAN, "view")
         with self.ctx.reader() as s:
             return [
                 {
@@ -535,7 +535,7 @@ class FollowUpService:
     ) -> list[WorkItem]:
         """``today`` (due today), ``week`` (due in the next 7 days), ``overdue``, or ``all``
         active plans (to find one to end)."""
-        self.ctx.require(Perm.FOLLOWUP_VIEW)
+        self.ctx.require_action(PLAN, "view")
         today = today or self.ctx.today()
         last_contact = (
             select(ContactAttempt.plan_id, func.max(ContactAttempt.created_at).label("at"))
@@ -591,7 +591,7 @@ class FollowUpService:
     ) -> int:
         """How many patients the worklist holds in all (``worklist`` returns the first page),
         so the page can say "共 N 人" truthfully."""
-        self.ctx.require(Perm.FOLLOWUP_VIEW)
+        self.ctx.require_action(PLAN, "view")
         today = today or self.ctx.today()
         stmt = (
             select(func.count())
@@ -605,7 +605,7 @@ class FollowUpService:
     def record_contact(
         self, plan_id: str, outcome: str, remind_on: date | None = None, note: str = ""
     ) -> None:
-        self.ctx.require(Perm.FOLLOWUP_CONTACT)
+        self.ctx.require_action(CONTACT, "create")
         if outcome not in rules.CONTACT_OUTCOMES:
             raise ValidationError([FieldError("outcome", "unknown", "请选择联系结果")])
         if outcome == "remind" and (remind_on is None or remind_on < self.ctx.today()):

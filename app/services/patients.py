@@ -17,7 +17,6 @@ from app.domain.codes import SEX, payment_label
 from app.domain.errors import FieldError, NotFound, ValidationError
 from app.domain.idcard import age_on, upgrade_15
 from app.domain.names import pinyin_keys
-from app.domain.roles import Perm
 from app.domain.search import QueryKind, classify, prefix_upper_bound
 from app.services.context import Changes, ServiceContext
 from app.services.recording import record_write
@@ -157,7 +156,7 @@ def search_condition(query: str, *, indexed: bool = True) -> ColumnElement[bool]
 class PatientService:
     # -- reading -------------------------------------------------------------------------
     def get(self, patient_id: str) -> PatientRow:
-        self.ctx.require(Perm.PATIENT_VIEW)
+        self.ctx.require_action(RECORD_TYPE, "view")
         with self.ctx.reader() as s:
             p = s.get(Patient, patient_id)
             if p is None:
@@ -179,7 +178,7 @@ class PatientService:
         include_voided: bool = False,
     ) -> list[PatientRow]:
         """One page of patients matching ``query`` (name, pinyin, ID, phone, record no.)."""
-        self.ctx.require(Perm.PATIENT_VIEW)
+        self.ctx.require_action(RECORD_TYPE, "view")
         cond = search_condition(query)
         where = [] if include_voided else [Patient.deleted.is_(False)]
         cols = (*SORT_COLUMNS.get(sort, (Patient.updated_at,)), Patient.id)
@@ -210,7 +209,7 @@ class PatientService:
         return int(s.scalar(select(func.count()).select_from(capped)) or 0) > bound
 
     def count(self, query: str = "", include_voided: bool = False) -> int:
-        self.ctx.require(Perm.PATIENT_VIEW)
+        self.ctx.require_action(RECORD_TYPE, "view")
         stmt = select(func.count()).select_from(Patient)
         cond = search_condition(query)
         if cond is not None:
@@ -235,7 +234,7 @@ class PatientService:
 
     # -- writing -------------------------------------------------------------------------
     def create(self, data: rules.PatientInput, *, allow_duplicate: bool = False) -> PatientRow:
-        self.ctx.require(Perm.PATIENT_CREATE)
+        self.ctx.require_action(RECORD_TYPE, "create")
         clean = rules.validate(data, self.ctx.today())
         with self.ctx.session() as s:
             dup = self._same_id(s, clean.id_number, None)
@@ -257,7 +256,7 @@ class PatientService:
         expected_version: int | None = None,
         allow_duplicate: bool = False,
     ) -> PatientRow:
-        self.ctx.require(Perm.PATIENT_EDIT)
+        self.ctx.require_action(RECORD_TYPE, "edit")
         clean = rules.validate(data, self.ctx.today())
         with self.ctx.session() as s:
             p = s.get(Patient, patient_id)
@@ -283,7 +282,7 @@ class PatientService:
         return row
 
     def void(self, patient_id: str, reason: str) -> PatientRow:
-        self.ctx.require(Perm.PATIENT_VOID)
+        self.ctx.require_action(RECORD_TYPE, "void")
         reason = reason.strip()
         if not reason:
             raise ValidationError([FieldError("void_reason", "required", "请填写作废原因")])
@@ -305,7 +304,7 @@ class PatientService:
 
         Refused while another live record holds the same ID number: restoring would make a
         duplicate; void or correct that one first."""
-        self.ctx.require(Perm.USER_MANAGE)
+        self.ctx.require_action(RECORD_TYPE, "restore")
         with self.ctx.session() as s:
             p = s.get(Patient, patient_id)
             if p is None:

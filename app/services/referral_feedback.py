@@ -82,7 +82,7 @@ def record_feedback(
     from app.services.referrals import _row
 
     ctx = svc.ctx
-    ctx.require(Perm.REFERRAL_ACK)
+    ctx.require_action(RECORD_TYPE, "feedback")
     tz = ctx.timezone
     with ctx.session() as s:
         r = svc._load(s, referral_id)

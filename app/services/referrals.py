@@ -207,7 +207,7 @@ class ReferralService:
 
     # -- reading -------------------------------------------------------------------------
     def get(self, referral_id: str) -> ReferralRow:
-        self.ctx.require(Perm.REFERRAL_VIEW)
+        self.ctx.require_action(RECORD_TYPE, "view")
         with self.ctx.reader() as s:
             r = s.get(Referral, referral_id)
             if r is None:
@@ -215,7 +215,7 @@ class ReferralService:
             return _row(r, self.ctx.clock(), self.not_arrived_days())
 
     def by_number(self, number: str) -> ReferralRow:
-        self.ctx.require(Perm.REFERRAL_VIEW)
+        self.ctx.require_action(RECORD_TYPE, "view")
         with self.ctx.reader() as s:
             r = s.scalar(select(Referral).where(Referral.number == number.strip()))
             if r is None:
@@ -223,7 +223,7 @@ class ReferralService:
             return _row(r, self.ctx.clock(), self.not_arrived_days())
 
     def history(self, referral_id: str) -> list[ReferralEventRow]:
-        self.ctx.require(Perm.REFERRAL_VIEW)
+        self.ctx.require_action(RECORD_TYPE, "view")
         with self.ctx.reader() as s:
             events = s.scalars(
                 select(ReferralEvent)
@@ -281,7 +281,7 @@ class ReferralService:
         sort: str = "referred_at",
         descending: bool = True,
     ) -> list[ReferralRow]:
-        self.ctx.require(Perm.REFERRAL_VIEW)
+        self.ctx.require_action(RECORD_TYPE, "view")
         cols: list[Any] = [SORTS.get(sort, Referral.referred_at)]
         if sort == "number":
             # A day's sequence grows past 999: shorter numbers of the same day come first, so
@@ -295,14 +295,14 @@ class ReferralService:
             return [_row(r, now, days) for r in s.scalars(stmt)]
 
     def count(self, f: ReferralFilter | None = None) -> int:
-        self.ctx.require(Perm.REFERRAL_VIEW)
+        self.ctx.require_action(RECORD_TYPE, "view")
         sub = self._filtered(f or ReferralFilter()).subquery()
         with self.ctx.reader() as s:
             return int(s.scalar(select(func.count()).select_from(sub)) or 0)
 
     def timeline(self, patient_id: str) -> list[ReferralRow]:
         """Every referral of a patient, newest first (the follow-up area adds its visits)."""
-        self.ctx.require(Perm.REFERRAL_VIEW)
+        self.ctx.require_action(RECORD_TYPE, "view")
         stmt = (
             select(Referral)
             .where(Referral.patient_id == patient_id, Referral.deleted.is_(False))
@@ -314,7 +314,7 @@ class ReferralService:
 
     def referring_doctors(self) -> list[str]:
         """Names on the list's doctor filter (the clinic's own referring doctors)."""
-        self.ctx.require(Perm.REFERRAL_VIEW)
+        self.ctx.require_action(RECORD_TYPE, "view")
         with self.ctx.reader() as s:
             return list(
                 s.scalars(
@@ -448,7 +448,9 @@ class ReferralService:
 
     def create_upward(self, data: ReferralInput, *, submit: bool = True) -> ReferralRow:
         """A 转出单: saved as a draft, or submitted (待接收) once every required field is there."""
-        self.ctx.require(Perm.REFERRAL_CREATE)
+        self.ctx.require_action(RECORD_TYPE, "create")
+        if submit:
+            self.ctx.require_action(RECORD_TYPE, "submit")
         data.direction = Direction.UP
         if submit:
             rules.validate(data, self.ctx.today())
@@ -475,7 +477,9 @@ class ReferralService:
     def update_draft(
         self, referral_id: str, data: ReferralInput, *, submit: bool = False
     ) -> ReferralRow:
-        self.ctx.require(Perm.REFERRAL_CREATE)
+        self.ctx.require_action(RECORD_TYPE, "edit")
+        if submit:
+            self.ctx.require_action(RECORD_TYPE, "submit")
         data.direction = Direction.UP
         if submit:
             rules.validate(data, self.ctx.today())
@@ -497,7 +501,7 @@ class ReferralService:
 
     def enter_downward(self, data: ReferralInput) -> ReferralRow:
         """A 回转单 received on paper, entered at the clinic (待接收 until acknowledged)."""
-        self.ctx.require(Perm.REFERRAL_CREATE)
+        self.ctx.require_action(RECORD_TYPE, "create")
         data.direction = Direction.DOWN
         rules.validate(data, self.ctx.today())
         with self.ctx.session() as s:
@@ -529,12 +533,7 @@ class ReferralService:
         County-side moves (received, rejected, arrived of an upward referral) come in by sync
         (``side=Side.COUNTY``) and are not offered in the clinic's UI.
         """
-        perm = {
-            Status.CANCELLED: Perm.REFERRAL_CANCEL,
-            Status.PENDING: Perm.REFERRAL_CREATE,
-            Status.COMPLETED: Perm.REFERRAL_CREATE,
-        }.get(target, Perm.REFERRAL_ACK)
-        self.ctx.require(perm)
+        self.ctx.require_action(RECORD_TYPE, status_action(target))
         with self.ctx.session() as s:
             r = self._load(s, referral_id)
             if target is Status.PENDING:
@@ -604,7 +603,7 @@ class ReferralService:
     # -- printing ------------------------------------------------------------------------
     def slip(self, referral_id: str, *, record_print: bool = True) -> tuple[ReferralRow, bool]:
         """The slip's data for printing; the second and later prints are marked 补打 and audited."""
-        actor = self.ctx.require(Perm.REFERRAL_PRINT)
+        actor = self.ctx.require_action(RECORD_TYPE, "print")
         with self.ctx.session() as s:
             r = self._load(s, referral_id)
             if r.status == Status.DRAFT.value:
@@ -652,6 +651,19 @@ class ReferralService:
             if c is None:
                 raise PermissionDenied("本机尚未完成初始设置")
             return c.name, c.county_hospital
+
+
+# The registry's action (and so the permission) a clinic-side status move is: a downward
+# referral's receipt and arrival are its acknowledgement.
+STATUS_ACTIONS = {
+    Status.CANCELLED: "cancel",
+    Status.PENDING: "submit",
+    Status.COMPLETED: "complete",
+}
+
+
+def status_action(target: Status) -> str:
+    return STATUS_ACTIONS.get(target, "ack")
 
 
 def slip_data(

@@ -38,7 +38,6 @@ from app.domain.followup import PlanKind, PlanStatus
 from app.domain.followup_criteria import ControlTargets
 from app.domain.periods import Period, split_by_days
 from app.domain.referral import FEEDBACK_DAYS, OTHER, Direction, Status
-from app.domain.roles import Perm
 from app.domain.stats import (
     CLINIC_UTC_OFFSET,
     ClinicFigures,
@@ -53,6 +52,7 @@ from app.domain.stats import (
     TrainingFigures,
 )
 from app.services.context import ServiceContext
+from app.services.context import may as can
 from app.services.stats_kaohe import kaohe_counts, kaohe_rows
 
 
@@ -110,11 +110,10 @@ class StatsService:
 
     # -- the one entry point ---------------------------------------------------------------
     def figures(self, period: Period, *, with_earlier: bool = True) -> ClinicFigures:
-        actor = self.ctx.require(Perm.PATIENT_VIEW)
-        from app.domain.roles import allowed
+        actor = self.ctx.require_action("patient", "view")
 
-        def may(p: Perm) -> bool:
-            return allowed(actor.role, p)
+        def may(record_type: str) -> bool:
+            return can(actor.role, record_type, "view")
 
         now = self.ctx.clock()
         earlier = self.figures(period.year_earlier(), with_earlier=False) if with_earlier else None
@@ -122,9 +121,9 @@ class StatsService:
             clinic=self._clinic_name(),
             period=period,
             computed_at=now,
-            referrals=self.referral_figures(period) if may(Perm.REFERRAL_VIEW) else None,
-            followups=self.followup_figures(period) if may(Perm.FOLLOWUP_VIEW) else None,
-            training=self.training_figures(period) if may(Perm.TRAINING_VIEW) else None,
+            referrals=self.referral_figures(period) if may("referral") else None,
+            followups=self.followup_figures(period) if may("followup_visit") else None,
+            training=self.training_figures(period) if may("training_activity") else None,
             earlier=earlier,
         )
 
@@ -215,7 +214,7 @@ class StatsService:
         return "late" if now >= limit else "waiting"
 
     def referral_figures(self, period: Period) -> ReferralFigures:
-        self.ctx.require(Perm.REFERRAL_VIEW)
+        self.ctx.require_action("referral", "view")
         refs = self._referrals(period)
         now = self.ctx.clock()
         up = [r for r in refs if r.direction == Direction.UP.value]
@@ -253,7 +252,7 @@ class StatsService:
         """Every patient managed for hypertension or diabetes in the period's year up to the
         period's end, with what the 规范管理 and 控制 figures need (the 考核 of the year;
         counted by app/services/stats_kaohe.py)."""
-        self.ctx.require(Perm.FOLLOWUP_VIEW)
+        self.ctx.require_action("followup_visit", "view")
         with self.ctx.reader() as s:
             rows = kaohe_rows(s, period, _kinds(kind), self._targets())
         out = []
@@ -307,7 +306,7 @@ class StatsService:
     def kaohe(self, period: Period) -> dict[str, DiseaseFigures]:
         """规范管理率 and 控制率 per disease, counted in the database (the dashboard's path;
         the same rows ``standings`` lists)."""
-        self.ctx.require(Perm.FOLLOWUP_VIEW)
+        self.ctx.require_action("followup_visit", "view")
         with self.ctx.reader() as s:
             counts = kaohe_counts(s, period, _kinds(None), self._targets())
         out = {}
@@ -434,7 +433,7 @@ class StatsService:
             )
 
     def followup_figures(self, period: Period) -> FollowUpFigures:
-        self.ctx.require(Perm.FOLLOWUP_VIEW)
+        self.ctx.require_action("followup_visit", "view")
         visits = self._monthly_visits(period)
         dues = self._monthly_due(period)
         months = [m.code for m in period.months()]
@@ -504,7 +503,7 @@ class StatsService:
             )
 
     def training_figures(self, period: Period) -> TrainingFigures:
-        self.ctx.require(Perm.TRAINING_VIEW)
+        self.ctx.require_action("training_activity", "view")
         acts, att = self._activities(period)
         kind = {a.id: a.activity_type for a in acts}
         by_id = {a.id: a for a in acts}
@@ -574,7 +573,7 @@ class StatsService:
         raise KeyError(key)
 
     def _drill_referrals(self, key: str, period: Period, facet: str) -> DrillList:
-        self.ctx.require(Perm.REFERRAL_VIEW)
+        self.ctx.require_action("referral", "view")
         refs = self._referrals(period)
         now = self.ctx.clock()
         up = [r for r in refs if r.direction == Direction.UP.value]
@@ -619,7 +618,7 @@ class StatsService:
         )
 
     def _drill_followups(self, key: str, period: Period, facet: str) -> DrillList:
-        self.ctx.require(Perm.FOLLOWUP_VIEW)
+        self.ctx.require_action("followup_visit", "view")
         what = key.split(".", 1)[1]
         names = {k.value: n for k, n in fu.PLAN_KIND_NAMES.items()}
         if what == "visits":
@@ -710,7 +709,7 @@ class StatsService:
         raise KeyError(key)
 
     def _drill_training(self, key: str, period: Period, facet: str) -> DrillList:
-        self.ctx.require(Perm.TRAINING_VIEW)
+        self.ctx.require_action("training_activity", "view")
         what = key.split(".", 1)[1]
         acts, att = self._activities(period)
         groups: dict[str, Callable[[str], bool]] = {

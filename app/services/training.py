@@ -35,6 +35,7 @@ from app.services.recording import record_write
 
 ACTIVITY = "training_activity"
 ATTENDANCE = "training_attendance"
+STAFF, SECONDMENT, STATIONING = "staff", "secondment", "support_stationing"
 
 
 @dataclass(frozen=True)
@@ -155,7 +156,7 @@ class TrainingService:
 
     # -- roster --------------------------------------------------------------------------
     def roster(self, include_left: bool = False) -> list[StaffRow]:
-        self.ctx.require(Perm.TRAINING_VIEW)
+        self.ctx.require_action(STAFF, "view")
         stmt = select(Staff).where(Staff.deleted.is_(False))
         if not include_left:
             stmt = stmt.where(Staff.active.is_(True))
@@ -170,26 +171,26 @@ class TrainingService:
         category: str = "",
         village_doctor: bool = False,
     ) -> StaffRow:
-        self.ctx.require(Perm.STAFF_EDIT)
+        self.ctx.require_action(STAFF, "create")
         content = staff_fields(name, department, title, category, village_doctor)
         with self.ctx.session() as s:
             st = Staff(**content)
-            record_write(s, self.ctx, st, "staff", "create", {"name": st.name}, new=True)
+            record_write(s, self.ctx, st, STAFF, "create", {"name": st.name}, new=True)
             row = _staff_row(st)
-        self.ctx.notify(Changes("staff", frozenset({row.id}), "create"))
+        self.ctx.notify(Changes(STAFF, frozenset({row.id}), "create"))
         return row
 
     def staff_left(self, staff_id: str, left_on: date) -> StaffRow:
-        self.ctx.require(Perm.STAFF_EDIT)
+        self.ctx.require_action(STAFF, "edit")
         with self.ctx.session() as s:
             st = s.get(Staff, staff_id)
             if st is None:
                 raise NotFound(staff_id)
             st.active = False
             st.left_on = left_on
-            record_write(s, self.ctx, st, "staff", "edit", {"left_on": left_on})
+            record_write(s, self.ctx, st, STAFF, "edit", {"left_on": left_on})
             row = _staff_row(st)
-        self.ctx.notify(Changes("staff", frozenset({row.id}), "edit"))
+        self.ctx.notify(Changes(STAFF, frozenset({row.id}), "edit"))
         return row
 
     # -- activities ----------------------------------------------------------------------
@@ -198,7 +199,7 @@ class TrainingService:
         year: int | None = None,
         activity_type: str | None = None,
     ) -> list[ActivityRow]:
-        self.ctx.require(Perm.TRAINING_VIEW)
+        self.ctx.require_action(ACTIVITY, "view")
         attended = (
             select(TrainingAttendance.activity_id, func.count().label("n"))
             .where(
@@ -223,7 +224,7 @@ class TrainingService:
             return [_activity_row(a, int(n)) for a, n in s.execute(stmt)]
 
     def get_activity(self, activity_id: str) -> ActivityRow:
-        self.ctx.require(Perm.TRAINING_VIEW)
+        self.ctx.require_action(ACTIVITY, "view")
         with self.ctx.reader() as s:
             a = s.get(TrainingActivity, activity_id)
             if a is None or a.deleted:
@@ -231,7 +232,7 @@ class TrainingService:
             return _activity_row(a)
 
     def plan_activity(self, data: ActivityInput) -> ActivityRow:
-        self.ctx.require(Perm.TRAINING_EDIT)
+        self.ctx.require_action(ACTIVITY, "create")
         rules.validate_activity(data)
         with self.ctx.session() as s:
             a = TrainingActivity(status=ActivityStatus.PLANNED.value)
@@ -242,7 +243,7 @@ class TrainingService:
         return row
 
     def update_activity(self, activity_id: str, data: ActivityInput) -> ActivityRow:
-        self.ctx.require(Perm.TRAINING_EDIT)
+        self.ctx.require_action(ACTIVITY, "edit")
         rules.validate_activity(data)
         with self.ctx.session() as s:
             a = self._activity(s, activity_id)
@@ -254,7 +255,7 @@ class TrainingService:
 
     def void_activity(self, activity_id: str) -> None:
         """Void (tombstone) an activity and its attendance; nothing is erased."""
-        self.ctx.require(Perm.TRAINING_EDIT)
+        self.ctx.require_action(ACTIVITY, "void")
         with self.ctx.session() as s:
             a = self._activity(s, activity_id)
             a.deleted = True
@@ -290,7 +291,7 @@ class TrainingService:
     def _set_status(
         self, activity_id: str, status: ActivityStatus, only_from_planned: bool = False
     ) -> ActivityRow:
-        self.ctx.require(Perm.TRAINING_EDIT)
+        self.ctx.require_action(ACTIVITY, "status")
         with self.ctx.session() as s:
             a = self._activity(s, activity_id)
             if not only_from_planned or a.status == ActivityStatus.PLANNED.value:
@@ -303,7 +304,7 @@ class TrainingService:
     # -- attendance ----------------------------------------------------------------------
     def sheet(self, activity_id: str) -> list[AttendanceLine]:
         """The roster as it stood on the day, with whatever attendance is entered."""
-        self.ctx.require(Perm.TRAINING_VIEW)
+        self.ctx.require_action(ACTIVITY, "view")
         with self.ctx.reader() as s:
             a = self._activity(s, activity_id)
             entered = {
@@ -343,7 +344,7 @@ class TrainingService:
         signed_in: dict[str, datetime] | None = None,
     ) -> ActivityRow:
         """Enter or correct attendance (usually after the event, from the paper sheet)."""
-        self.ctx.require(Perm.TRAINING_EDIT)
+        self.ctx.require_action(ATTENDANCE, "edit")
         signed_in = signed_in or {}
         with self.ctx.session() as s:
             a = self._activity(s, activity_id)
@@ -391,7 +392,7 @@ class TrainingService:
         tutor: str = "",
         appraisal: str = "",
     ) -> SecondmentRow:
-        self.ctx.require(Perm.TRAINING_EDIT)
+        self.ctx.require_action(SECONDMENT, "create")
         e = []
         if not host_hospital.strip():
             e.append(FieldError("host_hospital", "required", "请填写接收医院"))
@@ -413,7 +414,7 @@ class TrainingService:
                 tutor=tutor,
                 appraisal=appraisal,
             )
-            record_write(s, self.ctx, sec, "secondment", "create", {"staff": st.name}, new=True)
+            record_write(s, self.ctx, sec, SECONDMENT, "create", {"staff": st.name}, new=True)
             row = SecondmentRow(
                 sec.id,
                 st.id,
@@ -426,11 +427,11 @@ class TrainingService:
                 tutor,
                 appraisal,
             )
-        self.ctx.notify(Changes("secondment", frozenset({row.id}), "create"))
+        self.ctx.notify(Changes(SECONDMENT, frozenset({row.id}), "create"))
         return row
 
     def secondments(self) -> list[SecondmentRow]:
-        self.ctx.require(Perm.TRAINING_VIEW)
+        self.ctx.require_action(SECONDMENT, "view")
         with self.ctx.reader() as s:
             rows = s.execute(
                 select(Secondment, Staff.name)
@@ -464,7 +465,7 @@ class TrainingService:
         doctor_title: str = "",
         speciality: str = "",
     ) -> str:
-        self.ctx.require(Perm.TRAINING_EDIT)
+        self.ctx.require_action(STATIONING, "create")
         e = []
         if not doctor.strip():
             e.append(FieldError("doctor", "required", "请填写支援人员"))
@@ -486,15 +487,13 @@ class TrainingService:
                 end_on=end_on,
                 **{k: int(counts.get(k, 0)) for k in rules.SUPPORT_COUNTS},
             )
-            record_write(
-                s, self.ctx, st, "support_stationing", "create", {"doctor": st.doctor}, new=True
-            )
+            record_write(s, self.ctx, st, STATIONING, "create", {"doctor": st.doctor}, new=True)
             sid = st.id
-        self.ctx.notify(Changes("support_stationing", frozenset({sid}), "create"))
+        self.ctx.notify(Changes(STATIONING, frozenset({sid}), "create"))
         return sid
 
     def stationings(self) -> list[dict[str, Any]]:
-        self.ctx.require(Perm.TRAINING_VIEW)
+        self.ctx.require_action(STATIONING, "view")
         with self.ctx.reader() as s:
             return [
                 {
@@ -519,7 +518,7 @@ class TrainingService:
         """Every active staff member's year (also those with nothing yet), fewest credits first:
         hours, credits by class (the activity's own award or 1 per 3 hours), 人次, the rule
         they are held to and their full-time 进修 months in the year."""
-        self.ctx.require(Perm.TRAINING_VIEW)
+        self.ctx.require_action(ACTIVITY, "view")
         start, end = rules.period_bounds(year, None)
         with self.ctx.reader() as s:
             rows = s.execute(
@@ -576,7 +575,7 @@ class TrainingService:
 
     def by_type(self, year: int) -> dict[str, tuple[int, int, float]]:
         """Per activity type: (sessions, attendances, hours)."""
-        self.ctx.require(Perm.TRAINING_VIEW)
+        self.ctx.require_action(ACTIVITY, "view")
         out = {t: (0, 0, 0.0) for t in rules.ACTIVITY_TYPES}
         for a in self.activities(year):
             n, people, hours = out[a.activity_type]
@@ -587,7 +586,7 @@ class TrainingService:
         """The consortium's counterpart-support figures for a year or a quarter. 人次 and 人
         stay apart; a stationing counts in each period by the days that fall in it; a 培训班
         counts once, in the period of its first session."""
-        self.ctx.require(Perm.TRAINING_VIEW)
+        self.ctx.require_action(ACTIVITY, "view")
         start, end = rules.period_bounds(year, quarter)
         with self.ctx.reader() as s:
             acts = s.execute(

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from app.domain.errors import PermissionDenied, ValidationError
 from app.domain.roles import Perm, allowed
 from app.services.bundle import AppServices
-from app.services.context import Changes
+from app.services.context import Changes, may
 from app.ui.change_bus import ChangeBus
 from app.ui.dialogs.patient_dialog import PatientDialog
 from app.ui.models.patient_table import PatientTableModel
@@ -203,11 +203,11 @@ class PatientsPage(QWidget):
         admin = bool(role and allowed(role, Perm.USER_MANAGE))
         self.show_voided.setVisible(admin)
         self.restore_button.setVisible(admin and self.show_voided.isChecked())
-        self.restore_button.setEnabled(voided and admin)
-        self.new_button.setEnabled(bool(role and allowed(role, Perm.PATIENT_CREATE)))
-        can_edit = bool(role and allowed(role, Perm.PATIENT_EDIT))
+        self.restore_button.setEnabled(voided and may(role, "patient", "restore"))
+        self.new_button.setEnabled(may(role, "patient", "create"))
+        can_edit = may(role, "patient", "edit")
         self.edit_button.setEnabled(has and not voided and can_edit)
-        can_void = bool(role and allowed(role, Perm.PATIENT_VOID))
+        can_void = may(role, "patient", "void")
         self.void_button.setEnabled(has and not voided and can_void)
         self.timeline_button.setEnabled(has)
         if not can_void:

@@ -25,9 +25,8 @@ from app.domain.booking import booking_text
 from app.domain.errors import PermissionDenied, ValidationError
 from app.domain.referral import STATUS_NAMES, Direction, Side, Status, allowed_targets
 from app.domain.referral_feedback import OPEN as FEEDBACK_OPEN
-from app.domain.roles import Perm, allowed
 from app.services.bundle import AppServices
-from app.services.context import Changes
+from app.services.context import Changes, may
 from app.services.referrals import ReferralFilter, ReferralRow
 from app.ui.change_bus import ChangeBus
 from app.ui.clinic_dates import clinic_qdate, local_text
@@ -221,20 +220,18 @@ class ReferralsPage(QWidget):
         actor = self.services.ctx.actor
         role = actor.role if actor else None
         r = self.selected()
-        can = lambda p: bool(role and allowed(role, p))  # noqa: E731
-        self.new_up.setEnabled(can(Perm.REFERRAL_CREATE))
-        self.new_down.setEnabled(can(Perm.REFERRAL_CREATE))
+        can = lambda action: may(role, "referral", action)  # noqa: E731
+        self.new_up.setEnabled(can("create"))
+        self.new_down.setEnabled(can("create"))
         self.preview_button.setEnabled(r is not None and r.status != "draft")
-        self.edit_button.setEnabled(
-            r is not None and r.status == "draft" and can(Perm.REFERRAL_CREATE)
-        )
+        self.edit_button.setEnabled(r is not None and r.status == "draft" and can("edit"))
         self.status_button.setEnabled(r is not None and bool(self._targets(r)))
         self.history_button.setEnabled(r is not None)
         self.feedback_button.setEnabled(
             r is not None
             and r.direction == Direction.UP.value
             and Status(r.status) in FEEDBACK_OPEN
-            and can(Perm.REFERRAL_ACK)
+            and can("feedback")
         )
 
     def _targets(self, r: ReferralRow) -> list[Status]:
