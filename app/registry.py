@@ -25,7 +25,7 @@ To add a record type: see docs/ARCHITECTURE.md, "Adding a record type".
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -40,7 +40,7 @@ from app.db.training_models import (
     TrainingActivity,
     TrainingAttendance,
 )
-from app.domain.referral import Direction, ReferralInput, Status, status_after_answers
+from app.domain.referral import REFERRAL_FORM_FIELDS, Direction, Status, status_after_answers
 from app.domain.roles import Perm
 
 if TYPE_CHECKING:
@@ -152,9 +152,7 @@ def receive_referral_page(s: Session, ctx: ServiceContext, rows: list[dict[str, 
 
 # --- the entries --------------------------------------------------------------------------
 
-_REFERRAL_FORM = tuple(
-    f.name for f in fields(ReferralInput) if f.name not in ("patient_id", "referred_on")
-)
+_REFERRAL_FORM = REFERRAL_FORM_FIELDS
 
 _FOLLOWUP = {
     "view": Perm.FOLLOWUP_VIEW,

@@ -34,6 +34,22 @@ def is_known_zone(name: str) -> bool:
     return True
 
 
+def parse_stored(value: object) -> datetime | None:
+    """A stored UTC time, as a naive datetime or as ISO text (how the hub keeps a record's
+    times), as naive UTC; None when absent or unreadable."""
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+        if parsed.tzinfo is not None:
+            parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+        return parsed
+    return None
+
+
 def to_local(utc: datetime, tz: str = DEFAULT_TIMEZONE) -> datetime:
     """A stored (naive UTC) moment as the clinic's naive local time."""
     if utc.tzinfo is not None:

@@ -3,7 +3,7 @@ and what a slip must contain before it can be submitted (the national template's
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -217,6 +217,14 @@ class ReferralInput:
     followup_method: str = ""
     outcome: str = ""  # 病情转归
     referred_on: date | None = None  # date on the paper slip (下转 entered from paper)
+
+
+# The fields a slip's form shows and its printed copy carries, in order (the record-type
+# registry's ``form_fields`` of a referral): all the clinic types but which resident it is
+# (chosen, not typed) and a paper slip's own date.
+REFERRAL_FORM_FIELDS = tuple(
+    f.name for f in fields(ReferralInput) if f.name not in ("patient_id", "referred_on")
+)
 
 
 TEXT_LIMIT = 4000

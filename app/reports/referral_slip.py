@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import io
 import itertools
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from functools import lru_cache
 
 import segno
@@ -32,56 +31,10 @@ from reportlab.platypus import (
 )
 
 from app.domain.codes import PAYMENT_TYPES, SEX
+from app.domain.slip import SlipData
 from app.reports.fonts import MAIN, markup, register_fonts
 
 SIZES = {"A4": A4, "A5": A5}
-
-
-@dataclass(frozen=True)
-class SlipData:
-    """Everything printed on a slip, as plain values."""
-
-    number: str
-    direction: str  # "up" / "down"
-    issuing_institution: str  # who signs and seals (the sender)
-    receiving_institution: str
-    receiving_department: str = ""
-    receiving_doctor: str = ""
-    patient_name: str = ""
-    patient_sex: str = ""
-    patient_age: int = 0
-    patient_id_number: str = ""
-    patient_record_number: str = ""  # 档案编号 (转出) / 病案号 (回转)
-    patient_address: str = ""
-    patient_phone: str = ""
-    referral_date: date | None = None
-    referring_doctor: str = ""
-    referring_phone: str = ""
-    indications: list[str] = field(default_factory=list)
-    indication_other: str = ""
-    impression: str = ""
-    present_illness: str = ""
-    past_history: str = ""
-    treatment: str = ""
-    patient_type: str = ""
-    payment_type: str = ""
-    transport: str = ""
-    purpose: str = ""
-    cautions: str = ""
-    urgency: str = ""
-    diagnosis: str = ""
-    icd10: str = ""
-    inpatient_no: str = ""
-    exam_results: str = ""
-    treatment_plan: str = ""
-    followup_date: date | None = None
-    followup_method: str = ""
-    outcome: str = ""
-    reprint: bool = False
-    printed_at: datetime | None = None
-    # A 回转单 the clinic typed in from the county's paper slip: printed here it is a copy
-    # (录入副本), never passed off as the county's sealed original.
-    transcribed: bool = False
 
 
 def payment_name(code: str) -> str:

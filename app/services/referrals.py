@@ -25,8 +25,8 @@ from app.services.context import Changes, ServiceContext
 from app.services.patients import search_condition
 from app.services.recording import audit, record_write
 
-if TYPE_CHECKING:  # ReportLab (~10 MB) is imported only when a slip is printed
-    from app.reports.referral_slip import SlipData
+if TYPE_CHECKING:
+    from app.domain.slip import SlipData
 
 RECORD_TYPE = "referral"
 EVENT_TYPE = "referral_event"
@@ -673,56 +673,21 @@ def slip_data(
     timezone: str = clinic_clock.DEFAULT_TIMEZONE,
     clinic_code: str = "",
 ) -> SlipData:
-    """What the printed slip shows, from a referral row (plain data for app.reports).
+    """What the printed slip shows, from a referral row (plain data for app.reports), by the
+    mapping the county office prints by too (``app.domain.slip``).
 
     ``printed_at`` is already clinic-local; the slip's date is the clinic date of referred_at.
     """
-    from app.reports.referral_slip import SlipData
+    from app.domain.slip import slip_data as slip_of
 
     up = row.direction == Direction.UP.value
-    day = clinic_clock.local_date(row.referred_at or row.created_at, timezone)
-    # A 回转单 this clinic wrote itself was typed in from the county's paper slip.
-    transcribed = not up and bool(clinic_code) and row.clinic_code == clinic_code
-    return SlipData(
-        number=row.number,
-        direction=row.direction,
-        issuing_institution=row.from_institution,
-        receiving_institution=row.to_institution,
-        receiving_department=row.to_department,
-        receiving_doctor=row.to_doctor if up else row.receiving_doctor,
-        patient_name=row.patient_name,
-        patient_sex=row.patient_sex,
-        patient_age=row.patient_age,
-        patient_id_number=row.patient_id_number,
-        patient_record_number=row.patient_record_number,
-        patient_address=row.patient_address,
-        patient_phone=row.patient_phone,
-        referral_date=day,
-        referring_doctor=row.referring_doctor,
-        referring_phone=row.referring_phone,
-        indications=list(row.indications),
-        indication_other=row.indication_other,
-        impression=row.impression,
-        present_illness=row.present_illness,
-        past_history=row.past_history,
-        treatment=row.treatment,
-        patient_type=row.patient_type,
-        payment_type=row.payment_type,
-        transport=row.transport,
-        purpose=row.purpose,
-        cautions=row.cautions,
-        urgency=row.urgency,
-        diagnosis=row.diagnosis,
-        icd10=row.icd10,
-        inpatient_no=row.inpatient_no,
-        exam_results=row.exam_results,
-        treatment_plan=row.treatment_plan,
-        followup_date=row.followup_date,
-        followup_method=row.followup_method,
-        outcome=row.outcome,
+    return slip_of(
+        {f.name: getattr(row, f.name) for f in fields(row)},
+        timezone=timezone,
         reprint=reprint,
         printed_at=printed_at,
-        transcribed=transcribed,
+        # A 回转单 this clinic wrote itself was typed in from the county's paper slip.
+        transcribed=not up and bool(clinic_code) and row.clinic_code == clinic_code,
     )
 
 

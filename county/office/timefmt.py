@@ -8,22 +8,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
 
+from app.domain.clinic_clock import parse_stored  # a stored UTC time, naive or ISO text
+
 CST = timezone(timedelta(hours=8), "CST")
-
-
-def parse_stored(value: object) -> datetime | None:
-    """A stored UTC time (naive datetime or ISO text, as the clinics send it) or None."""
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, str) and value:
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            return None
-        if parsed.tzinfo is not None:
-            parsed = parsed.astimezone(UTC).replace(tzinfo=None)
-        return parsed
-    return None
 
 
 def local(value: object, fmt: str = "%Y-%m-%d %H:%M") -> str:
