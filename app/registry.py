@@ -41,7 +41,7 @@ from app.db.training_models import (
     TrainingAttendance,
 )
 from app.domain.referral import REFERRAL_FORM_FIELDS, Direction, Status, status_after_answers
-from app.domain.roles import Perm
+from app.domain.roles import OfficePerm, OfficeRole, Perm, office_allowed
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -87,6 +87,10 @@ class RecordType:
     form_fields: tuple[str, ...] = ()
     # Action -> the permission it needs at the clinic ("view", "create", "edit", ...).
     perms: Mapping[str, Perm] = field(default_factory=dict)
+    # Action -> the permission it needs at the county referral office (``county/office``; the
+    # office's roles are in ``app.domain.roles``): what the office pages offer, and what the
+    # hub's county-side writes (``county/store.py``) accept from a signed-in account.
+    county_perms: Mapping[str, OfficePerm] = field(default_factory=dict)
 
     @property
     def table_name(self) -> str:
@@ -245,6 +249,15 @@ TYPES: tuple[RecordType, ...] = (
             "feedback": Perm.REFERRAL_ACK,  # a 回执 heard by phone or read on paper
             "print": Perm.REFERRAL_PRINT,
         },
+        county_perms={
+            "view": OfficePerm.REFERRALS,  # the list and a slip (a department: its own)
+            "receive": OfficePerm.ANSWER,  # 接收 (with the booking)
+            "reject": OfficePerm.ANSWER,  # 回执: refused, with the reason
+            "arrive": OfficePerm.ANSWER,  # 到院
+            "create": OfficePerm.WRITE_DOWN,  # 下转: a 回转单 for a clinic
+            "edit": OfficePerm.WRITE_DOWN,  # a 回转单 the county wrote, changed
+            "print": OfficePerm.PRINT,
+        },
     ),
     RecordType(
         "referral_event",
@@ -307,6 +320,19 @@ def model(name: str) -> type[SyncColumns] | None:
 def label(name: str) -> str:
     t = REGISTRY.get(name)
     return name if t is None else t.label
+
+
+def county_permission(name: str, action: str) -> OfficePerm | None:
+    """The office permission ``action`` on a record type needs; None: none declared (then no
+    office account may do it)."""
+    t = REGISTRY.get(name)
+    return None if t is None else t.county_perms.get(action)
+
+
+def office_may(role: OfficeRole | str, name: str, action: str) -> bool:
+    """Whether an office account of ``role`` may do ``action`` to a record type."""
+    perm = county_permission(name, action)
+    return perm is not None and office_allowed(role, perm)
 
 
 def permission(name: str, action: str) -> Perm | None:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app import registry
 from app.domain.field_labels import field_label, field_labels
 from app.domain.referral import Side
+from app.domain.roles import OFFICE_ROLE_NAMES, OfficeRole
 from app.domain.write_rules import Incoming, Ownership, Stored, check_write, owns
 from app.sync.protocol import Change, PushResult
 from county import wire
@@ -309,7 +310,35 @@ def _check_values(type_: str, fields: dict[str, Any]) -> None:
             raise ValueError(f"{field_label(type_, key)}：{problem}")
 
 
-def answer_record(s: Session, type_: str, id_: str, fields: dict[str, Any]) -> HubRecord:
+# The office action each county answer is (the registry's ``county_perms`` say who may).
+ANSWER_ACTIONS = {"received_at": "receive", "rejected_reason": "reject", "arrived_at": "arrive"}
+
+
+class NotAllowed(ValueError):
+    """An office account whose role may not make this write (the registry's ``county_perms``)."""
+
+
+def _allow(role: OfficeRole | None, type_: str, actions: set[str]) -> None:
+    """Refuse a county-side write the signed-in account's role may not make; ``role`` None is
+    the hub's own command line (its operator is the hub's administrator)."""
+    if role is None:
+        return
+    refused = sorted(a for a in actions if not registry.office_may(role, type_, a))
+    if refused:
+        raise NotAllowed(
+            f"“{OFFICE_ROLE_NAMES[OfficeRole(role)]}”账号不能对{registry.label(type_)}"
+            f"做此项操作（{'、'.join(refused)}）"
+        )
+
+
+def answer_record(
+    s: Session,
+    type_: str,
+    id_: str,
+    fields: dict[str, Any],
+    *,
+    role: OfficeRole | None = None,
+) -> HubRecord:
     """A county-side write: its answers (receipt, rejection + reason, arrival) to a clinic's
     record, or new content of a record the county wrote (a downward referral) except the
     clinic's acknowledgement. Checked by the same rules whoever answers (the office page,
@@ -326,10 +355,12 @@ def answer_record(s: Session, type_: str, id_: str, fields: dict[str, Any]) -> H
     bad = set(fields) & (ENVELOPE | META)
     if bad:
         raise ValueError("不是县医院负责的字段：" + field_labels(type_, bad))
+    county_wrote = rec.owner == COUNTY
+    answers = {ANSWER_ACTIONS[k] for k in fields if k in ANSWER_ACTIONS}
+    _allow(role, type_, {"edit"} if county_wrote else answers or {"receive"})
     if rec.deleted:
         raise ValueError("记录已作废，不能再修改")
     _check_values(type_, fields)
-    county_wrote = rec.owner == COUNTY
     problem = check_write(
         type_,
         ownership(type_),
@@ -371,9 +402,17 @@ def _required_fields(type_: str) -> frozenset[str]:
 
 
 def create_for_clinic(
-    s: Session, type_: str, id_: str, clinic: str, data: dict[str, Any]
+    s: Session,
+    type_: str,
+    id_: str,
+    clinic: str,
+    data: dict[str, Any],
+    *,
+    role: OfficeRole | None = None,
 ) -> HubRecord:
-    """A county-authored record addressed to a clinic (a downward referral)."""
+    """A county-authored record addressed to a clinic (a downward referral), by an office
+    account of ``role`` (None: the hub's command line)."""
+    _allow(role, type_, {"create"})
     if s.get(HubClinic, clinic) is None:
         raise KeyError(clinic)
     t = registry.get(type_)

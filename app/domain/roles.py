@@ -97,3 +97,57 @@ MATRIX: dict[Role, frozenset[Perm]] = {
 
 def allowed(role: Role | str, perm: Perm) -> bool:
     return perm in MATRIX.get(Role(role), frozenset())
+
+
+# --- the county referral office (the hub's web pages, ``county/office``) --------------------
+# Declared here beside the clinic's roles; what each may do to a record type is in the
+# record-type registry (``county_perms``), which the office pages and the hub's write rules
+# read.
+
+
+class OfficeRole(StrEnum):
+    OFFICE = "office"  # 转诊办: every referral and clinic
+    DEPARTMENT = "department"  # 科室医生: their department's referrals only
+    ADMIN = "admin"  # 医共体管理员: figures, accounts, clinics, the audit trail; no slips
+
+
+OFFICE_ROLE_NAMES = {
+    OfficeRole.OFFICE: "转诊办",
+    OfficeRole.DEPARTMENT: "科室医生",
+    OfficeRole.ADMIN: "医共体管理员",
+}
+
+
+class OfficePerm(StrEnum):
+    REFERRALS = "referrals"  # see slips (a department doctor: their department's only)
+    ANSWER = "answer"  # receive / reject / arrived (接收, 回执, 到院)
+    WRITE_DOWN = "write_down"  # write a 回转单 (下转)
+    PRINT = "print"
+    CLINICS = "clinics"  # each clinic's sync health
+    FIGURES = "figures"  # the consortium view and its export
+    ACCOUNTS = "accounts"
+    AUDIT = "audit"
+
+
+OFFICE_MATRIX: dict[OfficeRole, frozenset[OfficePerm]] = {
+    OfficeRole.OFFICE: frozenset(
+        {
+            OfficePerm.REFERRALS,
+            OfficePerm.ANSWER,
+            OfficePerm.WRITE_DOWN,
+            OfficePerm.PRINT,
+            OfficePerm.CLINICS,
+            OfficePerm.FIGURES,
+        }
+    ),
+    OfficeRole.DEPARTMENT: frozenset(
+        {OfficePerm.REFERRALS, OfficePerm.ANSWER, OfficePerm.WRITE_DOWN, OfficePerm.PRINT}
+    ),
+    OfficeRole.ADMIN: frozenset(
+        {OfficePerm.FIGURES, OfficePerm.ACCOUNTS, OfficePerm.CLINICS, OfficePerm.AUDIT}
+    ),
+}
+
+
+def office_allowed(role: OfficeRole | str, perm: OfficePerm) -> bool:
+    return perm in OFFICE_MATRIX.get(OfficeRole(role), frozenset())

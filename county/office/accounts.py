@@ -11,13 +11,20 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from enum import StrEnum
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from app import registry
+from app.domain.roles import (
+    OFFICE_MATRIX,
+    OFFICE_ROLE_NAMES,
+    OfficePerm,
+    OfficeRole,
+    office_allowed,
+)
 from county.office.accounts_tables import OfficeUser
 from county.office.tables import OfficeSession
 
@@ -28,33 +35,13 @@ TEMP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud o
 _hasher = PasswordHasher()
 
 
-class Role(StrEnum):
-    OFFICE = "office"
-    DEPARTMENT = "department"
-    ADMIN = "admin"
-
-
-ROLE_NAMES = {Role.OFFICE: "转诊办", Role.DEPARTMENT: "科室医生", Role.ADMIN: "医共体管理员"}
-
-
-class Perm(StrEnum):
-    REFERRALS = "referrals"  # see slips (a department doctor: their department's only)
-    ANSWER = "answer"  # receive / reject / arrived
-    WRITE_DOWN = "write_down"  # write a 回转单
-    PRINT = "print"
-    CLINICS = "clinics"  # each clinic's sync health
-    FIGURES = "figures"  # the consortium view and its export
-    ACCOUNTS = "accounts"
-    AUDIT = "audit"
-
-
-PERMS: dict[Role, frozenset[Perm]] = {
-    Role.OFFICE: frozenset(
-        {Perm.REFERRALS, Perm.ANSWER, Perm.WRITE_DOWN, Perm.PRINT, Perm.CLINICS, Perm.FIGURES}
-    ),
-    Role.DEPARTMENT: frozenset({Perm.REFERRALS, Perm.ANSWER, Perm.WRITE_DOWN, Perm.PRINT}),
-    Role.ADMIN: frozenset({Perm.FIGURES, Perm.ACCOUNTS, Perm.CLINICS, Perm.AUDIT}),
-}
+# The roles and their permissions are declared beside the clinic's (``app.domain.roles``);
+# what each may do to a record (view, 接收, 回执, 下转, print) is the record-type registry's
+# ``county_perms``.
+Role = OfficeRole
+ROLE_NAMES = OFFICE_ROLE_NAMES
+Perm = OfficePerm
+PERMS = OFFICE_MATRIX
 
 
 @dataclass(frozen=True)
@@ -68,7 +55,11 @@ class Staff:
     must_change: bool = False
 
     def can(self, perm: Perm) -> bool:
-        return perm in PERMS[self.role]
+        return office_allowed(self.role, perm)
+
+    def may(self, record_type: str, action: str) -> bool:
+        """Whether this account may do ``action`` to ``record_type``, by the registry."""
+        return registry.office_may(self.role, record_type, action)
 
     @property
     def role_name(self) -> str:

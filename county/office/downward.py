@@ -22,6 +22,7 @@ from app.domain import idcard
 from app.domain import referral as rules
 from app.domain.codes import PAYMENT_TYPES, SEX
 from app.domain.errors import FieldError, ValidationError
+from app.domain.roles import OfficeRole
 from county.db import COUNTY, HubClinic, HubRecord
 from county.office.timefmt import iso, local_today
 
@@ -311,7 +312,9 @@ def record_data(
     return data
 
 
-def create(s: Session, form: DownwardForm, now: datetime) -> HubRecord:
+def create(
+    s: Session, form: DownwardForm, now: datetime, role: OfficeRole | None = None
+) -> HubRecord:
     """Check, number and store the slip for its clinic's next pull (one transaction: the
     caller's). Raises ValidationError with every bad field."""
     from county import store
@@ -320,7 +323,7 @@ def create(s: Session, form: DownwardForm, now: datetime) -> HubRecord:
     ok = check(s, form, today)
     referral_id = str(uuid.uuid4())
     data = record_data(form, ok, referral_id, next_number(s, today), now)
-    return store.create_for_clinic(s, "referral", referral_id, ok.clinic.code, data)
+    return store.create_for_clinic(s, "referral", referral_id, ok.clinic.code, data, role=role)
 
 
 def create_from_data(

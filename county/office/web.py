@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 from urllib.parse import quote, urlencode
 
 from fastapi import Depends, FastAPI, Request, Response
@@ -54,6 +54,12 @@ SECURITY_HEADERS = {
     "form-action 'self'; frame-ancestors 'none'",
 }
 BOOKING_MAX_DAYS = 366
+# The office action (the registry's ``county_perms``) each answer the county gives is.
+ANSWERS = {
+    rules.Status.RECEIVED: "receive",
+    rules.Status.REJECTED: "reject",
+    rules.Status.ARRIVED: "arrive",
+}
 
 
 class LoginRequired(Exception):
@@ -160,8 +166,19 @@ def note(request: Request, who: Staff | None, action: str, **kw: Any) -> None:
 
 def need(request: Request, me: Signed, perm: Perm) -> None:
     if not me.staff.can(perm):
-        note(request, me.staff, "denied", detail=f"{request.method} {request.url.path}")
-        raise Forbidden(f"“{me.staff.role_name}”账号不能使用此功能。", me)
+        refuse(request, me)
+
+
+def need_to(request: Request, me: Signed, record_type: str, action: str) -> None:
+    """The account's role may do ``action`` to ``record_type`` (the registry's
+    ``county_perms``), else the page is refused and the refusal audited."""
+    if not me.staff.may(record_type, action):
+        refuse(request, me)
+
+
+def refuse(request: Request, me: Signed) -> NoReturn:
+    note(request, me.staff, "denied", detail=f"{request.method} {request.url.path}")
+    raise Forbidden(f"“{me.staff.role_name}”账号不能使用此功能。", me)
 
 
 def down_department(s: Session, record_id: str) -> str:
@@ -301,7 +318,7 @@ def create_office_app(
         q: str = "",
         page: str = "1",
     ) -> Response:
-        need(request, me, Perm.REFERRALS)
+        need_to(request, me, "referral", "view")
         errors = []
         f = queries.ReferralFilter(
             clinic=clinic[:20],
@@ -351,9 +368,9 @@ def create_office_app(
         )
 
     def load_visible(
-        request: Request, me: Signed, referral_id: str, perm: Perm
+        request: Request, me: Signed, referral_id: str, action: str
     ) -> tuple[HubRecord, HubClinic | None, list[dict[str, Any]]]:
-        need(request, me, perm)
+        need_to(request, me, "referral", action)
         with sessions() as s:
             rec = queries.get_referral(s, referral_id)
             if rec is None:
@@ -385,7 +402,7 @@ def create_office_app(
         form: dict[str, str] | None = None,
         done: str = "",
     ) -> Response:
-        rec, clinic, history = load_visible(request, me, referral_id, Perm.REFERRALS)
+        rec, clinic, history = load_visible(request, me, referral_id, "view")
         d = queries.readable(rec.data)  # a value it cannot show reads "(数据有误)"
         note(
             request,
@@ -398,10 +415,11 @@ def create_office_app(
         is_up = rec.owner != COUNTY and d.get("direction") == rules.Direction.UP.value
         county = queries.county_status(d) if is_up else None
         actions = []
-        if is_up and county is not None and not rec.deleted and me.staff.can(Perm.ANSWER):
+        if is_up and county is not None and not rec.deleted:
             actions = [
                 t.value
                 for t in rules.allowed_targets(rules.Direction.UP, county, rules.Side.COUNTY)
+                if me.staff.may("referral", ANSWERS[t])
             ]
         appointment = queries.parse_time(d.get("appointment_at"))
         return render(
@@ -423,8 +441,8 @@ def create_office_app(
             indications=_indications(d),
             sex=queries.sex_name(d.get("patient_sex")),
             booking=booking_text("", appointment),
-            can_print=me.staff.can(Perm.PRINT),
-            can_write_down=me.staff.can(Perm.WRITE_DOWN),
+            can_print=me.staff.may("referral", "print"),
+            can_write_down=me.staff.may("referral", "create"),
         )
 
     @office.get("/referrals/{referral_id}", response_class=HTMLResponse)
@@ -435,7 +453,7 @@ def create_office_app(
     def referral_slip(request: Request, referral_id: str, me: Me) -> Response:
         from county.office.printing import slip_pdf
 
-        rec, clinic, _h = load_visible(request, me, referral_id, Perm.PRINT)
+        rec, clinic, _h = load_visible(request, me, referral_id, "print")
         with sessions() as s:
             hospital = settings.get(s, settings.HOSPITAL)
         number = str(rec.data.get("number") or rec.id)
@@ -458,7 +476,7 @@ def create_office_app(
         action: str,
     ) -> Response:
         """Check, then write the county's answer and its audit row in one transaction."""
-        need(request, me, Perm.ANSWER)
+        need_to(request, me, "referral", action)
         errors = [e.message for e in required]
         with sessions() as s, s.begin():
             rec = s.scalar(
@@ -497,7 +515,7 @@ def create_office_app(
                     except rules.TransitionRefused as e:
                         errors.append(e.message)
                 if not errors:
-                    store.answer_record(s, "referral", referral_id, fields)
+                    store.answer_record(s, "referral", referral_id, fields, role=me.staff.role)
                     audit.record(
                         s,
                         me.staff,
@@ -618,10 +636,10 @@ def create_office_app(
 
     @office.get("/down/new", response_class=HTMLResponse)
     def down_new(request: Request, me: Me, up: str = "") -> Response:
-        need(request, me, Perm.WRITE_DOWN)
+        need_to(request, me, "referral", "create")
         form = downward.DownwardForm()
         if up:
-            rec, _c, _h = load_visible(request, me, up, Perm.WRITE_DOWN)
+            rec, _c, _h = load_visible(request, me, up, "create")
             if rec.owner == COUNTY:
                 raise NotFoundPage()
             form = downward.DownwardForm.from_upward(rec)
@@ -642,15 +660,15 @@ def create_office_app(
 
     @office.post("/down")
     def down_create(request: Request, me: Me, raw: CheckedForm) -> Response:
-        need(request, me, Perm.WRITE_DOWN)
+        need_to(request, me, "referral", "create")
         form = downward.DownwardForm.from_form(raw)
         up_number = ""
         if form.upward_id:
-            up, _c, _h = load_visible(request, me, form.upward_id, Perm.WRITE_DOWN)
+            up, _c, _h = load_visible(request, me, form.upward_id, "create")
             up_number = str(up.data.get("number") or "")
         try:
             with sessions() as s, s.begin():
-                rec = downward.create(s, form, utcnow())
+                rec = downward.create(s, form, utcnow(), me.staff.role)
                 audit.record(
                     s,
                     me.staff,

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from county.db import utcnow
 from county.office import accounts, audit, security, throttle
-from county.office.accounts import Perm, Staff
+from county.office.accounts import Staff
 from county.office.web import (
     DONE,
     CheckedForm,
@@ -38,7 +38,7 @@ def add_signin_routes(office: FastAPI, render: Callable[..., Response]) -> None:
         }
 
     def home_of(request: Request, staff: Staff) -> str:
-        page = "/referrals" if staff.can(Perm.REFERRALS) else "/figures"
+        page = "/referrals" if staff.may("referral", "view") else "/figures"
         return base_path(request) + page
 
     @office.get("/", include_in_schema=False)
