@@ -9,20 +9,21 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from app.db.followup_models import FollowUpPlan, FollowUpVisit
+from app import registry
 from app.db.models import AuditLog, Patient
-from app.db.referral_models import Referral
+from app.domain import clinic_clock
 from app.domain.roles import Perm
 from app.services.context import ServiceContext
 from app.services.recording import audit
 
-# China keeps one offset all year; the log is stored in UTC and shown in the clinic's time.
-CLINIC_TZ = timezone(timedelta(hours=8))
+# What the log names besides the synced record types (those by the registry's labels).
+OTHER_RECORD_NAMES = {"user": "账号", "clinic": "本机构"}
 
 ACTION_NAMES = {
     "view": "查看",
@@ -57,6 +58,7 @@ class AuditRow:
     record_id: str
     patient_name: str
     detail: str
+    record_name: str = ""  # the record type in Chinese (the registry's label)
 
 
 @dataclass(frozen=True)
@@ -65,9 +67,24 @@ class AuditPage:
     total: int
 
 
-def _utc(d: date) -> datetime:
-    """Local midnight of ``d`` as naive UTC, as the log stores it."""
-    return datetime.combine(d, time(0), CLINIC_TZ).astimezone(UTC).replace(tzinfo=None)
+def record_name(record_type: str) -> str:
+    """A record type as the log shows it: the registry's label, or the log's own name."""
+    if registry.get(record_type) is not None:
+        return registry.label(record_type)
+    return OTHER_RECORD_NAMES.get(record_type, record_type)
+
+
+def _about_residents() -> list[registry.RecordType]:
+    """The record types that concern a resident (their ``patient_field``)."""
+    return [t for t in registry.TYPES if t.patient_field]
+
+
+def _of_residents(t: registry.RecordType, who: Any) -> Any:
+    """The ids of ``t``'s records about the residents ``who`` selects."""
+    if t.patient_field == "id":
+        return who
+    model: Any = t.model
+    return select(model.id).where(getattr(model, str(t.patient_field)).in_(who))
 
 
 class AuditService:
@@ -115,10 +132,12 @@ class AuditService:
             conds.append(AuditLog.username == username)
         if action:
             conds.append(AuditLog.action == action)
+        # the clinic's days (its clock's zone), as the log stores UTC
+        tz = self.ctx.timezone
         if date_from is not None:
-            conds.append(AuditLog.at >= _utc(date_from))
+            conds.append(AuditLog.at >= clinic_clock.day_start_utc(date_from, tz))
         if date_to is not None:
-            conds.append(AuditLog.at < _utc(date_to + timedelta(days=1)))
+            conds.append(AuditLog.at < clinic_clock.day_start_utc(date_to + timedelta(days=1), tz))
         needle = patient.strip()
         if needle:
             who = select(Patient.id).where(
@@ -126,19 +145,11 @@ class AuditService:
             )
             conds.append(
                 or_(
-                    (AuditLog.record_type == "patient") & AuditLog.record_id.in_(who),
-                    (AuditLog.record_type == "referral")
-                    & AuditLog.record_id.in_(
-                        select(Referral.id).where(Referral.patient_id.in_(who))
-                    ),
-                    (AuditLog.record_type == "followup_visit")
-                    & AuditLog.record_id.in_(
-                        select(FollowUpVisit.id).where(FollowUpVisit.patient_id.in_(who))
-                    ),
-                    (AuditLog.record_type == "followup_plan")
-                    & AuditLog.record_id.in_(
-                        select(FollowUpPlan.id).where(FollowUpPlan.patient_id.in_(who))
-                    ),
+                    *(
+                        (AuditLog.record_type == t.name)
+                        & AuditLog.record_id.in_(_of_residents(t, who))
+                        for t in _about_residents()
+                    )
                 )
             )
         with self.ctx.reader() as s:
@@ -150,7 +161,7 @@ class AuditService:
             names = self._patient_names(s, logs)
             rows = [
                 AuditRow(
-                    at_local=log.at.replace(tzinfo=UTC).astimezone(CLINIC_TZ).replace(tzinfo=None),
+                    at_local=self.ctx.local(log.at),
                     username=log.username,
                     action=log.action,
                     action_name=ACTION_NAMES.get(log.action, log.action),
@@ -158,6 +169,7 @@ class AuditService:
                     record_id=log.record_id,
                     patient_name=names.get((log.record_type, log.record_id), ""),
                     detail=_short(log.detail),
+                    record_name=record_name(log.record_type),
                 )
                 for log in logs
             ]
@@ -165,27 +177,19 @@ class AuditService:
 
     @staticmethod
     def _patient_names(s: Session, logs: list[AuditLog]) -> dict[tuple[str, str], str]:
-        """The resident each row is about, where there is one."""
-        kinds = ("patient", "referral", "followup_visit", "followup_plan")
-        ids = {t: {log.record_id for log in logs if log.record_type == t} for t in kinds}
+        """The resident each row is about, where there is one (the record types with a
+        ``patient_field`` in the registry)."""
         out: dict[tuple[str, str], str] = {}
-        if ids["patient"]:
-            for pid, name in s.execute(
-                select(Patient.id, Patient.name).where(Patient.id.in_(ids["patient"]))
-            ):
-                out[("patient", pid)] = name
-        for rtype, model in (
-            ("referral", Referral),
-            ("followup_visit", FollowUpVisit),
-            ("followup_plan", FollowUpPlan),
-        ):
-            if ids[rtype]:
-                for rid, name in s.execute(
-                    select(model.id, Patient.name)
-                    .join(Patient, Patient.id == model.patient_id)
-                    .where(model.id.in_(ids[rtype]))
-                ):
-                    out[(rtype, rid)] = name
+        for t in _about_residents():
+            ids = {log.record_id for log in logs if log.record_type == t.name}
+            if not ids:
+                continue
+            model: Any = t.model
+            query = select(model.id, Patient.name)
+            if model is not Patient:
+                query = query.join(Patient, Patient.id == getattr(model, str(t.patient_field)))
+            for rid, name in s.execute(query.where(model.id.in_(ids))):
+                out[(t.name, rid)] = name
         return out
 
 

@@ -25,17 +25,6 @@ from PySide6.QtWidgets import (
 from app.services.audit import ACTION_NAMES
 from app.services.bundle import AppServices
 
-RECORD_NAMES = {
-    "patient": "居民",
-    "referral": "转诊单",
-    "referral_event": "转诊状态",
-    "followup_plan": "随访计划",
-    "followup_visit": "随访记录",
-    "followup_contact": "随访联系",
-    "user": "账号",
-    "clinic": "本机构",
-}
-
 
 def _qdate(d: date) -> QDate:
     return QDate(d.year, d.month, d.day)
@@ -131,7 +120,7 @@ class AuditDialog(QDialog):
         self.table.setSortingEnabled(False)
         self.table.setRowCount(len(page.rows))
         for r, row in enumerate(page.rows):
-            record = RECORD_NAMES.get(row.record_type, row.record_type)
+            record = row.record_name
             cells = (
                 row.at_local.strftime("%Y-%m-%d %H:%M:%S"),
                 row.username,
