@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app import registry
 from app.db.models import Clinic, Patient
 from app.db.referral_models import Referral, ReferralDestination, ReferralEvent
 from app.domain import clinic_clock
@@ -413,33 +414,9 @@ class ReferralService:
         r.patient_record_number = p.record_number
         r.patient_address = p.address or p.village
         r.patient_phone = p.phone
-        for key in (
-            "to_institution",
-            "to_department",
-            "to_doctor",
-            "from_institution",
-            "indication_other",
-            "impression",
-            "present_illness",
-            "past_history",
-            "treatment",
-            "patient_type",
-            "payment_type",
-            "transport",
-            "purpose",
-            "cautions",
-            "urgency",
-            "referring_doctor",
-            "referring_phone",
-            "diagnosis",
-            "icd10",
-            "inpatient_no",
-            "exam_results",
-            "treatment_plan",
-            "followup_date",
-            "followup_method",
-            "outcome",
-        ):
+        for key in registry.entry(RECORD_TYPE).form_fields:
+            if key in ("direction", "indications"):  # fixed by the action; JSON below
+                continue
             value = getattr(data, key)
             setattr(r, key, value.strip() if isinstance(value, str) else value)
         r.indications = json.dumps(data.indications, ensure_ascii=False)

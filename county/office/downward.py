@@ -180,30 +180,19 @@ def check(s: Session, form: DownwardForm, today: date) -> CheckedDownward:
         e.append(FieldError("transport", "unknown", "转送方式不在列表中"))
     if form.outcome and form.outcome not in rules.OUTCOMES:
         e.append(FieldError("outcome", "unknown", "病情转归不在列表中"))
+    # The slip as the clinic's form would hold it: the referral's form fields (the registry's
+    # ``form_fields``) this form has, checked by the clinic's own rules.
+    typed = {
+        name: getattr(form, name)
+        for name in REFERRAL.form_fields
+        if name not in ("direction", "followup_date") and hasattr(form, name)
+    }
     slip = rules.ReferralInput(
         direction=rules.Direction.DOWN,
         patient_id="(county)",  # the clinic attaches its own resident when it pulls the slip
-        from_institution=form.from_institution,
-        to_department=form.to_department,
-        to_doctor=form.to_doctor,
-        indications=form.indications,
-        indication_other=form.indication_other,
-        patient_type=form.patient_type,
-        payment_type=form.payment_type,
-        transport=form.transport,
-        referring_doctor=form.referring_doctor,
-        referring_phone=form.referring_phone,
-        purpose=form.purpose,
-        cautions=form.cautions,
-        diagnosis=form.diagnosis,
-        icd10=form.icd10,
-        inpatient_no=form.inpatient_no,
-        exam_results=form.exam_results,
-        treatment_plan=form.treatment_plan,
         followup_date=followup,
-        followup_method=form.followup_method,
-        outcome=form.outcome,
         referred_on=today,
+        **typed,
     )
     try:
         rules.validate(slip, today)
