@@ -1,11 +1,12 @@
 """The county referral office's web pages, mounted on the hub at /office/.
 
 Server-rendered (Jinja2, plain forms, Simplified Chinese). Every page needs a named account's
-session and the permission of its role (``accounts.PERMS``); a 科室医生 sees only their own
-department's referrals. Every POST carries the session's CSRF token. Every view of a slip and
-every action is written to the audit trail. County answers go through
-``county.store.answer_record`` and downward slips through ``store.create_for_clinic``, so they
-reach the clinics by the ordinary pull.
+session and the permission of its role (``accounts.PERMS``; for what it does to a record, the
+registry's ``county_perms``); a 科室医生 sees only their own department's referrals. Every
+POST carries the session's CSRF token. Every view of a slip and every action is written to the
+audit trail. County answers go through ``county.store.answer_record`` and downward slips
+through ``store.create_for_clinic`` (both given the account's role), so they reach the clinics
+by the ordinary pull.
 """
 
 from __future__ import annotations
