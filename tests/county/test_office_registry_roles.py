@@ -4,10 +4,8 @@ office is bypassed, and the registry changed (the pages and the writes follow)."
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
-from types import MappingProxyType
 
 import httpx
 import pytest
@@ -22,6 +20,7 @@ from tests.conftest import fast_hasher
 from tests.county.test_office import UP_ID, csrf_of, down_form, hub_referral, push_referral
 from tests.county.test_office_roles import PW, audit_rows, last_audit, signed_in
 from tests.hub_server import Hub, hub_engine
+from tests.registry_swap import swap_perms
 
 OFFICE, CARDIO, ADMIN = "转诊办周", "心内李", "管理员赵"
 ROLES = {OFFICE: OfficeRole.OFFICE, CARDIO: OfficeRole.DEPARTMENT, ADMIN: OfficeRole.ADMIN}
@@ -139,11 +138,7 @@ def test_the_matrix_as_the_registry_declares_it() -> None:
 
 
 def _swap(monkeypatch: pytest.MonkeyPatch, **changes: OfficePerm | None) -> None:
-    t = registry.REGISTRY["referral"]
-    merged = {**t.county_perms, **changes}
-    perms = {k: v for k, v in merged.items() if v is not None}
-    table = {**registry.REGISTRY, "referral": dataclasses.replace(t, county_perms=perms)}
-    monkeypatch.setattr(registry, "REGISTRY", MappingProxyType(table))
+    swap_perms(monkeypatch, "referral", changes, "county_perms")
 
 
 def test_a_permission_changed_in_the_registry_is_the_one_the_office_checks(

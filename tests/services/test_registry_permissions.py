@@ -15,7 +15,6 @@ import dataclasses
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from types import MappingProxyType
 
 import pytest
 
@@ -27,6 +26,7 @@ from app.domain.roles import Perm
 from app.services.bundle import AppServices
 from app.services.referrals import status_action
 from tests.conftest import login_as
+from tests.registry_swap import swap_perms as swap
 
 SERVICES = Path(__file__).resolve().parents[2] / "app" / "services"
 
@@ -201,14 +201,10 @@ Swap = Callable[..., None]
 def swap_perms(monkeypatch: pytest.MonkeyPatch) -> Swap:
     """Change a type's permissions in the registry for one test (None removes one)."""
 
-    def swap(type_: str, **changes: Perm | None) -> None:
-        t = registry.REGISTRY[type_]
-        merged = {**t.perms, **changes}
-        perms = {k: v for k, v in merged.items() if v is not None}
-        table = {**registry.REGISTRY, type_: dataclasses.replace(t, perms=perms)}
-        monkeypatch.setattr(registry, "REGISTRY", MappingProxyType(table))
+    def change(type_: str, **changes: Perm | None) -> None:
+        swap(monkeypatch, type_, changes)
 
-    return swap
+    return change
 
 
 def test_a_permission_changed_in_the_registry_is_the_one_the_service_checks(

@@ -3,15 +3,12 @@ change it there and the button follows."""
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
-from types import MappingProxyType
 
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from app import registry
 from app.domain.patient import PatientInput
 from app.domain.roles import Perm
 from app.services.bundle import AppServices
@@ -19,13 +16,11 @@ from app.ui.change_bus import ChangeBus
 from app.ui.pages.patients import PatientsPage
 from app.ui.pages.referrals import ReferralsPage
 from tests.conftest import login_as
+from tests.registry_swap import swap_perms
 
 
 def swap(monkeypatch: pytest.MonkeyPatch, type_: str, action: str, perm: Perm | None) -> None:
-    t = registry.REGISTRY[type_]
-    perms = {k: v for k, v in {**t.perms, action: perm}.items() if v is not None}
-    table = {**registry.REGISTRY, type_: dataclasses.replace(t, perms=perms)}
-    monkeypatch.setattr(registry, "REGISTRY", MappingProxyType(table))
+    swap_perms(monkeypatch, type_, {action: perm})
 
 
 def test_new_slip_buttons_follow_the_registry(
