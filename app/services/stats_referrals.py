@@ -38,7 +38,7 @@ def _norm(column: str) -> str:
 
 # '~' sorts after every digit: "no answer" in the smallest-of below.
 PER_REFERRAL = f"""
-WITH chosen AS (
+WITH chosen AS MATERIALIZED (
   SELECT r.id, r.number, r.direction, r.status, r.referred_at, r.patient_name,
          r.to_department, r.indications, r.rejected_reason, r.updated_at,
          {_norm("r.referred_at")} AS referred,
@@ -53,7 +53,7 @@ WITH chosen AS (
   FROM referrals r
   WHERE r.deleted = 0 AND r.referred_at >= :start AND r.referred_at < :end
     AND r.status NOT IN ('{Status.DRAFT.value}', '{Status.CANCELLED.value}')
-), answered AS (
+), answered AS MATERIALIZED (
   SELECT *,
          -- the earliest answer the clinic knows of: the county's receipt, arrival or status
          -- change, or a 回执 it recorded; a refusal with no time: when it reached us
