@@ -30,6 +30,7 @@ from app.db.training_models import (
     TrainingActivity,
     TrainingAttendance,
 )
+from app.domain import clinic_clock
 from app.domain import followup as fu
 from app.domain import training as tr
 from app.domain.followup import PlanKind, PlanStatus
@@ -38,7 +39,6 @@ from app.domain.periods import Period, split_by_days
 from app.domain.referral import Direction, Status
 from app.domain.roles import Perm
 from app.domain.stats import (
-    CLINIC_UTC_OFFSET,
     ClinicFigures,
     DiseaseFigures,
     DrillList,
@@ -63,15 +63,10 @@ from app.services.stats_referrals import (
 )
 
 
-def utc_bounds(period: Period) -> tuple[datetime, datetime]:
-    """The period's local midnights as naive UTC datetimes (how referral times are stored)."""
-    start = datetime.combine(period.start, datetime.min.time()) - CLINIC_UTC_OFFSET
-    end = datetime.combine(period.end, datetime.min.time()) - CLINIC_UTC_OFFSET
-    return start, end
-
-
-def local_date(utc: datetime) -> date:
-    return (utc + CLINIC_UTC_OFFSET).date()
+def utc_bounds(period: Period, tz: str) -> tuple[datetime, datetime]:
+    """The period's local midnights (the clinic's zone) as naive UTC datetimes (how referral
+    and last-change times are stored)."""
+    return clinic_clock.day_start_utc(period.start, tz), clinic_clock.day_start_utc(period.end, tz)
 
 
 # -- the referral rows behind a referral figure ------------------------------------------------
@@ -127,6 +122,7 @@ class StatsService:
             followups=self.followup_figures(period) if may(Perm.FOLLOWUP_VIEW) else None,
             training=self.training_figures(period) if may(Perm.TRAINING_VIEW) else None,
             earlier=earlier,
+            timezone=self.ctx.timezone,
         )
 
     def report(self, period: Period, fmt: str) -> bytes:
@@ -208,7 +204,7 @@ class StatsService:
         counted by app/services/stats_kaohe.py)."""
         self.ctx.require(Perm.FOLLOWUP_VIEW)
         with self.ctx.reader() as s:
-            rows = kaohe_rows(s, period, _kinds(kind), self._targets())
+            rows = kaohe_rows(s, period, _kinds(kind), self._targets(), self.ctx.timezone)
         out = []
         for r in rows:
             (
@@ -262,7 +258,7 @@ class StatsService:
         the same rows ``standings`` lists)."""
         self.ctx.require(Perm.FOLLOWUP_VIEW)
         with self.ctx.reader() as s:
-            counts = kaohe_counts(s, period, _kinds(None), self._targets())
+            counts = kaohe_counts(s, period, _kinds(None), self._targets(), self.ctx.timezone)
         out = {}
         for kind in (PlanKind.HYPERTENSION, PlanKind.DIABETES):
             managed, standard, controlled, lost, unvisited = counts.get(kind.value, (0,) * 5)
@@ -361,7 +357,7 @@ class StatsService:
         return out
 
     def _lost(self, period: Period) -> list[Any]:
-        start, end = utc_bounds(period)
+        start, end = utc_bounds(period, self.ctx.timezone)
         with self.ctx.reader() as s:
             return list(
                 s.execute(
@@ -559,7 +555,7 @@ class StatsService:
             [
                 [
                     r.number,
-                    f"{r.referred_at + CLINIC_UTC_OFFSET:%Y-%m-%d %H:%M}",
+                    f"{self.ctx.local(r.referred_at):%Y-%m-%d %H:%M}",
                     "上转" if r.direction == "up" else "下转",
                     r.patient,
                     r.department if r.direction == "up" else "",
@@ -619,7 +615,7 @@ class StatsService:
                 ["标记日期", "患者", "村", "类别", "失访原因"],
                 [
                     [
-                        f"{local_date(x.updated_at):%Y-%m-%d}",
+                        f"{self.ctx.local_date(x.updated_at):%Y-%m-%d}",
                         x.name,
                         x.village,
                         names.get(x.kind, x.kind),

@@ -459,7 +459,7 @@ class StatisticsPage(QWidget):
         self.status.setText(
             self.tr("%1, computed at %2")
             .replace("%1", figures.period.code)
-            .replace("%2", local_time_text(figures.computed_at)[11:])
+            .replace("%2", local_time_text(figures.computed_at, figures.timezone)[11:])
         )
         self._show_figures()
 
