@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import case, func, select
@@ -36,7 +36,7 @@ from app.domain import training as tr
 from app.domain.followup import PlanKind, PlanStatus
 from app.domain.followup_criteria import ControlTargets
 from app.domain.periods import Period, split_by_days
-from app.domain.referral import Direction, Status
+from app.domain.referral import FEEDBACK_DAYS, Direction, Status
 from app.domain.roles import Perm
 from app.domain.stats import (
     ClinicFigures,
@@ -51,6 +51,7 @@ from app.domain.stats import (
     TrainingFigures,
 )
 from app.services.context import ServiceContext
+from app.services.stats_cache import ClosedPeriodFigures
 from app.services.stats_kaohe import kaohe_counts, kaohe_rows
 from app.services.stats_referrals import (
     UNTICKED,
@@ -103,6 +104,8 @@ class StatsService:
         self._credit_shortfalls = credit_shortfalls
         # The province's control targets (设置), as the follow-up service classifies visits.
         self._targets = targets or ControlTargets
+        # figures of closed periods, kept until a record they are counted from changes
+        self.closed = ClosedPeriodFigures(ctx)
 
     # -- the one entry point ---------------------------------------------------------------
     def figures(self, period: Period, *, with_earlier: bool = True) -> ClinicFigures:
@@ -163,6 +166,18 @@ class StatsService:
 
     def referral_figures(self, period: Period) -> ReferralFigures:
         self.ctx.require(Perm.REFERRAL_VIEW)
+        tz = self.ctx.timezone
+        # closed: every referral of the period is past its 14 days, so its answer state no
+        # longer moves with the clock
+        answers_due = clinic_clock.day_start_utc(period.end, tz) + timedelta(days=FEEDBACK_DAYS)
+        if self.ctx.clock() >= answers_due:
+            key = ("referrals", period, tz)
+            return self.closed.get(
+                "referrals", period.year, key, lambda: self._count_referrals(period)
+            )
+        return self._count_referrals(period)
+
+    def _count_referrals(self, period: Period) -> ReferralFigures:
         with self.ctx.reader() as s:
             groups = referral_groups(s, period, self.ctx.clock(), self.ctx.timezone)
         months = {m.code: [0, 0] for m in period.months()}
@@ -253,12 +268,15 @@ class StatsService:
             )
         return out
 
-    def kaohe(self, period: Period) -> dict[str, DiseaseFigures]:
+    def kaohe(
+        self, period: Period, targets: ControlTargets | None = None
+    ) -> dict[str, DiseaseFigures]:
         """规范管理率 and 控制率 per disease, counted in the database (the dashboard's path;
         the same rows ``standings`` lists)."""
         self.ctx.require(Perm.FOLLOWUP_VIEW)
+        chosen = targets or self._targets()
         with self.ctx.reader() as s:
-            counts = kaohe_counts(s, period, _kinds(None), self._targets(), self.ctx.timezone)
+            counts = kaohe_counts(s, period, _kinds(None), chosen, self.ctx.timezone)
         out = {}
         for kind in (PlanKind.HYPERTENSION, PlanKind.DIABETES):
             managed, standard, controlled, lost, unvisited = counts.get(kind.value, (0,) * 5)
@@ -384,16 +402,27 @@ class StatsService:
 
     def followup_figures(self, period: Period) -> FollowUpFigures:
         self.ctx.require(Perm.FOLLOWUP_VIEW)
+        overdue = self._overdue_count(self.ctx.today()) if self._overdue_count else 0
+        if self.ctx.today() >= period.end:  # closed: none of its figures moves with the clock
+            targets = self._targets()
+            key = ("followups", period, self.ctx.timezone, targets)
+            kept = self.closed.get(
+                "followups", period.year, key, lambda: self._count_followups(period, targets)
+            )
+        else:
+            kept = self._count_followups(period, self._targets())
+        return replace(kept, overdue_now=overdue)  # a figure of today, never kept
+
+    def _count_followups(self, period: Period, targets: ControlTargets) -> FollowUpFigures:
         visits = self._monthly_visits(period)
         dues = self._monthly_due(period)
         months = [m.code for m in period.months()]
-        kaohe = self.kaohe(period)
-        overdue = self._overdue_count(self.ctx.today()) if self._overdue_count else 0
+        kaohe = self.kaohe(period, targets)
         return FollowUpFigures(
             visits_done=sum(n for n, _f in visits.values()),
             face_to_face=sum(f for _n, f in visits.values()),
             visits_due=sum(dues.values()),
-            overdue_now=overdue,
+            overdue_now=0,
             lost=len({x.patient_id for x in self._lost(period)}),
             by_month=[MonthRow(m, visits.get(m, (0, 0))[0], dues.get(m, 0)) for m in months],
             htn=kaohe[PlanKind.HYPERTENSION.value],
