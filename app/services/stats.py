@@ -128,16 +128,35 @@ class StatsService:
             timezone=self.ctx.timezone,
         )
 
-    def report(self, period: Period, fmt: str) -> bytes:
-        """The month's, quarter's or year's report as ``pdf`` or ``xlsx`` bytes."""
+    def report(self, period: Period, fmt: str, shown: ClinicFigures | None = None) -> bytes:
+        """The month's, quarter's or year's report as ``pdf`` or ``xlsx`` bytes.
+
+        ``shown``: the figures the 统计 page has on screen. When they are this period's, with
+        the year before, and hold exactly the areas this user may see, the report is written
+        from them (it says when they were computed) instead of counting them again."""
         from app.reports.stats_report import report_pdf, report_xlsx
 
-        figures = self.figures(period)
+        figures = shown if shown is not None and self._reusable(shown, period) else None
+        if figures is None:
+            figures = self.figures(period)
         if fmt == "pdf":
             return report_pdf(figures)
         if fmt == "xlsx":
             return report_xlsx(figures)
         raise ValueError(f"unknown report format {fmt!r}")
+
+    def _reusable(self, f: ClinicFigures, period: Period) -> bool:
+        from app.domain.roles import allowed
+
+        role = self.ctx.require(Perm.PATIENT_VIEW).role
+        areas = (Perm.REFERRAL_VIEW, Perm.FOLLOWUP_VIEW, Perm.TRAINING_VIEW)
+        present = (f.referrals is not None, f.followups is not None, f.training is not None)
+        return (
+            f.period == period
+            and f.earlier is not None
+            and f.timezone == self.ctx.timezone
+            and present == tuple(allowed(role, p) for p in areas)
+        )
 
     def _clinic_name(self) -> str:
         with self.ctx.reader() as s:
