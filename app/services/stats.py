@@ -23,19 +23,12 @@ from sqlalchemy import case, func, select
 
 from app.db.followup_models import FollowUpPlan, FollowUpVisit
 from app.db.models import Clinic, Patient
-from app.db.training_models import (
-    Secondment,
-    Staff,
-    SupportStationing,
-    TrainingActivity,
-    TrainingAttendance,
-)
 from app.domain import clinic_clock
 from app.domain import followup as fu
 from app.domain import training as tr
 from app.domain.followup import PlanKind, PlanStatus
 from app.domain.followup_criteria import ControlTargets
-from app.domain.periods import Period, split_by_days
+from app.domain.periods import Period
 from app.domain.referral import FEEDBACK_DAYS, Direction, Status
 from app.domain.roles import Perm
 from app.domain.stats import (
@@ -62,6 +55,7 @@ from app.services.stats_referrals import (
     referral_rows,
     tally,
 )
+from app.services.training_counts import period_activities, training_figures
 
 
 def utc_bounds(period: Period, tz: str) -> tuple[datetime, datetime]:
@@ -449,114 +443,10 @@ class StatsService:
         )
 
     # -- training and support ----------------------------------------------------------------
-    def _activities(self, period: Period) -> tuple[list[Any], list[Any]]:
-        with self.ctx.reader() as s:
-            acts = list(
-                s.execute(
-                    select(
-                        TrainingActivity.id,
-                        TrainingActivity.activity_type,
-                        TrainingActivity.day,
-                        TrainingActivity.hours,
-                        TrainingActivity.topic,
-                        TrainingActivity.lecturer,
-                        TrainingActivity.credit_class,
-                        TrainingActivity.credits,
-                    )
-                    .where(
-                        TrainingActivity.deleted.is_(False),
-                        TrainingActivity.day >= period.start,
-                        TrainingActivity.day < period.end,
-                    )
-                    .order_by(TrainingActivity.day, TrainingActivity.start)
-                )
-            )
-            att = list(
-                s.execute(
-                    select(TrainingAttendance.activity_id, TrainingAttendance.staff_id)
-                    .join(TrainingActivity, TrainingActivity.id == TrainingAttendance.activity_id)
-                    .join(Staff, Staff.id == TrainingAttendance.staff_id)
-                    .where(
-                        TrainingAttendance.deleted.is_(False),
-                        TrainingActivity.deleted.is_(False),
-                        Staff.deleted.is_(False),
-                        TrainingAttendance.status.in_([a.value for a in tr.ATTENDED]),
-                        TrainingActivity.day >= period.start,
-                        TrainingActivity.day < period.end,
-                    )
-                )
-            )
-        return acts, att
-
-    def _stationings(self, period: Period) -> list[Any]:
-        with self.ctx.reader() as s:
-            return list(
-                s.execute(
-                    select(SupportStationing).where(
-                        SupportStationing.deleted.is_(False),
-                        SupportStationing.start_on < period.end,
-                        SupportStationing.end_on >= period.start,
-                    )
-                ).scalars()
-            )
-
     def training_figures(self, period: Period) -> TrainingFigures:
         self.ctx.require(Perm.TRAINING_VIEW)
-        acts, att = self._activities(period)
-        kind = {a.id: a.activity_type for a in acts}
-        by_id = {a.id: a for a in acts}
-        course_att = [x for x in att if kind.get(x.activity_id) in tr.COURSE_TYPES]
-        teaching_att = [x for x in att if kind.get(x.activity_id) in tr.TEACHING_TYPES]
-        credits = {"I类": 0.0, "II类": 0.0}
-        for x in att:
-            a = by_id[x.activity_id]
-            if a.credit_class in credits:
-                credits[a.credit_class] += a.credits
-        stationed = self._stationings(period)
-
-        def share(attr: str) -> int:
-            return sum(
-                split_by_days(getattr(st, attr), st.start_on, st.end_on, period.start, period.end)
-                for st in stationed
-            )
-
-        with self.ctx.reader() as s:
-            secondments = int(
-                s.scalar(
-                    select(func.count())
-                    .select_from(Secondment)
-                    .join(Staff, Staff.id == Secondment.staff_id)
-                    .where(
-                        Secondment.deleted.is_(False),
-                        Staff.deleted.is_(False),
-                        Secondment.start_on >= period.start,
-                        Secondment.start_on < period.end,
-                    )
-                )
-                or 0
-            )
-        months = {m.code: [0, 0] for m in period.months()}
-        for a in acts:
-            if a.activity_type in tr.COURSE_TYPES:
-                months[a.day.strftime("%Y-%m")][0] += 1
-        for x in course_att:
-            months[by_id[x.activity_id].day.strftime("%Y-%m")][1] += 1
-        return TrainingFigures(
-            courses=sum(1 for a in acts if a.activity_type in tr.COURSE_TYPES),
-            training_times=len(course_att),
-            training_people=len({x.staff_id for x in course_att}),
-            activity_hours=round(sum(a.hours for a in acts), 2),
-            attendee_hours=round(sum(by_id[x.activity_id].hours for x in att), 2),
-            credits_i=round(credits["I类"], 2),
-            credits_ii=round(credits["II类"], 2),
-            teaching_times=len(teaching_att),
-            rounds=sum(1 for a in acts if a.activity_type == tr.ROUNDS) + share("teaching_rounds"),
-            secondments=secondments,
-            outpatient=share("outpatient_visits"),
-            operations=share("operations"),
-            by_month=[MonthRow(k, a, b) for k, (a, b) in months.items()],
-            short=self._credit_shortfalls(period.year) if self._credit_shortfalls else [],
-        )
+        short = self._credit_shortfalls(period.year) if self._credit_shortfalls else []
+        return training_figures(self.ctx, period, short)
 
     # -- the records behind a number ---------------------------------------------------------
     def drill(self, key: str, period: Period, facet: str = "") -> DrillList:
@@ -708,7 +598,7 @@ class StatsService:
     def _drill_training(self, key: str, period: Period, facet: str) -> DrillList:
         self.ctx.require(Perm.TRAINING_VIEW)
         what = key.split(".", 1)[1]
-        acts, att = self._activities(period)
+        acts, att = period_activities(self.ctx, period)
         groups: dict[str, Callable[[str], bool]] = {
             "courses": lambda t: t in tr.COURSE_TYPES,
             "teaching": lambda t: t in tr.TEACHING_TYPES,
