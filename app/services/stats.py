@@ -6,9 +6,13 @@ else counts these figures. Every figure carries its definition (``DEFINITIONS``)
 under it wherever it is shown; a rate whose denominator is 0 carries the reason instead of a
 number.
 
-Dates: a period is a range of the clinic's local (Beijing) dates. Visit, activity and
-stationing dates are local already; referral times are stored in UTC and are compared with
-the period's local midnights moved to UTC (``utc_bounds``).
+Dates: a period is a range of the clinic's local dates (the clinic clock: Beijing time
+unless the clinic's settings name another zone). Visit, activity and stationing dates are
+local already; referral times are stored in UTC and are compared with the period's local
+midnights moved to UTC (``utc_bounds``).
+
+Speed: the figures of a closed period are kept (``stats_cache``) until a record they are
+counted from changes; the report saved from the page takes the figures on screen.
 """
 
 from __future__ import annotations
