@@ -200,7 +200,8 @@ def _canonical_tables(path: Path) -> dict[str, Counter[tuple[object, ...]]]:
         names = [
             r[0]
             for r in c.execute("SELECT name FROM sqlite_master WHERE type='table'")
-            if r[0] not in ("alembic_version", "sqlite_sequence")
+            # stats_marks: random tokens of the 统计 figures kept in memory, no record
+            if r[0] not in ("alembic_version", "sqlite_sequence", "stats_marks")
         ]
         raw: dict[str, list[dict[str, object]]] = {}
         for t in names:

@@ -9,6 +9,7 @@ from app.db import (  # noqa: F401
     followup_models,
     models,
     referral_models,
+    stats_models,
     sync_models,
     training_models,
 )

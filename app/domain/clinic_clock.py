@@ -98,3 +98,37 @@ def today(tz: str = DEFAULT_TIMEZONE) -> date:
     Code that has a ServiceContext uses ``ctx.today()`` (its clock can be set in tests).
     """
     return local_date(utc_now(), tz)
+
+
+def utc_offsets(
+    first: date, last: date, tz: str = DEFAULT_TIMEZONE
+) -> list[tuple[datetime, timedelta]]:
+    """The zone's offsets from UTC over the clinic's days ``first`` .. ``last``, as
+    (the UTC moment it starts, offset) pairs in order, the first from the start of ``first``.
+
+    For code that turns many stored times into local dates at once (an SQL statement): one
+    pair for China Standard Time; one more per daylight-saving change in zones that have it.
+    """
+    z = zone(tz)
+
+    def offset(utc: datetime) -> timedelta:
+        return utc.replace(tzinfo=UTC).astimezone(z).utcoffset() or timedelta(0)
+
+    moment = day_start_utc(first, tz)
+    end = day_start_utc(last + timedelta(days=1), tz)
+    out = [(moment, offset(moment))]
+    step = timedelta(days=1)
+    while moment < end:
+        following = min(moment + step, end)
+        if offset(following) != out[-1][1]:
+            lo, hi = moment, following  # the change lies in (lo, hi]: find its second
+            while hi - lo > timedelta(seconds=1):
+                mid = lo + (hi - lo) / 2
+                mid = mid.replace(microsecond=0)
+                if offset(mid) == out[-1][1]:
+                    lo = mid
+                else:
+                    hi = mid
+            out.append((hi, offset(hi)))
+        moment = following
+    return out

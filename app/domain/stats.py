@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from app.domain import clinic_clock
 from app.domain.periods import Period
 
-# The clinic's zone. Storage is UTC; every period is in local dates. (When the clinic's own
-# zone becomes a setting, read it here: this is the only place the offset is set.)
-CLINIC_UTC_OFFSET = timedelta(hours=8)
+# Storage is UTC; every period is in the clinic's local dates (app/domain/clinic_clock.py,
+# the zone of the clinic's settings).
 NO_DATA = "无数据"
 
 ONE_DAY = timedelta(days=1)
@@ -269,6 +269,7 @@ class ClinicFigures:
     followups: FollowUpFigures | None
     training: TrainingFigures | None
     earlier: ClinicFigures | None = None  # the same period a year earlier
+    timezone: str = clinic_clock.DEFAULT_TIMEZONE  # the clinic's, for the times shown
 
     @property
     def empty(self) -> bool:
@@ -440,5 +441,6 @@ def training_rows(f: ClinicFigures) -> list[FigureRow]:
     ]
 
 
-def local_time_text(utc: datetime) -> str:
-    return f"{utc + CLINIC_UTC_OFFSET:%Y-%m-%d %H:%M}"
+def local_time_text(utc: datetime, tz: str = clinic_clock.DEFAULT_TIMEZONE) -> str:
+    """A stored (UTC) time as the clinic reads it."""
+    return f"{clinic_clock.to_local(utc, tz):%Y-%m-%d %H:%M}"

@@ -289,7 +289,7 @@ def report_pdf(f: ClinicFigures) -> bytes:
         Paragraph(
             f"统计期：{f.period.start:%Y-%m-%d} 至 {_last_day(f)}（北京时间）"
             f"　对比：上年同期 {f.period.year_earlier().label}"
-            f"　生成时间：{local_time_text(f.computed_at)}",
+            f"　生成时间：{local_time_text(f.computed_at, f.timezone)}",
             st["sub"],
         ),
     ]
@@ -487,7 +487,7 @@ def report_xlsx(f: ClinicFigures) -> bytes:
         ("单位", f.clinic),
         ("统计期", f"{f.period.start:%Y-%m-%d} 至 {_last_day(f)}（北京时间）"),
         ("对比", f"上年同期 {f.period.year_earlier().label}"),
-        ("生成时间", local_time_text(f.computed_at)),
+        ("生成时间", local_time_text(f.computed_at, f.timezone)),
         ("规范管理判定", STANDARD_RULE),
     ):
         ws0.append([k, v])

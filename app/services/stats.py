@@ -6,40 +6,35 @@ else counts these figures. Every figure carries its definition (``DEFINITIONS``)
 under it wherever it is shown; a rate whose denominator is 0 carries the reason instead of a
 number.
 
-Dates: a period is a range of the clinic's local (Beijing) dates. Visit, activity and
-stationing dates are local already; referral times are stored in UTC and are compared with
-the period's local midnights moved to UTC (``utc_bounds``).
+Dates: a period is a range of the clinic's local dates (the clinic clock: Beijing time
+unless the clinic's settings name another zone). Visit, activity and stationing dates are
+local already; referral times are stored in UTC and are compared with the period's local
+midnights moved to UTC (``utc_bounds``).
+
+Speed: the figures of a closed period are kept (``stats_cache``) until a record they are
+counted from changes; the report saved from the page takes the figures on screen.
 """
 
 from __future__ import annotations
 
-import json
 from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, case, func, select, type_coerce
+from sqlalchemy import case, func, select
 
 from app.db.followup_models import FollowUpPlan, FollowUpVisit
 from app.db.models import Clinic, Patient
-from app.db.referral_models import Referral, ReferralEvent
-from app.db.training_models import (
-    Secondment,
-    Staff,
-    SupportStationing,
-    TrainingActivity,
-    TrainingAttendance,
-)
+from app.domain import clinic_clock
 from app.domain import followup as fu
 from app.domain import training as tr
 from app.domain.followup import PlanKind, PlanStatus
 from app.domain.followup_criteria import ControlTargets
-from app.domain.periods import Period, split_by_days
-from app.domain.referral import FEEDBACK_DAYS, OTHER, Direction, Status
+from app.domain.periods import Period
+from app.domain.referral import FEEDBACK_DAYS, Direction, Status
 from app.domain.stats import (
-    CLINIC_UTC_OFFSET,
     ClinicFigures,
     DiseaseFigures,
     DrillList,
@@ -53,21 +48,27 @@ from app.domain.stats import (
 )
 from app.services.context import ServiceContext
 from app.services.context import may as can
+from app.services.stats_cache import ClosedPeriodFigures
 from app.services.stats_kaohe import kaohe_counts, kaohe_rows
+from app.services.stats_referrals import (
+    UNTICKED,
+    department,
+    in_first_seen_order,
+    indication_labels,
+    referral_groups,
+    referral_rows,
+    tally,
+)
+from app.services.training_counts import period_activities, training_figures
 
 
-def utc_bounds(period: Period) -> tuple[datetime, datetime]:
-    """The period's local midnights as naive UTC datetimes (how referral times are stored)."""
-    start = datetime.combine(period.start, datetime.min.time()) - CLINIC_UTC_OFFSET
-    end = datetime.combine(period.end, datetime.min.time()) - CLINIC_UTC_OFFSET
-    return start, end
+def utc_bounds(period: Period, tz: str) -> tuple[datetime, datetime]:
+    """The period's local midnights (the clinic's zone) as naive UTC datetimes (how referral
+    and last-change times are stored)."""
+    return clinic_clock.day_start_utc(period.start, tz), clinic_clock.day_start_utc(period.end, tz)
 
 
-def local_date(utc: datetime) -> date:
-    return (utc + CLINIC_UTC_OFFSET).date()
-
-
-# -- the referral rows every referral figure is made of --------------------------------------
+# -- the referral rows behind a referral figure ------------------------------------------------
 @dataclass(frozen=True)
 class _Ref:
     id: str
@@ -78,14 +79,8 @@ class _Ref:
     patient: str
     department: str
     indications: list[str]
-    feedback_at: datetime | None  # the earliest answer the clinic knows of
-
-
-def _answer_times(row: Any) -> Iterable[datetime | None]:
-    """Every time at which the clinic learnt an answer to an upward referral: the county's
-    receipt, arrival, or the county's status change (received / rejected / arrived) in the
-    history; or a 回执 the clinic recorded (by phone or on paper), which counts the same way."""
-    return (row.received_at, row.arrived_at, row.county_answer_at, row.feedback_at)
+    feedback: str | None  # in_time / late / waiting (upward only)
+    month: str | None  # YYYY-MM, local
 
 
 class StatsService:
@@ -107,6 +102,8 @@ class StatsService:
         self._credit_shortfalls = credit_shortfalls
         # The province's control targets (设置), as the follow-up service classifies visits.
         self._targets = targets or ControlTargets
+        # figures of closed periods, kept until a record they are counted from changes
+        self.closed = ClosedPeriodFigures(ctx)
 
     # -- the one entry point ---------------------------------------------------------------
     def figures(self, period: Period, *, with_earlier: bool = True) -> ClinicFigures:
@@ -125,18 +122,36 @@ class StatsService:
             followups=self.followup_figures(period) if may("followup_visit") else None,
             training=self.training_figures(period) if may("training_activity") else None,
             earlier=earlier,
+            timezone=self.ctx.timezone,
         )
 
-    def report(self, period: Period, fmt: str) -> bytes:
-        """The month's, quarter's or year's report as ``pdf`` or ``xlsx`` bytes."""
+    def report(self, period: Period, fmt: str, shown: ClinicFigures | None = None) -> bytes:
+        """The month's, quarter's or year's report as ``pdf`` or ``xlsx`` bytes.
+
+        ``shown``: the figures the 统计 page has on screen. When they are this period's, with
+        the year before, and hold exactly the areas this user may see, the report is written
+        from them (it says when they were computed) instead of counting them again."""
         from app.reports.stats_report import report_pdf, report_xlsx
 
-        figures = self.figures(period)
+        figures = shown if shown is not None and self._reusable(shown, period) else None
+        if figures is None:
+            figures = self.figures(period)
         if fmt == "pdf":
             return report_pdf(figures)
         if fmt == "xlsx":
             return report_xlsx(figures)
         raise ValueError(f"unknown report format {fmt!r}")
+
+    def _reusable(self, f: ClinicFigures, period: Period) -> bool:
+        role = self.ctx.require_action("patient", "view").role
+        areas = ("referral", "followup_visit", "training_activity")
+        present = (f.referrals is not None, f.followups is not None, f.training is not None)
+        return (
+            f.period == period
+            and f.earlier is not None
+            and f.timezone == self.ctx.timezone
+            and present == tuple(can(role, t, "view") for t in areas)
+        )
 
     def _clinic_name(self) -> str:
         with self.ctx.reader() as s:
@@ -144,87 +159,54 @@ class StatsService:
 
     # -- referrals -------------------------------------------------------------------------
     def _referrals(self, period: Period) -> list[_Ref]:
-        start, end = utc_bounds(period)
-        # the county's first answer in the history (received / rejected / arrived), read
-        # through the history's (referral_id, at) index for each referral of the period
-        county_answer = (
-            select(func.min(ReferralEvent.at))
-            .where(
-                ReferralEvent.referral_id == Referral.id,
-                ReferralEvent.side == "county",
-                ReferralEvent.to_status.in_(
-                    [Status.RECEIVED.value, Status.REJECTED.value, Status.ARRIVED.value]
-                ),
-            )
-            .correlate(Referral)
-            .scalar_subquery()
-        )
-        stmt = (
-            select(
-                Referral.id,
-                Referral.number,
-                Referral.direction,
-                Referral.status,
-                _text(Referral.referred_at),
-                Referral.patient_name,
-                Referral.to_department,
-                Referral.indications,
-                _text(Referral.received_at),
-                _text(Referral.arrived_at),
-                _text(Referral.feedback_at),  # a 回执 the clinic recorded (phone, paper)
-                Referral.rejected_reason,
-                _text(Referral.updated_at),
-                _text(county_answer).label("county_answer_at"),
-            )
-            .where(
-                Referral.deleted.is_(False),
-                Referral.referred_at >= start,
-                Referral.referred_at < end,
-                Referral.status.notin_([Status.DRAFT.value, Status.CANCELLED.value]),
-            )
-            .order_by(Referral.referred_at, Referral.number)
-        )
-        out = []
+        """The referrals the figures count, in list order (app/services/stats_referrals.py)."""
         with self.ctx.reader() as s:
-            for row in s.execute(stmt):
-                times = [_when(t) for t in _answer_times(row) if t is not None]
-                if row.rejected_reason and not times:
-                    times.append(_when(row.updated_at))  # refused at an unknown time: when
-                    # the answer reached us
-                out.append(
-                    _Ref(
-                        row.id,
-                        row.number,
-                        row.direction,
-                        row.status,
-                        _when(row.referred_at),
-                        row.patient_name,
-                        row.to_department or "（未填）",
-                        _indication_labels(row.indications),
-                        min(times) if times else None,
-                    )
-                )
-        return out
-
-    def _feedback_state(self, r: _Ref, now: datetime) -> str:
-        """ "in_time", "late" (no answer within 14 days) or "waiting" (still inside them)."""
-        limit = r.referred_at + timedelta(days=FEEDBACK_DAYS)
-        if r.feedback_at is not None and r.feedback_at <= limit:
-            return "in_time"
-        return "late" if now >= limit else "waiting"
+            rows = referral_rows(s, period, self.ctx.clock(), self.ctx.timezone)
+        return [
+            _Ref(
+                r.id,
+                r.number,
+                r.direction,
+                r.status,
+                _when(r.referred_at),
+                r.patient_name,
+                department(r.to_department),
+                indication_labels(r.indications),
+                r.feedback,
+                r.month,
+            )
+            for r in rows
+        ]
 
     def referral_figures(self, period: Period) -> ReferralFigures:
         self.ctx.require_action("referral", "view")
-        refs = self._referrals(period)
-        now = self.ctx.clock()
-        up = [r for r in refs if r.direction == Direction.UP.value]
-        down = [r for r in refs if r.direction == Direction.DOWN.value]
+        tz = self.ctx.timezone
+        # closed: every referral of the period is past its 14 days, so its answer state no
+        # longer moves with the clock
+        answers_due = clinic_clock.day_start_utc(period.end, tz) + timedelta(days=FEEDBACK_DAYS)
+        if self.ctx.clock() >= answers_due:
+            key = ("referrals", period, tz)
+            return self.closed.get(
+                "referrals", period.year, key, lambda: self._count_referrals(period)
+            )
+        return self._count_referrals(period)
+
+    def _count_referrals(self, period: Period) -> ReferralFigures:
+        with self.ctx.reader() as s:
+            groups = referral_groups(s, period, self.ctx.clock(), self.ctx.timezone)
         months = {m.code: [0, 0] for m in period.months()}
-        for r in refs:
-            key = local_date(r.referred_at).strftime("%Y-%m")
-            if key in months:
-                months[key][0 if r.direction == Direction.UP.value else 1] += 1
-        states = Counter(self._feedback_state(r, now) for r in up)
+        up = down = not_arrived = 0
+        states: Counter[str] = Counter()
+        for direction, month, _dept, _ind, status, feedback, n, _first in groups:
+            if direction == Direction.UP.value:
+                up += n
+                states[feedback] += n
+                not_arrived += n if status == Status.RECEIVED.value else 0
+            elif direction == Direction.DOWN.value:
+                down += n
+            if month in months:
+                months[month][0 if direction == Direction.UP.value else 1] += n
+        dept, dept_first, ind, ind_first = tally(groups)
         decided = states["in_time"] + states["late"]
         reason = (
             "期内没有上转单"
@@ -233,18 +215,15 @@ class StatsService:
             if not decided
             else ""
         )
-        indications: Counter[str] = Counter()
-        for r in up:
-            indications.update(r.indications or ["（未勾选）"])
         return ReferralFigures(
-            up=len(up),
-            down=len(down),
+            up=up,
+            down=down,
             by_month=[MonthRow(k, a, b) for k, (a, b) in months.items()],
-            by_department=Counter(r.department for r in up).most_common(),
-            by_indication=indications.most_common(),
+            by_department=in_first_seen_order(dept, dept_first),
+            by_indication=in_first_seen_order(ind, ind_first),
             feedback=Rate("feedback", states["in_time"], decided, reason),
             feedback_waiting=states["waiting"],
-            not_arrived=sum(1 for r in up if r.status == Status.RECEIVED.value),
+            not_arrived=not_arrived,
         )
 
     # -- follow-ups ------------------------------------------------------------------------
@@ -254,7 +233,7 @@ class StatsService:
         counted by app/services/stats_kaohe.py)."""
         self.ctx.require_action("followup_visit", "view")
         with self.ctx.reader() as s:
-            rows = kaohe_rows(s, period, _kinds(kind), self._targets())
+            rows = kaohe_rows(s, period, _kinds(kind), self._targets(), self.ctx.timezone)
         out = []
         for r in rows:
             (
@@ -303,12 +282,15 @@ class StatsService:
             )
         return out
 
-    def kaohe(self, period: Period) -> dict[str, DiseaseFigures]:
+    def kaohe(
+        self, period: Period, targets: ControlTargets | None = None
+    ) -> dict[str, DiseaseFigures]:
         """规范管理率 and 控制率 per disease, counted in the database (the dashboard's path;
         the same rows ``standings`` lists)."""
         self.ctx.require_action("followup_visit", "view")
+        chosen = targets or self._targets()
         with self.ctx.reader() as s:
-            counts = kaohe_counts(s, period, _kinds(None), self._targets())
+            counts = kaohe_counts(s, period, _kinds(None), chosen, self.ctx.timezone)
         out = {}
         for kind in (PlanKind.HYPERTENSION, PlanKind.DIABETES):
             managed, standard, controlled, lost, unvisited = counts.get(kind.value, (0,) * 5)
@@ -407,7 +389,7 @@ class StatsService:
         return out
 
     def _lost(self, period: Period) -> list[Any]:
-        start, end = utc_bounds(period)
+        start, end = utc_bounds(period, self.ctx.timezone)
         with self.ctx.reader() as s:
             return list(
                 s.execute(
@@ -434,16 +416,27 @@ class StatsService:
 
     def followup_figures(self, period: Period) -> FollowUpFigures:
         self.ctx.require_action("followup_visit", "view")
+        overdue = self._overdue_count(self.ctx.today()) if self._overdue_count else 0
+        if self.ctx.today() >= period.end:  # closed: none of its figures moves with the clock
+            targets = self._targets()
+            key = ("followups", period, self.ctx.timezone, targets)
+            kept = self.closed.get(
+                "followups", period.year, key, lambda: self._count_followups(period, targets)
+            )
+        else:
+            kept = self._count_followups(period, self._targets())
+        return replace(kept, overdue_now=overdue)  # a figure of today, never kept
+
+    def _count_followups(self, period: Period, targets: ControlTargets) -> FollowUpFigures:
         visits = self._monthly_visits(period)
         dues = self._monthly_due(period)
         months = [m.code for m in period.months()]
-        kaohe = self.kaohe(period)
-        overdue = self._overdue_count(self.ctx.today()) if self._overdue_count else 0
+        kaohe = self.kaohe(period, targets)
         return FollowUpFigures(
             visits_done=sum(n for n, _f in visits.values()),
             face_to_face=sum(f for _n, f in visits.values()),
             visits_due=sum(dues.values()),
-            overdue_now=overdue,
+            overdue_now=0,
             lost=len({x.patient_id for x in self._lost(period)}),
             by_month=[MonthRow(m, visits.get(m, (0, 0))[0], dues.get(m, 0)) for m in months],
             htn=kaohe[PlanKind.HYPERTENSION.value],
@@ -451,114 +444,10 @@ class StatsService:
         )
 
     # -- training and support ----------------------------------------------------------------
-    def _activities(self, period: Period) -> tuple[list[Any], list[Any]]:
-        with self.ctx.reader() as s:
-            acts = list(
-                s.execute(
-                    select(
-                        TrainingActivity.id,
-                        TrainingActivity.activity_type,
-                        TrainingActivity.day,
-                        TrainingActivity.hours,
-                        TrainingActivity.topic,
-                        TrainingActivity.lecturer,
-                        TrainingActivity.credit_class,
-                        TrainingActivity.credits,
-                    )
-                    .where(
-                        TrainingActivity.deleted.is_(False),
-                        TrainingActivity.day >= period.start,
-                        TrainingActivity.day < period.end,
-                    )
-                    .order_by(TrainingActivity.day, TrainingActivity.start)
-                )
-            )
-            att = list(
-                s.execute(
-                    select(TrainingAttendance.activity_id, TrainingAttendance.staff_id)
-                    .join(TrainingActivity, TrainingActivity.id == TrainingAttendance.activity_id)
-                    .join(Staff, Staff.id == TrainingAttendance.staff_id)
-                    .where(
-                        TrainingAttendance.deleted.is_(False),
-                        TrainingActivity.deleted.is_(False),
-                        Staff.deleted.is_(False),
-                        TrainingAttendance.status.in_([a.value for a in tr.ATTENDED]),
-                        TrainingActivity.day >= period.start,
-                        TrainingActivity.day < period.end,
-                    )
-                )
-            )
-        return acts, att
-
-    def _stationings(self, period: Period) -> list[Any]:
-        with self.ctx.reader() as s:
-            return list(
-                s.execute(
-                    select(SupportStationing).where(
-                        SupportStationing.deleted.is_(False),
-                        SupportStationing.start_on < period.end,
-                        SupportStationing.end_on >= period.start,
-                    )
-                ).scalars()
-            )
-
     def training_figures(self, period: Period) -> TrainingFigures:
         self.ctx.require_action("training_activity", "view")
-        acts, att = self._activities(period)
-        kind = {a.id: a.activity_type for a in acts}
-        by_id = {a.id: a for a in acts}
-        course_att = [x for x in att if kind.get(x.activity_id) in tr.COURSE_TYPES]
-        teaching_att = [x for x in att if kind.get(x.activity_id) in tr.TEACHING_TYPES]
-        credits = {"I类": 0.0, "II类": 0.0}
-        for x in att:
-            a = by_id[x.activity_id]
-            if a.credit_class in credits:
-                credits[a.credit_class] += a.credits
-        stationed = self._stationings(period)
-
-        def share(attr: str) -> int:
-            return sum(
-                split_by_days(getattr(st, attr), st.start_on, st.end_on, period.start, period.end)
-                for st in stationed
-            )
-
-        with self.ctx.reader() as s:
-            secondments = int(
-                s.scalar(
-                    select(func.count())
-                    .select_from(Secondment)
-                    .join(Staff, Staff.id == Secondment.staff_id)
-                    .where(
-                        Secondment.deleted.is_(False),
-                        Staff.deleted.is_(False),
-                        Secondment.start_on >= period.start,
-                        Secondment.start_on < period.end,
-                    )
-                )
-                or 0
-            )
-        months = {m.code: [0, 0] for m in period.months()}
-        for a in acts:
-            if a.activity_type in tr.COURSE_TYPES:
-                months[a.day.strftime("%Y-%m")][0] += 1
-        for x in course_att:
-            months[by_id[x.activity_id].day.strftime("%Y-%m")][1] += 1
-        return TrainingFigures(
-            courses=sum(1 for a in acts if a.activity_type in tr.COURSE_TYPES),
-            training_times=len(course_att),
-            training_people=len({x.staff_id for x in course_att}),
-            activity_hours=round(sum(a.hours for a in acts), 2),
-            attendee_hours=round(sum(by_id[x.activity_id].hours for x in att), 2),
-            credits_i=round(credits["I类"], 2),
-            credits_ii=round(credits["II类"], 2),
-            teaching_times=len(teaching_att),
-            rounds=sum(1 for a in acts if a.activity_type == tr.ROUNDS) + share("teaching_rounds"),
-            secondments=secondments,
-            outpatient=share("outpatient_visits"),
-            operations=share("operations"),
-            by_month=[MonthRow(k, a, b) for k, (a, b) in months.items()],
-            short=self._credit_shortfalls(period.year) if self._credit_shortfalls else [],
-        )
+        short = self._credit_shortfalls(period.year) if self._credit_shortfalls else []
+        return training_figures(self.ctx, period, short)
 
     # -- the records behind a number ---------------------------------------------------------
     def drill(self, key: str, period: Period, facet: str = "") -> DrillList:
@@ -575,23 +464,22 @@ class StatsService:
     def _drill_referrals(self, key: str, period: Period, facet: str) -> DrillList:
         self.ctx.require_action("referral", "view")
         refs = self._referrals(period)
-        now = self.ctx.clock()
         up = [r for r in refs if r.direction == Direction.UP.value]
         what = key.split(".", 1)[1]
         title = period.label
         if what in ("up", "down"):
             chosen = up if what == "up" else [r for r in refs if r.direction == "down"]
             if facet:
-                chosen = [r for r in chosen if local_date(r.referred_at).strftime("%Y-%m") == facet]
+                chosen = [r for r in chosen if r.month == facet]
             title = f"{facet or period.label} {'上转' if what == 'up' else '下转'}"
         elif what == "department":
             chosen = [r for r in up if r.department == facet]
             title = f"{period.label} 上转 · {facet}"
         elif what == "indication":
-            chosen = [r for r in up if facet in (r.indications or ["（未勾选）"])]
+            chosen = [r for r in up if facet in (r.indications or [UNTICKED])]
             title = f"{period.label} 上转指征 · {facet}"
         elif what == "no_feedback":
-            chosen = [r for r in up if self._feedback_state(r, now) == "late"]
+            chosen = [r for r in up if r.feedback == "late"]
             title = f"{period.label} 上转 14 天内未获答复"
         elif what == "not_arrived":
             chosen = [r for r in up if r.status == Status.RECEIVED.value]
@@ -606,7 +494,7 @@ class StatsService:
             [
                 [
                     r.number,
-                    f"{r.referred_at + CLINIC_UTC_OFFSET:%Y-%m-%d %H:%M}",
+                    f"{self.ctx.local(r.referred_at):%Y-%m-%d %H:%M}",
                     "上转" if r.direction == "up" else "下转",
                     r.patient,
                     r.department if r.direction == "up" else "",
@@ -666,7 +554,7 @@ class StatsService:
                 ["标记日期", "患者", "村", "类别", "失访原因"],
                 [
                     [
-                        f"{local_date(x.updated_at):%Y-%m-%d}",
+                        f"{self.ctx.local_date(x.updated_at):%Y-%m-%d}",
                         x.name,
                         x.village,
                         names.get(x.kind, x.kind),
@@ -711,7 +599,7 @@ class StatsService:
     def _drill_training(self, key: str, period: Period, facet: str) -> DrillList:
         self.ctx.require_action("training_activity", "view")
         what = key.split(".", 1)[1]
-        acts, att = self._activities(period)
+        acts, att = period_activities(self.ctx, period)
         groups: dict[str, Callable[[str], bool]] = {
             "courses": lambda t: t in tr.COURSE_TYPES,
             "teaching": lambda t: t in tr.TEACHING_TYPES,
@@ -748,20 +636,6 @@ class StatsService:
             ],
             [a.id for a in chosen],
         )
-
-
-def _indication_labels(raw: str) -> list[str]:
-    try:
-        values = json.loads(raw or "[]")
-    except ValueError:
-        return []
-    return [OTHER if str(v).startswith(OTHER) else str(v) for v in values if str(v).strip()]
-
-
-def _text(column: Any) -> Any:
-    """A timestamp read as the stored text (parsed below by ``_when``: ~10x faster than the
-    driver's regular-expression parsing for the ~12,000 referrals of a year)."""
-    return type_coerce(column, String).label(getattr(column, "key", None) or "t")
 
 
 def _when(stored: str | datetime) -> datetime:

@@ -10,19 +10,17 @@ The rules and thresholds are app/domain/stats.py's, passed in as parameters.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from app.domain import clinic_clock
 from app.domain import followup as fu
 from app.domain.followup_criteria import ControlTargets
 from app.domain.periods import Period
-from app.domain.stats import (
-    CLINIC_UTC_OFFSET,
-    REQUIRED_VISITS_A_YEAR,
-)
+from app.domain.stats import REQUIRED_VISITS_A_YEAR
 
 # Plans ended (结案 / 死亡 / 失访) end on the local day of their last change; a plan ended
 # after the window is still managed in it; one ended before the year is not managed in it.
@@ -31,8 +29,8 @@ WITH plans AS (
   SELECT p.id, p.patient_id, p.kind, p.doctor, p.start_date, p.status,
          p.start_date || ' ' || p.updated_at AS order_key,
          CASE WHEN p.status = 'active' THEN NULL
-              WHEN date(p.updated_at, :offset) >= :window_end THEN NULL
-              ELSE date(p.updated_at, :offset) END AS ended
+              WHEN date(p.updated_at, {local}) >= :window_end THEN NULL
+              ELSE date(p.updated_at, {local}) END AS ended
   FROM followup_plans p
   WHERE p.deleted = 0 AND p.kind IN ({kinds}) AND p.start_date < :window_end
     AND (p.status = 'active' OR p.updated_at >= :year_start_utc)
@@ -116,21 +114,42 @@ FROM judged j JOIN patients pa ON pa.id = j.patient_id
 """
 
 
-def _sql(body: str, kinds: list[str]) -> Any:
+def _local_shift(period: Period, tz: str) -> tuple[str, dict[str, Any]]:
+    """An SQLite date modifier moving a plan's stored (UTC) last-change time to the clinic's
+    local time (clinic_clock), as an expression and its parameters: one offset for China
+    Standard Time, a CASE over the changes in a zone with daylight saving. The local dates
+    that decide anything lie within a day of the year's window; outside it the nearest
+    offset is used."""
+    spans = clinic_clock.utc_offsets(
+        date(period.year, 1, 1) - timedelta(days=2), period.end + timedelta(days=1), tz
+    )
+    params: dict[str, Any] = {}
+    for i, (since, offset) in enumerate(spans):
+        params[f"shift{i}"] = f"{int(offset.total_seconds() // 60):+d} minutes"
+        params[f"since{i}"] = str(since)
+    if len(spans) == 1:
+        return ":shift0", params
+    cases = " ".join(
+        f"WHEN p.updated_at < :since{i} THEN :shift{i - 1}" for i in range(1, len(spans))
+    )
+    return f"(CASE {cases} ELSE :shift{len(spans) - 1} END)", params
+
+
+def _sql(body: str, kinds: list[str], local: str) -> Any:
     marks = ", ".join(f"'{k}'" for k in kinds if k.isalnum())  # plan kinds: fixed words
     f2f = ", ".join(f"'{m}'" for m in sorted(fu.FACE_TO_FACE) if m.isalnum())
-    return text(PER_PATIENT.format(kinds=marks, face_to_face=f2f) + body)
+    return text(PER_PATIENT.format(kinds=marks, face_to_face=f2f, local=local) + body)
 
 
-def _params(period: Period, targets: ControlTargets | None = None) -> dict[str, Any]:
+def _params(
+    period: Period, targets: ControlTargets | None = None, tz: str = clinic_clock.DEFAULT_TIMEZONE
+) -> dict[str, Any]:
     """The statement's parameters; ``targets``: the province's control targets (设置), the
     same ones a visit is classified against (the standard's values when not given)."""
     t = targets or ControlTargets()
     year_start = date(period.year, 1, 1)
-    hours = int(CLINIC_UTC_OFFSET.total_seconds() // 3600)
-    year_start_utc = datetime.combine(year_start, datetime.min.time()) - CLINIC_UTC_OFFSET
+    year_start_utc = clinic_clock.day_start_utc(year_start, tz)
     return {
-        "offset": f"{hours:+d} hours",
         "year_start": year_start.isoformat(),
         "window_end": period.end.isoformat(),
         "year_start_utc": str(year_start_utc),
@@ -145,17 +164,32 @@ def _params(period: Period, targets: ControlTargets | None = None) -> dict[str, 
     }
 
 
+def _statement(
+    body: str, period: Period, kinds: list[str], targets: ControlTargets | None, tz: str
+) -> tuple[Any, dict[str, Any]]:
+    local, shifts = _local_shift(period, tz)
+    return _sql(body, kinds, local), {**_params(period, targets, tz), **shifts}
+
+
 def kaohe_counts(
-    s: Session, period: Period, kinds: list[str], targets: ControlTargets | None = None
+    s: Session,
+    period: Period,
+    kinds: list[str],
+    targets: ControlTargets | None = None,
+    tz: str = clinic_clock.DEFAULT_TIMEZONE,
 ) -> dict[str, tuple[int, ...]]:
     """Per disease: managed, 规范管理, 控制 (last reading on target, not 失访), 失访, no
     reading in the year."""
-    rows = s.execute(_sql(COUNTS, kinds), _params(period, targets))
+    rows = s.execute(*_statement(COUNTS, period, kinds, targets, tz))
     return {r[0]: tuple(int(x or 0) for x in r[1:]) for r in rows}
 
 
 def kaohe_rows(
-    s: Session, period: Period, kinds: list[str], targets: ControlTargets | None = None
+    s: Session,
+    period: Period,
+    kinds: list[str],
+    targets: ControlTargets | None = None,
+    tz: str = clinic_clock.DEFAULT_TIMEZONE,
 ) -> list[Any]:
     """Every managed patient's row (see ROWS)."""
-    return list(s.execute(_sql(ROWS, kinds), _params(period, targets)))
+    return list(s.execute(*_statement(ROWS, period, kinds, targets, tz)))

@@ -19,6 +19,7 @@ from app.db.training_models import (
 )
 from app.domain import training as rules
 from app.domain.errors import FieldError, NotFound, ValidationError
+from app.domain.periods import Period, PeriodKind
 from app.domain.roles import Perm
 from app.domain.training import (
     ATTENDED,
@@ -32,6 +33,7 @@ from app.domain.training import (
 )
 from app.services.context import Changes, ServiceContext
 from app.services.recording import record_write
+from app.services.training_counts import training_figures
 
 ACTIVITY = "training_activity"
 ATTENDANCE = "training_attendance"
@@ -585,24 +587,23 @@ class TrainingService:
     def summary(self, year: int, quarter: int | None = None) -> SummaryFigures:
         """The consortium's counterpart-support figures for a year or a quarter. 人次 and 人
         stay apart; a stationing counts in each period by the days that fall in it; a 培训班
-        counts once, in the period of its first session."""
+        counts once, in the period of its first session. The figures the 统计 page shows too
+        (attendance, rounds, secondments, the stationed doctors' work) are its own, counted
+        once by app/services/training_counts.py; this adds the ones only this summary has."""
         self.ctx.require_action(ACTIVITY, "view")
         start, end = rules.period_bounds(year, quarter)
+        period = (
+            Period(PeriodKind.YEAR, year)
+            if quarter is None
+            else Period(PeriodKind.QUARTER, year, quarter)
+        )
+        shared = training_figures(self.ctx, period, [])
         with self.ctx.reader() as s:
             acts = s.execute(
-                select(
-                    TrainingActivity.id, TrainingActivity.activity_type, TrainingActivity.course
-                ).where(
+                select(TrainingActivity.activity_type, TrainingActivity.course).where(
                     TrainingActivity.deleted.is_(False),
                     TrainingActivity.day >= start,
                     TrainingActivity.day < end,
-                )
-            ).all()
-            attendance = s.execute(
-                select(TrainingAttendance.activity_id, TrainingAttendance.staff_id).where(
-                    TrainingAttendance.deleted.is_(False),
-                    TrainingAttendance.status.in_([a.value for a in ATTENDED]),
-                    TrainingAttendance.activity_id.in_([i for i, _t, _c in acts]),
                 )
             ).all()
             first_days = dict(
@@ -624,41 +625,27 @@ class TrainingService:
                     rules.prorate(getattr(x, k), x.start_on, x.end_on, start, end)
                     for x in stationings
                 )
-                for k in rules.SUPPORT_COUNTS
+                for k in ONLY_IN_SUMMARY
             }
-            secondments = (
-                s.scalar(
-                    select(func.count())
-                    .select_from(Secondment)
-                    .where(
-                        Secondment.deleted.is_(False),
-                        Secondment.start_on >= start,
-                        Secondment.start_on < end,
-                    )
-                )
-                or 0
-            )
-        kind = {i: t for i, t, _c in acts}
-        standalone_lectures = sum(1 for _i, t, c in acts if t == rules.LECTURE and not c)
-        kinds = list(kind.values())
-        teaching = [sid for aid, sid in attendance if kind[aid] in rules.TEACHING_TYPES]
-        trained = [sid for aid, sid in attendance if kind[aid] in rules.COURSE_TYPES]
+        kinds = [t for t, _c in acts]
+        standalone_lectures = sum(1 for t, c in acts if t == rules.LECTURE and not c)
         return SummaryFigures(
-            teaching_person_times=len(teaching),
-            ward_rounds=kinds.count(rules.ROUNDS) + station["teaching_rounds"],
+            teaching_person_times=shared.teaching_times,
+            ward_rounds=shared.rounds,
             surgery_demos=kinds.count(rules.SURGERY_DEMO) + station["surgery_demos"],
             consultations=kinds.count(rules.CONSULTATION)
             + kinds.count(rules.CASE_DISCUSSION)
             + station["consultations"],
             lectures=standalone_lectures + station["lectures"],
             courses=rules.courses_starting(first_days, start, end),
-            training_person_times=len(trained) + station["trainees"],
-            secondments=int(secondments),
+            # 业务培训人次: the courses' attendances and the trainees a stationed doctor trained
+            training_person_times=shared.training_times + station["trainees"],
+            secondments=shared.secondments,
             new_techniques=station["new_techniques"],
-            training_people=len(set(trained)),
+            training_people=shared.training_people,
             mentees=station["mentees"],
-            outpatient_visits=station["outpatient_visits"],
-            operations=station["operations"],
+            outpatient_visits=shared.outpatient,
+            operations=shared.operations,
         )
 
     # -- paperwork -----------------------------------------------------------------------
@@ -738,6 +725,17 @@ class TrainingService:
     def _apply(a: TrainingActivity, d: ActivityInput) -> None:
         for column, value in activity_fields(d).items():
             setattr(a, column, value)
+
+
+# what a stationing reports that only the training summary counts (the rest: training_counts)
+ONLY_IN_SUMMARY = (
+    "surgery_demos",
+    "consultations",
+    "lectures",
+    "trainees",
+    "new_techniques",
+    "mentees",
+)
 
 
 def activity_fields(d: ActivityInput) -> dict[str, Any]:

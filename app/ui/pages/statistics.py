@@ -459,7 +459,7 @@ class StatisticsPage(QWidget):
         self.status.setText(
             self.tr("%1, computed at %2")
             .replace("%1", figures.period.code)
-            .replace("%2", local_time_text(figures.computed_at)[11:])
+            .replace("%2", local_time_text(figures.computed_at, figures.timezone)[11:])
         )
         self._show_figures()
 
@@ -702,9 +702,12 @@ class StatisticsPage(QWidget):
         chosen = period or self.period()
         stats = self.services.stats
         self.status.setText(self.tr("Writing the report…"))
+        # the figures on screen, when they are complete and current: not counted again
+        f = self.figures
+        shown = f if f is not None and not (self._stale or self._earlier_pending) else None
 
         def work() -> Path:
-            data = stats.report(chosen, fmt)
+            data = stats.report(chosen, fmt, shown)
             path.write_bytes(data)
             return path
 

@@ -1,0 +1,22 @@
+"""Bookkeeping for the 统计 figures kept per closed period (app/services/stats_cache.py).
+
+``stats_marks`` holds one random token per area and year. Triggers (migration 0019c) give a
+year a new token whenever a record the figures of that year are counted from is written —
+by the services, a pull from the hub, bulk seeding or plain SQL alike — so figures kept
+under a token are those of the records as they are exactly while the token is unchanged.
+A restored backup brings its own tokens. Not synced.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db.base import Base
+
+
+class StatsMark(Base):
+    __tablename__ = "stats_marks"
+    area: Mapped[str] = mapped_column(String(20), primary_key=True)  # referrals / followups
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    token: Mapped[int] = mapped_column(Integer, nullable=False)
