@@ -19,6 +19,7 @@ from app.sync.client import (
     CERTIFICATE_MESSAGE,
     AuthError,
     CertificateError,
+    InsecureHub,
     NetworkError,
     NotConfigured,
     SyncError,
@@ -40,12 +41,17 @@ class Outcome(StrEnum):
     FAILED = "failed"  # another known failure; the message says what
     BUSY = "busy"  # a round was already running; this one did not start
     DISK_FULL = "disk_full"  # no space left: what was stored is whole, the rest comes later
+    # an http:// hub without the administrator's test-bench option: nothing was sent
+    INSECURE_HTTP = "insecure_http"
 
 
-ADMIN_OUTCOMES = frozenset({Outcome.AUTH, Outcome.UPGRADE, Outcome.CERTIFICATE})
+ADMIN_OUTCOMES = frozenset(
+    {Outcome.AUTH, Outcome.UPGRADE, Outcome.CERTIFICATE, Outcome.INSECURE_HTTP}
+)
 
 # ``python -m app sync`` (app/commands/exitcodes.py): 0 all sent; 1 something waits (retried by
-# itself); 3 an administrator must act; 5 the disk is full; 6 this PC is not set up.
+# itself); 3 an administrator must act (also: an http:// hub without the test-bench option);
+# 5 the disk is full; 6 this PC is not set up.
 EXIT_CODES: dict[Outcome, int] = {
     Outcome.OK: exitcodes.OK,
     Outcome.PARKED: exitcodes.WAITING,
@@ -59,6 +65,7 @@ EXIT_CODES: dict[Outcome, int] = {
     Outcome.AUTH: exitcodes.NEEDS_ADMIN,
     Outcome.UPGRADE: exitcodes.NEEDS_ADMIN,
     Outcome.DISK_FULL: exitcodes.DISK_FULL,
+    Outcome.INSECURE_HTTP: exitcodes.NEEDS_ADMIN,
 }
 
 
@@ -81,6 +88,8 @@ def failure_outcome(exc: BaseException) -> Failure | None:
         return Failure(Outcome.UPGRADE, str(exc))
     if isinstance(exc, NotConfigured):
         return Failure(Outcome.NOT_CONFIGURED, str(exc))
+    if isinstance(exc, InsecureHub):
+        return Failure(Outcome.INSECURE_HTTP, str(exc))
     if isinstance(exc, NetworkError):
         return Failure(Outcome.OFFLINE, str(exc))
     if isinstance(exc, SyncError):
