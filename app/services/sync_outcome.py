@@ -15,17 +15,6 @@ from typing import Any
 
 from app.commands import exitcodes
 from app.domain.errors import ClinicNotSetUp, DatabaseBusy
-from app.sync.client import (
-    CERTIFICATE_MESSAGE,
-    AuthError,
-    CertificateError,
-    InsecureHub,
-    NetworkError,
-    NotConfigured,
-    SyncError,
-    UpgradeRequired,
-    is_certificate_problem,
-)
 
 
 class Outcome(StrEnum):
@@ -77,6 +66,20 @@ class Failure:
 
 def failure_outcome(exc: BaseException) -> Failure | None:
     """The outcome of a known failure, or None: ``exc`` is a bug (the caller re-raises)."""
+    # Imported here, not with this module: the services open while the login window waits,
+    # and the hub client brings httpx and pydantic, which nothing needs before a sync.
+    from app.sync.client import (
+        CERTIFICATE_MESSAGE,
+        AuthError,
+        CertificateError,
+        InsecureHub,
+        NetworkError,
+        NotConfigured,
+        SyncError,
+        UpgradeRequired,
+        is_certificate_problem,
+    )
+
     if isinstance(exc, CertificateError) or (
         isinstance(exc, SyncError | OSError) and is_certificate_problem(exc)
     ):
