@@ -101,6 +101,9 @@ class Settings:
     credit_secondment_months: int = 6
     training_hours_junior: float = 24.0
     training_hours_village: float = 80.0
+    # Test bench only: accept a plain http:// hub (the records and the token then travel
+    # unencrypted). Set by an administrator on the 同步 page; the page shows it in red.
+    allow_insecure_http: bool = False
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Settings:
@@ -116,7 +119,9 @@ class Settings:
                 and not isinstance(value, bool)
             ):
                 value = float(value)  # TOML writes 7 for 7.0 when a person edits the file
-            ok = isinstance(value, type(default)) and not isinstance(value, bool)
+            ok = isinstance(value, type(default)) and (
+                isinstance(default, bool) or not isinstance(value, bool)
+            )
             if ok and f.name in RANGES:
                 lo, hi = RANGES[f.name]
                 ok = lo <= value <= hi

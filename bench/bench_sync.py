@@ -650,7 +650,10 @@ def throughput(backend: str, args: argparse.Namespace, work: Path) -> dict[str, 
         pages: list[float] = []
         hub_prof = prof / f"hub-{phase}-{backend}.prof" if prof else None
         tt = TimedTransport()
-        with HubProcess(hub_url, hub_prof) as hp, HubClient(hp.url, token, transport=tt) as client:
+        with (
+            HubProcess(hub_url, hub_prof) as hp,
+            HubClient(hp.url, token, transport=tt, allow_http=True) as client,
+        ):
             client.health()
             tt.reset()  # connection warm, like the app's "test connection"
             eng = SyncEngine(ctx, client, after_page=lambda _n: pages.append(time.perf_counter()))
@@ -878,7 +881,7 @@ def _clinic_worker(jobs: list[tuple[str, str, str]], hub_url: str, start_at: flo
             self.wire = self.transport.push_durations
             self.calls: list[float] = []
             self.network_errors = 0
-            super().__init__(url, token, transport=self.transport)
+            super().__init__(url, token, transport=self.transport, allow_http=True)
 
         def push(self, clinic_code: str, changes: list[Any]) -> list[Any]:
             t = time.perf_counter()

@@ -312,7 +312,7 @@ def sync_shots(services: AppServices, bus: ChangeBus, out: Path, lang: str) -> N
                 attempts=1,
             )
         )
-    dead = f"http://127.0.0.1:{free_port()}"  # nothing listens: the offline state
+    dead = f"https://127.0.0.1:{free_port()}"  # nothing listens: the offline state
     services.sync_runner.save_hub_settings(dead, "demo-token-not-real", "")
     services.sync_runner.engine_options = {"max_attempts": 1}
     window = MainWindow(services, bus)
@@ -328,6 +328,12 @@ def sync_shots(services: AppServices, bus: ChangeBus, out: Path, lang: str) -> N
     window.tasks.wait()
     QApplication.processEvents()
     shot(window, out / f"sync-test-connection-{lang}.png")
+    # a test bench's plain http:// hub: the option ticked and saved, the red warning on top
+    page.hub_url.setText(dead.replace("https://", "http://"))  # type: ignore[attr-defined]
+    page.allow_http.setChecked(True)  # type: ignore[attr-defined]
+    page.save_settings()  # type: ignore[attr-defined]
+    QApplication.processEvents()
+    shot(window, out / f"sync-http-test-bench-{lang}.png")
 
 
 if __name__ == "__main__":

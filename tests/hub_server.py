@@ -90,3 +90,13 @@ def running_hub(tmp: Path, app_wrapper: Any = None, backend: str = "sqlite") -> 
     finally:
         hub.stop()
         hub.engine.dispose()
+
+
+def allow_test_bench_http(data_dir: Path) -> None:
+    """This PC's test-bench option on (as an administrator ticks it on the 同步 page): the
+    hubs here listen on plain http://127.0.0.1, which a clinic's settings refuse otherwise."""
+    from app.config import Settings
+
+    settings = Settings.load(data_dir)
+    settings.allow_insecure_http = True
+    settings.save(data_dir)

@@ -97,4 +97,21 @@ def test_the_bundle_leaves_out_what_the_workstation_does_not_use(bundle: Path) -
     assert not (folder / "_internal" / "county").exists()
     # Shared libraries appear twice as symlinks on Linux: count each file once.
     size = sum(p.lstat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
-    assert size < 220 * 1024 * 1024, f"bundle is {size / 2**20:.0f} MiB"
+    assert size < 200 * 1024 * 1024, f"bundle is {size / 2**20:.0f} MiB"
+
+
+def test_the_bundle_runs_nothing_at_start_that_the_workstation_does_not_need(
+    bundle: Path,
+) -> None:
+    """Start-up within 1.2x of the source run (bench/bench_bundle_start.py measures it): no
+    setuptools / pkg_resources run-time hooks (each imported before ClinicLink's first line),
+    and not the httpx command line's terminal libraries (httpx imports them when present)."""
+    from PyInstaller.archive.readers import CArchiveReader
+
+    archive = CArchiveReader(str(bundle))
+    hooks = {name for name in archive.toc if name.startswith("pyi_rth_")}
+    assert hooks.isdisjoint({"pyi_rth_pkgres", "pyi_rth_setuptools"}), hooks
+    modules = {name.split(".")[0] for name in archive.open_embedded_archive("PYZ.pyz").toc}
+    for unwanted in ("setuptools", "pkg_resources", "rich", "pygments", "click", "numpy"):
+        assert unwanted not in modules
+    assert {"app", "httpx", "sqlalchemy", "reportlab", "PIL"} <= modules

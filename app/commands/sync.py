@@ -1,9 +1,11 @@
 """``python -m app --data-dir DIR sync [--hub URL --token T --ca-bundle F]``: one round, headless.
 
 Exit codes (app/commands/exitcodes.py): 0 everything sent, 1 something left unsent (parked or
-hub unreachable), 3 the hub refused the token, its certificate did not verify, it wants an
-upgrade, or no hub is set, 4 the database is damaged or from a newer version, 5 the disk is
-full, 6 not set up / no database. The database is checked before anything is saved.
+hub unreachable), 2 a ``--hub`` that is not an https:// address, 3 the hub refused the token,
+its certificate did not verify, it wants an upgrade, no hub is set, or the hub is http://
+without this PC's test-bench option (``allow_insecure_http``, which an administrator sets on
+the 同步 page), 4 the database is damaged or from a newer version, 5 the disk is full, 6 not
+set up / no database. The database, then the address, are checked before anything is saved.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from app.commands.exitcodes import (
     DATABASE,
     DISK_FULL,
     NOT_SET_UP,
+    USAGE,
 )
 from app.config import Settings
 from app.db.paths import db_path
@@ -43,6 +46,10 @@ def run_sync(data_dir: Path, hub: str | None, token: str | None, ca_bundle: str 
         print(f"未同步：{DISK_FULL_MESSAGE.format(where=data_dir)}")
         return DISK_FULL
     settings = Settings.load(data_dir)
+    if hub is not None and hub.strip():
+        refused = _address_refused(hub, settings.allow_insecure_http)
+        if refused is not None:
+            return refused  # nothing saved, nothing sent
     if hub is not None or token is not None or ca_bundle is not None:
         if hub is not None:
             settings.hub_url = hub
@@ -65,7 +72,12 @@ def run_sync(data_dir: Path, hub: str | None, token: str | None, ca_bundle: str 
     ctx = ServiceContext.open(data_dir)
     try:
         try:
-            with HubClient(settings.hub_url, settings.hub_token, settings.ca_bundle) as client:
+            with HubClient(
+                settings.hub_url,
+                settings.hub_token,
+                settings.ca_bundle,
+                allow_http=settings.allow_insecure_http,
+            ) as client:
                 res = SyncEngine(ctx, client).run_round()
         except Exception as e:
             failure = failure_outcome(e)
@@ -103,3 +115,17 @@ def run_sync(data_dir: Path, hub: str | None, token: str | None, ca_bundle: str 
         return EXIT_CODES[outcome]
     finally:
         ctx.dispose()
+
+
+def _address_refused(hub: str, allow_http: bool) -> int | None:
+    """``--hub`` that may not be used: the message and exit code, before anything is saved.
+    http:// without the test-bench option needs an administrator (3, as the round would say);
+    an address that is not a URL at all is a bad argument (2)."""
+    from app.domain.hub_address import HTTP_NOT_ALLOWED, MESSAGES, address_problem
+    from app.services.sync_outcome import EXIT_CODES, Outcome
+
+    problem = address_problem(hub, allow_http)
+    if problem is None:
+        return None
+    print(f"未同步：{MESSAGES[problem]}")
+    return EXIT_CODES[Outcome.INSECURE_HTTP] if problem == HTTP_NOT_ALLOWED else USAGE

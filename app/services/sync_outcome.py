@@ -15,16 +15,6 @@ from typing import Any
 
 from app.commands import exitcodes
 from app.domain.errors import ClinicNotSetUp, DatabaseBusy
-from app.sync.client import (
-    CERTIFICATE_MESSAGE,
-    AuthError,
-    CertificateError,
-    NetworkError,
-    NotConfigured,
-    SyncError,
-    UpgradeRequired,
-    is_certificate_problem,
-)
 
 
 class Outcome(StrEnum):
@@ -40,12 +30,17 @@ class Outcome(StrEnum):
     FAILED = "failed"  # another known failure; the message says what
     BUSY = "busy"  # a round was already running; this one did not start
     DISK_FULL = "disk_full"  # no space left: what was stored is whole, the rest comes later
+    # an http:// hub without the administrator's test-bench option: nothing was sent
+    INSECURE_HTTP = "insecure_http"
 
 
-ADMIN_OUTCOMES = frozenset({Outcome.AUTH, Outcome.UPGRADE, Outcome.CERTIFICATE})
+ADMIN_OUTCOMES = frozenset(
+    {Outcome.AUTH, Outcome.UPGRADE, Outcome.CERTIFICATE, Outcome.INSECURE_HTTP}
+)
 
 # ``python -m app sync`` (app/commands/exitcodes.py): 0 all sent; 1 something waits (retried by
-# itself); 3 an administrator must act; 5 the disk is full; 6 this PC is not set up.
+# itself); 3 an administrator must act (also: an http:// hub without the test-bench option);
+# 5 the disk is full; 6 this PC is not set up.
 EXIT_CODES: dict[Outcome, int] = {
     Outcome.OK: exitcodes.OK,
     Outcome.PARKED: exitcodes.WAITING,
@@ -59,6 +54,7 @@ EXIT_CODES: dict[Outcome, int] = {
     Outcome.AUTH: exitcodes.NEEDS_ADMIN,
     Outcome.UPGRADE: exitcodes.NEEDS_ADMIN,
     Outcome.DISK_FULL: exitcodes.DISK_FULL,
+    Outcome.INSECURE_HTTP: exitcodes.NEEDS_ADMIN,
 }
 
 
@@ -70,6 +66,20 @@ class Failure:
 
 def failure_outcome(exc: BaseException) -> Failure | None:
     """The outcome of a known failure, or None: ``exc`` is a bug (the caller re-raises)."""
+    # Imported here, not with this module: the services open while the login window waits,
+    # and the hub client brings httpx and pydantic, which nothing needs before a sync.
+    from app.sync.client import (
+        CERTIFICATE_MESSAGE,
+        AuthError,
+        CertificateError,
+        InsecureHub,
+        NetworkError,
+        NotConfigured,
+        SyncError,
+        UpgradeRequired,
+        is_certificate_problem,
+    )
+
     if isinstance(exc, CertificateError) or (
         isinstance(exc, SyncError | OSError) and is_certificate_problem(exc)
     ):
@@ -81,6 +91,8 @@ def failure_outcome(exc: BaseException) -> Failure | None:
         return Failure(Outcome.UPGRADE, str(exc))
     if isinstance(exc, NotConfigured):
         return Failure(Outcome.NOT_CONFIGURED, str(exc))
+    if isinstance(exc, InsecureHub):
+        return Failure(Outcome.INSECURE_HTTP, str(exc))
     if isinstance(exc, NetworkError):
         return Failure(Outcome.OFFLINE, str(exc))
     if isinstance(exc, SyncError):

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.config import Settings
+from app.domain.hub_address import check_hub_address
 from app.domain.roles import Perm
 from app.services.context import Changes, ServiceContext
 from app.services.recording import audit
@@ -44,6 +45,8 @@ class HubSettings:
     token: str
     ca_bundle: str
     interval_minutes: int
+    # the administrator's test-bench option: a plain http:// hub is accepted (warned in red)
+    allow_http: bool = False
 
     @property
     def configured(self) -> bool:
@@ -67,13 +70,13 @@ class ConnectionReport:
     message: str
 
 
-def _recording_client(url: str, token: str, ca_bundle: str) -> Any:
+def _recording_client(url: str, token: str, ca_bundle: str, allow_http: bool) -> Any:
     """A HubClient that remembers which records went up and came down (for change notices)."""
     from app.sync.client import HubClient
 
     class RecordingClient(HubClient):
         def __init__(self) -> None:
-            super().__init__(url, token, ca_bundle)
+            super().__init__(url, token, ca_bundle, allow_http=allow_http)
             self.seen: dict[tuple[str, str], set[str]] = {}
 
         def _note(self, action: str, record_type: str, record_id: str) -> None:
@@ -106,12 +109,22 @@ class SyncRunner:
     # -- settings -----------------------------------------------------------------------
     def hub_settings(self) -> HubSettings:
         s = Settings.load(self.data_dir)
-        return HubSettings(s.hub_url, s.hub_token, s.ca_bundle, s.sync_interval_minutes)
+        return HubSettings(
+            s.hub_url, s.hub_token, s.ca_bundle, s.sync_interval_minutes, s.allow_insecure_http
+        )
 
-    def save_hub_settings(self, url: str, token: str, ca_bundle: str) -> None:
-        """Administrators only. Re-reads the file so other settings are kept as they are."""
+    def save_hub_settings(
+        self, url: str, token: str, ca_bundle: str, *, allow_http: bool | None = None
+    ) -> None:
+        """Administrators only. Re-reads the file so other settings are kept as they are.
+
+        ``allow_http`` sets this PC's test-bench option (None keeps it as saved). An http://
+        address without it raises ValidationError naming the field; nothing is saved."""
         self.ctx.require(Perm.SETTINGS_EDIT)
         s = Settings.load(self.data_dir)
+        if allow_http is not None:
+            s.allow_insecure_http = allow_http
+        check_hub_address(url, s.allow_insecure_http)
         s.hub_url, s.hub_token, s.ca_bundle = url.strip(), token.strip(), ca_bundle.strip()
         s.save(self.data_dir)
         with self.ctx.session() as session:  # the token itself is never written anywhere else
@@ -123,6 +136,7 @@ class SyncRunner:
                     "hub_url": s.hub_url,
                     "ca_bundle": s.ca_bundle,
                     "token_set": bool(s.hub_token),
+                    "allow_insecure_http": s.allow_insecure_http,
                 },
             )
 
@@ -145,8 +159,8 @@ class SyncRunner:
                 Outcome.NOT_CONFIGURED, "尚未设置县医院同步地址", self.status.summary()
             )
         try:
-            client = _recording_client(hub.url, hub.token, hub.ca_bundle)
-        except Exception as e:  # the CA bundle file: missing or not a certificate
+            client = _recording_client(hub.url, hub.token, hub.ca_bundle, hub.allow_http)
+        except Exception as e:  # the CA bundle file, or an http:// hub without the option
             failure = failure_outcome(e)
             if failure is None:
                 raise
@@ -192,7 +206,9 @@ class SyncRunner:
         if not hub.configured:
             return False
         try:
-            with HubClient(hub.url, hub.token, hub.ca_bundle, timeout=10.0) as client:
+            with HubClient(
+                hub.url, hub.token, hub.ca_bundle, timeout=10.0, allow_http=hub.allow_http
+            ) as client:
                 client.health()
         except Exception as e:
             if failure_outcome(e) is None:
@@ -200,23 +216,24 @@ class SyncRunner:
             return False
         return True
 
-    def test_connection(self, url: str, token: str, ca_bundle: str) -> ConnectionReport:
-        """Administrators check the values on the form (saved or not): reach, TLS, token."""
-        from app.sync.client import (
-            HubClient,
-        )
+    def test_connection(
+        self, url: str, token: str, ca_bundle: str, allow_http: bool | None = None
+    ) -> ConnectionReport:
+        """Administrators check the values on the form (saved or not): reach, TLS, token.
+        ``allow_http``: the form's test-bench option (None: as saved on this PC)."""
+        from app.sync.client import HubClient
         from app.sync.protocol import PROTOCOL_VERSION
 
         self.ctx.require(Perm.SETTINGS_EDIT)
         url, token, ca_bundle = url.strip(), token.strip(), ca_bundle.strip()
         if not url:
             return ConnectionReport(Outcome.NOT_CONFIGURED, "请先填写县医院同步地址")
-        if not url.startswith(("https://", "http://")):
-            return ConnectionReport(
-                Outcome.FAILED, "同步地址应以 https:// 开头，例如 https://hub.example.cn"
-            )
+        if allow_http is None:
+            allow_http = self.hub_settings().allow_http
         try:
-            with HubClient(url, token, ca_bundle, timeout=15.0) as client:
+            # an address that is not https:// (http:// without the option) is refused here,
+            # before a connection is opened
+            with HubClient(url, token, ca_bundle, timeout=15.0, allow_http=allow_http) as client:
                 info = client.health()
                 if not token:
                     return ConnectionReport(Outcome.AUTH, "能连上县医院，但还没有填写访问令牌")
@@ -234,6 +251,8 @@ class SyncRunner:
 
 def _connection_message(failure: Failure, exc: BaseException) -> str:
     """The connection test's wording of an outcome (it says what works so far)."""
+    from app.sync.client import BadAddress
+
     if failure.outcome is Outcome.AUTH:
         return "能连上县医院，但县医院拒绝了这个访问令牌。请核对令牌，或请县医院重新发放"
     if failure.outcome is Outcome.OFFLINE:
@@ -243,6 +262,6 @@ def _connection_message(failure: Failure, exc: BaseException) -> str:
             f"连不上县医院（{type(exc.__cause__).__name__}）。"
             "请检查同步地址、本机网络，以及县医院服务器是否开启"
         )
-    if failure.outcome is Outcome.FAILED:
+    if failure.outcome is Outcome.FAILED and not isinstance(exc, BadAddress):
         return f"县医院的回答不正常：{failure.message}"
     return failure.message

@@ -10,6 +10,8 @@ from typing import Any
 import httpx
 
 from app import __version__
+from app.domain.hub_address import HTTP_NOT_ALLOWED, address_problem
+from app.domain.hub_address import MESSAGES as ADDRESS_MESSAGES
 from app.sync.protocol import API_PREFIX, PROTOCOL_VERSION, Change, PullResponse, PushResult
 
 
@@ -35,6 +37,15 @@ class UpgradeRequired(SyncError):
 
 class NotConfigured(SyncError):
     """No hub address yet."""
+
+
+class BadAddress(SyncError):
+    """The hub address is not an https:// (or http://) URL: nothing is sent."""
+
+
+class InsecureHub(SyncError):
+    """An ``http://`` hub without this PC's test-bench option: refused before anything is sent
+    (the records and the token would cross the network in plain text)."""
 
 
 def is_certificate_problem(exc: BaseException) -> bool:
@@ -76,9 +87,18 @@ class HubClient:
         ca_bundle: str = "",
         timeout: float = 30.0,
         transport: httpx.BaseTransport | None = None,
+        *,
+        allow_http: bool = False,
     ) -> None:
-        if not hub_url:
+        """``allow_http``: the administrator's test-bench option (``Settings.allow_insecure_http``);
+        without it an ``http://`` address raises ``InsecureHub`` and no connection is opened."""
+        if not hub_url.strip():
             raise NotConfigured("尚未设置县医院同步地址，请管理员在“同步”页填写")
+        problem = address_problem(hub_url, allow_http)
+        if problem == HTTP_NOT_ALLOWED:
+            raise InsecureHub(ADDRESS_MESSAGES[problem])
+        if problem is not None:
+            raise BadAddress(ADDRESS_MESSAGES[problem])
         verify: Any = True  # never False: a county's own CA is added, not verification removed
         if ca_bundle:
             try:
@@ -86,7 +106,7 @@ class HubClient:
             except (OSError, ssl.SSLError) as e:
                 raise CertificateError(ca_bundle_message(ca_bundle, e)) from e
         self._http = httpx.Client(
-            base_url=hub_url.rstrip("/") + API_PREFIX,
+            base_url=hub_url.strip().rstrip("/") + API_PREFIX,
             verify=verify,
             timeout=httpx.Timeout(timeout, connect=10.0),
             headers={

@@ -238,6 +238,9 @@ class SyncScheduler(QObject):
             head, state = self.tr("token refused, an administrator is needed"), "admin"
         elif outcome is Outcome.CERTIFICATE:
             head, state = self.tr("certificate problem, an administrator is needed"), "admin"
+        elif outcome is Outcome.INSECURE_HTTP:
+            head = self.tr("unencrypted http:// hub refused, an administrator is needed")
+            state = "admin"
         elif outcome in ADMIN_OUTCOMES:
             head = self.tr("ClinicLink must be upgraded, an administrator is needed")
             state = "admin"

@@ -2449,6 +2449,10 @@ It is shown only now. {user} must choose a new password at the next login.</sour
         <translation>出错</translation>
     </message>
     <message>
+        <source>TEST BENCH ONLY: this PC accepts an unencrypted http:// county hub. Patient data and the access token cross the network in plain text. Never use this in a clinic; an administrator turns it off on this page.</source>
+        <translation>仅限测试环境：本机允许连接不加密的 http:// 县医院地址，患者资料和访问令牌在网络上以明文传输。卫生院正式使用时切勿开启；请管理员在本页取消勾选并保存。</translation>
+    </message>
+    <message>
         <source>Records in error (refused by the county hospital, or sent by it and not storable here)</source>
         <translation>出错的记录（县医院拒收的，或县医院下发而本机无法保存的）</translation>
     </message>
@@ -2479,6 +2483,14 @@ It is shown only now. {user} must choose a new password at the next login.</sour
     <message>
         <source>Only if the county hospital uses its own certificate</source>
         <translation>仅当县医院使用自己的证书时填写</translation>
+    </message>
+    <message>
+        <source>Test bench only: allow unencrypted http:// connections</source>
+        <translation>仅限测试环境：允许不加密的 http:// 连接</translation>
+    </message>
+    <message>
+        <source>Over http:// patient data and the access token travel unencrypted. Only for a test hub; a clinic's hub address starts with https://.</source>
+        <translation>通过 http:// 连接时，患者资料和访问令牌不加密传输。仅用于测试用的县医院服务器；卫生院实际使用的地址以 https:// 开头。</translation>
     </message>
     <message>
         <source>Choose…</source>
@@ -2561,8 +2573,12 @@ It is shown only now. {user} must choose a new password at the next login.</sour
         <translation>证书文件 (*.pem *.crt *.cer);;所有文件 (*)</translation>
     </message>
     <message>
-        <source>The hub address starts with https://</source>
-        <translation>同步地址应以 https:// 开头</translation>
+        <source>Hub address: http:// is not encrypted, so patient data and the access token would cross the network in plain text. Use an https:// address (only on a test bench may an administrator tick “Test bench only: allow unencrypted http:// connections”).</source>
+        <translation>县医院同步地址：http:// 连接不加密，患者资料和访问令牌会以明文在网络上传输。请改用 https:// 地址（仅在测试环境中，管理员可勾选“仅限测试环境：允许不加密的 http:// 连接”）。</translation>
+    </message>
+    <message>
+        <source>Hub address: it starts with https://, e.g. https://hub.example.cn</source>
+        <translation>县医院同步地址：应以 https:// 开头，例如 https://hub.example.cn</translation>
     </message>
     <message>
         <source>The settings could not be saved: %1</source>
@@ -2598,6 +2614,10 @@ It is shown only now. {user} must choose a new password at the next login.</sour
     <message>
         <source>certificate problem, an administrator is needed</source>
         <translation>证书有问题，需要管理员处理</translation>
+    </message>
+    <message>
+        <source>unencrypted http:// hub refused, an administrator is needed</source>
+        <translation>不加密的 http:// 地址被拒绝，需要管理员处理</translation>
     </message>
     <message>
         <source>ClinicLink must be upgraded, an administrator is needed</source>

@@ -229,7 +229,7 @@ def test_a_refusal_shows_on_the_clinics_sync_page(
     s = make_clinic(tmp_path, migrated_template, "A001")
     (pid,) = add_patients(s, 1, prefix="王")
     ref = s.referrals.create_upward(upward_input(pid))
-    with HubClient(running.url, running.tokens["A001"]) as c:
+    with HubClient(running.url, running.tokens["A001"], allow_http=True) as c:
         eng = SyncEngine(s.ctx, c, sleep=lambda _d: None)
         assert eng.run_round().complete
         with s.ctx.session() as sess:

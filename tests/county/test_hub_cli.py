@@ -88,20 +88,20 @@ def test_tokens_add_rotate_revoke(tmp_path: Path) -> None:
     proc = serve(db, port)
     try:
         wait_up(url)
-        with HubClient(url, token) as c:
+        with HubClient(url, token, allow_http=True) as c:
             assert c.pull(0, 10).changes == []
         rotated = county(db, "rotate-token", "341122TH")
         new = rotated.stdout.strip().splitlines()[-1]
         assert rotated.returncode == 0 and new != token
-        with HubClient(url, token) as c, pytest.raises(AuthError):
+        with HubClient(url, token, allow_http=True) as c, pytest.raises(AuthError):
             c.pull(0, 10)
-        with HubClient(url, new) as c:
+        with HubClient(url, new, allow_http=True) as c:
             c.push(
                 "341122TH",
                 [Change(type="patient", id=P1, version=1, data={"name": "张三", "sex": "1"})],
             )
         assert county(db, "revoke", "341122TH").returncode == 0
-        with HubClient(url, new) as c, pytest.raises(AuthError, match="令牌"):
+        with HubClient(url, new, allow_http=True) as c, pytest.raises(AuthError, match="令牌"):
             c.pull(0, 10)
         assert county(db, "revoke", "NOPE").returncode == 1
     finally:
@@ -134,7 +134,10 @@ def test_serve_over_tls_with_the_countys_own_ca(
         with HubClient(url, token) as c, pytest.raises(CertificateError, match="证书"):
             c.health()
         # plain HTTP to the TLS port is a connection problem, not a success
-        with HubClient(f"http://127.0.0.1:{port}", token) as c, pytest.raises(NetworkError):
+        with (
+            HubClient(f"http://127.0.0.1:{port}", token, allow_http=True) as c,
+            pytest.raises(NetworkError),
+        ):
             c.health()
     finally:
         proc.terminate()

@@ -633,7 +633,7 @@ def test_office_answer_reaches_a_workstation_through_a_real_hub(
         ws = make_clinic(tmp_path, migrated_template, "A001")
         (pid,) = add_patients(ws, 1)
         ref = ws.referrals.create_upward(upward(pid))
-        with HubClient(hub.url, register(hub, "A001")) as hc:
+        with HubClient(hub.url, register(hub, "A001"), allow_http=True) as hc:
             eng = SyncEngine(ws.ctx, hc)
             assert eng.run_round().complete
             with httpx.Client(base_url=hub.url, follow_redirects=False) as office:

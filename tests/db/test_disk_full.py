@@ -234,7 +234,7 @@ def test_headless_sync_on_a_full_disk_exits_5_without_a_traceback(
     fill_up(small_disk)
     result = subprocess.run(
         [sys.executable, "-m", "app", "--data-dir", str(data), "sync", "--hub",
-         "http://127.0.0.1:9", "--token", "t"],
+         "https://127.0.0.1:9", "--token", "t"],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert result.returncode == 5, result.stdout + result.stderr
@@ -287,6 +287,7 @@ def test_a_pull_that_fills_the_disk_stops_cleanly_and_resumes(
 
         settings = Settings.load(data)
         settings.hub_url, settings.hub_token = hub.url, token
+        settings.allow_insecure_http = True  # the test hub is plain http://127.0.0.1
         settings.save(data)
         filler = fill_up(small_disk)
         os.truncate(filler, max(0, filler.stat().st_size - 150_000))  # 150 kB left

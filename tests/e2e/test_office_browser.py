@@ -142,11 +142,14 @@ def test_referral_loop_clinic_to_county_and_back(
     clinic = make_clinic(tmp_path, migrated_template, "A001")
     (pid,) = add_patients(clinic, 1, "王建国")
     up = clinic.referrals.create_upward(upward(pid))
-    with HubClient("http://127.0.0.1:9", "no-hub") as nowhere, pytest.raises(NetworkError):
+    with (
+        HubClient("http://127.0.0.1:9", "no-hub", allow_http=True) as nowhere,
+        pytest.raises(NetworkError),
+    ):
         SyncEngine(clinic.ctx, nowhere).run_round()  # offline: nothing listens there
     assert clinic.referrals.get(up.id).sync_state == "pending"
     token = register(hub, "A001", "城关镇卫生院")
-    client = HubClient(hub.url, token)
+    client = HubClient(hub.url, token, allow_http=True)
     engine = SyncEngine(clinic.ctx, client)
     assert engine.run_round().complete
 
@@ -250,7 +253,7 @@ def test_a_doctor_of_another_department_cannot_open_the_referral(
     clinic = make_clinic(tmp_path, migrated_template, "A001")
     (pid,) = add_patients(clinic, 1, "王建国")
     up = clinic.referrals.create_upward(upward(pid))
-    with HubClient(hub.url, register(hub, "A001", "城关镇卫生院")) as client:
+    with HubClient(hub.url, register(hub, "A001", "城关镇卫生院"), allow_http=True) as client:
         assert SyncEngine(clinic.ctx, client).run_round().complete
     sign_in(browser, hub, ORTHO)
     assert up.number not in body(browser)  # not in their list

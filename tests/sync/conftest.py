@@ -13,7 +13,7 @@ from app.services.bundle import AppServices
 from app.services.context import ServiceContext
 from county import auth
 from tests.conftest import ADMIN_PASSWORD, fast_hasher
-from tests.hub_server import PG_URL, Hub, running_hub
+from tests.hub_server import PG_URL, Hub, allow_test_bench_http, running_hub
 
 BACKENDS = [
     "sqlite",
@@ -60,4 +60,5 @@ def make_clinic(tmp_path: Path, template: Path, code: str) -> AppServices:
         admin_password=ADMIN_PASSWORD,
     )
     s.users.login("admin", ADMIN_PASSWORD)
+    allow_test_bench_http(d)  # the test hubs are plain http://127.0.0.1
     return s

@@ -23,7 +23,7 @@ _clients: list[HubClient] = []
 
 
 def client(url: str, token: str) -> HubClient:
-    c = HubClient(url, token)
+    c = HubClient(url, token, allow_http=True)
     _clients.append(c)
     return c
 
@@ -71,7 +71,7 @@ def test_same_batch_twice_and_five_at_once_stored_once(
 
     def send() -> None:
         try:
-            with HubClient(hub.url, token) as c:
+            with HubClient(hub.url, token, allow_http=True) as c:
                 outs.append([r.status for r in c.push("A001", batch2)])
         except BaseException as e:  # noqa: BLE001 - reported below
             errors.append(e)
@@ -155,7 +155,7 @@ def test_clinic_a_token_cannot_touch_clinic_b(
             # the downward referral addressed to B acknowledged by A
             Change(type="referral", id=down, version=2, data={"status": "received"}),
         ]
-    with HubClient(hub.url, ta) as c:
+    with HubClient(hub.url, ta, allow_http=True) as c:
         for ch in forged:
             (result,) = c.push("B002", [ch])
             assert result.status == "rejected", ch
@@ -170,7 +170,7 @@ def test_clinic_a_token_cannot_touch_clinic_b(
         refused = sess.scalars(select(RefusedWrite)).all()
         assert len(refused) == 4 and {x.clinic_code for x in refused} == {"A001"}
     # B itself still gets everything meant for it
-    with HubClient(hub.url, tb) as c:
+    with HubClient(hub.url, tb, allow_http=True) as c:
         assert {ch.id for ch in c.pull(0, 1000).changes} == {ref.id, down}
 
 
@@ -252,7 +252,7 @@ def test_pipelined_push_keeps_edits_made_in_flight_and_stops_cleanly(
                 raise NetworkError("无法连接县医院：ConnectError")
             return super().push(clinic_code, changes)
 
-    flaky = Flaky(hub.url, token)
+    flaky = Flaky(hub.url, token, allow_http=True)
     _clients.append(flaky)
     eng = SyncEngine(s.ctx, flaky, batch_size=10, max_attempts=1, sleep=lambda _d: None)
     with pytest.raises(NetworkError):

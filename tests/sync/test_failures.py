@@ -58,7 +58,7 @@ def test_reply_lost_after_commit_gives_duplicate(
         s = make_clinic(tmp_path, migrated_template, "A001")
         token = register(hub, "A001")
         add_patients(s, 10)
-        with HubClient(hub.url, token) as c:
+        with HubClient(hub.url, token, allow_http=True) as c:
             res = SyncEngine(s.ctx, c, sleep=lambda _d: None).run_round()
         assert dropped["n"] == 1
         assert res.duplicates == 10 and res.pushed == 0 and res.complete
@@ -104,7 +104,7 @@ def test_hub_killed_mid_batch_then_restarted(
 
     def first_round() -> None:
         try:
-            with HubClient(f"http://127.0.0.1:{port}", token) as c:
+            with HubClient(f"http://127.0.0.1:{port}", token, allow_http=True) as c:
                 SyncEngine(s.ctx, c, batch_size=100, max_attempts=1).run_round()
         except NetworkError as e:
             errors.append(e)
@@ -122,7 +122,7 @@ def test_hub_killed_mid_batch_then_restarted(
     assert 0 < left < 1500
     hub = _start_hub(url, port)
     try:
-        with HubClient(f"http://127.0.0.1:{port}", token) as c:
+        with HubClient(f"http://127.0.0.1:{port}", token, allow_http=True) as c:
             res = SyncEngine(s.ctx, c, batch_size=100).run_round()
         assert res.complete
     finally:
@@ -144,7 +144,7 @@ def test_client_killed_mid_pull_twenty_times(
         s = make_clinic(tmp_path, migrated_template, "A001")
         token = register(hub, "A001")
         ids = add_patients(s, 60)
-        with HubClient(hub.url, token) as c:
+        with HubClient(hub.url, token, allow_http=True) as c:
             SyncEngine(s.ctx, c).run_round()
             with hub.sessions() as hs, hs.begin():
                 for pid in ids:

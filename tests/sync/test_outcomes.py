@@ -30,7 +30,7 @@ from app.sync.protocol import PROTOCOL_VERSION
 from county import api as county_api
 from county.api import create_app
 from tests.conftest import fast_hasher
-from tests.hub_server import Hub, free_port, hub_engine, running_hub
+from tests.hub_server import Hub, allow_test_bench_http, free_port, hub_engine, running_hub
 from tests.sync.conftest import register
 
 FAST = {"base_delay": 0.01, "max_attempts": 2}
@@ -43,14 +43,16 @@ def hub(tmp_path: Path) -> Iterator[Hub]:
 
 
 def outcomes(
-    services: AppServices, url: str, token: str, ca: str = ""
+    services: AppServices, url: str, token: str, ca: str = "", allow_http: bool = True
 ) -> tuple[Outcome, Outcome, int]:
-    """(connection test, the 同步 page's round, the ``sync`` command's exit code)."""
+    """(connection test, the 同步 page's round, the ``sync`` command's exit code).
+    ``allow_http``: this PC's test-bench option (the hubs here are plain http://127.0.0.1)."""
     runner = services.sync_runner
     runner.engine_options = FAST
-    tested = runner.test_connection(url, token, ca).outcome
+    tested = runner.test_connection(url, token, ca, allow_http).outcome
     s = Settings.load(services.data_dir)
     s.hub_url, s.hub_token, s.ca_bundle = url, token, ca
+    s.allow_insecure_http = allow_http
     s.save(services.data_dir)
     gui = runner.run_round().outcome
     code = run_sync(services.data_dir, url, token, ca)
@@ -170,8 +172,13 @@ def test_certificate_not_verified(
             Outcome.CERTIFICATE,
             3,
         )
-    # with the county's CA the same hub is fine: it really was the certificate
-    assert outcomes(services, url, token, str(ca_pem)) == (Outcome.OK, Outcome.OK, 0)
+    # with the county's CA the same hub is fine: it really was the certificate (and https
+    # needs no test-bench option)
+    assert outcomes(services, url, token, str(ca_pem), allow_http=False) == (
+        Outcome.OK,
+        Outcome.OK,
+        0,
+    )
 
 
 def test_not_set_up_is_that_and_only_that(
@@ -182,6 +189,7 @@ def test_not_set_up_is_that_and_only_that(
     "本站尚未完成初始设置"."""
     token = register(hub, "TH001")
     one_patient(services)
+    allow_test_bench_http(data_dir)
     services.ctx.dispose()
     with sqlite3.connect(db_path(data_dir)) as c:
         c.execute("DELETE FROM clinic")

@@ -96,7 +96,7 @@ def setup(
     hub: Hub, tmp_path: Path, migrated_template: Path
 ) -> Iterator[tuple[AppServices, HubClient, Path]]:
     s = make_clinic(tmp_path, migrated_template, "A001")
-    c = HubClient(hub.url, register(hub, "A001"))
+    c = HubClient(hub.url, register(hub, "A001"), allow_http=True)
     yield s, c, tmp_path / "clinic-A001"
     c.close()
 

@@ -32,7 +32,7 @@ def test_unstorable_county_record_is_parked_listed_and_stored_once_corrected(
     bad = send_down(hub, "A001", patient_name="周玉梅")
     store_unchecked(hub, bad, followup_date="2026-02-30")  # no such day
     good_after = send_down(hub, "A001", patient_name="陈桂香")
-    with HubClient(hub.url, token) as c:
+    with HubClient(hub.url, token, allow_http=True) as c:
         eng = SyncEngine(s.ctx, c, sleep=lambda _d: None)
         res = eng.run_round()
         assert res.pulled == 3 and len(res.errors) == 1 and bad in res.errors[0]

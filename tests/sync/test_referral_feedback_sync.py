@@ -27,7 +27,7 @@ def clinic(
     hub: Hub, tmp_path: Path, migrated_template: Path
 ) -> Iterator[tuple[AppServices, SyncEngine]]:
     s = make_clinic(tmp_path, migrated_template, "A001")
-    c = HubClient(hub.url, register(hub, "A001"))
+    c = HubClient(hub.url, register(hub, "A001"), allow_http=True)
     yield s, SyncEngine(s.ctx, c, sleep=lambda _d: None)
     c.close()
 

@@ -25,7 +25,7 @@ from tests.sync.helpers import add_patients, assert_same, hub_records
 def clinic(hub: Hub, tmp_path: Path, migrated_template: Path) -> Iterator[tuple]:  # type: ignore[type-arg]
     s = make_clinic(tmp_path, migrated_template, "A001")
     token = register(hub, "A001")
-    c = HubClient(hub.url, token)
+    c = HubClient(hub.url, token, allow_http=True)
     yield s, c
     c.close()
 
@@ -91,5 +91,5 @@ def test_downward_referral_reaches_only_its_clinic(
     with s.ctx.reader() as sess:
         got = sess.get(Referral, down_id)
         assert got is not None and got.diagnosis == "脑梗死恢复期" and got.sync_state == "synced"
-    with HubClient(hub.url, tb) as cb:
+    with HubClient(hub.url, tb, allow_http=True) as cb:
         assert SyncEngine(other.ctx, cb).run_round().pulled == 0

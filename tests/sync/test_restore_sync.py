@@ -40,7 +40,7 @@ def _close_clients() -> Iterator[None]:
 
 
 def sync(s: AppServices, hub: Hub, token: str):  # type: ignore[no-untyped-def]
-    c = HubClient(hub.url, token)
+    c = HubClient(hub.url, token, allow_http=True)
     _clients.append(c)
     return SyncEngine(s.ctx, c, sleep=lambda _d: None).run_round()
 
@@ -161,7 +161,7 @@ def test_push_leaves_pending_when_the_hub_holds_a_newer_version(
     with hub.sessions() as hs, hs.begin():
         hs.execute(update(HubRecord).where(HubRecord.id == pid).values(version=5))
     edit(s, pid, phone="13600000000")
-    c = HubClient(hub.url, token)
+    c = HubClient(hub.url, token, allow_http=True)
     _clients.append(c)
     eng = SyncEngine(s.ctx, c, sleep=lambda _d: None)
     from app.sync.engine import RoundResult

@@ -82,6 +82,7 @@ def test_sync_now_uploads_and_the_status_bar_turns_green(
     assert "请先填写并保存同步地址" in page.round_message.text()
     page.hub_url.setText(hub.url)
     page.token.setText(token)
+    page.allow_http.click()  # the test hub is plain http://127.0.0.1
     assert page.token.echoMode() == page.token.EchoMode.Password
     page.save_button.click()
     assert page.settings_message.text() == "已保存。"
@@ -116,7 +117,7 @@ def test_hub_unreachable_is_offline_not_an_error_and_it_syncs_when_back(
 ) -> None:
     hub = Hub(hub_engine(tmp_path))  # its port is chosen, nothing listens there yet
     token = register(hub, "TH001")
-    services.sync_runner.save_hub_settings(hub.url, token, "")
+    services.sync_runner.save_hub_settings(hub.url, token, "", allow_http=True)
     window.sync.apply_settings()
     add_patients(services, 2)
     try:
@@ -146,7 +147,7 @@ def test_a_refused_record_is_listed_with_its_patient_and_can_be_queued_again(
     qtbot: QtBot, services: AppServices, window: MainWindow, hub: Hub
 ) -> None:
     token = register(hub, "TH001")
-    services.sync_runner.save_hub_settings(hub.url, token, "")
+    services.sync_runner.save_hub_settings(hub.url, token, "", allow_http=True)
     window.sync.apply_settings()
     ids = add_patients(services, 3, prefix="刘")
     with services.ctx.session() as s:
@@ -194,7 +195,7 @@ def test_a_refused_token_stops_sync_for_the_administrator(
     message_boxes: list[tuple[str, str]],
 ) -> None:
     register(hub, "TH001")
-    services.sync_runner.save_hub_settings(hub.url, "not-the-token", "")
+    services.sync_runner.save_hub_settings(hub.url, "not-the-token", "", allow_http=True)
     window.sync.apply_settings()
     add_patients(services, 1)
     report = press_sync_now(qtbot, window)
@@ -209,6 +210,7 @@ def test_a_refused_token_stops_sync_for_the_administrator(
 def test_connection(qtbot: QtBot, services: AppServices, window: MainWindow, hub: Hub) -> None:
     token = register(hub, "TH001")
     page = sync_page(window)
+    page.allow_http.click()  # the test hub is plain http://127.0.0.1
 
     def check(url: str, tok: str) -> str:
         page.hub_url.setText(url)
@@ -223,7 +225,10 @@ def test_connection(qtbot: QtBot, services: AppServices, window: MainWindow, hub
     assert "连不上县医院" in check(f"http://127.0.0.1:{free_port()}", token)
     page.hub_url.setText("hub.example.cn")  # checked on the form, nothing is sent
     page.test_button.click()
-    assert page.settings_message.text() == "同步地址应以 https:// 开头"
+    assert (
+        page.settings_message.text()
+        == "县医院同步地址：应以 https:// 开头，例如 https://hub.example.cn"
+    )
     # testing does not save: the settings are still empty
     assert services.sync_runner.hub_settings().url == ""
 
@@ -298,7 +303,7 @@ def test_pulled_county_answers_reach_the_pages(
     from tests.services.test_referrals import upward
 
     token = register(hub, "TH001")
-    services.sync_runner.save_hub_settings(hub.url, token, "")
+    services.sync_runner.save_hub_settings(hub.url, token, "", allow_http=True)
     window.sync.apply_settings()
     (pid,) = add_patients(services, 1)
     ref = services.referrals.create_upward(upward(pid))

@@ -40,7 +40,7 @@ def test_a_forged_status_is_refused_and_listed_with_its_reason(
 ) -> None:
     monkeypatch.setattr(SyncScheduler, "first_round_ms", 3_600_000)
     services.sync_runner.engine_options = {"base_delay": 0.01, "max_attempts": 2}
-    services.sync_runner.save_hub_settings(hub.url, register(hub, "TH001"), "")
+    services.sync_runner.save_hub_settings(hub.url, register(hub, "TH001"), "", allow_http=True)
     (pid,) = add_patients(services, 1, prefix="周")
     ref = services.referrals.create_upward(upward(pid))
     window = MainWindow(services, bus)

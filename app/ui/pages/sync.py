@@ -1,6 +1,9 @@
 """同步: where the clinic stands with the county hub, the records it refused, and (for the
 administrator) the hub address, token and CA certificate with a connection test.
 
+An http:// hub is refused unless the administrator ticks the test-bench option; while that
+option is saved on this PC, a red warning stays at the top of the page for everyone.
+
 Rounds are started through the main window's ``SyncScheduler`` (one at a time, in the
 background); the page only shows what the scheduler and the services report.
 """
@@ -10,6 +13,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -24,7 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.errors import PermissionDenied
+from app.domain.errors import PermissionDenied, ValidationError
+from app.domain.hub_address import HTTP_NOT_ALLOWED, address_problem
 from app.domain.roles import Perm, allowed
 from app.services.bundle import AppServices
 from app.services.context import Changes
@@ -41,6 +46,10 @@ STATE_COLOURS = {
     "admin": "#8e44ad",
 }
 GOOD, BAD, NEUTRAL = "color: #1e8449;", "color: #c0392b;", "color: #666666;"
+WARNING = (
+    "background-color: #c0392b; color: #ffffff; font-weight: bold; padding: 6px;"
+    " border-radius: 3px;"
+)
 
 
 class SyncPage(QWidget):
@@ -49,6 +58,18 @@ class SyncPage(QWidget):
         self.services = services
         self.scheduler: SyncScheduler | None = None
         self.rows: list[SyncErrorRow] = []
+
+        # -- the test-bench option, in red while it is on (everyone sees it) ---------------
+        self.insecure_warning = QLabel(
+            self.tr(
+                "TEST BENCH ONLY: this PC accepts an unencrypted http:// county hub. Patient "
+                "data and the access token cross the network in plain text. Never use this in "
+                "a clinic; an administrator turns it off on this page."
+            )
+        )
+        self.insecure_warning.setObjectName("insecureHttpWarning")
+        self.insecure_warning.setWordWrap(True)
+        self.insecure_warning.setStyleSheet(WARNING)
 
         # -- where we stand --------------------------------------------------------------
         summary_box = QGroupBox(self.tr("Synchronisation with the county hospital"))
@@ -133,6 +154,16 @@ class SyncPage(QWidget):
         self.ca_bundle.setPlaceholderText(
             self.tr("Only if the county hospital uses its own certificate")
         )
+        self.allow_http = QCheckBox(
+            self.tr("Test bench only: allow unencrypted http:// connections")
+        )
+        self.allow_http.setObjectName("allowInsecureHttp")
+        self.allow_http.setToolTip(
+            self.tr(
+                "Over http:// patient data and the access token travel unencrypted. Only for a "
+                "test hub; a clinic's hub address starts with https://."
+            )
+        )
         self.choose_ca = QPushButton(self.tr("Choose…"))
         self.choose_ca.setObjectName("chooseCaBundle")
         ca_row = QHBoxLayout()
@@ -149,6 +180,7 @@ class SyncPage(QWidget):
         form.addRow(self.tr("Hub address"), self.hub_url)
         form.addRow(self.tr("Access token"), self.token)
         form.addRow(self.tr("CA certificate file"), ca_row)
+        form.addRow("", self.allow_http)
         buttons = QHBoxLayout()
         buttons.addWidget(self.settings_message, 1)
         buttons.addWidget(self.test_button)
@@ -164,6 +196,7 @@ class SyncPage(QWidget):
         self.admin_note.setStyleSheet(NEUTRAL)
 
         layout = QVBoxLayout(self)
+        layout.addWidget(self.insecure_warning)
         layout.addWidget(summary_box)
         layout.addWidget(errors_box, 1)
         layout.addWidget(self.settings_box)
@@ -199,11 +232,13 @@ class SyncPage(QWidget):
         self.admin_note.setVisible(not admin)
         self.retry_button.setEnabled(admin)
         self.retry_all_button.setEnabled(admin)
+        hub = self.services.sync_runner.hub_settings()
+        self.insecure_warning.setVisible(hub.allow_http)
         if admin:  # the token is never loaded into a widget a non-administrator sees
-            hub = self.services.sync_runner.hub_settings()
             self.hub_url.setText(hub.url)
             self.token.setText(hub.token)
             self.ca_bundle.setText(hub.ca_bundle)
+            self.allow_http.setChecked(hub.allow_http)
 
     def on_changed(self, changes: Changes) -> None:
         if changes.record_type == "sync" or changes.action in ("sync", "pull"):
@@ -341,8 +376,16 @@ class SyncPage(QWidget):
 
     def _form_error(self) -> str:
         url = self.hub_url.text().strip()
-        if url and not url.startswith(("https://", "http://")):
-            return self.tr("The hub address starts with https://")
+        problem = address_problem(url, self.allow_http.isChecked()) if url else None
+        if problem == HTTP_NOT_ALLOWED:
+            return self.tr(
+                "Hub address: http:// is not encrypted, so patient data and the access token "
+                "would cross the network in plain text. Use an https:// address (only on a test "
+                "bench may an administrator tick “Test bench only: allow unencrypted http:// "
+                "connections”)."
+            )
+        if problem is not None:
+            return self.tr("Hub address: it starts with https://, e.g. https://hub.example.cn")
         return ""
 
     def save_settings(self) -> None:
@@ -352,9 +395,12 @@ class SyncPage(QWidget):
             return
         try:
             self.services.sync_runner.save_hub_settings(
-                self.hub_url.text(), self.token.text(), self.ca_bundle.text()
+                self.hub_url.text(),
+                self.token.text(),
+                self.ca_bundle.text(),
+                allow_http=self.allow_http.isChecked(),
             )
-        except PermissionDenied as exc:
+        except (PermissionDenied, ValidationError) as exc:
             self._settings_said(str(exc), BAD)
             return
         except OSError as exc:
@@ -366,6 +412,7 @@ class SyncPage(QWidget):
             )
             return
         self._settings_said(self.tr("Saved."), GOOD)
+        self.insecure_warning.setVisible(self.allow_http.isChecked())
         if self.scheduler is not None:
             self.scheduler.apply_settings()
 
@@ -377,11 +424,12 @@ class SyncPage(QWidget):
             self._settings_said(problem, BAD)
             return
         url, token, ca = self.hub_url.text(), self.token.text(), self.ca_bundle.text()
+        allow_http = self.allow_http.isChecked()
         runner = self.services.sync_runner
         self.test_button.setEnabled(False)
         self._settings_said(self.tr("Testing the connection…"), NEUTRAL)
         self.scheduler.tasks.run(
-            lambda: runner.test_connection(url, token, ca),
+            lambda: runner.test_connection(url, token, ca, allow_http),
             self._tested,
             self._test_failed,
             network=True,
