@@ -20,12 +20,11 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from app.db import guard
+from app.db import guard, sqlconn
 from app.db.backup import (
     DISK_FULL_MESSAGE,
     BackupFailed,
@@ -61,12 +60,12 @@ class RestoreResult:
 
 def clinic_code_of(path: Path) -> str | None:
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlconn.connect(path, readonly=True)
         try:
             row = conn.execute("SELECT code FROM clinic LIMIT 1").fetchone()
         finally:
             conn.close()
-    except sqlite3.Error:
+    except sqlconn.Error:
         return None
     return str(row[0]) if row else None
 
@@ -132,11 +131,11 @@ def restore_backup(data_dir: Path, backup_file: Path) -> RestoreResult:
     base = data_dir / BASE_FILE
     try:
         tmp.unlink(missing_ok=True)
-        src = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
+        src = sqlconn.connect(backup_file, readonly=True)
         try:
             for target in (tmp, base):
                 target.unlink(missing_ok=True)
-                dst = sqlite3.connect(str(target))
+                dst = sqlconn.connect(target, key=sqlconn.key_for(backup_file))
                 try:
                     src.backup(dst)
                     dst.execute("PRAGMA journal_mode=DELETE")
@@ -148,14 +147,14 @@ def restore_backup(data_dir: Path, backup_file: Path) -> RestoreResult:
             raise RestoreRefused(f"从 {backup_file} 写出的数据库检查未通过，未恢复")
         _remove_sidecars(path)
         os.replace(tmp, path)
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, *sqlconn.Error) as exc:
         tmp.unlink(missing_ok=True)
         if is_disk_full(exc):
             raise RestoreRefused(DISK_FULL_MESSAGE.format(where=data_dir)) from exc
         raise RestoreRefused(f"恢复失败：{exc}") from exc
     guard.reset_mark(path)
     open_database(data_dir)  # an older backup is upgraded (backup first) like any database
-    conn = sqlite3.connect(str(path))
+    conn = sqlconn.connect(path)
     try:
         conn.execute("PRAGMA journal_mode=WAL")
         with conn:
