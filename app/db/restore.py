@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from app.db import guard, sqlconn
+from app.db import guard, keyfile, sqlconn
 from app.db.backup import (
     DISK_FULL_MESSAGE,
     BackupFailed,
@@ -34,6 +34,7 @@ from app.db.backup import (
     is_disk_full,
     read_info,
 )
+from app.db.encrypt import EncryptFailed, encrypt_file
 from app.db.migrate import (
     check_file,
     current_revisions,
@@ -145,8 +146,17 @@ def restore_backup(data_dir: Path, backup_file: Path) -> RestoreResult:
             src.close()
         if check_file(tmp, full=True):
             raise RestoreRefused(f"从 {backup_file} 写出的数据库检查未通过，未恢复")
+        key = sqlconn.active_key()
+        if key is not None and keyfile.enabled(data_dir) and not sqlconn.is_encrypted_file(tmp):
+            # A backup from before encryption was turned on: restored encrypted, like the
+            # database it replaces (and the copy kept for the next sync too).
+            encrypt_file(tmp, key)
+            encrypt_file(base, key)
         _remove_sidecars(path)
         os.replace(tmp, path)
+    except EncryptFailed as exc:
+        tmp.unlink(missing_ok=True)
+        raise RestoreRefused(f"恢复失败：{exc}") from exc
     except (OSError, *sqlconn.Error) as exc:
         tmp.unlink(missing_ok=True)
         if is_disk_full(exc):

@@ -421,6 +421,37 @@ class UserService:
         self.ctx.notify(Changes("user", frozenset({user_id}), "edit"))
         return temp
 
+    def recover_admin(self, username: str, new_password: str) -> None:
+        """Every password lost: after the recovery key opened the database (no one is logged
+        in), an administrator account gets a new password and may log in again."""
+        _check_new_password(new_password, "password")
+        with self.ctx.reader() as r:
+            target = r.scalar(select(User).where(User.username == username.strip()))
+            if target is None or target.role != Role.ADMIN.value:
+                raise ValidationError(
+                    [FieldError("username", "missing", f"没有管理员账号 {username.strip()}")]
+                )
+            name = target.username
+        with self._rewrap(name, new_password), self.ctx.session() as s:
+            u = s.scalar(select(User).where(User.username == name))
+            assert u is not None
+            u.password_hash = self.ctx.password_hasher.hash(new_password)
+            u.must_change_password = False
+            u.failed_logins = 0
+            u.locked_until = None
+            u.active = True
+            u.updated_at = self.ctx.clock()
+            audit(
+                s,
+                self.ctx,
+                "recover_key",
+                "user",
+                u.id,
+                {"username": name},
+                username=name,
+                user_id=u.id,
+            )
+
     def update_clinic(self, name: str, county_hospital: str) -> ClinicInfo:
         """Admin: correct the clinic's name or its county hospital. The clinic code stays: it
         is how the county hub knows this clinic."""
