@@ -234,6 +234,12 @@ def enable(data_dir: Path, username: str, password: str) -> EnableResult:
         raise EncryptionError(f"无法完成加密（{exc.strerror or exc}），数据库未改动。") from exc
     sqlconn.set_active_key(data_key)
     clear_failures(data_dir)
+    base = data_dir / "restore-base.db"  # a restore's copy for the next sync (app/db/restore.py)
+    if base.exists() and not sqlconn.is_encrypted_file(base):
+        try:
+            encrypt.encrypt_file(base, data_key)
+        except encrypt.EncryptFailed:
+            base.unlink(missing_ok=True)  # only a merge base: better gone than in clear
     guard.reset_mark(path)
     result = EnableResult(recovery, safety, others)
     from app.services.backups import BackupService
