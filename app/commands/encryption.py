@@ -40,6 +40,17 @@ def _secret(env: str, prompt: str) -> str | None:
     return None
 
 
+EXPORT_NOTICE = "注意：这个文件没有加密，已离开加密数据库的保护，请妥善保管，用完删除。"
+
+
+def export_notice() -> None:
+    """After writing a PDF or Excel file from an encrypted database: say it is not encrypted."""
+    from app.services.encryption import unlocked
+
+    if unlocked():
+        print(EXPORT_NOTICE)
+
+
 def unlock_for_command(data_dir: Path, login: str | None) -> int | None:
     """None when the command may go on (plain database, or the key is now open); otherwise
     the exit code, the reason printed."""
