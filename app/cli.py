@@ -51,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--out", type=Path, required=True, help="输出文件")
     en = sub.add_parser("encrypt", help="加密数据库（先备份；显示一次恢复密钥）")
     en.add_argument("--admin", default="admin", help="管理员用户名（默认 admin）")
+    en.add_argument(
+        "--remove-plain-backups", action="store_true", help="加密后删除加密前的明文备份"
+    )
     rk = sub.add_parser("recover-key", help="用恢复密钥打开加密的数据库并为管理员设定新密码")
     rk.add_argument("--admin", default="admin", help="管理员用户名（默认 admin）")
     return p
@@ -93,7 +96,7 @@ def _dispatch(args: argparse.Namespace, data_dir: Path) -> int:
     if args.command == "encrypt":
         from app.commands.encryption import run_encrypt
 
-        return run_encrypt(data_dir, args.admin)
+        return run_encrypt(data_dir, args.admin, args.remove_plain_backups)
     if args.command == "recover-key":
         from app.commands.encryption import run_recover_key
 

@@ -94,7 +94,7 @@ def unlock_for_command(data_dir: Path, login: str | None) -> int | None:
     return None
 
 
-def run_encrypt(data_dir: Path, admin: str) -> int:
+def run_encrypt(data_dir: Path, admin: str, remove_plain: bool = False) -> int:
     from app.services import encryption
 
     path = db_path(data_dir)
@@ -102,6 +102,10 @@ def run_encrypt(data_dir: Path, admin: str) -> int:
         print(f"未找到数据库：{path}（请先完成设置）")
         return NOT_SET_UP
     if encryption.is_on(data_dir):
+        if remove_plain:
+            removed = encryption.remove_plain_backups(data_dir)
+            print(f"数据库已经加密；已删除 {len(removed)} 份加密前的明文备份。")
+            return OK
         print("数据库已经加密，未做任何修改。")
         return REFUSED
     password = _secret(PASSWORD_ENV, f"管理员 {admin} 的密码：")
@@ -113,7 +117,10 @@ def run_encrypt(data_dir: Path, admin: str) -> int:
     except encryption.EncryptionError as exc:
         print(f"未加密：{exc}")
         return REFUSED
-    print(f"数据库已加密（加密前的备份：{result.safety_backup}）。")
+    if result.safety_backup is not None:
+        print(f"数据库已加密（加密前的备份：{result.safety_backup}）。")
+    else:
+        print(f"数据库已加密；第一份加密的备份：{result.encrypted_backup}。")
     print("恢复密钥（只显示这一次，请打印或抄写后锁好，所有密码都忘记时用它）：")
     print(f"  {result.recovery_key}")
     if result.without_key:
@@ -121,8 +128,14 @@ def run_encrypt(data_dir: Path, admin: str) -> int:
             "以下用户还需在本机登录一次（或由管理员重置密码）后才能用自己的密码打开数据库："
             + "、".join(result.without_key)
         )
-    if result.plain_backups:
-        print(f"另有 {len(result.plain_backups)} 份加密前的备份仍是明文，核对无误后请删除：")
+    if result.plain_backups and remove_plain:
+        removed = encryption.remove_plain_backups(data_dir)
+        print(f"已删除 {len(removed)} 份加密前的明文备份。")
+    elif result.plain_backups:
+        print(
+            f"另有 {len(result.plain_backups)} 份加密前的备份仍是明文，核对无误后请删除"
+            "（或加 --remove-plain-backups 重新运行本命令时一并删除）："
+        )
         for p in result.plain_backups[:20]:
             print(f"  {p}")
     return OK

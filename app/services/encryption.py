@@ -149,7 +149,7 @@ def _use(data_dir: Path, key: bytes) -> bool:
 @dataclass
 class EnableResult:
     recovery_key: str
-    safety_backup: Path | None
+    safety_backup: Path | None  # None once removed (an encrypted backup replaced it)
     without_key: list[str] = field(default_factory=list)  # other users: no wrap yet
     plain_backups: list[Path] = field(default_factory=list)  # backups left unencrypted
     encrypted_backup: Path | None = None
@@ -191,8 +191,9 @@ def enable(data_dir: Path, username: str, password: str) -> EnableResult:
 
     Order: check the admin's password; a verified backup; the encrypted copy written and
     compared row by row; the key file saved; the copy renamed over the plain file; a first
-    encrypted backup. Interrupted before the rename, the plain database is untouched (a key
-    file without an encrypted database is ignored and rewritten by the next attempt)."""
+    encrypted backup, after which the plain safety backup is deleted. Interrupted before the
+    rename, the plain database is untouched (a key file without an encrypted database is
+    ignored and rewritten by the next attempt)."""
     from app.db import encrypt, guard
     from app.db.backup import BackupFailed, backup, backup_dir
     from app.db.migrate import refusal
@@ -247,6 +248,13 @@ def enable(data_dir: Path, username: str, password: str) -> EnableResult:
     service = BackupService(data_dir)
     with contextlib.suppress(BackupFailed):
         result.encrypted_backup = service.daily(force=True)
+    if result.encrypted_backup is not None and safety is not None:
+        # The plain safety copy guarded the conversion; now that the encrypted file is in
+        # place and an encrypted backup verified, it would only leave the records in clear.
+        for p in (safety, safety.with_name(safety.name + ".json")):
+            with contextlib.suppress(OSError):
+                p.unlink(missing_ok=True)
+        result.safety_backup = None
     result.plain_backups = [
         b.path for b in service.backups() if not sqlconn.is_encrypted_file(b.path)
     ]
