@@ -221,7 +221,8 @@ def list_backups(folder: Path) -> list[BackupInfo]:
         if parsed is None:
             continue
         out.append(read_info(p, parsed))
-    out.sort(key=lambda b: b.created_at or datetime.min, reverse=True)
+    # The name breaks ties: the manifest keeps whole seconds, the name microseconds.
+    out.sort(key=lambda b: (b.created_at or datetime.min, b.path.name), reverse=True)
     return out
 
 
