@@ -317,3 +317,23 @@ def test_restore_of_an_encrypted_backup_equals_the_original(services: AppService
     restored.pop("sync_meta"), original.pop("sync_meta")  # the restore notes the hub recovery
     assert restored == original
     assert sqlconn.is_encrypted_file(data_dir / "restore-base.db")
+
+
+def test_a_backup_from_before_encryption_is_restored_encrypted(services: AppServices) -> None:
+    from app.db.backup import backup
+
+    data_dir = services.data_dir
+    services.patients.create(PatientInput(name=CANARY_NAME, sex="1", birth_date=date(1961, 7, 9)))
+    services.ctx.dispose()
+    old = backup(db_path(data_dir), data_dir / "backups", "daily", now=datetime(2026, 11, 1, 8))
+    before = rows_of(old, None)
+    encryption.enable(data_dir, "admin", ADMIN_PASSWORD)
+    BackupService(data_dir).restore(old)
+    path = db_path(data_dir)
+    assert sqlconn.is_encrypted_file(path) and sqlconn.is_encrypted_file(
+        data_dir / "restore-base.db"
+    )
+    assert CANARY_NAME.encode() not in path.read_bytes()
+    after = rows_of(path, sqlconn.active_key())
+    after.pop("sync_meta"), before.pop("sync_meta")
+    assert after == before
