@@ -94,8 +94,10 @@ def main(argv: list[str] | None = None) -> int:
     enabled = encryption.enable(args.work, ADMIN, PASSWORD)
     convert_s = time.perf_counter() - t
     size_mb = plain_db.stat().st_size / 1e6
-    print(f"conversion of {size_mb:.0f} MB (backup, export, row-by-row check, swap, first "
-          f"encrypted backup): {convert_s:.1f} s")
+    print(
+        f"conversion of {size_mb:.0f} MB (backup, export, row-by-row check, swap, first "
+        f"encrypted backup): {convert_s:.1f} s"
+    )
     results["convert_s"] = round(convert_s, 2)
     results["db_mb"] = round(size_mb, 1)
     encryption.lock()
@@ -105,8 +107,9 @@ def main(argv: list[str] | None = None) -> int:
         assert encryption.unlock(args.work, ADMIN, PASSWORD)
         unlocks.append((time.perf_counter() - t) * 1000)
     results["unlock_ms"] = summary(unlocks)
-    print(f"unlock (argon2id + AES-GCM + first page read): median "
-          f"{statistics.median(unlocks):.0f} ms")
+    print(
+        f"unlock (argon2id + AES-GCM + first page read): median {statistics.median(unlocks):.0f} ms"
+    )
     assert sqlconn.is_encrypted_file(db_path(args.work)) and enabled.recovery_key
 
     plain = open_services(args.data)

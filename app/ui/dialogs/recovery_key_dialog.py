@@ -57,6 +57,9 @@ class RecoveryKeyDialog(QDialog):
         font.setBold(True)
         self.key.setFont(font)
         self.key.setMinimumHeight(40)
+        # The whole key in view (a cut-off first group would be copied out by hand wrongly).
+        self.key.setMinimumWidth(self.key.fontMetrics().horizontalAdvance(recovery_key) + 28)
+        self.key.setCursorPosition(0)
         copy = QPushButton(self.tr("Copy"))
         copy.setObjectName("copyRecoveryKey")
         self.print_button = QPushButton(self.tr("Print…"))

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -78,8 +79,10 @@ class EncryptionBox(QGroupBox):
         self.message.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
-        layout.addWidget(self.turn_on)
-        layout.addWidget(self.message)
+        row = QHBoxLayout()
+        row.addWidget(self.turn_on)
+        row.addWidget(self.message, 1)
+        layout.addLayout(row)
         self.turn_on.clicked.connect(self.ask)
         self.dialog: EnableEncryptionDialog | None = None
         self.recovery_dialog: QDialog | None = None
