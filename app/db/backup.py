@@ -181,7 +181,7 @@ def backup(db_file: Path, dest_dir: Path, label: str, now: datetime | None = Non
     except BackupFailed:
         _unlink_quietly(tmp, mtmp, dest, manifest)
         raise
-    except (OSError, *sqlconn.Error) as exc:
+    except sqlconn.IO_ERRORS as exc:
         _unlink_quietly(tmp, mtmp, dest, manifest)
         if is_disk_full(exc) or _low_space(dest_dir):
             raise BackupFailed(DISK_FULL_MESSAGE.format(where=dest_dir), disk_full=True) from exc
@@ -258,7 +258,7 @@ def read_info(path: Path, parsed: tuple[datetime, str] | None = None) -> BackupI
         finally:
             conn.close()
         info.size = path.stat().st_size
-    except (OSError, *sqlconn.DatabaseError):
+    except sqlconn.IO_ERRORS:
         pass
     return info
 

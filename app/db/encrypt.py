@@ -115,7 +115,7 @@ def write_encrypted_copy(db_file: Path, key: bytes) -> Path:
         remove_sidecars(tmp)
         tmp.unlink(missing_ok=True)
         raise
-    except (OSError, *sqlconn.Error) as exc:
+    except sqlconn.IO_ERRORS as exc:
         remove_sidecars(tmp)
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)

@@ -157,7 +157,7 @@ def restore_backup(data_dir: Path, backup_file: Path) -> RestoreResult:
     except EncryptFailed as exc:
         tmp.unlink(missing_ok=True)
         raise RestoreRefused(f"恢复失败：{exc}") from exc
-    except (OSError, *sqlconn.Error) as exc:
+    except sqlconn.IO_ERRORS as exc:
         tmp.unlink(missing_ok=True)
         if is_disk_full(exc):
             raise RestoreRefused(DISK_FULL_MESSAGE.format(where=data_dir)) from exc

@@ -19,6 +19,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+_cipher: Any
 try:  # the binding ships with the workstation; a source checkout without it stays plain
     from sqlcipher3 import dbapi2 as _cipher
 except ImportError:  # pragma: no cover - pyproject requires it
@@ -38,6 +39,9 @@ else:  # pragma: no cover
     Error = (sqlite3.Error,)
     DatabaseError = (sqlite3.DatabaseError,)
     OperationalError = (sqlite3.OperationalError,)
+
+# A file could not be read or written: the OS's errors and both modules' database errors.
+IO_ERRORS: tuple[type[Exception], ...] = (OSError, *Error)
 
 _active_key: bytes | None = None
 
