@@ -108,8 +108,13 @@ def remove_sidecars(db_file: Path) -> None:
 def write_encrypted_copy(db_file: Path, key: bytes) -> Path:
     """Step one: the checked encrypted copy beside ``db_file``; returns its path."""
     tmp = db_file.with_name(db_file.name + TMP_SUFFIX)
+    lock: sqlite3.Connection | None = None
     try:
         checkpoint(db_file)
+        # Hold the write lock while the copy is made and checked: a write from elsewhere
+        # waits (and fails as "busy") instead of landing in the file about to be replaced.
+        lock = sqlite3.connect(str(db_file), isolation_level=None, timeout=0.5)
+        lock.execute("BEGIN IMMEDIATE")
         export_encrypted(db_file, tmp, key)
     except EncryptFailed:
         remove_sidecars(tmp)
@@ -120,13 +125,21 @@ def write_encrypted_copy(db_file: Path, key: bytes) -> Path:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
         raise EncryptFailed(f"无法写出加密的数据库：{exc}") from exc
+    finally:
+        if lock is not None:
+            lock.close()  # before the rename: Windows cannot replace an open file
     remove_sidecars(tmp)
     return tmp
 
 
 def swap_in(tmp: Path, db_file: Path) -> None:
     """Step two: the encrypted copy replaces the plain file in one rename. The plain file's
-    ``-wal`` is empty after the checkpoint, so removing it first loses nothing."""
+    ``-wal`` is empty after the checkpoint, so removing it first loses nothing; if it is not
+    empty, something wrote after the copy was made, and nothing is replaced."""
+    wal = Path(str(db_file) + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        tmp.unlink(missing_ok=True)
+        raise OSError(16, "数据库在加密期间被写入，请关闭其他程序后重试")
     remove_sidecars(db_file)
     os.replace(tmp, db_file)
 

@@ -337,3 +337,28 @@ def test_a_backup_from_before_encryption_is_restored_encrypted(services: AppServ
     after = rows_of(path, sqlconn.active_key())
     after.pop("sync_meta"), before.pop("sync_meta")
     assert after == before
+
+
+def test_a_write_during_the_conversion_is_held_off(
+    services: AppServices, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data_dir = services.data_dir
+    services.ctx.dispose()
+    real = encrypt.export_encrypted
+    seen: list[str] = []
+
+    def export_while_someone_writes(plain: Path, dest: Path, key: bytes) -> None:
+        other = sqlite3.connect(plain, timeout=0.1)
+        try:
+            other.execute("INSERT INTO sync_meta (key, value) VALUES ('late', 'write')")
+            other.commit()
+            seen.append("written")
+        except sqlite3.OperationalError as exc:
+            seen.append(str(exc))
+        finally:
+            other.close()
+        real(plain, dest, key)
+
+    monkeypatch.setattr(encrypt, "export_encrypted", export_while_someone_writes)
+    encryption.enable(data_dir, "admin", ADMIN_PASSWORD)
+    assert seen == ["database is locked"]

@@ -55,6 +55,9 @@ def test_turn_on_in_settings_then_log_in_again(
     qtbot.waitUntil(lambda: box.recovery_dialog is not None, timeout=60_000)
     shown = box.recovery_dialog
     assert shown is not None
+    # Until ClinicLink closes, the open services work on the encrypted file.
+    assert services.ctx.engine.dialect.driver == "pysqlcipher"
+    assert [p.name for p in services.patients.search("加密前")] == ["加密前"]
     key = shown.key.text()  # type: ignore[attr-defined]
     assert re.fullmatch(r"[A-Z2-7]{4}(-[A-Z2-7]{4}){7}", key)
     shown.copy()  # type: ignore[attr-defined]

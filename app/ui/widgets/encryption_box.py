@@ -147,6 +147,7 @@ class EncryptionBox(QGroupBox):
         self.services.ctx.dispose()
 
     def failed(self, exc: Exception) -> None:
+        self.services.ctx.reopen()
         if not isinstance(exc, encryption.EncryptionError):
             raise exc
         self.message.setStyleSheet("color: #c0392b;")
@@ -159,6 +160,7 @@ class EncryptionBox(QGroupBox):
     def done(self, result: encryption.EnableResult) -> None:
         from app.ui.dialogs.recovery_key_dialog import RecoveryKeyDialog
 
+        self.services.ctx.reopen()  # until ClinicLink closes, work goes to the encrypted file
         self.message.setStyleSheet("color: #1e8449;")
         self.message.setText(self.tr("Encrypted."))
         dialog = RecoveryKeyDialog(
