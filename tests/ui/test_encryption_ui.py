@@ -111,3 +111,14 @@ def test_a_doctor_cannot_turn_it_on(qtbot: QtBot, services: AppServices, bus: Ch
     page = SettingsPage(services, bus)
     qtbot.addWidget(page)
     assert not page.encryption_box.turn_on.isEnabled()
+
+
+def test_smoke_on_an_encrypted_database_reaches_the_login_window(services: AppServices) -> None:
+    from tests.ui.test_application import run_app
+
+    data_dir = services.data_dir
+    services.ctx.dispose()
+    encryption.enable(data_dir, "admin", ADMIN_PASSWORD)
+    result = run_app("--data-dir", str(data_dir), "--smoke")
+    assert result.returncode == 0, result.stderr
+    assert "smoke ok: LoginDialog (ClinicLink — 登录)" in result.stdout
