@@ -171,9 +171,21 @@ def build(data: Path, count: int, seed: int = 5) -> int:
             )
             prev = st
     engine = make_engine(path)
+    from app.db.models import Outbox
+    from app.services.recording import outbox_values
+
+    # A referral waiting for upload has its outbox row at its version, as the service writes
+    # it (start-up refuses a database where one is missing).
+    outbox = [
+        outbox_values("referral", r["id"], r["version"], r["updated_at"])
+        for r in refs
+        if r["sync_state"] == "pending"
+    ]
     with engine.begin() as c:
         c.execute(Referral.__table__.insert(), refs)
         c.execute(ReferralEvent.__table__.insert(), events)
+        if outbox:
+            c.execute(Outbox.__table__.insert(), outbox)
     engine.dispose()
     conn = sqlite3.connect(path)
     conn.execute("ANALYZE")

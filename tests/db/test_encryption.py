@@ -362,3 +362,19 @@ def test_a_write_during_the_conversion_is_held_off(
     monkeypatch.setattr(encrypt, "export_encrypted", export_while_someone_writes)
     encryption.enable(data_dir, "admin", ADMIN_PASSWORD)
     assert seen == ["database is locked"]
+
+
+def test_a_wrap_copied_to_another_name_or_altered_does_not_open(services: AppServices) -> None:
+    from app.db.keyfile import KeyFile
+
+    data_dir, _ = encrypted_clinic(services)
+    encryption.lock()
+    kf = KeyFile.load(data_dir)
+    kf.users["mallory"] = [dict(w) for w in kf.users["admin"]]
+    kf.save(data_dir)
+    assert not encryption.unlock(data_dir, "mallory", ADMIN_PASSWORD)
+    ct = kf.users["admin"][0]["ct"]
+    kf.users["admin"][0]["ct"] = ("A" if ct[0] != "A" else "B") + ct[1:]
+    kf.save(data_dir)
+    assert not encryption.unlock(data_dir, "admin", ADMIN_PASSWORD)
+    assert encryption.needs_key(data_dir)
