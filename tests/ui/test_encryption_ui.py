@@ -122,3 +122,16 @@ def test_smoke_on_an_encrypted_database_reaches_the_login_window(services: AppSe
     result = run_app("--data-dir", str(data_dir), "--smoke")
     assert result.returncode == 0, result.stderr
     assert "smoke ok: LoginDialog (ClinicLink — 登录)" in result.stdout
+
+
+def test_the_recovery_key_window_stays_until_the_key_is_kept(qtbot: QtBot) -> None:
+    from app.ui.dialogs.recovery_key_dialog import RecoveryKeyDialog
+
+    dialog = RecoveryKeyDialog("ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567")
+    qtbot.addWidget(dialog)
+    dialog.open()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert dialog.isVisible()
+    dialog.kept.setChecked(True)
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)

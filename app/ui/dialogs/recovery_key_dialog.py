@@ -121,6 +121,12 @@ class RecoveryKeyDialog(QDialog):
         self.print_button.clicked.connect(self.print_key)
         self.remove_backups.clicked.connect(self.delete_plain_backups)
 
+    def reject(self) -> None:
+        """Esc or the window's close button do nothing until the key is confirmed kept: the
+        key is never shown again."""
+        if self.kept.isChecked():
+            self.accept()
+
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self.recovery_key)
 
