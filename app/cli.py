@@ -16,6 +16,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--demo", action="store_true", help="首次运行时生成演示数据")
     p.add_argument("--lang", default=None, choices=["zh_CN", "en"], help="界面语言")
     p.add_argument("--smoke", action="store_true", help="启动到第一个窗口后退出（打包/CI 用）")
+    p.add_argument(
+        "--login",
+        default=None,
+        help="数据库已加密时：以哪个用户打开（密码在提示时输入，或用环境变量 CLINICLINK_PASSWORD）",
+    )
     sub = p.add_subparsers(dest="command")
     sub.add_parser("check", help="检查数据库完整性和一致性，有问题时返回非零")
     pr = sub.add_parser("print-referral", help="把转诊单保存为 PDF")
@@ -44,6 +49,13 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--period", required=True, help="统计期：2026-10（月）、2026Q4 或 2026")
     rp.add_argument("--format", dest="report_format", default="pdf", help="pdf 或 xlsx（默认 pdf）")
     rp.add_argument("--out", type=Path, required=True, help="输出文件")
+    en = sub.add_parser("encrypt", help="加密数据库（先备份；显示一次恢复密钥）")
+    en.add_argument("--admin", default="admin", help="管理员用户名（默认 admin）")
+    en.add_argument(
+        "--remove-plain-backups", action="store_true", help="加密后删除加密前的明文备份"
+    )
+    rk = sub.add_parser("recover-key", help="用恢复密钥打开加密的数据库并为管理员设定新密码")
+    rk.add_argument("--admin", default="admin", help="管理员用户名（默认 admin）")
     return p
 
 
@@ -81,6 +93,22 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace, data_dir: Path) -> int:
+    if args.command == "encrypt":
+        from app.commands.encryption import run_encrypt
+
+        return run_encrypt(data_dir, args.admin, args.remove_plain_backups)
+    if args.command == "recover-key":
+        from app.commands.encryption import run_recover_key
+
+        return run_recover_key(data_dir, args.admin)
+    if args.command not in (None, "setup"):
+        # An encrypted database: the key first (a user's password), or exit 3 saying how.
+        from app.commands.encryption import unlock_for_command
+
+        login = args.login or (getattr(args, "user", "") or None)
+        refused = unlock_for_command(data_dir, login)
+        if refused is not None:
+            return refused
     if args.command == "backup":
         from app.commands.backup import run_backup
 

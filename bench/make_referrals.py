@@ -22,10 +22,8 @@ from common import DEFAULT_DATA  # noqa: I001
 
 from app.db.engine import db_path, make_engine
 from app.db.migrate import open_database
-from app.db.models import Outbox
 from app.db.referral_models import Referral, ReferralEvent
 from app.domain.referral import DOWN_INDICATIONS, UP_INDICATIONS
-from app.services.recording import outbox_values
 
 CLINIC = "来安县桃花镇卫生院"
 HOSPITALS = ["来安县人民医院", "来安县中医院"]
@@ -173,16 +171,19 @@ def build(data: Path, count: int, seed: int = 5) -> int:
             )
             prev = st
     engine = make_engine(path)
+    from app.db.models import Outbox
+    from app.services.recording import outbox_values
+
+    # A referral waiting for upload has its outbox row at its version, as the service writes
+    # it (start-up refuses a database where one is missing).
+    outbox = [
+        outbox_values("referral", r["id"], r["version"], r["updated_at"])
+        for r in refs
+        if r["sync_state"] == "pending"
+    ]
     with engine.begin() as c:
         c.execute(Referral.__table__.insert(), refs)
         c.execute(ReferralEvent.__table__.insert(), events)
-        # a pending record waits in the outbox at its version, as the service leaves it (the
-        # start-up check refuses a database where it does not)
-        outbox = [
-            outbox_values("referral", r["id"], r["version"], r["updated_at"])
-            for r in refs
-            if r["sync_state"] == "pending"
-        ]
         if outbox:
             c.execute(Outbox.__table__.insert(), outbox)
     engine.dispose()

@@ -10,6 +10,7 @@ import sqlite3
 from pathlib import Path
 
 from app.commands.exitcodes import DATABASE, NOT_SET_UP, OK
+from app.db import sqlconn
 from app.db.consistency import outbox_problems
 from app.db.migrate import current_revisions, refusal, script_heads
 from app.db.paths import db_path
@@ -20,7 +21,7 @@ def consistency_problems(path: Path) -> list[str]:
     from app.domain.idcard import IdCardError, parse
 
     problems: list[str] = []
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlconn.connect(path, readonly=True)
     try:
         for row in conn.execute("PRAGMA foreign_key_check"):
             problems.append(f"外键不一致：表 {row[0]} 第 {row[1]} 行引用 {row[2]} 不存在")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.commands.encryption import export_notice
 from app.commands.exitcodes import DATABASE, DISK_FULL, OK, REFUSED, USAGE
 from app.domain.errors import NotFound, ValidationError
 from app.domain.roles import Role
@@ -44,6 +45,7 @@ def run_print_referral(data_dir: Path, number: str, out: Path, page: str, user: 
             f"已保存 {row.direction_name}转诊单 {row.number}{mark}"
             f"（{row.patient_name}，{page}）：{out}"
         )
+        export_notice()
         return OK
     finally:
         services.ctx.dispose()

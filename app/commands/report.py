@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.commands.encryption import export_notice
 from app.commands.exitcodes import DATABASE, NOT_SET_UP, OK, USAGE
 from app.db.paths import db_path
 from app.domain.periods import BadPeriod, parse_period
@@ -50,6 +51,7 @@ def run_report(data_dir: Path, period_text: str, fmt: str, out: Path) -> int:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(data)
         print(f"已保存 {period.label}{period.report_name}（{fmt}）：{out}")
+        export_notice()
         return OK
     finally:
         services.ctx.dispose()

@@ -27,6 +27,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from app.db import sqlconn
+
 PARTIAL = ".partial"
 MANIFEST = ".json"
 DAILY = "daily"
@@ -110,7 +112,7 @@ def record_counts(conn: sqlite3.Connection) -> dict[str, int]:
 def _revisions(conn: sqlite3.Connection) -> list[str]:
     try:
         return sorted(r[0] for r in conn.execute("SELECT version_num FROM alembic_version"))
-    except sqlite3.DatabaseError:
+    except sqlconn.DatabaseError:
         return []
 
 
@@ -143,9 +145,10 @@ def backup(db_file: Path, dest_dir: Path, label: str, now: datetime | None = Non
     try:
         dest_dir.mkdir(parents=True, exist_ok=True)
         _unlink_quietly(tmp)
-        src = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
+        src = sqlconn.connect(db_file, readonly=True)
         try:
-            dst = sqlite3.connect(str(tmp))
+            # An encrypted database's backup is encrypted with the same data key.
+            dst = sqlconn.connect(tmp, key=sqlconn.key_for(db_file))
             try:
                 src.backup(dst)
                 dst.execute("PRAGMA journal_mode=DELETE")
@@ -169,6 +172,7 @@ def backup(db_file: Path, dest_dir: Path, label: str, now: datetime | None = Non
             "integrity_check": "ok",
             "size": tmp.stat().st_size,
             "source": str(db_file),
+            "encrypted": sqlconn.is_encrypted_file(tmp),
         }
         mtmp.write_text(json.dumps(info, ensure_ascii=False, indent=1), encoding="utf-8")
         _fsync(mtmp)
@@ -177,7 +181,7 @@ def backup(db_file: Path, dest_dir: Path, label: str, now: datetime | None = Non
     except BackupFailed:
         _unlink_quietly(tmp, mtmp, dest, manifest)
         raise
-    except (OSError, sqlite3.Error) as exc:
+    except sqlconn.IO_ERRORS as exc:
         _unlink_quietly(tmp, mtmp, dest, manifest)
         if is_disk_full(exc) or _low_space(dest_dir):
             raise BackupFailed(DISK_FULL_MESSAGE.format(where=dest_dir), disk_full=True) from exc
@@ -187,9 +191,9 @@ def backup(db_file: Path, dest_dir: Path, label: str, now: datetime | None = Non
 
 def restore(backup_file: Path, db_file: Path) -> None:
     """Overwrite ``db_file`` with the contents of ``backup_file`` (through the backup API)."""
-    src = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
+    src = sqlconn.connect(backup_file, readonly=True)
     try:
-        dst = sqlite3.connect(str(db_file))
+        dst = sqlconn.connect(db_file, key=sqlconn.key_for(backup_file))
         try:
             src.backup(dst)
         finally:
@@ -217,7 +221,8 @@ def list_backups(folder: Path) -> list[BackupInfo]:
         if parsed is None:
             continue
         out.append(read_info(p, parsed))
-    out.sort(key=lambda b: b.created_at or datetime.min, reverse=True)
+    # The name breaks ties: the manifest keeps whole seconds, the name microseconds.
+    out.sort(key=lambda b: (b.created_at or datetime.min, b.path.name), reverse=True)
     return out
 
 
@@ -246,14 +251,14 @@ def read_info(path: Path, parsed: tuple[datetime, str] | None = None) -> BackupI
             created = None
     info = BackupInfo(path, created, label)
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlconn.connect(path, readonly=True)
         try:
             info.counts = record_counts(conn)
             info.revisions = _revisions(conn)
         finally:
             conn.close()
         info.size = path.stat().st_size
-    except (OSError, sqlite3.DatabaseError):
+    except sqlconn.IO_ERRORS:
         pass
     return info
 
@@ -328,7 +333,7 @@ def _describe(conn: sqlite3.Connection, record_type: str, record_id: str) -> str
             row = conn.execute(sql, (record_id,)).fetchone()
             if row and row[0]:
                 return str(row[0])
-        except sqlite3.DatabaseError:
+        except sqlconn.DatabaseError:
             pass
     return record_id
 
@@ -345,17 +350,17 @@ def unsent_dropped(db_file: Path, backup_file: Path) -> list[Unsent]:
     does not hold: restoring it would lose them (they were never sent to the hub)."""
     out: list[Unsent] = []
     try:
-        cur = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
-    except sqlite3.Error:
+        cur = sqlconn.connect(db_file, readonly=True)
+    except sqlconn.Error:
         return out
     try:
-        bk = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
+        bk = sqlconn.connect(backup_file, readonly=True)
         try:
             try:
                 rows = cur.execute(
                     "SELECT record_type, record_id, version FROM outbox ORDER BY id"
                 ).fetchall()
-            except sqlite3.DatabaseError:
+            except sqlconn.DatabaseError:
                 return out
             for rtype, rid, version in rows:
                 table = _table_of(rtype)
@@ -365,7 +370,7 @@ def unsent_dropped(db_file: Path, backup_file: Path) -> list[Unsent]:
                         held = bk.execute(
                             f'SELECT version FROM "{table}" WHERE id=?', (rid,)
                         ).fetchone()
-                    except sqlite3.DatabaseError:
+                    except sqlconn.DatabaseError:
                         held = None
                 if held is None or int(held[0]) < int(version):
                     out.append(Unsent(rtype, rid, _describe(cur, rtype, rid)))

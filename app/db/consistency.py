@@ -7,6 +7,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from app.db import sqlconn
+
 
 def outbox_problems(conn: sqlite3.Connection, tables: set[str]) -> list[str]:
     """For every synced record type: a record waiting for upload has its outbox row at its
@@ -43,7 +45,7 @@ def outbox_problems(conn: sqlite3.Connection, tables: set[str]) -> list[str]:
 
 def structural_problems(path: Path) -> list[str]:
     """Foreign keys and every synced type's outbox, read-only."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlconn.connect(path, readonly=True)
     try:
         problems = [
             f"外键不一致：表 {row[0]} 第 {row[1]} 行引用 {row[2]} 不存在"

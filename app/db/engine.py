@@ -26,21 +26,43 @@ BUSY_TIMEOUT_MS = 5000
 
 
 def make_engine(
-    path: Path, *, foreign_keys: bool = True, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+    path: Path,
+    *,
+    foreign_keys: bool = True,
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+    readonly: bool = False,
 ) -> Engine:
     """Open ``path`` with the pragmas ClinicLink relies on.
 
     pysqlite's own transaction handling does not begin a transaction before DDL; we take it
     over (the SQLAlchemy "serializable isolation" recipe) so a failed migration rolls back.
+
+    An encrypted file (``app/db/sqlconn.py``) is opened through SQLAlchemy's ``pysqlcipher``
+    dialect (the ``sqlcipher3`` binding) with the data key in memory; the same pragmas,
+    ``BEGIN IMMEDIATE`` and pool as a plain file.
     """
+    from sqlalchemy import URL
+    from sqlalchemy.pool import QueuePool
+
+    from app.db.sqlconn import key_for, sqlalchemy_password
+
+    key = key_for(Path(path))
+    database = f"file:{path}?mode=ro&uri=true" if readonly else str(path)
     # hide_parameters: an SQL error's message never carries record values (into the log).
-    engine = create_engine(f"sqlite:///{path}", future=True, hide_parameters=True)
+    if key is None:
+        engine = create_engine(f"sqlite:///{database}", future=True, hide_parameters=True)
+    else:
+        url = URL.create("sqlite+pysqlcipher", password=sqlalchemy_password(key), database=database)
+        # The dialect defaults to one connection per thread; the workstation's threads
+        # share a pool like the plain engine's.
+        engine = create_engine(url, future=True, hide_parameters=True, poolclass=QueuePool)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
+        if not readonly:
+            cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=FULL")
         cur.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")

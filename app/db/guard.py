@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 from pathlib import Path
+
+from app.db import sqlconn
 
 MARK_SUFFIX = ".mark"
 
@@ -28,12 +29,12 @@ def mark_path(db_file: Path) -> Path:
 def db_counter(db_file: Path) -> int | None:
     """The database's write counter (highest audit row id), read-only; None if unreadable."""
     try:
-        conn = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
+        conn = sqlconn.connect(db_file, readonly=True)
         try:
             row = conn.execute("SELECT max(id) FROM audit_log").fetchone()
         finally:
             conn.close()
-    except sqlite3.Error:
+    except sqlconn.Error:
         return None
     return int(row[0] or 0) if row else 0
 

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import logging
 import re
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.db import guard
+from app.db import guard, sqlconn
 from app.db.backup import BackupFailed, backup, backup_dir, is_disk_full, list_backups, restore
 from app.db.paths import db_path
 
@@ -177,15 +176,15 @@ def check_file(path: Path, full: bool = False) -> list[str]:
     """Run quick_check (or integrity_check) read-only; returns the problems found."""
     pragma = "integrity_check" if full else "quick_check"
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlconn.connect(path, readonly=True)
         try:
             rows = [r[0] for r in conn.execute(f"PRAGMA {pragma}").fetchall()]
         finally:
             conn.close()
-    except sqlite3.OperationalError as exc:
+    except sqlconn.OperationalError as exc:
         no_space(path.parent, exc)
         return [str(exc)]
-    except sqlite3.DatabaseError as exc:
+    except sqlconn.DatabaseError as exc:
         return [str(exc)]
     return [] if rows == ["ok"] else rows
 
@@ -209,7 +208,7 @@ def no_space(folder: Path, exc: BaseException) -> None:
 def current_revisions(path: Path) -> frozenset[str]:
     if not path.exists():
         return frozenset()
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlconn.connect(path, readonly=True)
     try:
         has = conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
@@ -262,7 +261,7 @@ def downgrade(path: Path, target: str) -> None:
 
 
 def _tables(path: Path) -> set[str]:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlconn.connect(path, readonly=True)
     try:
         return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     finally:
@@ -378,5 +377,5 @@ def open_database(data_dir: Path, *, full_check: bool = True) -> OpenResult:
 def _rolled_back(path: Path, revs: frozenset[str]) -> bool:
     try:
         return current_revisions(path) == revs and not check_file(path)
-    except sqlite3.Error:
+    except sqlconn.Error:
         return False

@@ -20,12 +20,11 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from app.db import guard
+from app.db import guard, keyfile, sqlconn
 from app.db.backup import (
     DISK_FULL_MESSAGE,
     BackupFailed,
@@ -35,6 +34,7 @@ from app.db.backup import (
     is_disk_full,
     read_info,
 )
+from app.db.encrypt import EncryptFailed, encrypt_file
 from app.db.migrate import (
     check_file,
     current_revisions,
@@ -61,12 +61,12 @@ class RestoreResult:
 
 def clinic_code_of(path: Path) -> str | None:
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlconn.connect(path, readonly=True)
         try:
             row = conn.execute("SELECT code FROM clinic LIMIT 1").fetchone()
         finally:
             conn.close()
-    except sqlite3.Error:
+    except sqlconn.Error:
         return None
     return str(row[0]) if row else None
 
@@ -132,11 +132,11 @@ def restore_backup(data_dir: Path, backup_file: Path) -> RestoreResult:
     base = data_dir / BASE_FILE
     try:
         tmp.unlink(missing_ok=True)
-        src = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
+        src = sqlconn.connect(backup_file, readonly=True)
         try:
             for target in (tmp, base):
                 target.unlink(missing_ok=True)
-                dst = sqlite3.connect(str(target))
+                dst = sqlconn.connect(target, key=sqlconn.key_for(backup_file))
                 try:
                     src.backup(dst)
                     dst.execute("PRAGMA journal_mode=DELETE")
@@ -146,16 +146,25 @@ def restore_backup(data_dir: Path, backup_file: Path) -> RestoreResult:
             src.close()
         if check_file(tmp, full=True):
             raise RestoreRefused(f"从 {backup_file} 写出的数据库检查未通过，未恢复")
+        key = sqlconn.active_key()
+        if key is not None and keyfile.enabled(data_dir) and not sqlconn.is_encrypted_file(tmp):
+            # A backup from before encryption was turned on: restored encrypted, like the
+            # database it replaces (and the copy kept for the next sync too).
+            encrypt_file(tmp, key)
+            encrypt_file(base, key)
         _remove_sidecars(path)
         os.replace(tmp, path)
-    except (OSError, sqlite3.Error) as exc:
+    except EncryptFailed as exc:
+        tmp.unlink(missing_ok=True)
+        raise RestoreRefused(f"恢复失败：{exc}") from exc
+    except sqlconn.IO_ERRORS as exc:
         tmp.unlink(missing_ok=True)
         if is_disk_full(exc):
             raise RestoreRefused(DISK_FULL_MESSAGE.format(where=data_dir)) from exc
         raise RestoreRefused(f"恢复失败：{exc}") from exc
     guard.reset_mark(path)
     open_database(data_dir)  # an older backup is upgraded (backup first) like any database
-    conn = sqlite3.connect(str(path))
+    conn = sqlconn.connect(path)
     try:
         conn.execute("PRAGMA journal_mode=WAL")
         with conn:

@@ -199,3 +199,11 @@ class ServiceContext:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+    def reopen(self) -> None:
+        """Connect afresh to the same file after it was replaced (encrypted in place): the
+        services keep working on the new file, never on the old one still open."""
+        database = self.engine.url.database
+        self.engine.dispose()
+        self.engine = make_engine(Path(str(database)))
+        self.__post_init__()

@@ -7,11 +7,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.db import sqlconn
 from app.db.migrate import DatabaseDamaged, MigrationFailed, OpenResult, open_database
 from app.db.paths import db_path
 
@@ -34,12 +34,12 @@ def peek(data_dir: Path) -> StartupPeek:
     if path.stat().st_size == 0:  # not a new install: prepare refuses it, naming the backups
         return StartupPeek(True, None)
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlconn.connect(path, readonly=True)
         try:
             row = conn.execute("SELECT name FROM clinic LIMIT 1").fetchone()
         finally:
             conn.close()
-    except sqlite3.DatabaseError:
+    except sqlconn.DatabaseError:
         return StartupPeek(True, None)
     return StartupPeek(True, row[0] if row else None)
 

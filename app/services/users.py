@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
@@ -14,6 +17,7 @@ from app.db.models import Clinic, User
 from app.domain.errors import FieldError, ValidationError
 from app.domain.roles import Perm, Role
 from app.services.context import Actor, Changes, ServiceContext
+from app.services.encryption import KeyWraps
 from app.services.recording import audit
 
 _USERNAME = re.compile(r"^[A-Za-z0-9_.\-]{2,40}$")
@@ -184,24 +188,7 @@ class UserService:
             elif u is not None and u.active:
                 ok = self._verifies(u.password_hash, password)
             if not ok:
-                details: dict[str, object] = {"username": username[:40]}
-                if u is not None and locked is None:
-                    u.failed_logins = (u.failed_logins or 0) + 1
-                    if u.failed_logins >= LOCK_AFTER:
-                        u.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-                        u.failed_logins = 0
-                        details["locked_minutes"] = LOCK_MINUTES
-                        locked = AccountLocked(u.locked_until, now)
-                audit(
-                    s,
-                    self.ctx,
-                    "login_locked" if locked is not None else "login_failed",
-                    "user",
-                    u.id if u else "",
-                    details,
-                    username=username[:40],
-                    user_id=u.id if u else None,
-                )
+                locked = self._count_failure(s, u, username, now, locked)
             else:
                 assert u is not None
                 if self.ctx.password_hasher.check_needs_rehash(u.password_hash):
@@ -218,7 +205,69 @@ class UserService:
             raise LoginFailed()
         self.ctx.actor = actor
         self.must_change_password = must_change
+        wraps = self._wraps()
+        if wraps is not None and not wraps.has(actor.username):
+            # Encryption was turned on after this account's password was set (or it was
+            # reactivated): its login opens the database from now on.
+            wraps.add(actor.username, password)
         return actor
+
+    def _count_failure(
+        self, s: Any, u: User | None, username: str, now: datetime, locked: AccountLocked | None
+    ) -> AccountLocked | None:
+        """A wrong password: counted, the account locked at LOCK_AFTER, audited."""
+        details: dict[str, object] = {"username": username[:40]}
+        if u is not None and locked is None:
+            u.failed_logins = (u.failed_logins or 0) + 1
+            if u.failed_logins >= LOCK_AFTER:
+                u.locked_until = now + timedelta(minutes=LOCK_MINUTES)
+                u.failed_logins = 0
+                details["locked_minutes"] = LOCK_MINUTES
+                locked = AccountLocked(u.locked_until, now)
+        audit(
+            s,
+            self.ctx,
+            "login_locked" if locked is not None else "login_failed",
+            "user",
+            u.id if u else "",
+            details,
+            username=username[:40],
+            user_id=u.id if u else None,
+        )
+        return locked
+
+    def count_failed_logins(self, attempts: list[tuple[str, datetime]]) -> None:
+        """Wrong passwords typed while an encrypted database was still closed (the key file
+        refused them: app/services/encryption.py), counted now as if typed at the login."""
+        if not attempts:
+            return
+        with self.ctx.session() as s:
+            for username, at in sorted(attempts, key=lambda a: a[1]):
+                username = username.strip()
+                u = s.scalar(select(User).where(User.username == username))
+                locked = None
+                if u is not None and u.locked_until is not None and u.locked_until > at:
+                    locked = AccountLocked(u.locked_until, at)
+                self._count_failure(s, u, username, at, locked)
+
+    def _wraps(self) -> KeyWraps | None:
+        """The key file's wraps when this database is encrypted (None when it is plain)."""
+        return KeyWraps.for_database(self.ctx.engine.url.database)
+
+    @contextmanager
+    def _rewrap(self, username: str, password: str) -> Iterator[None]:
+        """A new key wrap for ``username`` around a password change: added before the
+        database commits it, the old ones removed after, the new one removed on failure."""
+        wraps = self._wraps()
+        wrap_id = wraps.add(username, password) if wraps is not None else None
+        try:
+            yield
+        except BaseException:
+            if wraps is not None and wrap_id is not None:
+                wraps.drop(username, wrap_id)
+            raise
+        if wraps is not None and wrap_id is not None:
+            wraps.keep_only(username, wrap_id)
 
     def _verifies(self, password_hash: str, password: str) -> bool:
         try:
@@ -256,6 +305,9 @@ class UserService:
         with self.ctx.session() as s:
             if s.scalar(select(User.id).where(User.username == username.strip())):
                 raise ValidationError([FieldError("username", "exists", "用户名已存在")])
+        with self._rewrap(username, password), self.ctx.session() as s:
+            if s.scalar(select(User.id).where(User.username == username.strip())):
+                raise ValidationError([FieldError("username", "exists", "用户名已存在")])
             u = User(
                 username=username.strip(),
                 display_name=display_name.strip(),
@@ -285,6 +337,9 @@ class UserService:
             u.updated_at = self.ctx.clock()
             audit(s, self.ctx, "edit" if active else "void", "user", u.id, {"active": active})
             row = _to_user(u)
+        wraps = self._wraps()
+        if wraps is not None and not active:
+            wraps.drop(row.username)  # their password no longer opens the database
         self.ctx.notify(Changes("user", frozenset({row.id}), "edit"))
         return row
 
@@ -295,7 +350,12 @@ class UserService:
         if not own:
             self.ctx.require(Perm.USER_MANAGE)
         _check_new_password(new_password, "password")
-        with self.ctx.session() as s:
+        with self.ctx.reader() as r:
+            target = r.get(User, user_id)
+            if target is None:
+                raise ValidationError([FieldError("username", "missing", "用户不存在")])
+            name = target.username
+        with self._rewrap(name, new_password), self.ctx.session() as s:
             u = s.get(User, user_id)
             if u is None:
                 raise ValidationError([FieldError("username", "missing", "用户不存在")])
@@ -322,7 +382,7 @@ class UserService:
             _check_new_password(new_password, "new_password")
         except ValidationError as exc:
             errors.extend(exc.errors)
-        with self.ctx.session() as s:
+        with self._rewrap(actor.username, new_password), self.ctx.session() as s:
             u = s.get(User, actor.user_id)
             if u is None:
                 raise ValidationError([FieldError("username", "missing", "用户不存在")])
@@ -343,7 +403,12 @@ class UserService:
         must change at the next login; also lifts a lock-out."""
         self.ctx.require(Perm.USER_MANAGE)
         temp = "".join(secrets.choice(_TEMP_ALPHABET) for _ in range(8))
-        with self.ctx.session() as s:
+        with self.ctx.reader() as r:
+            target = r.get(User, user_id)
+            if target is None:
+                raise ValidationError([FieldError("username", "missing", "用户不存在")])
+            name = target.username
+        with self._rewrap(name, temp), self.ctx.session() as s:
             u = s.get(User, user_id)
             if u is None:
                 raise ValidationError([FieldError("username", "missing", "用户不存在")])
@@ -355,6 +420,37 @@ class UserService:
             audit(s, self.ctx, "reset_password", "user", u.id, {"username": u.username})
         self.ctx.notify(Changes("user", frozenset({user_id}), "edit"))
         return temp
+
+    def recover_admin(self, username: str, new_password: str) -> None:
+        """Every password lost: after the recovery key opened the database (no one is logged
+        in), an administrator account gets a new password and may log in again."""
+        _check_new_password(new_password, "password")
+        with self.ctx.reader() as r:
+            target = r.scalar(select(User).where(User.username == username.strip()))
+            if target is None or target.role != Role.ADMIN.value:
+                raise ValidationError(
+                    [FieldError("username", "missing", f"没有管理员账号 {username.strip()}")]
+                )
+            name = target.username
+        with self._rewrap(name, new_password), self.ctx.session() as s:
+            u = s.scalar(select(User).where(User.username == name))
+            assert u is not None
+            u.password_hash = self.ctx.password_hasher.hash(new_password)
+            u.must_change_password = False
+            u.failed_logins = 0
+            u.locked_until = None
+            u.active = True
+            u.updated_at = self.ctx.clock()
+            audit(
+                s,
+                self.ctx,
+                "recover_key",
+                "user",
+                u.id,
+                {"username": name},
+                username=name,
+                user_id=u.id,
+            )
 
     def update_clinic(self, name: str, county_hospital: str) -> ClinicInfo:
         """Admin: correct the clinic's name or its county hospital. The clinic code stays: it
@@ -383,5 +479,8 @@ class UserService:
             after = {"name": c.name, "county_hospital": c.county_hospital}
             audit(s, self.ctx, "edit", "clinic", c.code, {"before": before, "after": after})
             info = ClinicInfo(c.code, c.name, c.county_hospital)
+        wraps = self._wraps()
+        if wraps is not None:
+            wraps.set_clinic_name(info.name)  # the login window's title, before the key
         self.ctx.notify(Changes("clinic", frozenset({info.code}), "edit"))
         return info

@@ -29,7 +29,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -77,7 +77,9 @@ class _Base:
         self.session: Session | None = None
         self.engine: Any = None
         if path is not None and path.exists():
-            self.engine = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
+            from app.db.engine import make_engine
+
+            self.engine = make_engine(path, readonly=True)  # encrypted like the database
             self.session = Session(self.engine)
 
     def get(self, cls: Any, id_: str) -> Any:

@@ -116,6 +116,8 @@ class Workstation(QObject):
         self._retired: list = []  # main windows of logged-out users, still finishing work
         self.error: str | None = None
         self.exit_code = 0
+        # An encrypted database not yet opened: the first login's password opens it.
+        self.needs_key = False
 
     @staticmethod
     def _make_bus(services: AppServices):  # type: ignore[no-untyped-def]
@@ -143,6 +145,51 @@ class Workstation(QObject):
 
         self.tasks.run(work, self._prepared, self._prepare_failed)
 
+    def unlock_and_prepare(self, username: str, password: str) -> None:
+        """The login window's first submit on an encrypted database: unwrap the data key with
+        what was typed, check and open the database, then log in as usual (off the GUI
+        thread). Attempts the key file refused are counted in the users table once open."""
+        from app.ui.tasks import TaskRunner
+
+        if not hasattr(self, "tasks"):
+            self.tasks = TaskRunner(self)
+        data_dir = self.data_dir
+
+        def work() -> tuple[int, AppServices | None]:
+            from datetime import UTC, datetime
+
+            from app.services import encryption
+            from app.services.startup import open_services, prepare
+
+            now = datetime.now(UTC).replace(tzinfo=None)
+            minutes = encryption.minutes_locked(data_dir, username, now)
+            if minutes:
+                return minutes, None
+            if not encryption.unlock(data_dir, username, password, now):
+                return 0, None
+            prepare(data_dir)
+            services = open_services(data_dir)
+            services.users.count_failed_logins(encryption.pending_failures(data_dir))
+            encryption.clear_failures(data_dir)
+            return 0, services
+
+        def done(result: tuple[int, AppServices | None]) -> None:
+            from app.ui.dialogs.login_dialog import LoginDialog
+
+            minutes, services = result
+            dialog = self.window
+            if services is None:
+                if isinstance(dialog, LoginDialog):
+                    dialog.unlock_refused(minutes)
+                return
+            self.needs_key = False
+            self._prepared(services)
+            if isinstance(dialog, LoginDialog):
+                dialog.unlock = None
+                dialog.submit()  # the same name and password, now against the users table
+
+        self.tasks.run(work, done, self._prepare_failed)
+
     def _prepared(self, services: AppServices) -> None:
         self.services = services
         self.bus = self._make_bus(services)
@@ -156,9 +203,10 @@ class Workstation(QObject):
 
     def _prepare_failed(self, exc: Exception) -> None:
         from app.db.backup import BackupFailed, is_disk_full
+        from app.db.keyfile import KeyFileError
         from app.services.startup import DatabaseDamaged, MigrationFailed
 
-        if isinstance(exc, DatabaseDamaged | MigrationFailed):
+        if isinstance(exc, DatabaseDamaged | MigrationFailed | KeyFileError):
             message = str(exc)
         elif is_disk_full(exc):
             from app.db.backup import DISK_FULL_MESSAGE
@@ -207,9 +255,39 @@ class Workstation(QObject):
 
         assert self.services is not None
         dialog = SetupDialog(self.services)
-        dialog.accepted.connect(lambda: self.show_login())
+        dialog.accepted.connect(lambda: self.after_setup(dialog))
         dialog.rejected.connect(self.app.quit)
         return self._show(dialog)
+
+    def after_setup(self, dialog: QWidget) -> None:
+        """Setup done; if the admin ticked encryption, the (nearly empty) database is
+        encrypted now and the recovery key shown before the login window."""
+        from app.ui.dialogs.setup_dialog import SetupDialog
+
+        if not (isinstance(dialog, SetupDialog) and dialog.encrypt.isChecked()):
+            self.show_login()
+            return
+        from app.services import encryption
+        from app.services.startup import open_services
+        from app.ui.dialogs.recovery_key_dialog import RecoveryKeyDialog
+
+        assert self.services is not None
+        self.services.ctx.dispose()
+        try:
+            result = encryption.enable(
+                self.data_dir, dialog.admin_username.text(), dialog.password.text()
+            )
+        except encryption.EncryptionError as exc:
+            QMessageBox.warning(None, "ClinicLink", str(exc))
+            self.show_login()
+            return
+        self.services = open_services(self.data_dir)
+        self.bus = self._make_bus(self.services)
+        recovery = RecoveryKeyDialog(
+            result.recovery_key, plain_backups=result.plain_backups, data_dir=self.data_dir
+        )
+        recovery.accepted.connect(lambda: self.show_login())
+        self._show(recovery)
 
     def show_login(self, clinic_name: str | None = None, username: str | None = None) -> QWidget:
         from app.ui.dialogs.login_dialog import LoginDialog
@@ -218,7 +296,8 @@ class Workstation(QObject):
             clinic = self.services.users.clinic()
             clinic_name = clinic.name if clinic else ""
         last = self.settings.last_username if username is None else username
-        dialog = LoginDialog(self.services, clinic_name or "", last)
+        unlock = self.unlock_and_prepare if self.needs_key and self.services is None else None
+        dialog = LoginDialog(self.services, clinic_name or "", last, unlock=unlock)
         dialog.accepted.connect(self.show_main)
         dialog.rejected.connect(self.app.quit)
         return self._show(dialog)
@@ -299,10 +378,19 @@ def run_gui(data_dir: Path, *, lang: str | None, demo: bool, smoke: bool) -> int
     install_translators(app, settings.language)
     install_crash_handler(data_dir, interactive=not smoke)
 
+    from app.services import encryption
     from app.services.startup import peek
 
+    locked = encryption.needs_key(data_dir)
     first_look = peek(data_dir)
-    if first_look.clinic_name is not None:
+    if locked:
+        # Encrypted: nothing can be read before a password unwraps the key. The login
+        # window shows the clinic's name from the key file; its first submit opens the data.
+        workstation = Workstation(app, None, settings, data_dir, interactive=not smoke)
+        workstation.needs_key = True
+        first = workstation.start(encryption.clinic_name(data_dir) or "")
+        QTimer.singleShot(0, _report_shown)
+    elif first_look.clinic_name is not None:
         # The everyday case: show the login window now, check the database meanwhile.
         workstation = Workstation(app, None, settings, data_dir, interactive=not smoke)
         first = workstation.start(first_look.clinic_name)
@@ -342,7 +430,7 @@ def run_gui(data_dir: Path, *, lang: str | None, demo: bool, smoke: bool) -> int
         def finish() -> None:
             QTimer.singleShot(100, app.quit)
 
-        if workstation.services is not None:
+        if workstation.services is not None or workstation.needs_key:
             finish()
         else:
             workstation.ready.connect(finish)

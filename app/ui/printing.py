@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.widgets import export_note
 from app.ui.widgets.screen_fit import fit_to_screen
 from app.ui.widgets.status_note import notify_saved
 
@@ -231,12 +232,15 @@ class PdfPreviewDialog(QDialog):
         if paper and self.final_pdf is not None:
             self._resize_paper(self.page_size.currentText())
         if not paper:
-            notify_saved(self, printer.outputFileName())
+            notify_saved(self, export_note.with_note(printer.outputFileName()))
         return True
 
     def save_document(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Save as PDF"), self.suggested_name, self.tr("PDF files (*.pdf)")
+            self,
+            export_note.caption(self.tr("Save as PDF")),
+            self.suggested_name,
+            self.tr("PDF files (*.pdf)"),
         )
         if path:
             self.save_to(Path(path))
@@ -260,5 +264,5 @@ class PdfPreviewDialog(QDialog):
                 .replace("%2", exc.strerror or str(exc)),
             )
             return False
-        notify_saved(self, str(path))
+        notify_saved(self, export_note.with_note(str(path)))
         return True

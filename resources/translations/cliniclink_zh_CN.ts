@@ -454,6 +454,56 @@
     </message>
 </context>
 <context>
+    <name>EnableEncryptionDialog</name>
+    <message>
+        <source>Turn on encryption</source>
+        <translation>开启数据加密</translation>
+    </message>
+    <message>
+        <source>The database, its journal and every backup from now on are encrypted (AES-256, SQLCipher). Each user's password opens them; a recovery key is shown once for you to print. First a backup is taken; the data is written to a new encrypted file, checked record by record, and only then put in place of the old one. ClinicLink closes when it is done; start it again and log in.</source>
+        <translation>数据库、其日志文件以及今后的每份备份都将加密（AES-256，SQLCipher）。每个用户用自己的密码打开；恢复密钥只显示一次，请打印保存。先做一次备份，再把数据写入新的加密文件，逐条核对无误后才替换原文件。完成后 ClinicLink 会关闭，请重新启动并登录。</translation>
+    </message>
+    <message>
+        <source>Your password (%1)</source>
+        <translation>您的密码（%1）</translation>
+    </message>
+    <message>
+        <source>Encrypt</source>
+        <translation>加密</translation>
+    </message>
+</context>
+<context>
+    <name>EncryptionBox</name>
+    <message>
+        <source>Encryption at rest</source>
+        <translation>数据加密</translation>
+    </message>
+    <message>
+        <source>Turn on encryption…</source>
+        <translation>开启数据加密…</translation>
+    </message>
+    <message>
+        <source>The database, its journal and its backups on this PC are encrypted. A user's password opens them; the recovery key opens them if every password is lost. Exported PDF and Excel files are not encrypted.</source>
+        <translation>本机的数据库、日志文件和备份均已加密。用户的密码可以打开；所有密码都遗失时用恢复密钥打开。导出的 PDF 和 Excel 文件不加密。</translation>
+    </message>
+    <message>
+        <source>Not encrypted: whoever takes this PC, its disk or a copy of the database or a backup can read every record.</source>
+        <translation>未加密：拿到这台电脑、它的硬盘、数据库副本或备份的人都能读出全部记录。</translation>
+    </message>
+    <message>
+        <source>Backing up and encrypting… (do not switch the PC off)</source>
+        <translation>正在备份并加密……（请勿关机）</translation>
+    </message>
+    <message>
+        <source>Encrypted.</source>
+        <translation>已加密。</translation>
+    </message>
+    <message>
+        <source>ClinicLink will now close; start it again and log in.</source>
+        <translation>ClinicLink 现在关闭，请重新启动并登录。</translation>
+    </message>
+</context>
+<context>
     <name>EndPlanDialog</name>
     <message>
         <source>End follow-up plan</source>
@@ -486,6 +536,13 @@
     <message>
         <source>follow-up plan of %1</source>
         <translation>%1的随访计划</translation>
+    </message>
+</context>
+<context>
+    <name>ExportNote</name>
+    <message>
+        <source>This file is not encrypted: it leaves the database's protection.</source>
+        <translation>此文件不加密，已离开加密数据库的保护。</translation>
     </message>
 </context>
 <context>
@@ -856,8 +913,16 @@
         <translation>退出</translation>
     </message>
     <message>
+        <source>The data on this PC is encrypted: your password opens it.</source>
+        <translation>本机数据已加密：输入您的密码即可打开。</translation>
+    </message>
+    <message>
         <source>Checking the database…</source>
         <translation>正在检查数据库…</translation>
+    </message>
+    <message>
+        <source>Opening the encrypted database…</source>
+        <translation>正在打开加密的数据库……</translation>
     </message>
     <message>
         <source>Too many wrong passwords: this account is locked. Try again in {minutes} minute(s), or ask an administrator to reset the password.</source>
@@ -1251,6 +1316,61 @@ Register another record with the same number anyway?</source>
     <message>
         <source>follow-up plan of %1</source>
         <translation>%1的随访计划</translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryKeyDialog</name>
+    <message>
+        <source>Encryption is on — recovery key</source>
+        <translation>已开启数据加密——恢复密钥</translation>
+    </message>
+    <message>
+        <source>The data on this PC is now encrypted. Each user's password opens it. This recovery key opens it if every password is lost. It is shown only this once: print it or write it down, and keep it locked away, not on this PC.</source>
+        <translation>本机数据现已加密，每个用户用自己的密码打开。所有密码都遗失时，用下面的恢复密钥打开。它只显示这一次：请打印或抄写下来，锁好保管，不要存放在这台电脑上。</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Print…</source>
+        <translation>打印…</translation>
+    </message>
+    <message>
+        <source>To use it: python -m app --data-dir DATA recover-key --admin ADMIN (asks for the key and a new password for that administrator).</source>
+        <translation>使用方法：python -m app --data-dir 数据目录 recover-key --admin 管理员用户名（会询问恢复密钥和该管理员的新密码）。</translation>
+    </message>
+    <message>
+        <source>Not yet able to open the data with their own password: %1. Each of them logs in once on this PC while ClinicLink is open (after you log out), or you reset their password.</source>
+        <translation>以下用户暂时还不能用自己的密码打开数据：%1。请他们在 ClinicLink 打开时（您注销后）在本机登录一次，或由您重置他们的密码。</translation>
+    </message>
+    <message>
+        <source>Delete the unencrypted backups</source>
+        <translation>删除未加密的备份</translation>
+    </message>
+    <message>
+        <source>%1 backup(s) taken before encryption are not encrypted (the newest in %2). Delete them once you are sure the encrypted data opens.</source>
+        <translation>加密前的 %1 份备份没有加密（最新的在 %2）。确认加密的数据能正常打开后，请删除它们。</translation>
+    </message>
+    <message>
+        <source>I have printed or written down the recovery key</source>
+        <translation>我已打印或抄写了恢复密钥</translation>
+    </message>
+    <message>
+        <source>ClinicLink recovery key</source>
+        <translation>ClinicLink 恢复密钥</translation>
+    </message>
+    <message>
+        <source>Keep this page locked away. It opens the clinic's data without a password.</source>
+        <translation>请锁好保管此页：凭它无需密码即可打开本机构的数据。</translation>
+    </message>
+    <message>
+        <source>Delete %1 unencrypted backup(s)? The encrypted backups stay.</source>
+        <translation>删除 %1 份未加密的备份？加密的备份保留。</translation>
+    </message>
+    <message>
+        <source>Deleted %1 unencrypted backup(s).</source>
+        <translation>已删除 %1 份未加密的备份。</translation>
     </message>
 </context>
 <context>
@@ -1900,6 +2020,14 @@ It is shown only now. {user} must choose a new password at the next login.</sour
     <message>
         <source>Repeat password</source>
         <translation>再次输入密码</translation>
+    </message>
+    <message>
+        <source>Encrypt the data on this PC (can also be turned on later in Settings)</source>
+        <translation>加密本机数据（也可以以后在“设置”中开启）</translation>
+    </message>
+    <message>
+        <source>Each user's password opens the encrypted data; a recovery key is shown once for you to print. Exported PDF and Excel files are not encrypted.</source>
+        <translation>每个用户用自己的密码打开加密的数据；恢复密钥只显示一次，请打印保存。导出的 PDF 和 Excel 文件不加密。</translation>
     </message>
     <message>
         <source>Finish setup</source>

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -27,9 +28,14 @@ class LoginDialog(QDialog):
         clinic_name: str,
         last_username: str = "",
         parent: QWidget | None = None,
+        *,
+        unlock: Callable[[str, str], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.services = services
+        # An encrypted database still closed: the typed password opens it first (the
+        # workstation unwraps the key, checks the database, then this dialog logs in).
+        self.unlock = unlock
         self.actor: Actor | None = None
         self.setWindowTitle(self.tr("ClinicLink — log in"))
         self.setMinimumWidth(380)
@@ -69,7 +75,11 @@ class LoginDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(buttons)
         (self.password if last_username else self.username).setFocus()
-        if services is None:
+        if services is None and unlock is not None:
+            self.status.setText(
+                self.tr("The data on this PC is encrypted: your password opens it.")
+            )
+        elif services is None:
             # The window shows at once; the database check finishes while the user types.
             self.login_button.setEnabled(False)
             self.status.setText(self.tr("Checking the database…"))
@@ -81,30 +91,50 @@ class LoginDialog(QDialog):
 
     def submit(self) -> None:
         if self.services is None:
+            if self.unlock is not None and self.login_button.isEnabled():
+                self.message.clear()
+                self.login_button.setEnabled(False)
+                self.status.setText(self.tr("Opening the encrypted database…"))
+                self.unlock(self.username.text(), self.password.text())
             return
         from app.services.users import AccountLocked, LoginFailed
 
         try:
             self.actor = self.services.users.login(self.username.text(), self.password.text())
         except AccountLocked as locked:
-            self.message.setText(
-                self.tr(
-                    "Too many wrong passwords: this account is locked. Try again in {minutes} "
-                    "minute(s), or ask an administrator to reset the password."
-                ).format(minutes=locked.minutes_left)
-            )
-            self.password.clear()
-            self.password.setFocus()
+            self.show_locked(locked.minutes_left)
             return
         except LoginFailed:
-            self.message.setText(self.tr("Wrong username or password"))
-            self.password.selectAll()
-            self.password.setFocus()
+            self.show_wrong()
             return
         if self.services.users.must_change_password:
             self.ask_new_password()
             return
         self.accept()
+
+    def show_locked(self, minutes: int) -> None:
+        self.message.setText(
+            self.tr(
+                "Too many wrong passwords: this account is locked. Try again in {minutes} "
+                "minute(s), or ask an administrator to reset the password."
+            ).format(minutes=minutes)
+        )
+        self.password.clear()
+        self.password.setFocus()
+
+    def show_wrong(self) -> None:
+        self.message.setText(self.tr("Wrong username or password"))
+        self.password.selectAll()
+        self.password.setFocus()
+
+    def unlock_refused(self, minutes: int) -> None:
+        """The key file did not open with what was typed (or the name is locked out)."""
+        self.login_button.setEnabled(True)
+        self.status.setText(self.tr("The data on this PC is encrypted: your password opens it."))
+        if minutes:
+            self.show_locked(minutes)
+        else:
+            self.show_wrong()
 
     def ask_new_password(self) -> None:
         """A temporary password from an admin: the user picks their own before going on;

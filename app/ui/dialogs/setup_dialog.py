@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -57,6 +58,18 @@ class SetupDialog(QDialog):
             widget.setObjectName(key)
             form.addRow(label, widget)
             form.addRow("", self.errors.add(key, widget))
+        self.encrypt = QCheckBox(
+            self.tr("Encrypt the data on this PC (can also be turned on later in Settings)")
+        )
+        self.encrypt.setObjectName("encrypt")
+        self.encrypt_note = QLabel(
+            self.tr(
+                "Each user's password opens the encrypted data; a recovery key is shown once "
+                "for you to print. Exported PDF and Excel files are not encrypted."
+            )
+        )
+        self.encrypt_note.setWordWrap(True)
+        self.encrypt_note.setStyleSheet("color: #666;")
         self.general_error = QLabel()
         self.general_error.setStyleSheet("color: #c0392b;")
         self.general_error.hide()
@@ -66,6 +79,8 @@ class SetupDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
+        layout.addWidget(self.encrypt)
+        layout.addWidget(self.encrypt_note)
         layout.addWidget(self.general_error)
         layout.addWidget(buttons)
         self.clinic_name.setFocus()

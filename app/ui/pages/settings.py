@@ -126,6 +126,10 @@ class SettingsPage(QWidget):
         top.addWidget(info, 1)
         top.addWidget(self.backup_box, 1)
         layout.addLayout(top)
+        from app.ui.widgets.encryption_box import EncryptionBox
+
+        self.encryption_box = EncryptionBox(services)  # 数据加密 (administrators)
+        layout.addWidget(self.encryption_box)
         layout.addWidget(dest_box)
         self.intervals = FollowUpIntervalsBox(services)  # 随访间隔
         layout.addWidget(self.intervals)

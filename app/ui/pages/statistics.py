@@ -62,6 +62,7 @@ from app.ui import stats_text
 from app.ui.change_bus import ChangeBus
 from app.ui.dialogs.drill_dialog import DrillDialog
 from app.ui.tasks import TaskRunner
+from app.ui.widgets import export_note
 
 BLUE, ORANGE = QColor("#2e6da4"), QColor("#e08a2c")
 LIGHT_BLUE, LIGHT_ORANGE = QColor("#a9c4e0"), QColor("#f3cfa6")
@@ -691,7 +692,7 @@ class StatisticsPage(QWidget):
         suffix = "PDF (*.pdf)" if fmt == "pdf" else "Excel (*.xlsx)"
         path, _f = QFileDialog.getSaveFileName(
             self,
-            self.tr("Save the report"),
+            export_note.caption(self.tr("Save the report")),
             str(Path.home() / f"{period.code}{period.report_name}.{fmt}"),
             suffix,
         )
@@ -713,7 +714,9 @@ class StatisticsPage(QWidget):
 
         self.tasks.run(
             work,
-            lambda p: self.status.setText(self.tr("Report saved: %1").replace("%1", str(p))),
+            lambda p: self.status.setText(
+                export_note.with_note(self.tr("Report saved: %1").replace("%1", str(p)))
+            ),
             lambda exc: self.status.setText(
                 self.tr("The report was not saved: %1").replace("%1", str(exc))
             ),

@@ -40,6 +40,7 @@ from app.ui.change_bus import ChangeBus
 from app.ui.clinic_dates import clinic_qdate
 from app.ui.dialogs.activity_dialog import ActivityDialog
 from app.ui.printing import PdfPreviewDialog
+from app.ui.widgets import export_note
 from app.ui.widgets.flow_layout import FlowLayout
 from app.ui.widgets.status_note import notify_saved
 
@@ -728,7 +729,7 @@ class TrainingPage(QWidget):
     def save_summary_xlsx(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
             self,
-            self.tr("Summary as Excel"),
+            export_note.caption(self.tr("Summary as Excel")),
             f"培训统计-{self.year.value()}.xlsx",
             self.tr("Excel files (*.xlsx)"),
         )
@@ -737,4 +738,4 @@ class TrainingPage(QWidget):
                 self.t.summary_xlsx(self.year.value(), self.quarter.currentData())
             )
             self.services.audit.exported("training_summary_xlsx", Path(path).name)
-            notify_saved(self, path)
+            notify_saved(self, export_note.with_note(path))
