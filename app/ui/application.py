@@ -30,6 +30,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QMessageBox, Q
 from app.config import Settings
 from app.domain.errors import KnownError
 from app.resources import resource_path
+from app.ui import domain_text
 
 if TYPE_CHECKING:
     from app.services.bundle import AppServices
@@ -40,6 +41,7 @@ APP_TRANSLATION = "cliniclink_zh_CN.qm"
 
 def install_translators(app: QApplication, language: str) -> list[QTranslator]:
     """zh_CN: our translation plus Qt's own (standard buttons, dialogs). en: source strings."""
+    domain_text.use_language(language)
     if language != "zh_CN":
         QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
         return []
@@ -73,7 +75,7 @@ def install_crash_handler(data_dir: Path, interactive: bool) -> None:
             log.warning("%s", exc)
             print(str(exc), file=sys.stderr)
             if interactive and QApplication.instance() is not None:
-                QMessageBox.warning(None, "ClinicLink", str(exc))
+                QMessageBox.warning(None, "ClinicLink", domain_text.ui_error(exc))
             return
         message = report_crash(data_dir, kind, exc, tb)
         print(message, file=sys.stderr)

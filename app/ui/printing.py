@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.domain_text import ui_error
 from app.ui.widgets.screen_fit import fit_to_screen
 from app.ui.widgets.status_note import notify_saved
 
@@ -226,7 +227,7 @@ class PdfPreviewDialog(QDialog):
         try:
             print_pdf(self.outgoing() if paper else self.pdf, printer)
         except OSError as exc:
-            QMessageBox.warning(self, self.tr("Not printed"), str(exc))
+            QMessageBox.warning(self, self.tr("Not printed"), ui_error(exc))
             return False
         if paper and self.final_pdf is not None:
             self._resize_paper(self.page_size.currentText())
@@ -257,7 +258,7 @@ class PdfPreviewDialog(QDialog):
                 self.tr("Not saved"),
                 self.tr("Could not save %1: %2")
                 .replace("%1", str(path))
-                .replace("%2", exc.strerror or str(exc)),
+                .replace("%2", exc.strerror or ui_error(exc)),
             )
             return False
         notify_saved(self, str(path))

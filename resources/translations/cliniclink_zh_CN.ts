@@ -1254,6 +1254,17 @@ Register another record with the same number anyway?</source>
     </message>
 </context>
 <context>
+    <name>QFileDialog</name>
+    <message>
+        <source>&amp;Look in:</source>
+        <translation>查找范围(&amp;I)：</translation>
+    </message>
+    <message>
+        <source>Files of &amp;type:</source>
+        <translation>文件类型(&amp;T)：</translation>
+    </message>
+</context>
+<context>
     <name>ReferralDialog</name>
     <message>
         <source>Upward referral (转出单)</source>
@@ -2690,7 +2701,7 @@ It is shown only now. {user} must choose a new password at the next login.</sour
         <translation>人员名册</translation>
     </message>
     <message>
-        <source>进修 / 对口支援</source>
+        <source>Secondments / stationed support</source>
         <translation>进修 / 对口支援</translation>
     </message>
     <message>
@@ -2790,8 +2801,32 @@ It is shown only now. {user} must choose a new password at the next login.</sour
         <translation>签到时间</translation>
     </message>
     <message>
-        <source>Keys 1 出席 · 2 迟到 · 3 请假 · 4 缺席 mark the selected rows; Ctrl+A selects everyone.</source>
-        <translation>按键 1 出席 · 2 迟到 · 3 请假 · 4 缺席 标记所选人员；Ctrl+A 全选。</translation>
+        <source>Keys 1 %1 · 2 %2 · 3 %3 · 4 %4 mark the selected rows; Ctrl+A selects everyone.</source>
+        <translation>按键 1 %1 · 2 %2 · 3 %3 · 4 %4 标记所选人员；Ctrl+A 全选。</translation>
+    </message>
+    <message>
+        <source>New stationed-support record</source>
+        <translation>新增对口支援记录</translation>
+    </message>
+    <message>
+        <source>New secondment record</source>
+        <translation>新增进修登记</translation>
+    </message>
+    <message>
+        <source>Secondments (staff sent for training)</source>
+        <translation>进修（本院外出进修人员）</translation>
+    </message>
+    <message>
+        <source>Stationed support (county doctors stationed here)</source>
+        <translation>对口支援（县级医院派驻医生）</translation>
+    </message>
+    <message>
+        <source>Class I credits</source>
+        <translation>I类学分</translation>
+    </message>
+    <message>
+        <source>Class II credits</source>
+        <translation>II类学分</translation>
     </message>
     <message>
         <source>Everyone present</source>
@@ -2862,16 +2897,8 @@ It is shown only now. {user} must choose a new password at the next login.</sour
         <translation>派出单位</translation>
     </message>
     <message>
-        <source>New 对口支援 record</source>
-        <translation>新增对口支援记录</translation>
-    </message>
-    <message>
         <source>Add record</source>
         <translation>添加记录</translation>
-    </message>
-    <message>
-        <source>New 进修 record</source>
-        <translation>新增进修登记</translation>
     </message>
     <message>
         <source>Speciality</source>
@@ -2882,28 +2909,12 @@ It is shown only now. {user} must choose a new password at the next login.</sour
         <translation>进修鉴定意见</translation>
     </message>
     <message>
-        <source>进修 (staff sent for training)</source>
-        <translation>进修（本院外出进修人员）</translation>
-    </message>
-    <message>
-        <source>对口支援 (county doctors stationed here)</source>
-        <translation>对口支援（县级医院派驻医生）</translation>
-    </message>
-    <message>
         <source>Whole year</source>
         <translation>全年</translation>
     </message>
     <message>
         <source>Quarter %1</source>
         <translation>第%1季度</translation>
-    </message>
-    <message>
-        <source>I类 credits</source>
-        <translation>I类学分</translation>
-    </message>
-    <message>
-        <source>II类 credits</source>
-        <translation>II类学分</translation>
     </message>
     <message>
         <source>Still missing</source>

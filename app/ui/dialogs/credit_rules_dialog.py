@@ -21,6 +21,7 @@ from app.config import RANGES
 from app.domain.errors import PermissionDenied, ValidationError
 from app.domain.training import CreditRules
 from app.services.bundle import AppServices
+from app.ui.domain_text import ui_error
 from app.ui.widgets.form_errors import FieldErrors
 
 # settings key -> CreditRules field
@@ -111,6 +112,6 @@ class CreditRulesDialog(QDialog):
             self.errors.show(exc.errors, self.message)
             return
         except PermissionDenied as exc:
-            self.message.setText(str(exc))
+            self.message.setText(ui_error(exc))
             return
         self.accept()

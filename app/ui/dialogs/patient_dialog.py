@@ -23,6 +23,7 @@ from app.domain.errors import FieldError, PermissionDenied, ValidationError
 from app.domain.patient import PatientInput
 from app.services.bundle import AppServices
 from app.services.patients import DuplicateIdNumber, PatientRow
+from app.ui.domain_text import ui_error
 from app.ui.widgets.form_dialog import FormDialog
 from app.ui.widgets.form_errors import FieldErrors
 from app.ui.widgets.screen_fit import fit_to_screen, scroll_body
@@ -232,7 +233,7 @@ class PatientDialog(FormDialog):
                 self.save(allow_duplicate=True)
             return
         except PermissionDenied as exc:
-            self.general_error.setText(str(exc))
+            self.general_error.setText(ui_error(exc))
             self.general_error.show()
             return
         notify_saved(self, self.tr("patient %1").replace("%1", self.saved.name))

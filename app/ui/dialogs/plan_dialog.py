@@ -26,6 +26,7 @@ from app.domain.followup import PlanKind, PlanStatus
 from app.services.bundle import AppServices
 from app.services.followups import PlanRow
 from app.services.patients import PatientRow
+from app.ui.domain_text import ui_error
 from app.ui.widgets.form_errors import FieldErrors
 from app.ui.widgets.patient_picker import PatientPicker
 from app.ui.widgets.status_note import notify_saved
@@ -130,7 +131,7 @@ class PlanDialog(QDialog):
                 first.setFocus()
             return
         except PermissionDenied as e:
-            self.general.setText(str(e))
+            self.general.setText(ui_error(e))
             self.general.show()
             return
         notify_saved(
@@ -232,7 +233,7 @@ class EndPlanDialog(QDialog):
         try:
             self.saved = self.services.followups.set_status(self.plan_id, status, self.note_text())
         except (ValidationError, PermissionDenied) as e:
-            QMessageBox.warning(self, self.tr("End follow-up plan"), str(e))
+            QMessageBox.warning(self, self.tr("End follow-up plan"), ui_error(e))
             return
         notify_saved(self, self.tr("follow-up plan of %1").replace("%1", self.patient_name))
         self.accept()

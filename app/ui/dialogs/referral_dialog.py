@@ -39,6 +39,7 @@ from app.services.bundle import AppServices
 from app.services.patients import PatientRow
 from app.services.referrals import ReferralRow
 from app.ui.clinic_dates import clinic_qdate
+from app.ui.domain_text import ui_error
 from app.ui.widgets.form_dialog import FormDialog
 from app.ui.widgets.form_errors import FieldErrors
 from app.ui.widgets.patient_picker import PatientPicker
@@ -321,7 +322,7 @@ class ReferralDialog(FormDialog):
             self.show_first_error(self.errors.show(exc.errors, self.general_error))
             return
         except PermissionDenied as exc:
-            self.general_error.setText(str(exc))
+            self.general_error.setText(ui_error(exc))
             self.general_error.show()
             return
         if self.direction is Direction.DOWN:

@@ -26,6 +26,7 @@ from app.services.bundle import AppServices
 from app.services.context import Changes
 from app.ui.change_bus import ChangeBus
 from app.ui.dialogs.patient_dialog import PatientDialog
+from app.ui.domain_text import ui_error
 from app.ui.models.patient_table import PatientTableModel
 from app.ui.widgets.status_note import select_record
 
@@ -190,7 +191,7 @@ class PatientsPage(QWidget):
         try:
             row = self.services.patients.restore(pid)
         except (ValidationError, PermissionDenied) as exc:
-            QMessageBox.warning(self, self.tr("Not restored"), str(exc))
+            QMessageBox.warning(self, self.tr("Not restored"), ui_error(exc))
             return
         self.model.refresh_rows({row.id})
         self._update_buttons()
@@ -274,4 +275,4 @@ class PatientsPage(QWidget):
         try:
             self.services.patients.void(pid, reason)
         except (ValidationError, PermissionDenied) as exc:
-            QMessageBox.warning(self, self.tr("Not voided"), str(exc))
+            QMessageBox.warning(self, self.tr("Not voided"), ui_error(exc))

@@ -20,6 +20,7 @@ from app.config import RANGES, Settings
 from app.domain.errors import PermissionDenied, ValidationError
 from app.domain.roles import Perm, allowed
 from app.services.bundle import AppServices
+from app.ui.domain_text import ui_error
 from app.ui.widgets.form_errors import FieldErrors
 
 
@@ -118,7 +119,7 @@ class ClinicDetailsBox(QGroupBox):
             return
         except PermissionDenied as exc:
             self.message.setStyleSheet("color: #c0392b;")
-            self.message.setText(str(exc))
+            self.message.setText(ui_error(exc))
             return
         # Re-read first: the sync settings may have been saved meanwhile.
         settings = Settings.load(self.services.data_dir)

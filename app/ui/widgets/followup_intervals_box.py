@@ -15,6 +15,7 @@ from app.config import RANGES
 from app.domain.errors import PermissionDenied, ValidationError
 from app.domain.roles import Perm, allowed
 from app.services.bundle import AppServices
+from app.ui.domain_text import ui_error
 from app.ui.widgets.form_errors import FieldErrors
 
 
@@ -101,7 +102,7 @@ class FollowUpIntervalsBox(QGroupBox):
             return
         except PermissionDenied as exc:
             self.message.setStyleSheet("color: #c0392b;")
-            self.message.setText(str(exc))
+            self.message.setText(ui_error(exc))
             return
         self.message.setStyleSheet("color: #1e8449;")
         self.message.setText(self.tr("Saved"))

@@ -1,0 +1,177 @@
+"""The domain's Chinese labels and the services' Chinese messages have English for the UI.
+
+The messages are found by reading the source (ast), not from a list kept by hand: every
+Chinese string (an f-string becomes a template, its values ``%1``, ``%2``...) given to a
+``raise``, to ``FieldError``, to an outcome or report the UI shows, or returned by a function
+whose name says it makes a message, in app/domain, app/services and app/sync. Each must come
+out of the English catalogue with no Chinese character left.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from app.ui import domain_text
+from app.ui.domain_text import CJK, Catalogue
+
+ROOT = Path(__file__).resolve().parents[2]
+MESSAGE_SOURCES = ("app/domain", "app/services", "app/sync")
+# Calls whose Chinese arguments the UI shows.
+MESSAGE_CALLS = {"FieldError", "Failure", "ConnectionReport", "RoundReport", "TransitionRefused"}
+# Functions whose returned text is a message (the hub's refusals on the 同步 page too).
+MESSAGE_FUNCTIONS = re.compile(r"message|_rule$|^check_")
+# Modules only the command line, the printed forms or the hub use.
+NOT_SHOWN = {
+    "app/domain/consortium.py",  # the county's statistics pages and Excel
+    "app/domain/audit_chain.py",  # `check`'s report
+    "app/services/stats.py",  # the printed/exported report; the screen uses app/ui/stats_text
+    "app/services/stats_kaohe.py",
+}
+
+
+def _template(node: ast.AST) -> str | None:
+    """A string, an f-string or a sum of strings as one template, the values ``%1``, ``%2``."""
+    parts: list[str | None] = []  # None: a value
+
+    def flatten(n: ast.AST) -> None:
+        if isinstance(n, ast.Constant) and isinstance(n.value, str):
+            parts.append(n.value)
+        elif isinstance(n, ast.JoinedStr):
+            for v in n.values:
+                parts.append(str(v.value) if isinstance(v, ast.Constant) else None)
+        elif isinstance(n, ast.BinOp) and isinstance(n.op, ast.Add):
+            flatten(n.left)
+            flatten(n.right)
+        else:
+            parts.append(None)
+
+    if not isinstance(node, ast.Constant | ast.JoinedStr | ast.BinOp):
+        return None
+    flatten(node)
+    if not any(isinstance(p, str) for p in parts):
+        return None
+    out, n = [], 0
+    for p in parts:
+        if p is None:
+            n += 1
+            out.append(f"%{n}")
+        else:
+            out.append(p)
+    return "".join(out)
+
+
+def _strings(node: ast.AST) -> list[str]:
+    """The Chinese strings in an expression, f-strings as templates (not their pieces)."""
+    found: list[str] = []
+
+    def visit(n: ast.AST) -> None:
+        t = _template(n)
+        if t is not None:
+            if CJK.search(t):
+                found.append(t)
+            return
+        for child in ast.iter_child_nodes(n):
+            visit(child)
+
+    visit(node)
+    return found
+
+
+def _callee(call: ast.Call) -> str:
+    f = call.func
+    return f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
+
+
+def scanned_messages() -> dict[str, str]:
+    """template → where it is (file:line)."""
+    out: dict[str, str] = {}
+    for folder in MESSAGE_SOURCES:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            rel = str(path.relative_to(ROOT))
+            if rel in NOT_SHOWN:
+                continue
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                exprs: list[ast.AST] = []
+                if isinstance(node, ast.Raise) and node.exc is not None:
+                    exprs.append(node.exc)
+                elif isinstance(node, ast.Call) and (
+                    _callee(node) in MESSAGE_CALLS or _callee(node).endswith("Error")
+                ):
+                    exprs.extend([*node.args, *(k.value for k in node.keywords)])
+                elif isinstance(node, ast.FunctionDef) and MESSAGE_FUNCTIONS.search(node.name):
+                    exprs.extend(
+                        r.value for r in ast.walk(node) if isinstance(r, ast.Return) and r.value
+                    )
+                elif isinstance(node, ast.Assign) and any(
+                    isinstance(t, ast.Name) and t.id.endswith("MESSAGE") for t in node.targets
+                ):
+                    exprs.append(node.value)
+                for e in exprs:
+                    for s in _strings(e):
+                        out.setdefault(s, f"{rel}:{getattr(e, 'lineno', 0)}")
+    return out
+
+
+def untranslated(catalogue: Catalogue, texts: dict[str, str]) -> list[str]:
+    return sorted(
+        f"{where}: {text}" for text, where in texts.items() if CJK.search(catalogue.translate(text))
+    )
+
+
+def test_every_label_the_ui_shows_has_english() -> None:
+    missing = untranslated(domain_text.english(), {v: "label" for v in domain_text.label_values()})
+    assert missing == [], "no English in resources/translations/en:\n" + "\n".join(missing)
+
+
+def test_every_message_the_services_raise_has_english() -> None:
+    messages = scanned_messages()
+    assert len(messages) > 150  # the scan found the services' messages
+    missing = untranslated(domain_text.english(), messages)
+    assert missing == [], "no English in resources/translations/en:\n" + "\n".join(missing)
+
+
+def test_the_scan_finds_a_new_message(tmp_path: Path) -> None:
+    tree = ast.parse('raise ValidationError([FieldError("x", "required", f"{label}必须是新的")])')
+    call = next(n for n in ast.walk(tree) if isinstance(n, ast.Raise))
+    assert _strings(call.exc) == ["%1必须是新的"]
+    assert untranslated(Catalogue({}), {"%1必须是新的": "here"}) == ["here: %1必须是新的"]
+
+
+def test_messages_are_translated_by_their_parts() -> None:
+    c = Catalogue(
+        {
+            "%1不能为空": "%1 is required",
+            "联系电话": "Phone",
+            "%1应为 %2–%3 天": "%1 must be %2–%3 days",
+            "高血压随访间隔": "Hypertension visit interval",
+        }
+    )
+    assert c.translate("联系电话不能为空") == "Phone is required"
+    assert (
+        c.translate("高血压随访间隔应为 7–90 天") == "Hypertension visit interval must be 7–90 days"
+    )
+    # a ValidationError as text: its messages one by one
+    assert c.translate("联系电话不能为空；高血压随访间隔不能为空") == (
+        "Phone is required; Hypertension visit interval is required"
+    )
+    # data is shown as it is
+    assert c.translate("张三") == "张三"
+    assert c.translate("张三不能为空") == "张三 is required"
+
+
+@pytest.fixture
+def english_ui():  # type: ignore[no-untyped-def]
+    domain_text.use_language("en")
+    yield
+    domain_text.use_language("zh_CN")
+
+
+def test_ui_text_follows_the_language(english_ui) -> None:  # type: ignore[no-untyped-def]
+    assert domain_text.ui("管理员") == "Administrator"
+    domain_text.use_language("zh_CN")
+    assert domain_text.ui("管理员") == "管理员"

@@ -1,0 +1,209 @@
+"""Under ``--lang en`` nothing the UI itself says is Chinese; in the Chinese UI Qt's own
+dialogs are Chinese.
+
+The walk shows the main window on the demo clinic in English, opens every page (and every
+tab of a page), and reads every visible text: labels, buttons, group and tab titles, combo
+items, table headers and cells, placeholders, window titles. Chinese is allowed only where it
+is data: a CJK run that occurs in a value stored in the database (a patient's name, a
+village, a diagnosis, the clinic's name) is data; anything else is the UI's and must be
+English.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QDialogButtonBox,
+    QFileDialog,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMessageBox,
+    QTabWidget,
+    QWidget,
+)
+
+from app.db.engine import db_path
+from app.services.bundle import AppServices
+from app.services.context import ServiceContext
+from app.ui import domain_text
+from app.ui.change_bus import ChangeBus
+
+CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+DEMO_PASSWORD = "Demo-admin-1"
+# Shown in their own language whatever the UI's: the language choice in 设置.
+OWN_NAMES = {"简体中文"}
+
+
+@pytest.fixture
+def demo(data_dir: Path) -> Iterator[AppServices]:
+    from app.demo import seed_demo
+    from tests.conftest import fast_hasher
+
+    ctx = ServiceContext.open(data_dir, password_hasher=fast_hasher())
+    services = AppServices.create(ctx, data_dir)
+    seed_demo(services, patients=30, admin_password=DEMO_PASSWORD)
+    services.users.login("admin", DEMO_PASSWORD)
+    yield services
+    ctx.listeners.clear()
+    ctx.dispose()
+
+
+@pytest.fixture
+def english(qapp) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    installed = qapp._cliniclink_zh_translators
+    for t in installed:
+        qapp.removeTranslator(t)
+    domain_text.use_language("en")
+    yield
+    domain_text.use_language("zh_CN")
+    for t in installed:
+        qapp.installTranslator(t)
+
+
+def data_runs(data_dir: Path) -> set[str]:
+    """Every run of Chinese characters in a text stored in the database: the data."""
+    runs: set[str] = set()
+    con = sqlite3.connect(db_path(data_dir))
+    try:
+        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        for table in tables:
+            if table in ("audit_log",):  # what users did, not data a page shows
+                continue
+            for row in con.execute(f'SELECT * FROM "{table}"'):
+                for value in row:
+                    if isinstance(value, str):
+                        runs.update(CJK_RUN.findall(value))
+    finally:
+        con.close()
+    return runs
+
+
+def visible_texts(window: QWidget) -> list[tuple[str, str]]:
+    """(where, text) for every text a user can see in ``window``."""
+    out: list[tuple[str, str]] = [("window title", window.windowTitle())]
+    for w in window.findChildren(QWidget):
+        if not w.isVisibleTo(window):
+            continue
+        where = f"{type(w).__name__} {w.objectName()}".strip()
+        if isinstance(w, QLabel | QAbstractButton):
+            out.append((where, w.text()))
+        if isinstance(w, QGroupBox):
+            out.append((where, w.title()))
+        if isinstance(w, QLineEdit):
+            out.append((where + " placeholder", w.placeholderText()))
+        if isinstance(w, QTabWidget):
+            out.extend((where + " tab", w.tabText(i)) for i in range(w.count()))
+        if isinstance(w, QComboBox):
+            out.extend((where + " item", w.itemText(i)) for i in range(w.count()))
+        if isinstance(w, QAbstractItemView) and not isinstance(w, QHeaderView) and w.model():
+            m = w.model()
+            columns = 1 if isinstance(w, QListView) else m.columnCount()
+            for c in range(columns):
+                head = m.headerData(c, Qt.Orientation.Horizontal)
+                out.append((where + " header", str(head or "")))
+            for r in range(min(m.rowCount(), 30)):
+                for c in range(columns):
+                    value = m.index(r, c).data()
+                    if isinstance(value, str):
+                        out.append((f"{where} column {c}", value))
+    return out
+
+
+def chinese_ui_text(texts: list[tuple[str, str]], data: set[str]) -> list[str]:
+    return sorted(
+        {
+            f"{where}: {text!r}"
+            for where, text in texts
+            if any(run not in data for run in CJK_RUN.findall(text))
+        }
+    )
+
+
+def walk_pages(qtbot, window) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    from app.ui.pages import PAGES
+
+    texts: list[tuple[str, str]] = []
+    for row, (key, _title, _factory) in enumerate(PAGES):
+        window.nav.setCurrentRow(row)
+        page = window.page(key)
+        QApplication.processEvents()
+        tabs = [t for t in page.findChildren(QTabWidget) if t.isVisibleTo(window)]
+        for tab in tabs or [None]:
+            for i in range(tab.count() if tab else 1):
+                if tab:
+                    tab.setCurrentIndex(i)
+                qtbot.wait(50)
+                texts.extend((f"{key}: {w}", t) for w, t in visible_texts(window))
+    return texts
+
+
+def test_every_page_is_english_under_lang_en(
+    qtbot, demo: AppServices, data_dir: Path, english
+) -> None:  # type: ignore[no-untyped-def]
+    from app.ui.main_window import MainWindow
+
+    bus = ChangeBus(demo.ctx)
+    window = MainWindow(demo, bus)
+    qtbot.addWidget(window)
+    window.resize(1366, 728)
+    window.show()
+    qtbot.waitExposed(window)
+    try:
+        texts = walk_pages(qtbot, window)
+        # the statistics are computed in the background: wait for them, then read again
+        qtbot.wait(1500)
+        texts += walk_pages(qtbot, window)
+    finally:
+        window.sync.stop()
+        window.tasks.wait(10_000)
+    found = chinese_ui_text(texts, data_runs(data_dir) | OWN_NAMES)
+    assert found == [], "Chinese in the English UI:\n" + "\n".join(found)
+
+
+def test_the_walk_catches_chinese_ui_text() -> None:
+    texts = [("QLabel", "王芳"), ("QPushButton", "保存"), ("QLabel", "Sex: 女")]
+    assert chinese_ui_text(texts, {"王芳"}) == ["QLabel: 'Sex: 女'", "QPushButton: '保存'"]
+
+
+def test_qt_standard_dialogs_are_chinese_in_the_chinese_ui(qtbot) -> None:  # type: ignore[no-untyped-def]
+    box = QMessageBox(QMessageBox.Icon.Question, "ClinicLink", "?")
+    box.setStandardButtons(
+        QMessageBox.StandardButton.Yes
+        | QMessageBox.StandardButton.No
+        | QMessageBox.StandardButton.Cancel
+    )
+    qtbot.addWidget(box)
+    assert {b.text() for b in box.buttons()} == {"是(&Y)", "否(&N)", "取消"}
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Discard
+    )
+    qtbot.addWidget(buttons)
+    assert {b.text() for b in buttons.buttons()} == {"保存(&S)", "放弃"} or not any(
+        re.search(r"[A-Za-z]{3}", b.text()) for b in buttons.buttons()
+    )
+    dialog = QFileDialog(None, "", "", "PDF (*.pdf)")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    english = [
+        f"{type(w).__name__}: {w.text()!r}"
+        for w in [*dialog.findChildren(QLabel), *dialog.findChildren(QAbstractButton)]
+        if w.isVisibleTo(dialog) and re.search(r"[A-Za-z]{2}", w.text().replace("PDF", ""))
+    ]
+    assert english == []
+    labels = {w.text() for w in dialog.findChildren(QLabel) if w.isVisibleTo(dialog)}
+    assert "查找范围(&I)：" in labels and "文件类型(&T)：" in labels
