@@ -1057,6 +1057,10 @@ Register another record with the same number anyway?</source>
         <source>Register new…</source>
         <translation>登记新居民…</translation>
     </message>
+    <message>
+        <source>no ID card</source>
+        <translation>无身份证</translation>
+    </message>
 </context>
 <context>
     <name>PatientTable</name>
@@ -2959,6 +2963,10 @@ It is shown only now. {user} must choose a new password at the next login.</sour
 </context>
 <context>
     <name>VisitDialog</name>
+    <message>
+        <source>%1 follow-up — %2</source>
+        <translation>%1随访 — %2</translation>
+    </message>
     <message>
         <source>Visit date *</source>
         <translation>随访日期 *</translation>

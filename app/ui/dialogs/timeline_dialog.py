@@ -22,6 +22,7 @@ from app.domain.booking import booking_text
 from app.domain.errors import PermissionDenied
 from app.services.bundle import AppServices
 from app.services.followups import PatientVisit
+from app.ui.domain_text import ui
 
 EMERGENCY_COLOUR = QColor("#a93226")
 
@@ -55,7 +56,9 @@ class TimelineDialog(QDialog):
         p = services.patients.get(patient_id)
         self.setWindowTitle(self.tr("Timeline of %1").replace("%1", p.name))
         self.resize(760, 460)
-        header = QLabel(f"{p.name}　{p.sex_label}　{p.age_text()}　{p.id_number}　{p.village}")
+        header = QLabel(
+            f"{p.name}　{ui(p.sex_label)}　{ui(p.age_text())}　{p.id_number}　{p.village}"
+        )
         header.setStyleSheet("font-weight: bold;")
         self.entries = QListWidget()
         self.entries.setObjectName("timelineEntries")

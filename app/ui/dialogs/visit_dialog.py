@@ -40,6 +40,7 @@ from app.domain.errors import ValidationError
 from app.domain.followup import Medication, PlanKind, VisitInput
 from app.services.bundle import AppServices
 from app.services.followups import VisitResult
+from app.ui.domain_text import ui
 from app.ui.widgets.form_dialog import FormDialog
 from app.ui.widgets.form_errors import FieldErrors
 from app.ui.widgets.screen_fit import fit_to_screen, scroll_body
@@ -131,7 +132,9 @@ class VisitDialog(FormDialog):
         dm = self.kind is PlanKind.DIABETES
         chronic = self.kind in rules.CHRONIC
         self.setWindowTitle(
-            f"{rules.PLAN_KIND_NAMES[self.kind]}{self.tr(' follow-up')} — {self.patient_name}"
+            self.tr("%1 follow-up — %2")
+            .replace("%1", ui(rules.PLAN_KIND_NAMES[self.kind]))
+            .replace("%2", self.patient_name)
         )
         fit_to_screen(self, 820, 860)
 
