@@ -67,10 +67,23 @@ def english(qapp) -> Iterator[None]:  # type: ignore[no-untyped-def]
     for t in installed:
         qapp.removeTranslator(t)
     domain_text.use_language("en")
+    _forget_translated_names()
     yield
     domain_text.use_language("zh_CN")
     for t in installed:
         qapp.installTranslator(t)
+    _forget_translated_names()
+
+
+def _forget_translated_names() -> None:
+    """app/ui/stats_text keeps its translated names once made (the language changes only at
+    the next start); a test switching languages makes them again."""
+    from app.ui import stats_text
+
+    for value in vars(stats_text).values():
+        clear = getattr(value, "cache_clear", None)
+        if callable(clear):
+            clear()
 
 
 def data_runs(data_dir: Path) -> set[str]:
