@@ -30,8 +30,17 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
-from app.domain import codes, followup, referral, referral_feedback, roles, training
+from app.domain import (
+    codes,
+    followup,
+    followup_criteria,
+    referral,
+    referral_feedback,
+    roles,
+    training,
+)
 from app.resources import resource_path
+from app.services.audit import ACTION_NAMES
 
 PLACEHOLDER = re.compile(r"%(\d)")
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -63,6 +72,23 @@ LABEL_TABLES: dict[str, Mapping[object, str] | Iterable[str]] = {
     "training.CREDIT_CLASSES": training.CREDIT_CLASSES,
     "training.PRACTICE_CATEGORIES": training.PRACTICE_CATEGORIES,
     "training.SummaryFigures.LABELS": dict(training.SummaryFigures.LABELS),
+    "followup.DM_SYMPTOMS": followup.DM_SYMPTOMS,
+    "followup.HTN_SYMPTOMS": followup.HTN_SYMPTOMS,
+    "followup.FOOT_PULSE": followup.FOOT_PULSE,
+    "followup.SALT": followup.SALT,
+    "followup.GOOD_FAIR_POOR": followup.GOOD_FAIR_POOR,
+    "followup.OUTCOMES": followup.OUTCOMES,
+    "followup_criteria.HTN_EMERGENCY_ITEMS": [
+        i.label for i in followup_criteria.HTN_EMERGENCY_ITEMS
+    ],
+    "followup_criteria.DM_EMERGENCY_ITEMS": [i.label for i in followup_criteria.DM_EMERGENCY_ITEMS],
+    "referral.UP_INDICATIONS": referral.UP_INDICATIONS,
+    "referral.DOWN_INDICATIONS": referral.DOWN_INDICATIONS,
+    "referral.OTHER": [referral.OTHER],
+    "referral.PATIENT_TYPES": referral.PATIENT_TYPES,
+    "referral.TRANSPORT": referral.TRANSPORT,
+    "referral.OUTCOMES": referral.OUTCOMES,
+    "audit.ACTION_NAMES": ACTION_NAMES,
 }
 
 

@@ -40,8 +40,12 @@
         <translation>结束时间 *</translation>
     </message>
     <message>
-        <source>Hours (学时) *</source>
+        <source>Hours *</source>
         <translation>学时 *</translation>
+    </message>
+    <message>
+        <source>Training course</source>
+        <translation>所属培训班</translation>
     </message>
     <message>
         <source>Place</source>
@@ -76,10 +80,6 @@
         <translation>学分</translation>
     </message>
     <message>
-        <source>Training course (培训班)</source>
-        <translation>所属培训班</translation>
-    </message>
-    <message>
         <source>Assessment</source>
         <translation>考核结果</translation>
     </message>
@@ -102,6 +102,38 @@
 </context>
 <context>
     <name>AuditDialog</name>
+    <message>
+        <source>Resident</source>
+        <translation>居民</translation>
+    </message>
+    <message>
+        <source>Referral slip</source>
+        <translation>转诊单</translation>
+    </message>
+    <message>
+        <source>Referral status</source>
+        <translation>转诊状态</translation>
+    </message>
+    <message>
+        <source>Follow-up plan</source>
+        <translation>随访计划</translation>
+    </message>
+    <message>
+        <source>Follow-up visit</source>
+        <translation>随访记录</translation>
+    </message>
+    <message>
+        <source>Follow-up contact</source>
+        <translation>随访联系</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>账号</translation>
+    </message>
+    <message>
+        <source>This clinic</source>
+        <translation>本机构</translation>
+    </message>
     <message>
         <source>Audit log</source>
         <translation>操作日志</translation>
@@ -1271,20 +1303,8 @@ Register another record with the same number anyway?</source>
 <context>
     <name>ReferralDialog</name>
     <message>
-        <source>Upward referral (转出单)</source>
-        <translation>双向转诊（转出）单</translation>
-    </message>
-    <message>
-        <source>Downward referral (回转单)</source>
-        <translation>双向转诊（回转）单</translation>
-    </message>
-    <message>
         <source>Patient *</source>
         <translation>患者 *</translation>
-    </message>
-    <message>
-        <source>Required when 其他 is ticked</source>
-        <translation>选择“其他”时必填</translation>
     </message>
     <message>
         <source>(as registered)</source>
@@ -1315,7 +1335,19 @@ Register another record with the same number anyway?</source>
         <translation>其他（请注明）</translation>
     </message>
     <message>
-        <source>Working diagnosis (初步印象) *</source>
+        <source>Upward referral slip</source>
+        <translation>双向转诊（转出）单</translation>
+    </message>
+    <message>
+        <source>Downward referral slip</source>
+        <translation>双向转诊（回转）单</translation>
+    </message>
+    <message>
+        <source>Required when Other is ticked</source>
+        <translation>选择“其他”时必填</translation>
+    </message>
+    <message>
+        <source>Working diagnosis *</source>
         <translation>初步印象 *</translation>
     </message>
     <message>
@@ -2988,11 +3020,11 @@ It is shown only now. {user} must choose a new password at the next login.</sour
         <translation>不填表示无</translation>
     </message>
     <message>
-        <source>Kind, e.g. 门冬胰岛素30</source>
+        <source>Kind, e.g. insulin aspart 30</source>
         <translation>种类，如 门冬胰岛素30</translation>
     </message>
     <message>
-        <source>Usage and dose, e.g. 早12U 晚10U 餐前皮下注射</source>
+        <source>Usage and dose, e.g. 12 U morning, 10 U evening, before meals</source>
         <translation>用法和用量，如 早12U 晚10U 餐前皮下注射</translation>
     </message>
     <message>
@@ -3010,6 +3042,18 @@ It is shown only now. {user} must choose a new password at the next login.</sour
     <message>
         <source>Blood pressure *</source>
         <translation>血压 *</translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation>当前</translation>
+    </message>
+    <message>
+        <source>target</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <source>kg　Height</source>
+        <translation>kg　身高</translation>
     </message>
     <message>
         <source>Weight</source>
@@ -3030,6 +3074,26 @@ It is shown only now. {user} must choose a new password at the next login.</sour
     <message>
         <source>Lifestyle guidance (now / target)</source>
         <translation>生活方式指导（当前 / 目标）</translation>
+    </message>
+    <message>
+        <source>cigarettes/day</source>
+        <translation>支/日</translation>
+    </message>
+    <message>
+        <source>liang (50 g)/day</source>
+        <translation>两/日</translation>
+    </message>
+    <message>
+        <source>times/week</source>
+        <translation>次/周</translation>
+    </message>
+    <message>
+        <source>minutes/time</source>
+        <translation>分钟/次</translation>
+    </message>
+    <message>
+        <source>g/day</source>
+        <translation>克/天</translation>
     </message>
     <message>
         <source>Smoking</source>
@@ -3193,6 +3257,17 @@ It is shown only now. {user} must choose a new password at the next login.</sour
     <message>
         <source>Restore from a backup…</source>
         <translation>从备份恢复…</translation>
+    </message>
+</context>
+<context>
+    <name>_Pair</name>
+    <message>
+        <source>now</source>
+        <translation>当前</translation>
+    </message>
+    <message>
+        <source>target</source>
+        <translation>目标</translation>
     </message>
 </context>
 </TS>

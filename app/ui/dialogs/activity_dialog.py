@@ -95,7 +95,7 @@ class ActivityDialog(QDialog):
             ("day", self.tr("Date *"), self.day),
             ("start", self.tr("Starts"), self.start),
             ("end", self.tr("Ends *"), self.end),
-            ("hours", self.tr("Hours (学时) *"), self.hours),
+            ("hours", self.tr("Hours *"), self.hours),
             ("place", self.tr("Place"), self.place),
             ("lecturer", self.tr("Lecturer / teacher"), self.lecturer),
             ("lecturer_title", self.tr("Lecturer's title"), self.lecturer_title),
@@ -104,7 +104,7 @@ class ActivityDialog(QDialog):
             ("credit_class", self.tr("Credit class"), self.credit_class),
             ("credits_stated", self.tr("Own award"), self.credits_stated),
             ("credits", self.tr("Credits"), self.credits),
-            ("course", self.tr("Training course (培训班)"), self.course),
+            ("course", self.tr("Training course"), self.course),
             ("assessment", self.tr("Assessment"), self.assessment),
             ("recorder", self.tr("Recorded by"), self.recorder),
         ):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QCoreApplication, QDate, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,17 +24,20 @@ from PySide6.QtWidgets import (
 
 from app.services.audit import ACTION_NAMES
 from app.services.bundle import AppServices
+from app.ui.domain_text import ui
 
-RECORD_NAMES = {
-    "patient": "居民",
-    "referral": "转诊单",
-    "referral_event": "转诊状态",
-    "followup_plan": "随访计划",
-    "followup_visit": "随访记录",
-    "followup_contact": "随访联系",
-    "user": "账号",
-    "clinic": "本机构",
-}
+
+def record_name(record_type: str) -> str:
+    return {
+        "patient": QCoreApplication.translate("AuditDialog", "Resident"),
+        "referral": QCoreApplication.translate("AuditDialog", "Referral slip"),
+        "referral_event": QCoreApplication.translate("AuditDialog", "Referral status"),
+        "followup_plan": QCoreApplication.translate("AuditDialog", "Follow-up plan"),
+        "followup_visit": QCoreApplication.translate("AuditDialog", "Follow-up visit"),
+        "followup_contact": QCoreApplication.translate("AuditDialog", "Follow-up contact"),
+        "user": QCoreApplication.translate("AuditDialog", "Account"),
+        "clinic": QCoreApplication.translate("AuditDialog", "This clinic"),
+    }.get(record_type, record_type)
 
 
 def _qdate(d: date) -> QDate:
@@ -56,7 +59,7 @@ class AuditDialog(QDialog):
         self.action.setObjectName("auditAction")
         self.action.addItem(self.tr("All actions"), "")
         for key, name in ACTION_NAMES.items():
-            self.action.addItem(name, key)
+            self.action.addItem(ui(name), key)
         self.patient = QLineEdit()
         self.patient.setObjectName("auditPatient")
         self.patient.setPlaceholderText(self.tr("Patient name or ID number"))
@@ -131,14 +134,14 @@ class AuditDialog(QDialog):
         self.table.setSortingEnabled(False)
         self.table.setRowCount(len(page.rows))
         for r, row in enumerate(page.rows):
-            record = RECORD_NAMES.get(row.record_type, row.record_type)
+            record = record_name(row.record_type)
             cells = (
                 row.at_local.strftime("%Y-%m-%d %H:%M:%S"),
                 row.username,
-                row.action_name,
+                ui(row.action_name),
                 f"{record} {row.record_id[:8]}" if row.record_id else record,
                 row.patient_name,
-                row.detail,
+                ui(row.detail),
             )
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)

@@ -530,7 +530,7 @@ class StatisticsPage(QWidget):
             )
             self.indications.setRowCount(len(r.by_indication))
             for i, (k, n) in enumerate(r.by_indication):
-                self.indications.setItem(i, 0, QTableWidgetItem(k))
+                self.indications.setItem(i, 0, QTableWidgetItem(ui(k)))
                 self.indications.setItem(i, 1, QTableWidgetItem(str(n)))
         self._cards("referrals", referral_rows(f), earlier)
         x = f.followups

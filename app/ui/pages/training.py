@@ -443,7 +443,7 @@ class TrainingPage(QWidget):
         _fill(
             self.roster_table,
             [
-                [p.name, p.department, p.title, p.category, "✓" if p.village_doctor else ""]
+                [p.name, p.department, ui(p.title), ui(p.category), "✓" if p.village_doctor else ""]
                 for p in people
             ],
         )
