@@ -23,7 +23,7 @@ MESSAGE_SOURCES = ("app/domain", "app/services", "app/sync")
 # Calls whose Chinese arguments the UI shows.
 MESSAGE_CALLS = {"FieldError", "Failure", "ConnectionReport", "RoundReport", "TransitionRefused"}
 # Functions whose returned text is a message (the hub's refusals on the 同步 page too).
-MESSAGE_FUNCTIONS = re.compile(r"message|_rule$|^check_")
+MESSAGE_FUNCTIONS = re.compile(r"message|reason|_rule$|^check_")
 # Modules only the command line, the printed forms or the hub use.
 NOT_SHOWN = {
     "app/domain/consortium.py",  # the county's statistics pages and Excel

@@ -303,3 +303,15 @@ def test_the_main_dialogs_are_english_under_lang_en(  # type: ignore[no-untyped-
     d.close()
     found = chinese_ui_text(texts, data_runs(data_dir, demo))
     assert found == [], "Chinese in the English UI:\n" + "\n".join(found)
+
+
+def test_audit_details_are_in_words_in_the_chinese_ui(qtbot, demo: AppServices) -> None:  # type: ignore[no-untyped-def]
+    from app.ui.dialogs.audit_dialog import AuditDialog
+
+    d = AuditDialog(demo)
+    qtbot.addWidget(d)
+    details = [d.table.item(r, 5).text() for r in range(d.table.rowCount())]
+    assert any(t.startswith("单号: ") for t in details), details  # a number, in words
+    english = [t for t in details if re.search(r"\b(number|to|kind|reason|received)\b", t)]
+    assert english == []
+    assert any("类别: 2型糖尿病" in t or "类别: 高血压" in t for t in details)

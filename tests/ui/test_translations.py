@@ -111,3 +111,20 @@ def test_the_scan_catches_a_string_lupdate_would_miss(tmp_path: Path) -> None:
     )
     missing = missing_translations(ts)
     assert any("[Navigation] 'Patients'" in m for m in missing)
+
+
+def test_translate_is_never_called_under_another_name() -> None:
+    """``t = QCoreApplication.translate; t("Ctx", "Text")`` hides the string from lupdate and
+    from the scan above, so it would never be translated."""
+    import ast
+
+    aliases = []
+    for path in sorted((ROOT / "app").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Assign)
+                and isinstance(node.value, ast.Attribute)
+                and node.value.attr in ("translate", "tr")
+            ):
+                aliases.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert aliases == []

@@ -40,6 +40,57 @@ def record_name(record_type: str) -> str:
     }.get(record_type, record_type)
 
 
+def _detail_keys() -> dict[str, str]:
+    return {
+        "number": QCoreApplication.translate("AuditDialog", "Number"),
+        "to": QCoreApplication.translate("AuditDialog", "To"),
+        "reason": QCoreApplication.translate("AuditDialog", "Reason"),
+        "kind": QCoreApplication.translate("AuditDialog", "Kind"),
+        "referral": QCoreApplication.translate("AuditDialog", "Referral"),
+        "by": QCoreApplication.translate("AuditDialog", "By"),
+        "fields": QCoreApplication.translate("AuditDialog", "Fields"),
+        "count": QCoreApplication.translate("AuditDialog", "Records"),
+        "username": QCoreApplication.translate("AuditDialog", "Username"),
+        "role": QCoreApplication.translate("AuditDialog", "Role"),
+        "active": QCoreApplication.translate("AuditDialog", "Active"),
+        "file": QCoreApplication.translate("AuditDialog", "File"),
+        "rows": QCoreApplication.translate("AuditDialog", "Rows"),
+        "institutions": QCoreApplication.translate("AuditDialog", "Institutions"),
+        "before": QCoreApplication.translate("AuditDialog", "Before"),
+        "after": QCoreApplication.translate("AuditDialog", "After"),
+    }
+
+
+def _code_names() -> dict[str, str]:
+    """Status, plan kind and role codes the audit details hold, by their names."""
+    from app.domain import followup, referral, roles, training
+
+    names: dict[str, str] = {}
+    for table in (
+        training.STATUS_NAMES,
+        followup.PLAN_STATUS_NAMES,
+        followup.PLAN_KIND_NAMES,
+        referral.STATUS_NAMES,
+        roles.ROLE_NAMES,
+    ):
+        names.update({str(code): name for code, name in table.items()})
+    return names
+
+
+def detail_text(detail: str) -> str:
+    """An audit detail ("number: …；to: received") with its keys and codes in words."""
+    keys, codes = _detail_keys(), _code_names()
+    parts = []
+    for part in detail.split("；"):
+        key, sep, value = part.partition(": ")
+        if not sep or key not in keys:
+            parts.append(ui(part))
+            continue
+        value = ui(codes.get(value, value))
+        parts.append(f"{keys[key]}: {value}" if value else keys[key])
+    return "；".join(parts)
+
+
 def _qdate(d: date) -> QDate:
     return QDate(d.year, d.month, d.day)
 
@@ -141,7 +192,7 @@ class AuditDialog(QDialog):
                 ui(row.action_name),
                 f"{record} {row.record_id[:8]}" if row.record_id else record,
                 row.patient_name,
-                ui(row.detail),
+                detail_text(row.detail),
             )
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
