@@ -18,7 +18,7 @@ nobody has translated yet) is shown as it is.
 Printed slips and forms are national Chinese forms: they are printed in Chinese in both
 languages and never pass through here.
 
-``tests/ui/test_domain_text.py`` enumerates the labels the UI shows (:data:`LABEL_TABLES`) and
+``tests/ui/test_domain_text.py`` enumerates the labels the UI shows (:func:`label_tables`) and
 every Chinese message the domain, services and sync raise or return, and fails on one with
 no English.
 """
@@ -30,72 +30,91 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
-from app.domain import (
-    codes,
-    followup,
-    followup_criteria,
-    referral,
-    referral_feedback,
-    roles,
-    training,
-)
 from app.resources import resource_path
-from app.services.audit import ACTION_NAMES
 
 PLACEHOLDER = re.compile(r"%(\d)")
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _SEPARATORS = ("\n", "；")
 _MAX_DEPTH = 3
 
-# The domain's label tables the UI shows (each value needs an English entry).
-LABEL_TABLES: dict[str, Mapping[object, str] | Iterable[str]] = {
-    "roles.ROLE_NAMES": roles.ROLE_NAMES,
-    "codes.SEX": codes.SEX,
-    "codes.PAYMENT_TYPES": codes.PAYMENT_TYPES,
-    "referral.DIRECTION_NAMES": referral.DIRECTION_NAMES,
-    "referral.STATUS_NAMES": referral.STATUS_NAMES,
-    "referral.URGENCY": referral.URGENCY,
-    "referral_feedback.METHODS": referral_feedback.METHODS,
-    "referral_feedback.RESULTS": referral_feedback.RESULTS,
-    "followup.PLAN_KIND_NAMES": followup.PLAN_KIND_NAMES,
-    "followup.PLAN_STATUS_NAMES": followup.PLAN_STATUS_NAMES,
-    "followup.METHODS": followup.METHODS,
-    "followup.ADHERENCE": followup.ADHERENCE,
-    "followup.HYPOGLYCEMIA": followup.HYPOGLYCEMIA,
-    "followup.CONTACT_OUTCOMES": followup.CONTACT_OUTCOMES,
-    "followup.CLASS_NAMES": followup.CLASS_NAMES,
-    "training.STATUS_NAMES": training.STATUS_NAMES,
-    "training.ATTENDANCE_NAMES": training.ATTENDANCE_NAMES,
-    "training.SUPPORT_COUNTS": training.SUPPORT_COUNTS,
-    "training.REQUIREMENT_NAMES": training.REQUIREMENT_NAMES,
-    "training.ACTIVITY_TYPES": training.ACTIVITY_TYPES,
-    "training.CREDIT_CLASSES": training.CREDIT_CLASSES,
-    "training.PRACTICE_CATEGORIES": training.PRACTICE_CATEGORIES,
-    "training.SummaryFigures.LABELS": dict(training.SummaryFigures.LABELS),
-    "followup.DM_SYMPTOMS": followup.DM_SYMPTOMS,
-    "followup.HTN_SYMPTOMS": followup.HTN_SYMPTOMS,
-    "followup.FOOT_PULSE": followup.FOOT_PULSE,
-    "followup.SALT": followup.SALT,
-    "followup.GOOD_FAIR_POOR": followup.GOOD_FAIR_POOR,
-    "followup.OUTCOMES": followup.OUTCOMES,
-    "followup_criteria.HTN_EMERGENCY_ITEMS": [
-        i.label for i in followup_criteria.HTN_EMERGENCY_ITEMS
-    ],
-    "followup_criteria.DM_EMERGENCY_ITEMS": [i.label for i in followup_criteria.DM_EMERGENCY_ITEMS],
-    "referral.UP_INDICATIONS": referral.UP_INDICATIONS,
-    "referral.DOWN_INDICATIONS": referral.DOWN_INDICATIONS,
-    "referral.OTHER": [referral.OTHER],
-    "referral.PATIENT_TYPES": referral.PATIENT_TYPES,
-    "referral.TRANSPORT": referral.TRANSPORT,
-    "referral.OUTCOMES": referral.OUTCOMES,
-    "audit.ACTION_NAMES": ACTION_NAMES,
-}
+
+def label_tables() -> dict[str, Mapping[object, str] | Iterable[str]]:
+    """The domain's label tables the UI shows (each value needs an English entry). Imported
+    here, not at start-up: the login window comes before SQLAlchemy is loaded."""
+    from app.domain import (
+        codes,
+        field_labels,
+        followup,
+        followup_criteria,
+        referral,
+        referral_feedback,
+        roles,
+        training,
+    )
+    from app.services import credit_rules, followup_intervals
+    from app.services.audit import ACTION_NAMES
+
+    return {
+        "roles.ROLE_NAMES": roles.ROLE_NAMES,
+        "codes.SEX": codes.SEX,
+        "codes.PAYMENT_TYPES": codes.PAYMENT_TYPES,
+        "referral.DIRECTION_NAMES": referral.DIRECTION_NAMES,
+        "referral.STATUS_NAMES": referral.STATUS_NAMES,
+        "referral.URGENCY": referral.URGENCY,
+        "referral_feedback.METHODS": referral_feedback.METHODS,
+        "referral_feedback.RESULTS": referral_feedback.RESULTS,
+        "followup.PLAN_KIND_NAMES": followup.PLAN_KIND_NAMES,
+        "followup.PLAN_STATUS_NAMES": followup.PLAN_STATUS_NAMES,
+        "followup.METHODS": followup.METHODS,
+        "followup.ADHERENCE": followup.ADHERENCE,
+        "followup.HYPOGLYCEMIA": followup.HYPOGLYCEMIA,
+        "followup.CONTACT_OUTCOMES": followup.CONTACT_OUTCOMES,
+        "followup.CLASS_NAMES": followup.CLASS_NAMES,
+        "training.STATUS_NAMES": training.STATUS_NAMES,
+        "training.ATTENDANCE_NAMES": training.ATTENDANCE_NAMES,
+        "training.SUPPORT_COUNTS": training.SUPPORT_COUNTS,
+        "training.REQUIREMENT_NAMES": training.REQUIREMENT_NAMES,
+        "training.ACTIVITY_TYPES": training.ACTIVITY_TYPES,
+        "training.CREDIT_CLASSES": training.CREDIT_CLASSES,
+        "training.PRACTICE_CATEGORIES": training.PRACTICE_CATEGORIES,
+        "training.SummaryFigures.LABELS": dict(training.SummaryFigures.LABELS),
+        "followup.DM_SYMPTOMS": followup.DM_SYMPTOMS,
+        "followup.HTN_SYMPTOMS": followup.HTN_SYMPTOMS,
+        "followup.FOOT_PULSE": followup.FOOT_PULSE,
+        "followup.SALT": followup.SALT,
+        "followup.GOOD_FAIR_POOR": followup.GOOD_FAIR_POOR,
+        "followup.OUTCOMES": followup.OUTCOMES,
+        "followup_criteria.HTN_EMERGENCY_ITEMS": [
+            i.label for i in followup_criteria.HTN_EMERGENCY_ITEMS
+        ],
+        "followup_criteria.DM_EMERGENCY_ITEMS": [
+            i.label for i in followup_criteria.DM_EMERGENCY_ITEMS
+        ],
+        "referral.UP_INDICATIONS": referral.UP_INDICATIONS,
+        "referral.DOWN_INDICATIONS": referral.DOWN_INDICATIONS,
+        "referral.OTHER": [referral.OTHER],
+        "referral.PATIENT_TYPES": referral.PATIENT_TYPES,
+        "referral.TRANSPORT": referral.TRANSPORT,
+        "referral.OUTCOMES": referral.OUTCOMES,
+        "audit.ACTION_NAMES": ACTION_NAMES,
+        "field_labels.FIELD_LABELS": {
+            f"{t}.{k}": v
+            for t, labels in {"": field_labels.COMMON, **field_labels.FIELD_LABELS}.items()
+            for k, v in labels.items()
+        },
+        "followup.LIMITS": [label for _lo, _hi, label in followup.LIMITS.values()],
+        "followup_intervals.FIELDS": [v[1] for v in followup_intervals.FIELDS.values()],
+        "followup_intervals.TARGET_FIELDS": [
+            v[1] for v in followup_intervals.TARGET_FIELDS.values()
+        ],
+        "credit_rules.FIELDS": [v[1] for v in credit_rules.FIELDS.values()],
+    }
 
 
 def label_values() -> list[str]:
     """Every label of :data:`LABEL_TABLES` (the completeness test's first list)."""
     out: list[str] = []
-    for table in LABEL_TABLES.values():
+    for table in label_tables().values():
         values = table.values() if isinstance(table, Mapping) else table
         out.extend(v for v in values if isinstance(v, str))
     return out

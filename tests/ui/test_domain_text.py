@@ -117,6 +117,55 @@ def scanned_messages() -> dict[str, str]:
     return out
 
 
+def _parts_named(func: ast.FunctionDef, names: set[str], tree: ast.AST) -> list[ast.AST]:
+    """Where the values of ``names`` (used in a message of ``func``) come from: the
+    arguments its callers give for those parameters, and the literal lists a loop in it
+    takes them from (``for key, label in (("village", "村/社区"), ...)``)."""
+    sources: list[ast.AST] = []
+    params = [a.arg for a in func.args.args]
+    wanted = [i for i, p in enumerate(params) if p in names]
+    if wanted:
+        for call in ast.walk(tree):
+            if isinstance(call, ast.Call) and _callee(call) == func.name:
+                sources.extend(call.args[i] for i in wanted if i < len(call.args))
+    for loop in ast.walk(func):
+        if not isinstance(loop, ast.For) or not isinstance(loop.iter, ast.Tuple | ast.List):
+            continue
+        if names & {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}:
+            sources.append(loop.iter)
+    return sources
+
+
+def scanned_parts() -> dict[str, str]:
+    """The Chinese values put into messages (field names): each must have English too."""
+    out: dict[str, str] = {}
+    for folder in MESSAGE_SOURCES:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            rel = str(path.relative_to(ROOT))
+            if rel in NOT_SHOWN:
+                continue
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for func in ast.walk(tree):
+                if not isinstance(func, ast.FunctionDef):
+                    continue
+                names: set[str] = set()
+                for call in ast.walk(func):
+                    if isinstance(call, ast.Call) and _callee(call) in MESSAGE_CALLS:
+                        for arg in call.args:
+                            if isinstance(arg, ast.JoinedStr):
+                                for v in arg.values:
+                                    if isinstance(v, ast.FormattedValue) and isinstance(
+                                        v.value, ast.Name
+                                    ):
+                                        names.add(v.value.id)
+                if not names:
+                    continue
+                for source in _parts_named(func, names, tree):
+                    for text in _strings(source):
+                        out.setdefault(text, f"{rel}:{getattr(source, 'lineno', 0)}")
+    return out
+
+
 def untranslated(catalogue: Catalogue, texts: dict[str, str]) -> list[str]:
     return sorted(
         f"{where}: {text}" for text, where in texts.items() if CJK.search(catalogue.translate(text))
@@ -132,6 +181,14 @@ def test_every_message_the_services_raise_has_english() -> None:
     messages = scanned_messages()
     assert len(messages) > 150  # the scan found the services' messages
     missing = untranslated(domain_text.english(), messages)
+    assert missing == [], "no English in resources/translations/en:\n" + "\n".join(missing)
+
+
+def test_every_field_a_message_names_has_english() -> None:
+    parts = scanned_parts()
+    assert "主要现病史(转出原因)" in parts  # the referral slip's required fields
+    assert "村/社区" in parts  # a loop over (key, label) pairs
+    missing = untranslated(domain_text.english(), parts)
     assert missing == [], "no English in resources/translations/en:\n" + "\n".join(missing)
 
 

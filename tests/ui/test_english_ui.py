@@ -137,7 +137,7 @@ STORED_AS_TEXT = [
 def stored_labels() -> set[str]:
     out: set[str] = set()
     for name in STORED_AS_TEXT:
-        table = domain_text.LABEL_TABLES[name]
+        table = domain_text.label_tables()[name]
         out.update(table.values() if isinstance(table, dict) else table)
     return out
 

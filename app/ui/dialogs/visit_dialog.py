@@ -243,12 +243,13 @@ class VisitDialog(FormDialog):
             grid = QGridLayout(box)
             grid.setContentsMargins(0, 0, 0, 0)
             names = rules.DM_SYMPTOMS if dm else rules.HTN_SYMPTOMS
+            cols = self._columns([ui(n) for n in names])
             for i, n in enumerate(names):
                 cb = QCheckBox(ui(n))
                 self.symptom_boxes[n] = cb
-                grid.addWidget(cb, i // 4, i % 4)
-            grid.addWidget(QLabel(self.tr("Other")), len(names) // 4 + 1, 0)
-            grid.addWidget(self.other_symptom, len(names) // 4 + 1, 1, 1, 3)
+                grid.addWidget(cb, i // cols, i % cols)
+            grid.addWidget(QLabel(self.tr("Other")), len(names) // cols + 1, 0)
+            grid.addWidget(self.other_symptom, len(names) // cols + 1, 1, 1, 3)
             self._row("symptoms", self.tr("Symptoms *"), box)
             bp = QWidget()
             h = QHBoxLayout(bp)
@@ -451,13 +452,14 @@ class VisitDialog(FormDialog):
         box.setObjectName("emergencyChecks")
         grid = QGridLayout(box)
         items = rules.emergency_symptoms(self.kind)
+        cols = self._columns([ui(n) for n in items])
         for i, n in enumerate(items):
             cb = QCheckBox(ui(n))
             cb.setObjectName(f"emergency_{i}")
             cb.setStyleSheet("color: #a93226")
             self.emergency_boxes[n] = cb
-            grid.addWidget(cb, i // 4, i % 4)
-        row = (len(items) + 3) // 4
+            grid.addWidget(cb, i // cols, i % cols)
+        row = (len(items) + cols - 1) // cols
         grid.addWidget(self.pregnant, row, 0, 1, 2)
         if dm:
             checks = (
@@ -483,6 +485,12 @@ class VisitDialog(FormDialog):
         grid.addWidget(self.other_illness, row + 1, 1, 1, 3)
         grid.addWidget(self.emergency_label, row + 2, 0, 1, 4)
         return box
+
+    def _columns(self, labels: list[str]) -> int:
+        """Four checkboxes a row as on the paper, fewer when the labels are long (English)
+        so the form never scrolls sideways."""
+        widest = max((self.fontMetrics().horizontalAdvance(t) for t in labels), default=0)
+        return max(2, min(4, 620 // (widest + 40)))
 
     def _combo(self, items: list[str]) -> QComboBox:
         c = QComboBox()

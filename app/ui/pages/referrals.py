@@ -23,7 +23,14 @@ from PySide6.QtWidgets import (
 
 from app.domain.booking import booking_text
 from app.domain.errors import PermissionDenied, ValidationError
-from app.domain.referral import STATUS_NAMES, Direction, Side, Status, allowed_targets
+from app.domain.referral import (
+    DIRECTION_NAMES,
+    STATUS_NAMES,
+    Direction,
+    Side,
+    Status,
+    allowed_targets,
+)
 from app.domain.referral_feedback import OPEN as FEEDBACK_OPEN
 from app.domain.roles import Perm, allowed
 from app.services.bundle import AppServices
@@ -36,6 +43,7 @@ from app.ui.dialogs.referral_dialog import ReferralDialog
 from app.ui.domain_text import ui, ui_error
 from app.ui.models.referral_table import ReferralTableModel
 from app.ui.printing import PdfPreviewDialog
+from app.ui.widgets.column_widths import set_column_widths
 from app.ui.widgets.flow_layout import FlowLayout
 from app.ui.widgets.status_note import select_record
 
@@ -114,8 +122,14 @@ class ReferralsPage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
-        for col, width in enumerate((190, 50, 70, 80, 200, 80, 90, 130)):
-            self.table.setColumnWidth(col, width)
+        set_column_widths(
+            self.table,
+            (190, 50, 70, 80, 200, 80, 90, 130),
+            {
+                1: [ui(name) for name in DIRECTION_NAMES.values()],
+                2: [ui(name) for name in STATUS_NAMES.values()],
+            },
+        )
 
         # Both rows wrap on a narrow screen (1024×768, or longer English labels).
         dates = QWidget()

@@ -72,6 +72,7 @@ class ClinicDetailsBox(QGroupBox):
         idle_row.addWidget(self.idle_minutes)
         idle_hint = QLabel(self.tr("without keyboard or mouse locks this PC's screen"))
         idle_hint.setStyleSheet("color: #666;")
+        idle_hint.setWordWrap(True)  # English is longer: wrap, never widen the page
         idle_row.addWidget(idle_hint, 1)
         grid.addLayout(idle_row, 3, 1)
         grid.addWidget(QLabel(self.tr("Interface language")), 3, 2)
@@ -79,6 +80,7 @@ class ClinicDetailsBox(QGroupBox):
         language_row.addWidget(self.language)
         language_hint = QLabel(self.tr("applies when ClinicLink is started again"))
         language_hint.setStyleSheet("color: #666;")
+        language_hint.setWordWrap(True)
         language_row.addWidget(language_hint, 1)
         grid.addLayout(language_row, 3, 3)
         buttons = QHBoxLayout()
