@@ -245,7 +245,7 @@ def test_qt_standard_dialogs_are_chinese_in_the_chinese_ui(qtbot) -> None:  # ty
     assert {b.text() for b in buttons.buttons()} == {"保存(&S)", "放弃"} or not any(
         re.search(r"[A-Za-z]{3}", b.text()) for b in buttons.buttons()
     )
-    dialog = QFileDialog(None, "", "", "PDF (*.pdf)")
+    dialog = QFileDialog(None, "", str(Path(__file__).resolve().parents[2]), "PDF (*.pdf)")
     dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -258,6 +258,21 @@ def test_qt_standard_dialogs_are_chinese_in_the_chinese_ui(qtbot) -> None:  # ty
     assert english == []
     labels = {w.text() for w in dialog.findChildren(QLabel) if w.isVisibleTo(dialog)}
     assert "查找范围(&I)：" in labels and "文件类型(&T)：" in labels
+    # the 类型 column of the file list ("Folder" in English before)
+    from PySide6.QtWidgets import QTreeView
+
+    qtbot.waitUntil(
+        lambda: (
+            dialog.findChild(QTreeView).model().rowCount(dialog.findChild(QTreeView).rootIndex())
+            > 0
+        )
+    )
+    view = dialog.findChild(QTreeView)
+    model = view.model()
+    types = {
+        model.index(r, 2, view.rootIndex()).data() for r in range(model.rowCount(view.rootIndex()))
+    }
+    assert "文件夹" in types and "Folder" not in types
 
 
 def _dialog(name: str, demo: AppServices):  # type: ignore[no-untyped-def]
