@@ -2775,10 +2775,37 @@ It is shown only now. {user} must choose a new password at the next login.</sour
     </message>
 </context>
 <context>
+    <name>Timeline</name>
+    <message>
+        <source>%1 follow-up</source>
+        <translation>%1随访</translation>
+    </message>
+    <message>
+        <source>BP %1/%2 mmHg</source>
+        <translation>血压 %1/%2 mmHg</translation>
+    </message>
+    <message>
+        <source>Fasting glucose %1 mmol/L</source>
+        <translation>空腹血糖 %1 mmol/L</translation>
+    </message>
+    <message>
+        <source>Outcome: %1</source>
+        <translation>转归：%1</translation>
+    </message>
+    <message>
+        <source>Emergency signs: refer at once</source>
+        <translation>危急情况，建议立即转诊</translation>
+    </message>
+</context>
+<context>
     <name>TimelineDialog</name>
     <message>
         <source>Timeline of %1</source>
         <translation>%1 的就诊时间线</translation>
+    </message>
+    <message>
+        <source>%1 referral</source>
+        <translation>%1转诊</translation>
     </message>
     <message>
         <source>Booked %1</source>

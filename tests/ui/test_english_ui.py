@@ -289,7 +289,11 @@ def _dialog(name: str, demo: AppServices):  # type: ignore[no-untyped-def]
     if name == "patient":
         return PatientDialog(demo, demo.patients.get(patient.id))
     if name == "timeline":
-        return TimelineDialog(demo, patient.id)
+        # a patient with a referral slip and follow-up visits on the timeline
+        referred = sorted({r.patient_id for r in demo.referrals.search(limit=50)})
+        visited = [p for p in referred if demo.followups.visits_for_patient(p)]
+        assert visited, "the demo has a referred patient with visits"
+        return TimelineDialog(demo, visited[0])
     if name == "referral_up":
         return ReferralDialog(demo, Direction.UP)
     if name == "referral_down":
