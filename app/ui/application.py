@@ -168,7 +168,15 @@ class Workstation(QObject):
             message = DISK_FULL_MESSAGE.format(where=self.data_dir) + "程序未做任何改动。"
         elif isinstance(exc, OSError):
             strerror = getattr(exc, "strerror", None) or str(exc)
-            message = f"无法打开数据目录 {self.data_dir}：{strerror}。请检查磁盘空间和文件夹权限。"
+            message = (
+                QCoreApplication.translate(
+                    "Workstation",
+                    "Cannot open the data folder %1: %2. Check the disk space and the "
+                    "folder's permissions.",
+                )
+                .replace("%1", str(self.data_dir))
+                .replace("%2", strerror)
+            )
         elif isinstance(exc, BackupFailed):
             message = str(exc)
         else:
@@ -184,7 +192,9 @@ class Workstation(QObject):
     def show_refusal(self, message: str, offer_restore: bool) -> bool:
         """The damaged-database message; for a database that must not be opened, a restore
         from a backup is offered right there (no login is possible on such a file)."""
-        box = QMessageBox(QMessageBox.Icon.Critical, "ClinicLink", message, parent=self.window)
+        box = QMessageBox(
+            QMessageBox.Icon.Critical, "ClinicLink", domain_text.ui(message), parent=self.window
+        )
         box.setObjectName("databaseRefused")
         restore = None
         if offer_restore:

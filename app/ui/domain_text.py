@@ -178,7 +178,15 @@ class Catalogue:
             return ", ".join(self.translate(p, depth) for p in text.split("、"))
         if text.endswith("。"):
             inner = self.translate(text[:-1], depth)
-            return inner if inner.endswith(".") else inner + "."
+            if not CJK.search(inner):
+                return inner if inner.endswith(".") else inner + "."
+        # Sentences joined into one message (a message and what was or was not done).
+        for i, ch in enumerate(text[:-1]):
+            if ch == "。" and depth < _MAX_DEPTH:
+                head = self.translate(text[: i + 1], depth + 1)
+                tail = self.translate(text[i + 1 :], depth + 1)
+                if not CJK.search(head) and not CJK.search(tail):
+                    return f"{head} {tail}"
         return text
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QCoreApplication, QRectF, Qt
 from PySide6.QtGui import QImage, QPageSize, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -104,7 +104,13 @@ def _print_raster(pdf: bytes, printer: QPrinter) -> int:
     painter = QPainter()
     try:
         if not painter.begin(printer):
-            raise OSError("无法连接打印机，请检查打印机是否开机、是否设为默认打印机")
+            raise OSError(
+                QCoreApplication.translate(
+                    "Printing",
+                    "Cannot reach the printer: check that it is switched on and set as the "
+                    "default printer",
+                )
+            )
         try:
             target = QRectF(printer.pageLayout().paintRectPixels(device_dpi))
             target.moveTo(0, 0)

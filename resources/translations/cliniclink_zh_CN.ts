@@ -1354,6 +1354,13 @@ Register another record with the same number anyway?</source>
     </message>
 </context>
 <context>
+    <name>Printing</name>
+    <message>
+        <source>Cannot reach the printer: check that it is switched on and set as the default printer</source>
+        <translation>无法连接打印机，请检查打印机是否开机、是否设为默认打印机</translation>
+    </message>
+</context>
+<context>
     <name>QAbstractFileIconProvider</name>
     <message>
         <source>Folder</source>
@@ -3372,6 +3379,10 @@ It is shown only now. {user} must choose a new password at the next login.</sour
 </context>
 <context>
     <name>Workstation</name>
+    <message>
+        <source>Cannot open the data folder %1: %2. Check the disk space and the folder's permissions.</source>
+        <translation>无法打开数据目录 %1：%2。请检查磁盘空间和文件夹权限。</translation>
+    </message>
     <message>
         <source>Restore from a backup…</source>
         <translation>从备份恢复…</translation>

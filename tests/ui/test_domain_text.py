@@ -19,11 +19,18 @@ from app.ui import domain_text
 from app.ui.domain_text import CJK, Catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
-MESSAGE_SOURCES = ("app/domain", "app/services", "app/sync")
-# Calls whose Chinese arguments the UI shows.
-MESSAGE_CALLS = {"FieldError", "Failure", "ConnectionReport", "RoundReport", "TransitionRefused"}
+MESSAGE_SOURCES = ("app/domain", "app/services", "app/sync", "app/db")
+# Calls whose Chinese arguments the UI shows (besides the exceptions the modules define).
+MESSAGE_CALLS = {
+    "FieldError",
+    "Failure",
+    "ConnectionReport",
+    "RoundReport",
+    "TransitionRefused",
+    "__init__",  # super().__init__(message) in an exception
+}
 # Functions whose returned text is a message (the hub's refusals on the 同步 page too).
-MESSAGE_FUNCTIONS = re.compile(r"message|reason|_rule$|^check_")
+MESSAGE_FUNCTIONS = re.compile(r"message|reason|hint|_rule$|^check_")
 # Modules only the command line, the printed forms or the hub use.
 NOT_SHOWN = {
     "app/domain/consortium.py",  # the county's statistics pages and Excel
@@ -52,6 +59,18 @@ def _template(node: ast.AST) -> str | None:
     if not isinstance(node, ast.Constant | ast.JoinedStr | ast.BinOp):
         return None
     flatten(node)
+    # a str.format template ("…{where}…") varies where its fields are
+    split: list[str | None] = []
+    for p in parts:
+        if p is None:
+            split.append(None)
+            continue
+        pieces = re.split(r"\{[a-z_0-9]*\}", p)
+        for i, piece in enumerate(pieces):
+            if i:
+                split.append(None)
+            split.append(piece)
+    parts[:] = split
     if not any(isinstance(p, str) for p in parts):
         return None
     out, n = [], 0
@@ -86,9 +105,28 @@ def _callee(call: ast.Call) -> str:
     return f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
 
 
+def exception_classes() -> set[str]:
+    """The exceptions app/ defines (their text reaches the user through ui_error)."""
+    bases: dict[str, set[str]] = {}
+    for path in (ROOT / "app").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                names = {
+                    b.id if isinstance(b, ast.Name) else getattr(b, "attr", "") for b in node.bases
+                }
+                bases.setdefault(node.name, set()).update(names)
+    found = {"Exception", "ValueError", "RuntimeError", "OSError"}
+    while True:
+        more = {name for name, b in bases.items() if b & found} - found
+        if not more:
+            return found
+        found |= more
+
+
 def scanned_messages() -> dict[str, str]:
     """template → where it is (file:line)."""
     out: dict[str, str] = {}
+    exceptions = exception_classes()
     for folder in MESSAGE_SOURCES:
         for path in sorted((ROOT / folder).rglob("*.py")):
             rel = str(path.relative_to(ROOT))
@@ -100,7 +138,7 @@ def scanned_messages() -> dict[str, str]:
                 if isinstance(node, ast.Raise) and node.exc is not None:
                     exprs.append(node.exc)
                 elif isinstance(node, ast.Call) and (
-                    _callee(node) in MESSAGE_CALLS or _callee(node).endswith("Error")
+                    _callee(node) in MESSAGE_CALLS or _callee(node) in exceptions
                 ):
                     exprs.extend([*node.args, *(k.value for k in node.keywords)])
                 elif isinstance(node, ast.FunctionDef) and MESSAGE_FUNCTIONS.search(node.name):
@@ -108,7 +146,8 @@ def scanned_messages() -> dict[str, str]:
                         r.value for r in ast.walk(node) if isinstance(r, ast.Return) and r.value
                     )
                 elif isinstance(node, ast.Assign) and any(
-                    isinstance(t, ast.Name) and t.id.endswith("MESSAGE") for t in node.targets
+                    isinstance(t, ast.Name) and re.search(r"MESSAGE$|^message$|_HOW$", t.id)
+                    for t in node.targets
                 ):
                     exprs.append(node.value)
                 for e in exprs:
@@ -232,3 +271,16 @@ def test_ui_text_follows_the_language(english_ui) -> None:  # type: ignore[no-un
     assert domain_text.ui("管理员") == "Administrator"
     domain_text.use_language("zh_CN")
     assert domain_text.ui("管理员") == "管理员"
+
+
+def test_sentences_joined_into_one_message_are_translated_one_by_one() -> None:
+    c = Catalogue(
+        {
+            "磁盘空间不足：%1 已满。": "The disk of %1 is full.",
+            "程序未做任何改动。": "Nothing was changed.",
+        }
+    )
+    assert c.translate("磁盘空间不足：D:\\ 已满。程序未做任何改动。") == (
+        "The disk of D:\\ is full. Nothing was changed."
+    )
+    assert c.translate("张三。李四") == "张三。李四"  # no English for either: as it is
