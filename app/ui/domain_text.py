@@ -8,7 +8,8 @@ an exception), at the edge, just before it reaches a widget.
 
 In the Chinese UI both are the identity. Under ``--lang en`` they look the text up in the
 English catalogue, ``resources/translations/en/*.tsv``: lines ``中文<TAB>English``, where
-``%1``, ``%2``, ... stand for the parts that vary (a name, a number, a field). A message with
+``%1``, ``%2``, ... stand for the parts that vary (a name, a number, a field; ``%#1`` only
+a number, so that ``%#1年`` reads a year and never a name ending in 年). A message with
 parts is matched against those templates; each part is itself looked up, so
 ``联系电话不能为空`` becomes "Phone is required" from the template ``%1不能为空`` and the
 label ``联系电话``. Several messages joined by ``；`` (a ValidationError as text) or by
@@ -32,7 +33,7 @@ from pathlib import Path
 
 from app.resources import resource_path
 
-PLACEHOLDER = re.compile(r"%(\d)")
+PLACEHOLDER = re.compile(r"%#?(\d)")  # %1: any text; %#1: a number (2026年, 5岁)
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _SEPARATORS = ("\n", "；")
 _MAX_DEPTH = 3
@@ -130,7 +131,13 @@ class Catalogue:
             if PLACEHOLDER.search(zh):
                 order = [int(n) for n in PLACEHOLDER.findall(zh)]
                 parts = PLACEHOLDER.split(zh)[::2]  # the literal text between placeholders
-                pattern = "(.+?)".join(re.escape(p) for p in parts)
+                kinds = [
+                    "([0-9][0-9.,]*)" if m.group(0)[1] == "#" else "(.+?)"
+                    for m in PLACEHOLDER.finditer(zh)
+                ]
+                pattern = re.escape(parts[0]) + "".join(
+                    kind + re.escape(part) for kind, part in zip(kinds, parts[1:], strict=True)
+                )
                 fixed = sum(len(p) for p in parts)
                 templates.append((fixed, re.compile(f"^{pattern}$", re.S), order, en))
             else:

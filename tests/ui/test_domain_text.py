@@ -284,3 +284,10 @@ def test_sentences_joined_into_one_message_are_translated_one_by_one() -> None:
         "The disk of D:\\ is full. Nothing was changed."
     )
     assert c.translate("张三。李四") == "张三。李四"  # no English for either: as it is
+
+
+def test_a_number_placeholder_never_takes_a_name() -> None:
+    c = Catalogue({"%#1年": "%1", "%#1岁": "%1 years"})
+    assert c.translate("2026年") == "2026"
+    assert c.translate("50岁") == "50 years"
+    assert c.translate("王永年") == "王永年"  # a patient's name stays whole

@@ -334,3 +334,33 @@ def test_audit_details_are_in_words_in_the_chinese_ui(qtbot, demo: AppServices) 
     english = [t for t in details if re.search(r"\b(number|to|kind|reason|received)\b", t)]
     assert english == []
     assert any("类别: 2型糖尿病" in t or "类别: 高血压" in t for t in details)
+
+
+def test_every_list_behind_a_figure_is_english_under_lang_en(  # type: ignore[no-untyped-def]
+    qtbot, demo: AppServices, data_dir: Path, english
+) -> None:
+    """Each figure card of 统计 and the department, indication and month lists open a list
+    of records (the report's, Chinese): the dialog shows its title, headers and labels in
+    English."""
+    from app.domain.periods import year
+    from app.domain.stats import followup_rows, referral_rows, training_rows
+    from app.ui.dialogs.drill_dialog import DrillDialog
+
+    period = year(demo.ctx.today().year)
+    f = demo.stats.figures(period)
+    wanted = {(r.drill, r.facet) for r in [*referral_rows(f), *followup_rows(f), *training_rows(f)]}
+    wanted |= {("referrals.department", d) for d, _n in f.referrals.by_department}
+    wanted |= {("referrals.indication", i) for i, _n in f.referrals.by_indication}
+    wanted |= {("referrals.up", m.code) for m in period.months()[-2:]}
+    wanted |= {("followups.visits", m.code) for m in period.months()[-2:]}
+    wanted = {(k, facet) for k, facet in wanted if k}
+    assert len(wanted) > 10
+    texts: list[tuple[str, str]] = []
+    for key, facet in sorted(wanted):
+        d = DrillDialog(demo.stats.drill(key, period, facet))
+        qtbot.addWidget(d)
+        d.show()
+        texts += [(f"{key} {facet}: {w}", t) for w, t in visible_texts(d)]
+        d.close()
+    found = chinese_ui_text(texts, data_runs(data_dir, demo))
+    assert found == [], "Chinese in the English UI:\n" + "\n".join(found)
