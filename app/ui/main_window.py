@@ -93,7 +93,11 @@ class MainWindow(QMainWindow):
         self._hidden_dialogs: list[QDialog] = []
 
         actor = services.ctx.actor
-        self.user_label = QLabel(f"{actor.display_name}（{ui(actor.role_name)}）" if actor else "")
+        self.user_label = QLabel(
+            self.tr("%1 (%2)").replace("%1", actor.display_name).replace("%2", ui(actor.role_name))
+            if actor
+            else ""
+        )
         self.user_label.setObjectName("userStatus")
         self.clinic_label = QLabel(clinic_name)
         self.clinic_label.setObjectName("clinicStatus")

@@ -494,43 +494,43 @@
         <translation>学分规则</translation>
     </message>
     <message>
-        <source>Credits a year (中级 and higher)</source>
-        <translation>年度学分（中级及以上职称）</translation>
-    </message>
-    <message>
-        <source>I类 at least</source>
-        <translation>I类学分不少于</translation>
-    </message>
-    <message>
-        <source>I类 counted up to</source>
-        <translation>I类学分最多计</translation>
-    </message>
-    <message>
-        <source>II类 at least</source>
-        <translation>II类学分不少于</translation>
-    </message>
-    <message>
-        <source>II类 counted up to</source>
-        <translation>II类学分最多计</translation>
-    </message>
-    <message>
         <source>Hours per credit (no own award)</source>
         <translation>每学分学时（项目未自定学分时）</translation>
     </message>
     <message>
-        <source>Months of full-time 进修 that meet the year</source>
+        <source>Credits a year (intermediate title and higher)</source>
+        <translation>年度学分（中级及以上职称）</translation>
+    </message>
+    <message>
+        <source>Class I at least</source>
+        <translation>I类学分不少于</translation>
+    </message>
+    <message>
+        <source>Class I counted up to</source>
+        <translation>I类学分最多计</translation>
+    </message>
+    <message>
+        <source>Class II at least</source>
+        <translation>II类学分不少于</translation>
+    </message>
+    <message>
+        <source>Class II counted up to</source>
+        <translation>II类学分最多计</translation>
+    </message>
+    <message>
+        <source>Months of full-time secondment that meet the year</source>
         <translation>全脱产进修视为达标的月数</translation>
     </message>
     <message>
-        <source>Training hours a year (初级)</source>
+        <source>Training hours a year (junior title)</source>
         <translation>初级职称年度培训学时</translation>
     </message>
     <message>
-        <source>Training hours a year (乡村医生)</source>
+        <source>Training hours a year (village doctors)</source>
         <translation>乡村医生年度培训学时</translation>
     </message>
     <message>
-        <source>Credits beyond a class's cap count for nothing: surplus I类 never makes up missing II类.</source>
+        <source>Credits beyond a class's cap count for nothing: surplus class I never makes up missing class II.</source>
         <translation>超出各类上限的学分不计入；I类学分多出部分不能替代II类学分。</translation>
     </message>
     <message>
@@ -973,6 +973,10 @@
     <message>
         <source>ClinicLink Primary Care Workstation</source>
         <translation>ClinicLink 医共体基层工作站</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
     </message>
     <message>
         <source>Account</source>
@@ -1948,7 +1952,7 @@ Register another record with the same number anyway?</source>
         <translation>医共体转诊机构和科室（用于转诊单）</translation>
     </message>
     <message>
-        <source>One hospital per line: 来安县人民医院：内科、外科</source>
+        <source>One hospital per line: County Hospital: Internal medicine, Surgery</source>
         <translation>每行一个机构：来安县人民医院：内科、外科</translation>
     </message>
     <message>
@@ -2831,7 +2835,7 @@ It is shown only now. {user} must choose a new password at the next login.</sour
         <translation>草稿</translation>
     </message>
     <message>
-        <source>This slip is a draft: open it from the 转诊 page to finish it.</source>
+        <source>This slip is a draft: open it from the Referrals page to finish it.</source>
         <translation>这张转诊单还是草稿：请在“转诊”页打开并完成。</translation>
     </message>
     <message>

@@ -21,6 +21,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
+    QAbstractSpinBox,
     QApplication,
     QComboBox,
     QDialogButtonBox,
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QMessageBox,
+    QPlainTextEdit,
     QTabWidget,
     QWidget,
 )
@@ -135,10 +137,12 @@ STORED_AS_TEXT = [
 
 
 def stored_labels() -> set[str]:
+    """The Chinese runs of those labels ("类" of "II类" too)."""
     out: set[str] = set()
     for name in STORED_AS_TEXT:
         table = domain_text.label_tables()[name]
-        out.update(table.values() if isinstance(table, dict) else table)
+        for label in table.values() if isinstance(table, dict) else table:
+            out.update(CJK_RUN.findall(label))
     return out
 
 
@@ -153,8 +157,12 @@ def visible_texts(window: QWidget) -> list[tuple[str, str]]:
             out.append((where, w.text()))
         if isinstance(w, QGroupBox):
             out.append((where, w.title()))
-        if isinstance(w, QLineEdit):
+        if isinstance(w, QLineEdit | QPlainTextEdit):
             out.append((where + " placeholder", w.placeholderText()))
+        if isinstance(w, QAbstractSpinBox):  # with its suffix ("7 days")
+            out.append((where, w.text()))
+        if w.toolTip():
+            out.append((where + " tooltip", w.toolTip()))
         if isinstance(w, QTabWidget):
             out.extend((where + " tab", w.tabText(i)) for i in range(w.count()))
         if isinstance(w, QComboBox):
@@ -303,10 +311,56 @@ def _dialog(name: str, demo: AppServices):  # type: ignore[no-untyped-def]
         return VisitDialog(demo, plan.id)
     if name == "audit":
         return AuditDialog(demo)
+    if name == "plan":
+        from app.ui.dialogs.plan_dialog import PlanDialog
+
+        return PlanDialog(demo)
+    if name == "end_plan":
+        from app.ui.dialogs.plan_dialog import EndPlanDialog
+
+        plan = demo.followups.create_plan(patient.id, PlanKind.DIABETES, demo.ctx.today(), "李医生")
+        return EndPlanDialog(demo, plan.id)
+    if name == "feedback":
+        from app.ui.dialogs.feedback_dialog import FeedbackDialog
+
+        up = [r for r in demo.referrals.search(limit=50) if r.direction == "up"]
+        return FeedbackDialog(demo, up[0])
+    if name == "credit_rules":
+        from app.ui.dialogs.credit_rules_dialog import CreditRulesDialog
+
+        return CreditRulesDialog(demo)
+    if name == "password":
+        from app.ui.dialogs.password_dialog import ChangePasswordDialog
+
+        return ChangePasswordDialog(demo)
+    if name == "login":
+        from app.ui.dialogs.login_dialog import LoginDialog
+
+        return LoginDialog(demo, "来安县桃花镇卫生院", "admin")
+    if name == "restore":
+        from app.services.backups import BackupService
+        from app.ui.dialogs.restore_dialog import RestoreDialog
+
+        return RestoreDialog(BackupService(demo.data_dir))
     return ActivityDialog(demo)
 
 
-DIALOGS = ["patient", "timeline", "referral_up", "referral_down", "visit", "audit", "activity"]
+DIALOGS = [
+    "patient",
+    "timeline",
+    "referral_up",
+    "referral_down",
+    "visit",
+    "audit",
+    "activity",
+    "plan",
+    "end_plan",
+    "feedback",
+    "credit_rules",
+    "password",
+    "login",
+    "restore",
+]
 
 
 @pytest.mark.parametrize("name", DIALOGS)

@@ -128,3 +128,16 @@ def test_translate_is_never_called_under_another_name() -> None:
             ):
                 aliases.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert aliases == []
+
+
+def test_no_source_string_is_part_chinese() -> None:
+    """The source strings are the English UI: one with Chinese in it ("New 进修 record")
+    stays half Chinese under --lang en."""
+    import re
+
+    chinese = [
+        f"{where}: [{c}] {s!r}"
+        for (c, s), where in tr_calls().items()
+        if re.search(r"[\u3400-\u9fff]", s)
+    ]
+    assert chinese == []

@@ -154,7 +154,7 @@ class TimelineDialog(QDialog):
             QMessageBox.information(
                 self,
                 self.tr("Draft"),
-                self.tr("This slip is a draft: open it from the 转诊 page to finish it."),
+                self.tr("This slip is a draft: open it from the Referrals page to finish it."),
             )
             return None
         svc = self.services.referrals

@@ -100,7 +100,7 @@ class SettingsPage(QWidget):
         self.destinations = QPlainTextEdit()
         self.destinations.setObjectName("destinations")
         self.destinations.setPlaceholderText(
-            self.tr("One hospital per line: 来安县人民医院：内科、外科")
+            self.tr("One hospital per line: County Hospital: Internal medicine, Surgery")
         )
         self.destinations.setFixedHeight(90)
         self.save_destinations = QPushButton(self.tr("Save list"))
