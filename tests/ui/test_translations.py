@@ -141,3 +141,22 @@ def test_no_source_string_is_part_chinese() -> None:
         if re.search(r"[\u3400-\u9fff]", s)
     ]
     assert chinese == []
+
+
+def test_the_bundle_carries_qts_chinese_translation_and_no_other_language() -> None:
+    """build.spec's DROP pattern, read from the spec: qtbase_zh_CN.qm (QMessageBox, QFileDialog
+    in Chinese) goes into the bundle, the other ~40 languages do not."""
+    import ast
+    import re
+
+    tree = ast.parse((ROOT / "build.spec").read_text(encoding="utf-8"))
+    node = next(
+        n
+        for n in tree.body
+        if isinstance(n, ast.Assign) and any(getattr(t, "id", "") == "DROP" for t in n.targets)
+    )
+    drop = eval(compile(ast.Expression(node.value), "build.spec", "eval"), {"re": re})
+    base = "PySide6/Qt/translations/"
+    assert not drop.search(base + "qtbase_zh_CN.qm")
+    for other in ("qtbase_de.qm", "qtbase_zh_TW.qm", "qt_ja.qm", "qtdeclarative_zh_CN.qm"):
+        assert drop.search(base + other), other
