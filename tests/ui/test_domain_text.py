@@ -19,7 +19,17 @@ from app.ui import domain_text
 from app.ui.domain_text import CJK, Catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
-MESSAGE_SOURCES = ("app/domain", "app/services", "app/sync", "app/db")
+MESSAGE_SOURCES = (
+    "app/domain",
+    "app/services",
+    "app/sync",
+    "app/db",
+    # the hub's answers a clinic shows on its 同步 page (a refused record, a refused batch)
+    "county/api.py",
+    "county/store.py",
+    "county/wire.py",
+    "county/logsafe.py",
+)
 # Calls whose Chinese arguments the UI shows (besides the exceptions the modules define).
 MESSAGE_CALLS = {
     "FieldError",
@@ -30,7 +40,7 @@ MESSAGE_CALLS = {
     "__init__",  # super().__init__(message) in an exception
 }
 # Functions whose returned text is a message (the hub's refusals on the 同步 page too).
-MESSAGE_FUNCTIONS = re.compile(r"message|reason|hint|_rule$|^check_")
+MESSAGE_FUNCTIONS = re.compile(r"message|reason|hint|problem|_rule$|^check_")
 # Modules only the command line, the printed forms or the hub use.
 NOT_SHOWN = {
     "app/domain/consortium.py",  # the county's statistics pages and Excel
@@ -128,7 +138,8 @@ def scanned_messages() -> dict[str, str]:
     out: dict[str, str] = {}
     exceptions = exception_classes()
     for folder in MESSAGE_SOURCES:
-        for path in sorted((ROOT / folder).rglob("*.py")):
+        where = ROOT / folder
+        for path in sorted(where.rglob("*.py") if where.is_dir() else [where]):
             rel = str(path.relative_to(ROOT))
             if rel in NOT_SHOWN:
                 continue
@@ -179,7 +190,8 @@ def scanned_parts() -> dict[str, str]:
     """The Chinese values put into messages (field names): each must have English too."""
     out: dict[str, str] = {}
     for folder in MESSAGE_SOURCES:
-        for path in sorted((ROOT / folder).rglob("*.py")):
+        where = ROOT / folder
+        for path in sorted(where.rglob("*.py") if where.is_dir() else [where]):
             rel = str(path.relative_to(ROOT))
             if rel in NOT_SHOWN:
                 continue
@@ -206,8 +218,11 @@ def scanned_parts() -> dict[str, str]:
 
 
 def untranslated(catalogue: Catalogue, texts: dict[str, str]) -> list[str]:
+    """The varying parts as a value would be: a number fits %1 and %#1 alike."""
     return sorted(
-        f"{where}: {text}" for text, where in texts.items() if CJK.search(catalogue.translate(text))
+        f"{where}: {text}"
+        for text, where in texts.items()
+        if CJK.search(catalogue.translate(re.sub(r"%\d", "1", text)))
     )
 
 
