@@ -251,7 +251,7 @@ class SyncRunner:
 
 def _connection_message(failure: Failure, exc: BaseException) -> str:
     """The connection test's wording of an outcome (it says what works so far)."""
-    from app.sync.client import BadAddress
+    from app.sync.client import BadAddress, network_reason
 
     if failure.outcome is Outcome.AUTH:
         return "能连上县医院，但县医院拒绝了这个访问令牌。请核对令牌，或请县医院重新发放"
@@ -259,7 +259,7 @@ def _connection_message(failure: Failure, exc: BaseException) -> str:
         if exc.__cause__ is None:  # the hub answered with a 5xx
             return f"{exc}，请稍后再试或联系县医院"
         return (
-            f"连不上县医院（{type(exc.__cause__).__name__}）。"
+            f"连不上县医院（{network_reason(exc.__cause__)}）。"
             "请检查同步地址、本机网络，以及县医院服务器是否开启"
         )
     if failure.outcome is Outcome.FAILED and not isinstance(exc, BadAddress):

@@ -48,6 +48,18 @@ class InsecureHub(SyncError):
     (the records and the token would cross the network in plain text)."""
 
 
+def network_reason(exc: BaseException) -> str:
+    """Why the hub could not be reached, in the clinic's words (never an exception's class
+    name: the log has that)."""
+    if isinstance(exc, httpx.TimeoutException):
+        return "等待县医院回答超时"
+    if isinstance(exc, httpx.ConnectError):
+        return "连接被拒绝或找不到县医院服务器"
+    if isinstance(exc, httpx.ProxyError):
+        return "代理服务器出错"
+    return "网络中断"
+
+
 def is_certificate_problem(exc: BaseException) -> bool:
     """Did TLS fail (the hub's certificate did not verify, or the handshake failed) anywhere
     in ``exc``'s chain of causes? The one check every caller uses."""
@@ -132,7 +144,7 @@ class HubClient:
         except httpx.TransportError as e:
             if is_certificate_problem(e):
                 raise CertificateError(CERTIFICATE_MESSAGE) from e
-            raise NetworkError(f"无法连接县医院：{type(e).__name__}") from e
+            raise NetworkError(f"无法连接县医院：{network_reason(e)}") from e
         if r.status_code in (401, 403):
             raise AuthError("县医院拒绝了本站的访问令牌，请管理员在“同步”页检查或更换令牌")
         if r.status_code == 426:

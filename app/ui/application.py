@@ -30,6 +30,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QMessageBox, Q
 from app.config import Settings
 from app.domain.errors import KnownError
 from app.resources import resource_path
+from app.ui import domain_text
 
 if TYPE_CHECKING:
     from app.services.bundle import AppServices
@@ -40,6 +41,7 @@ APP_TRANSLATION = "cliniclink_zh_CN.qm"
 
 def install_translators(app: QApplication, language: str) -> list[QTranslator]:
     """zh_CN: our translation plus Qt's own (standard buttons, dialogs). en: source strings."""
+    domain_text.use_language(language)
     if language != "zh_CN":
         QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
         return []
@@ -73,7 +75,7 @@ def install_crash_handler(data_dir: Path, interactive: bool) -> None:
             log.warning("%s", exc)
             print(str(exc), file=sys.stderr)
             if interactive and QApplication.instance() is not None:
-                QMessageBox.warning(None, "ClinicLink", str(exc))
+                QMessageBox.warning(None, "ClinicLink", domain_text.ui_error(exc))
             return
         message = report_crash(data_dir, kind, exc, tb)
         print(message, file=sys.stderr)
@@ -214,7 +216,15 @@ class Workstation(QObject):
             message = DISK_FULL_MESSAGE.format(where=self.data_dir) + "程序未做任何改动。"
         elif isinstance(exc, OSError):
             strerror = getattr(exc, "strerror", None) or str(exc)
-            message = f"无法打开数据目录 {self.data_dir}：{strerror}。请检查磁盘空间和文件夹权限。"
+            message = (
+                QCoreApplication.translate(
+                    "Workstation",
+                    "Cannot open the data folder %1: %2. Check the disk space and the "
+                    "folder's permissions.",
+                )
+                .replace("%1", str(self.data_dir))
+                .replace("%2", strerror)
+            )
         elif isinstance(exc, BackupFailed):
             message = str(exc)
         else:
@@ -230,7 +240,9 @@ class Workstation(QObject):
     def show_refusal(self, message: str, offer_restore: bool) -> bool:
         """The damaged-database message; for a database that must not be opened, a restore
         from a backup is offered right there (no login is possible on such a file)."""
-        box = QMessageBox(QMessageBox.Icon.Critical, "ClinicLink", message, parent=self.window)
+        box = QMessageBox(
+            QMessageBox.Icon.Critical, "ClinicLink", domain_text.ui(message), parent=self.window
+        )
         box.setObjectName("databaseRefused")
         restore = None
         if offer_restore:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.bundle import AppServices
+from app.ui.domain_text import ui
 
 _ACTIVITY = {
     QEvent.Type.KeyPress,
@@ -140,7 +141,7 @@ class LockScreen(QWidget):
         actor = self.services.ctx.actor
         self.who.setText(
             self.tr("Logged in: {name} ({role})").format(
-                name=actor.display_name, role=actor.role_name
+                name=actor.display_name, role=ui(actor.role_name)
             )
             if actor
             else ""

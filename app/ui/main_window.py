@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from app.config import Settings
 from app.services.bundle import AppServices
 from app.ui.change_bus import ChangeBus
+from app.ui.domain_text import ui
 from app.ui.pages import PAGES
 from app.ui.sync_scheduler import SyncScheduler, SyncStatus
 from app.ui.tasks import TaskRunner
@@ -92,7 +93,11 @@ class MainWindow(QMainWindow):
         self._hidden_dialogs: list[QDialog] = []
 
         actor = services.ctx.actor
-        self.user_label = QLabel(f"{actor.display_name}（{actor.role_name}）" if actor else "")
+        self.user_label = QLabel(
+            self.tr("%1 (%2)").replace("%1", actor.display_name).replace("%2", ui(actor.role_name))
+            if actor
+            else ""
+        )
         self.user_label.setObjectName("userStatus")
         self.clinic_label = QLabel(clinic_name)
         self.clinic_label.setObjectName("clinicStatus")

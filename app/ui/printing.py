@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QCoreApplication, QRectF, Qt
 from PySide6.QtGui import QImage, QPageSize, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.domain_text import ui_error
 from app.ui.widgets import export_note
 from app.ui.widgets.screen_fit import fit_to_screen
 from app.ui.widgets.status_note import notify_saved
@@ -104,7 +105,13 @@ def _print_raster(pdf: bytes, printer: QPrinter) -> int:
     painter = QPainter()
     try:
         if not painter.begin(printer):
-            raise OSError("无法连接打印机，请检查打印机是否开机、是否设为默认打印机")
+            raise OSError(
+                QCoreApplication.translate(
+                    "Printing",
+                    "Cannot reach the printer: check that it is switched on and set as the "
+                    "default printer",
+                )
+            )
         try:
             target = QRectF(printer.pageLayout().paintRectPixels(device_dpi))
             target.moveTo(0, 0)
@@ -227,7 +234,7 @@ class PdfPreviewDialog(QDialog):
         try:
             print_pdf(self.outgoing() if paper else self.pdf, printer)
         except OSError as exc:
-            QMessageBox.warning(self, self.tr("Not printed"), str(exc))
+            QMessageBox.warning(self, self.tr("Not printed"), ui_error(exc))
             return False
         if paper and self.final_pdf is not None:
             self._resize_paper(self.page_size.currentText())
@@ -261,7 +268,7 @@ class PdfPreviewDialog(QDialog):
                 self.tr("Not saved"),
                 self.tr("Could not save %1: %2")
                 .replace("%1", str(path))
-                .replace("%2", exc.strerror or str(exc)),
+                .replace("%2", exc.strerror or ui_error(exc)),
             )
             return False
         notify_saved(self, export_note.with_note(str(path)))

@@ -28,6 +28,7 @@ from app.services.context import Changes
 from app.services.sync_runner import ADMIN_OUTCOMES, Outcome, RoundReport
 from app.services.sync_status import SyncSummary
 from app.ui.change_bus import ChangeBus
+from app.ui.domain_text import ui
 from app.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -231,7 +232,7 @@ class SyncScheduler(QObject):
                 text += " · " + self.tr("%1 waiting to upload").replace("%1", str(pending))
             return SyncStatus(text, "off", "", s, outcome, self.running, False)
         parts: list[str] = []
-        detail = self.message
+        detail = ui(self.message)
         if self.running:
             head, state = self.tr("syncing…"), "pending"
         elif outcome is Outcome.AUTH:

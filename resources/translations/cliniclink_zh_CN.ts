@@ -40,8 +40,12 @@
         <translation>结束时间 *</translation>
     </message>
     <message>
-        <source>Hours (学时) *</source>
+        <source>Hours *</source>
         <translation>学时 *</translation>
+    </message>
+    <message>
+        <source>Training course</source>
+        <translation>所属培训班</translation>
     </message>
     <message>
         <source>Place</source>
@@ -76,10 +80,6 @@
         <translation>学分</translation>
     </message>
     <message>
-        <source>Training course (培训班)</source>
-        <translation>所属培训班</translation>
-    </message>
-    <message>
         <source>Assessment</source>
         <translation>考核结果</translation>
     </message>
@@ -102,6 +102,70 @@
 </context>
 <context>
     <name>AuditDialog</name>
+    <message>
+        <source>Number</source>
+        <translation>单号</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>改为</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Referral</source>
+        <translation>转诊单</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <source>Fields</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Records</source>
+        <translation>条数</translation>
+    </message>
+    <message>
+        <source>Username</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Rows</source>
+        <translation>行数</translation>
+    </message>
+    <message>
+        <source>Institutions</source>
+        <translation>机构</translation>
+    </message>
+    <message>
+        <source>Before</source>
+        <translation>修改前</translation>
+    </message>
+    <message>
+        <source>After</source>
+        <translation>修改后</translation>
+    </message>
     <message>
         <source>Audit log</source>
         <translation>操作日志</translation>
@@ -398,43 +462,43 @@
         <translation>学分规则</translation>
     </message>
     <message>
-        <source>Credits a year (中级 and higher)</source>
-        <translation>年度学分（中级及以上职称）</translation>
-    </message>
-    <message>
-        <source>I类 at least</source>
-        <translation>I类学分不少于</translation>
-    </message>
-    <message>
-        <source>I类 counted up to</source>
-        <translation>I类学分最多计</translation>
-    </message>
-    <message>
-        <source>II类 at least</source>
-        <translation>II类学分不少于</translation>
-    </message>
-    <message>
-        <source>II类 counted up to</source>
-        <translation>II类学分最多计</translation>
-    </message>
-    <message>
         <source>Hours per credit (no own award)</source>
         <translation>每学分学时（项目未自定学分时）</translation>
     </message>
     <message>
-        <source>Months of full-time 进修 that meet the year</source>
+        <source>Credits a year (intermediate title and higher)</source>
+        <translation>年度学分（中级及以上职称）</translation>
+    </message>
+    <message>
+        <source>Class I at least</source>
+        <translation>I类学分不少于</translation>
+    </message>
+    <message>
+        <source>Class I counted up to</source>
+        <translation>I类学分最多计</translation>
+    </message>
+    <message>
+        <source>Class II at least</source>
+        <translation>II类学分不少于</translation>
+    </message>
+    <message>
+        <source>Class II counted up to</source>
+        <translation>II类学分最多计</translation>
+    </message>
+    <message>
+        <source>Months of full-time secondment that meet the year</source>
         <translation>全脱产进修视为达标的月数</translation>
     </message>
     <message>
-        <source>Training hours a year (初级)</source>
+        <source>Training hours a year (junior title)</source>
         <translation>初级职称年度培训学时</translation>
     </message>
     <message>
-        <source>Training hours a year (乡村医生)</source>
+        <source>Training hours a year (village doctors)</source>
         <translation>乡村医生年度培训学时</translation>
     </message>
     <message>
-        <source>Credits beyond a class's cap count for nothing: surplus I类 never makes up missing II类.</source>
+        <source>Credits beyond a class's cap count for nothing: surplus class I never makes up missing class II.</source>
         <translation>超出各类上限的学分不计入；I类学分多出部分不能替代II类学分。</translation>
     </message>
     <message>
@@ -944,6 +1008,10 @@
         <translation>ClinicLink 医共体基层工作站</translation>
     </message>
     <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
         <source>Account</source>
         <translation>账号</translation>
     </message>
@@ -1121,6 +1189,10 @@ Register another record with the same number anyway?</source>
     <message>
         <source>Register new…</source>
         <translation>登记新居民…</translation>
+    </message>
+    <message>
+        <source>no ID card</source>
+        <translation>无身份证</translation>
     </message>
 </context>
 <context>
@@ -1319,6 +1391,51 @@ Register another record with the same number anyway?</source>
     </message>
 </context>
 <context>
+    <name>Printing</name>
+    <message>
+        <source>Cannot reach the printer: check that it is switched on and set as the default printer</source>
+        <translation>无法连接打印机，请检查打印机是否开机、是否设为默认打印机</translation>
+    </message>
+</context>
+<context>
+    <name>QAbstractFileIconProvider</name>
+    <message>
+        <source>Folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>File Folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>Drive</source>
+        <translation>驱动器</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>%1 File</source>
+        <translation>%1 文件</translation>
+    </message>
+    <message>
+        <source>Shortcut</source>
+        <translation>快捷方式</translation>
+    </message>
+</context>
+<context>
+    <name>QFileDialog</name>
+    <message>
+        <source>&amp;Look in:</source>
+        <translation>查找范围(&amp;I)：</translation>
+    </message>
+    <message>
+        <source>Files of &amp;type:</source>
+        <translation>文件类型(&amp;T)：</translation>
+    </message>
+</context>
+<context>
     <name>RecoveryKeyDialog</name>
     <message>
         <source>Encryption is on — recovery key</source>
@@ -1376,20 +1493,8 @@ Register another record with the same number anyway?</source>
 <context>
     <name>ReferralDialog</name>
     <message>
-        <source>Upward referral (转出单)</source>
-        <translation>双向转诊（转出）单</translation>
-    </message>
-    <message>
-        <source>Downward referral (回转单)</source>
-        <translation>双向转诊（回转）单</translation>
-    </message>
-    <message>
         <source>Patient *</source>
         <translation>患者 *</translation>
-    </message>
-    <message>
-        <source>Required when 其他 is ticked</source>
-        <translation>选择“其他”时必填</translation>
     </message>
     <message>
         <source>(as registered)</source>
@@ -1420,7 +1525,19 @@ Register another record with the same number anyway?</source>
         <translation>其他（请注明）</translation>
     </message>
     <message>
-        <source>Working diagnosis (初步印象) *</source>
+        <source>Upward referral slip</source>
+        <translation>双向转诊（转出）单</translation>
+    </message>
+    <message>
+        <source>Downward referral slip</source>
+        <translation>双向转诊（回转）单</translation>
+    </message>
+    <message>
+        <source>Required when Other is ticked</source>
+        <translation>选择“其他”时必填</translation>
+    </message>
+    <message>
+        <source>Working diagnosis *</source>
         <translation>初步印象 *</translation>
     </message>
     <message>
@@ -1923,7 +2040,7 @@ Register another record with the same number anyway?</source>
         <translation>医共体转诊机构和科室（用于转诊单）</translation>
     </message>
     <message>
-        <source>One hospital per line: 来安县人民医院：内科、外科</source>
+        <source>One hospital per line: County Hospital: Internal medicine, Surgery</source>
         <translation>每行一个机构：来安县人民医院：内科、外科</translation>
     </message>
     <message>
@@ -2785,10 +2902,37 @@ It is shown only now. {user} must choose a new password at the next login.</sour
     </message>
 </context>
 <context>
+    <name>Timeline</name>
+    <message>
+        <source>%1 follow-up</source>
+        <translation>%1随访</translation>
+    </message>
+    <message>
+        <source>BP %1/%2 mmHg</source>
+        <translation>血压 %1/%2 mmHg</translation>
+    </message>
+    <message>
+        <source>Fasting glucose %1 mmol/L</source>
+        <translation>空腹血糖 %1 mmol/L</translation>
+    </message>
+    <message>
+        <source>Outcome: %1</source>
+        <translation>转归：%1</translation>
+    </message>
+    <message>
+        <source>Emergency signs: refer at once</source>
+        <translation>危急情况，建议立即转诊</translation>
+    </message>
+</context>
+<context>
     <name>TimelineDialog</name>
     <message>
         <source>Timeline of %1</source>
         <translation>%1 的就诊时间线</translation>
+    </message>
+    <message>
+        <source>%1 referral</source>
+        <translation>%1转诊</translation>
     </message>
     <message>
         <source>Booked %1</source>
@@ -2807,7 +2951,7 @@ It is shown only now. {user} must choose a new password at the next login.</sour
         <translation>草稿</translation>
     </message>
     <message>
-        <source>This slip is a draft: open it from the 转诊 page to finish it.</source>
+        <source>This slip is a draft: open it from the Referrals page to finish it.</source>
         <translation>这张转诊单还是草稿：请在“转诊”页打开并完成。</translation>
     </message>
     <message>
@@ -2838,7 +2982,7 @@ It is shown only now. {user} must choose a new password at the next login.</sour
         <translation>人员名册</translation>
     </message>
     <message>
-        <source>进修 / 对口支援</source>
+        <source>Secondments / stationed support</source>
         <translation>进修 / 对口支援</translation>
     </message>
     <message>
@@ -2938,8 +3082,32 @@ It is shown only now. {user} must choose a new password at the next login.</sour
         <translation>签到时间</translation>
     </message>
     <message>
-        <source>Keys 1 出席 · 2 迟到 · 3 请假 · 4 缺席 mark the selected rows; Ctrl+A selects everyone.</source>
-        <translation>按键 1 出席 · 2 迟到 · 3 请假 · 4 缺席 标记所选人员；Ctrl+A 全选。</translation>
+        <source>Keys 1 %1 · 2 %2 · 3 %3 · 4 %4 mark the selected rows; Ctrl+A selects everyone.</source>
+        <translation>按键 1 %1 · 2 %2 · 3 %3 · 4 %4 标记所选人员；Ctrl+A 全选。</translation>
+    </message>
+    <message>
+        <source>New stationed-support record</source>
+        <translation>新增对口支援记录</translation>
+    </message>
+    <message>
+        <source>New secondment record</source>
+        <translation>新增进修登记</translation>
+    </message>
+    <message>
+        <source>Secondments (staff sent for training)</source>
+        <translation>进修（本院外出进修人员）</translation>
+    </message>
+    <message>
+        <source>Stationed support (county doctors stationed here)</source>
+        <translation>对口支援（县级医院派驻医生）</translation>
+    </message>
+    <message>
+        <source>Class I credits</source>
+        <translation>I类学分</translation>
+    </message>
+    <message>
+        <source>Class II credits</source>
+        <translation>II类学分</translation>
     </message>
     <message>
         <source>Everyone present</source>
@@ -3010,16 +3178,8 @@ It is shown only now. {user} must choose a new password at the next login.</sour
         <translation>派出单位</translation>
     </message>
     <message>
-        <source>New 对口支援 record</source>
-        <translation>新增对口支援记录</translation>
-    </message>
-    <message>
         <source>Add record</source>
         <translation>添加记录</translation>
-    </message>
-    <message>
-        <source>New 进修 record</source>
-        <translation>新增进修登记</translation>
     </message>
     <message>
         <source>Speciality</source>
@@ -3030,28 +3190,12 @@ It is shown only now. {user} must choose a new password at the next login.</sour
         <translation>进修鉴定意见</translation>
     </message>
     <message>
-        <source>进修 (staff sent for training)</source>
-        <translation>进修（本院外出进修人员）</translation>
-    </message>
-    <message>
-        <source>对口支援 (county doctors stationed here)</source>
-        <translation>对口支援（县级医院派驻医生）</translation>
-    </message>
-    <message>
         <source>Whole year</source>
         <translation>全年</translation>
     </message>
     <message>
         <source>Quarter %1</source>
         <translation>第%1季度</translation>
-    </message>
-    <message>
-        <source>I类 credits</source>
-        <translation>I类学分</translation>
-    </message>
-    <message>
-        <source>II类 credits</source>
-        <translation>II类学分</translation>
     </message>
     <message>
         <source>Still missing</source>
@@ -3097,6 +3241,10 @@ It is shown only now. {user} must choose a new password at the next login.</sour
 <context>
     <name>VisitDialog</name>
     <message>
+        <source>%1 follow-up — %2</source>
+        <translation>%1随访 — %2</translation>
+    </message>
+    <message>
         <source>Visit date *</source>
         <translation>随访日期 *</translation>
     </message>
@@ -3117,11 +3265,11 @@ It is shown only now. {user} must choose a new password at the next login.</sour
         <translation>不填表示无</translation>
     </message>
     <message>
-        <source>Kind, e.g. 门冬胰岛素30</source>
+        <source>Kind, e.g. insulin aspart 30</source>
         <translation>种类，如 门冬胰岛素30</translation>
     </message>
     <message>
-        <source>Usage and dose, e.g. 早12U 晚10U 餐前皮下注射</source>
+        <source>Usage and dose, e.g. 12 U morning, 10 U evening, before meals</source>
         <translation>用法和用量，如 早12U 晚10U 餐前皮下注射</translation>
     </message>
     <message>
@@ -3139,6 +3287,18 @@ It is shown only now. {user} must choose a new password at the next login.</sour
     <message>
         <source>Blood pressure *</source>
         <translation>血压 *</translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation>当前</translation>
+    </message>
+    <message>
+        <source>target</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <source>kg　Height</source>
+        <translation>kg　身高</translation>
     </message>
     <message>
         <source>Weight</source>
@@ -3159,6 +3319,26 @@ It is shown only now. {user} must choose a new password at the next login.</sour
     <message>
         <source>Lifestyle guidance (now / target)</source>
         <translation>生活方式指导（当前 / 目标）</translation>
+    </message>
+    <message>
+        <source>cigarettes/day</source>
+        <translation>支/日</translation>
+    </message>
+    <message>
+        <source>liang (50 g)/day</source>
+        <translation>两/日</translation>
+    </message>
+    <message>
+        <source>times/week</source>
+        <translation>次/周</translation>
+    </message>
+    <message>
+        <source>minutes/time</source>
+        <translation>分钟/次</translation>
+    </message>
+    <message>
+        <source>g/day</source>
+        <translation>克/天</translation>
     </message>
     <message>
         <source>Smoking</source>
@@ -3320,8 +3500,23 @@ It is shown only now. {user} must choose a new password at the next login.</sour
 <context>
     <name>Workstation</name>
     <message>
+        <source>Cannot open the data folder %1: %2. Check the disk space and the folder's permissions.</source>
+        <translation>无法打开数据目录 %1：%2。请检查磁盘空间和文件夹权限。</translation>
+    </message>
+    <message>
         <source>Restore from a backup…</source>
         <translation>从备份恢复…</translation>
+    </message>
+</context>
+<context>
+    <name>_Pair</name>
+    <message>
+        <source>now</source>
+        <translation>当前</translation>
+    </message>
+    <message>
+        <source>target</source>
+        <translation>目标</translation>
     </message>
 </context>
 </TS>

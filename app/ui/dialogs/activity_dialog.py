@@ -25,6 +25,7 @@ from app.domain.training import ACTIVITY_TYPES, CREDIT_CLASSES, ActivityInput, d
 from app.services.bundle import AppServices
 from app.services.training import ActivityRow
 from app.ui.clinic_dates import clinic_qdate
+from app.ui.domain_text import ui, ui_error
 from app.ui.widgets.form_errors import FieldErrors
 from app.ui.widgets.status_note import notify_saved
 
@@ -43,7 +44,8 @@ class ActivityDialog(QDialog):
         self.setWindowTitle(self.tr("Training activity"))
         self.setMinimumWidth(520)
         self.activity_type = QComboBox()
-        self.activity_type.addItems(ACTIVITY_TYPES)
+        for name in ACTIVITY_TYPES:
+            self.activity_type.addItem(ui(name), name)
         self.topic = QLineEdit()
         self.day = QDateEdit(clinic_qdate(self.services))
         self.day.setCalendarPopup(True)
@@ -68,8 +70,9 @@ class ActivityDialog(QDialog):
             self.lecturer_unit.setText(clinic.county_hospital)
             self.organiser.setText(clinic.county_hospital)
         self.credit_class = QComboBox()
-        self.credit_class.addItems(CREDIT_CLASSES)
-        self.credit_class.setCurrentText("无")
+        for name in CREDIT_CLASSES:
+            self.credit_class.addItem(ui(name), name)
+        self.credit_class.setCurrentIndex(self.credit_class.findData("无"))
         self.credits = QDoubleSpinBox()
         self.credits.setRange(-100, 100)
         self.credits.setSingleStep(0.5)
@@ -92,7 +95,7 @@ class ActivityDialog(QDialog):
             ("day", self.tr("Date *"), self.day),
             ("start", self.tr("Starts"), self.start),
             ("end", self.tr("Ends *"), self.end),
-            ("hours", self.tr("Hours (学时) *"), self.hours),
+            ("hours", self.tr("Hours *"), self.hours),
             ("place", self.tr("Place"), self.place),
             ("lecturer", self.tr("Lecturer / teacher"), self.lecturer),
             ("lecturer_title", self.tr("Lecturer's title"), self.lecturer_title),
@@ -101,7 +104,7 @@ class ActivityDialog(QDialog):
             ("credit_class", self.tr("Credit class"), self.credit_class),
             ("credits_stated", self.tr("Own award"), self.credits_stated),
             ("credits", self.tr("Credits"), self.credits),
-            ("course", self.tr("Training course (培训班)"), self.course),
+            ("course", self.tr("Training course"), self.course),
             ("assessment", self.tr("Assessment"), self.assessment),
             ("recorder", self.tr("Recorded by"), self.recorder),
         ):
@@ -132,7 +135,7 @@ class ActivityDialog(QDialog):
             self.hours.setValue(round(duration_hours(start, end) * 2) / 2)
 
     def _fill(self, a: ActivityRow) -> None:
-        self.activity_type.setCurrentText(a.activity_type)
+        self.activity_type.setCurrentIndex(max(0, self.activity_type.findData(a.activity_type)))
         self.topic.setText(a.topic)
         self.day.setDate(QDate(a.day.year, a.day.month, a.day.day))
         self.start.setTime(QTime(a.start.hour, a.start.minute))
@@ -148,7 +151,7 @@ class ActivityDialog(QDialog):
             "recorder",
         ):
             getattr(self, key).setText(getattr(a, key))
-        self.credit_class.setCurrentText(a.credit_class)
+        self.credit_class.setCurrentIndex(max(0, self.credit_class.findData(a.credit_class)))
         self.credits_stated.setChecked(a.credits_stated)
         self.credits.setValue(a.credits)
         self.course.setText(a.course)
@@ -158,7 +161,7 @@ class ActivityDialog(QDialog):
         start: time = self.start.time().toPython()  # type: ignore[assignment]
         end: time = self.end.time().toPython()  # type: ignore[assignment]
         return ActivityInput(
-            activity_type=self.activity_type.currentText(),
+            activity_type=self.activity_type.currentData(),
             day=day,
             start=start,
             end=end,
@@ -169,7 +172,7 @@ class ActivityDialog(QDialog):
             lecturer_unit=self.lecturer_unit.text(),
             lecturer_title=self.lecturer_title.text(),
             organiser=self.organiser.text(),
-            credit_class=self.credit_class.currentText(),
+            credit_class=self.credit_class.currentData(),
             credits=self.credits.value() if self.credits_stated.isChecked() else 0.0,
             assessment=self.assessment.text(),
             recorder=self.recorder.text(),
@@ -190,7 +193,7 @@ class ActivityDialog(QDialog):
                 first.setFocus()
             return
         except PermissionDenied as exc:
-            self.general_error.setText(str(exc))
+            self.general_error.setText(ui_error(exc))
             self.general_error.show()
             return
         notify_saved(self, self.tr("training activity %1").replace("%1", self.saved.topic))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QCoreApplication, QDate, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,6 +24,58 @@ from PySide6.QtWidgets import (
 
 from app.services.audit import ACTION_NAMES
 from app.services.bundle import AppServices
+from app.ui.domain_text import ui
+
+
+def _detail_keys() -> dict[str, str]:
+    return {
+        "number": QCoreApplication.translate("AuditDialog", "Number"),
+        "to": QCoreApplication.translate("AuditDialog", "To"),
+        "reason": QCoreApplication.translate("AuditDialog", "Reason"),
+        "kind": QCoreApplication.translate("AuditDialog", "Kind"),
+        "referral": QCoreApplication.translate("AuditDialog", "Referral"),
+        "by": QCoreApplication.translate("AuditDialog", "By"),
+        "fields": QCoreApplication.translate("AuditDialog", "Fields"),
+        "count": QCoreApplication.translate("AuditDialog", "Records"),
+        "username": QCoreApplication.translate("AuditDialog", "Username"),
+        "role": QCoreApplication.translate("AuditDialog", "Role"),
+        "active": QCoreApplication.translate("AuditDialog", "Active"),
+        "file": QCoreApplication.translate("AuditDialog", "File"),
+        "rows": QCoreApplication.translate("AuditDialog", "Rows"),
+        "institutions": QCoreApplication.translate("AuditDialog", "Institutions"),
+        "before": QCoreApplication.translate("AuditDialog", "Before"),
+        "after": QCoreApplication.translate("AuditDialog", "After"),
+    }
+
+
+def _code_names() -> dict[str, str]:
+    """Status, plan kind and role codes the audit details hold, by their names."""
+    from app.domain import followup, referral, roles, training
+
+    names: dict[str, str] = {}
+    for table in (
+        training.STATUS_NAMES,
+        followup.PLAN_STATUS_NAMES,
+        followup.PLAN_KIND_NAMES,
+        referral.STATUS_NAMES,
+        roles.ROLE_NAMES,
+    ):
+        names.update({str(code): name for code, name in table.items()})
+    return names
+
+
+def detail_text(detail: str) -> str:
+    """An audit detail ("number: …；to: received") with its keys and codes in words."""
+    keys, codes = _detail_keys(), _code_names()
+    parts = []
+    for part in detail.split("；"):
+        key, sep, value = part.partition(": ")
+        if not sep or key not in keys:
+            parts.append(ui(part))
+            continue
+        value = ui(codes.get(value, value))
+        parts.append(f"{keys[key]}: {value}" if value else keys[key])
+    return "；".join(parts)
 
 
 def _qdate(d: date) -> QDate:
@@ -45,7 +97,7 @@ class AuditDialog(QDialog):
         self.action.setObjectName("auditAction")
         self.action.addItem(self.tr("All actions"), "")
         for key, name in ACTION_NAMES.items():
-            self.action.addItem(name, key)
+            self.action.addItem(ui(name), key)
         self.patient = QLineEdit()
         self.patient.setObjectName("auditPatient")
         self.patient.setPlaceholderText(self.tr("Patient name or ID number"))
@@ -120,14 +172,14 @@ class AuditDialog(QDialog):
         self.table.setSortingEnabled(False)
         self.table.setRowCount(len(page.rows))
         for r, row in enumerate(page.rows):
-            record = row.record_name
+            record = ui(row.record_name)
             cells = (
                 row.at_local.strftime("%Y-%m-%d %H:%M:%S"),
                 row.username,
-                row.action_name,
+                ui(row.action_name),
                 f"{record} {row.record_id[:8]}" if row.record_id else record,
                 row.patient_name,
-                row.detail,
+                detail_text(row.detail),
             )
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)

@@ -21,6 +21,7 @@ from app.config import RANGES
 from app.domain.errors import PermissionDenied, ValidationError
 from app.domain.training import CreditRules
 from app.services.bundle import AppServices
+from app.ui.domain_text import ui_error
 from app.ui.widgets.form_errors import FieldErrors
 
 # settings key -> CreditRules field
@@ -45,15 +46,17 @@ class CreditRulesDialog(QDialog):
         self.services = services
         self.errors = FieldErrors()
         labels = {
-            "credit_total": self.tr("Credits a year (中级 and higher)"),
-            "credit_i_min": self.tr("I类 at least"),
-            "credit_i_max": self.tr("I类 counted up to"),
-            "credit_ii_min": self.tr("II类 at least"),
-            "credit_ii_max": self.tr("II类 counted up to"),
+            "credit_total": self.tr("Credits a year (intermediate title and higher)"),
+            "credit_i_min": self.tr("Class I at least"),
+            "credit_i_max": self.tr("Class I counted up to"),
+            "credit_ii_min": self.tr("Class II at least"),
+            "credit_ii_max": self.tr("Class II counted up to"),
             "credit_hours_per_credit": self.tr("Hours per credit (no own award)"),
-            "credit_secondment_months": self.tr("Months of full-time 进修 that meet the year"),
-            "training_hours_junior": self.tr("Training hours a year (初级)"),
-            "training_hours_village": self.tr("Training hours a year (乡村医生)"),
+            "credit_secondment_months": self.tr(
+                "Months of full-time secondment that meet the year"
+            ),
+            "training_hours_junior": self.tr("Training hours a year (junior title)"),
+            "training_hours_village": self.tr("Training hours a year (village doctors)"),
         }
         self.spins: dict[str, QSpinBox | QDoubleSpinBox] = {}
         form = QFormLayout()
@@ -75,8 +78,8 @@ class CreditRulesDialog(QDialog):
             form.addRow("", self.errors.add(key, spin))
         note = QLabel(
             self.tr(
-                "Credits beyond a class's cap count for nothing: surplus I类 never makes up "
-                "missing II类."
+                "Credits beyond a class's cap count for nothing: surplus class I never makes "
+                "up missing class II."
             )
         )
         note.setWordWrap(True)
@@ -111,6 +114,6 @@ class CreditRulesDialog(QDialog):
             self.errors.show(exc.errors, self.message)
             return
         except PermissionDenied as exc:
-            self.message.setText(str(exc))
+            self.message.setText(ui_error(exc))
             return
         self.accept()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.stats import DrillList
+from app.ui.domain_text import ui
 
 
 class DrillDialog(QDialog):
@@ -23,14 +24,15 @@ class DrillDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("drillDialog")
         self.drill = drill
-        self.setWindowTitle(drill.title)
+        # The list is the report's (Chinese); its labels and words shown in the UI's language.
+        self.setWindowTitle(ui(drill.title))
         self.resize(860, 520)
-        self.heading = QLabel(drill.title)
+        self.heading = QLabel(ui(drill.title))
         self.heading.setObjectName("drillTitle")
         self.heading.setStyleSheet("font-size: 15px; font-weight: bold;")
         self.table = QTableWidget(len(drill.rows), len(drill.headers))
         self.table.setObjectName("drillTable")
-        self.table.setHorizontalHeaderLabels(drill.headers)
+        self.table.setHorizontalHeaderLabels([ui(h) for h in drill.headers])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
@@ -40,7 +42,7 @@ class DrillDialog(QDialog):
         header.setStretchLastSection(True)
         for r, row in enumerate(drill.rows):
             for c, value in enumerate(row):
-                self.table.setItem(r, c, QTableWidgetItem(value))
+                self.table.setItem(r, c, QTableWidgetItem(ui(value)))
         self.empty = QLabel(self.tr("No records behind this figure."))
         self.empty.setVisible(not drill.rows)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

@@ -23,6 +23,7 @@ from app.domain.errors import PermissionDenied, ValidationError
 from app.domain.referral_feedback import FeedbackInput
 from app.services.bundle import AppServices
 from app.services.referrals import ReferralRow
+from app.ui.domain_text import ui_error
 from app.ui.widgets.form_errors import FieldErrors
 
 
@@ -142,7 +143,7 @@ class FeedbackDialog(QDialog):
                 first.setFocus()
             return
         except PermissionDenied as exc:
-            self.general.setText(str(exc))
+            self.general.setText(ui_error(exc))
             self.general.show()
             return
         self.accept()

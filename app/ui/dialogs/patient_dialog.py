@@ -23,6 +23,7 @@ from app.domain.errors import FieldError, PermissionDenied, ValidationError
 from app.domain.patient import PatientInput
 from app.services.bundle import AppServices
 from app.services.patients import DuplicateIdNumber, PatientRow
+from app.ui.domain_text import ui, ui_error
 from app.ui.widgets.form_dialog import FormDialog
 from app.ui.widgets.form_errors import FieldErrors
 from app.ui.widgets.screen_fit import fit_to_screen, scroll_body
@@ -58,7 +59,7 @@ class PatientDialog(FormDialog):
         self.sex = QComboBox()
         self.sex.addItem(self.tr("(from ID number)"), "")
         for code in ("1", "2", "0", "9"):
-            self.sex.addItem(SEX[code], code)
+            self.sex.addItem(ui(SEX[code]), code)
         self.birth_date = QLineEdit()
         self.birth_date.setPlaceholderText(self.tr("e.g. 1960-03-15; blank to take it from the ID"))
         self.id_number = QLineEdit()
@@ -73,7 +74,7 @@ class PatientDialog(FormDialog):
         self.payment_type.addItem("", "")
         for code, label in PAYMENT_TYPES.items():
             if code not in PAYMENT_LEGACY:
-                self.payment_type.addItem(label, code)
+                self.payment_type.addItem(ui(label), code)
         self.allergies = QPlainTextEdit()
         self.allergies.setFixedHeight(54)
         self.notes = QPlainTextEdit()
@@ -145,7 +146,7 @@ class PatientDialog(FormDialog):
         self.address.setText(p.address)
         self.record_number.setText(p.record_number)
         if p.payment_type and self.payment_type.findData(p.payment_type) < 0:
-            self.payment_type.addItem(payment_label(p.payment_type), p.payment_type)
+            self.payment_type.addItem(ui(payment_label(p.payment_type)), p.payment_type)
         self.payment_type.setCurrentIndex(max(0, self.payment_type.findData(p.payment_type)))
         self.allergies.setPlainText(p.allergies)
         self.notes.setPlainText(p.notes)
@@ -172,7 +173,7 @@ class PatientDialog(FormDialog):
         text = (
             self.tr("From the ID number: born %1, %2, age %3")
             .replace("%1", info.birth_date.isoformat())
-            .replace("%2", SEX[info.sex])
+            .replace("%2", ui(SEX[info.sex]))
             .replace("%3", str(idcard.age_on(info.birth_date, today)))
         )
         age = idcard.age_on(info.birth_date, today)
@@ -232,7 +233,7 @@ class PatientDialog(FormDialog):
                 self.save(allow_duplicate=True)
             return
         except PermissionDenied as exc:
-            self.general_error.setText(str(exc))
+            self.general_error.setText(ui_error(exc))
             self.general_error.show()
             return
         notify_saved(self, self.tr("patient %1").replace("%1", self.saved.name))

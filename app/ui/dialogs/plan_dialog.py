@@ -26,6 +26,7 @@ from app.domain.followup import PlanKind, PlanStatus
 from app.services.bundle import AppServices
 from app.services.followups import PlanRow
 from app.services.patients import PatientRow
+from app.ui.domain_text import ui, ui_error
 from app.ui.widgets.form_errors import FieldErrors
 from app.ui.widgets.patient_picker import PatientPicker
 from app.ui.widgets.status_note import notify_saved
@@ -71,7 +72,7 @@ class PlanDialog(QDialog):
         self.kind = QComboBox()
         self.kind.setObjectName("planKind")
         for k, name in rules.PLAN_KIND_NAMES.items():
-            self.kind.addItem(name, k.value)
+            self.kind.addItem(ui(name), k.value)
         self.doctor = QComboBox()
         self.doctor.setObjectName("planDoctor")
         self.doctor.setEditable(True)
@@ -130,7 +131,7 @@ class PlanDialog(QDialog):
                 first.setFocus()
             return
         except PermissionDenied as e:
-            self.general.setText(str(e))
+            self.general.setText(ui_error(e))
             self.general.show()
             return
         notify_saved(
@@ -162,12 +163,12 @@ class EndPlanDialog(QDialog):
         self.kind_name = rules.PLAN_KIND_NAMES[PlanKind(plan.kind)]
         self.setWindowTitle(self.tr("End follow-up plan"))
         self.resize(480, 260)
-        header = QLabel(f"{self.patient_name}　{self.kind_name}")
+        header = QLabel(f"{self.patient_name}　{ui(self.kind_name)}")
         header.setStyleSheet("font-weight: bold;")
         self.status = QComboBox()
         self.status.setObjectName("endStatus")
         for s in END_STATUSES:
-            self.status.addItem(rules.PLAN_STATUS_NAMES[s], s.value)
+            self.status.addItem(ui(rules.PLAN_STATUS_NAMES[s]), s.value)
         self.death_date = _date_edit(today or services.ctx.today(), "deathDate")
         self.note = QLineEdit()
         self.note.setObjectName("endNote")
@@ -222,9 +223,9 @@ class EndPlanDialog(QDialog):
             return
         question = (
             self.tr("End the %1 follow-up of %2 as %3? It leaves every worklist.")
-            .replace("%1", self.kind_name)
+            .replace("%1", ui(self.kind_name))
             .replace("%2", self.patient_name)
-            .replace("%3", rules.PLAN_STATUS_NAMES[status])
+            .replace("%3", ui(rules.PLAN_STATUS_NAMES[status]))
         )
         answer = QMessageBox.question(self, self.tr("End follow-up plan"), question)
         if answer != QMessageBox.StandardButton.Yes:
@@ -232,7 +233,7 @@ class EndPlanDialog(QDialog):
         try:
             self.saved = self.services.followups.set_status(self.plan_id, status, self.note_text())
         except (ValidationError, PermissionDenied) as e:
-            QMessageBox.warning(self, self.tr("End follow-up plan"), str(e))
+            QMessageBox.warning(self, self.tr("End follow-up plan"), ui_error(e))
             return
         notify_saved(self, self.tr("follow-up plan of %1").replace("%1", self.patient_name))
         self.accept()

@@ -39,6 +39,7 @@ from app.services.bundle import AppServices
 from app.services.patients import PatientRow
 from app.services.referrals import ReferralRow
 from app.ui.clinic_dates import clinic_qdate
+from app.ui.domain_text import ui, ui_error
 from app.ui.widgets.form_dialog import FormDialog
 from app.ui.widgets.form_errors import FieldErrors
 from app.ui.widgets.patient_picker import PatientPicker
@@ -59,6 +60,29 @@ def _combo(items: list[str], editable: bool = False) -> QComboBox:
     return c
 
 
+def _choice(items: list[str], editable: bool = False) -> QComboBox:
+    """The form's fixed options (Chinese, as stored and printed), shown in the UI's language."""
+    c = QComboBox()
+    c.setEditable(editable)
+    for item in items:
+        c.addItem(ui(item), item)
+    return c
+
+
+def _chosen(c: QComboBox) -> str:
+    """The stored (Chinese) value of a _choice; typed text as typed."""
+    i = c.findText(c.currentText())
+    return c.itemData(i) if i >= 0 else c.currentText()
+
+
+def _choose(c: QComboBox, value: str) -> None:
+    i = c.findData(value)
+    if i >= 0:
+        c.setCurrentIndex(i)
+    else:
+        c.setCurrentText(value)
+
+
 class ReferralDialog(FormDialog):
     def __init__(
         self,
@@ -75,7 +99,7 @@ class ReferralDialog(FormDialog):
         self.saved: ReferralRow | None = None
         up = direction is Direction.UP
         self.setWindowTitle(
-            self.tr("Upward referral (转出单)") if up else self.tr("Downward referral (回转单)")
+            self.tr("Upward referral slip") if up else self.tr("Downward referral slip")
         )
         fit_to_screen(self, 760, 820)
         self.errors = FieldErrors()
@@ -94,17 +118,17 @@ class ReferralDialog(FormDialog):
         grid = QGridLayout(grid_widget)
         grid.setContentsMargins(0, 0, 0, 0)
         for i, text in enumerate([*(UP_INDICATIONS if up else DOWN_INDICATIONS), OTHER]):
-            box = QCheckBox(text)
+            box = QCheckBox(ui(text))
             self.indication_boxes[text] = box
             grid.addWidget(box, i, 0)
         self.indication_other = QLineEdit()
-        self.indication_other.setPlaceholderText(self.tr("Required when 其他 is ticked"))
-        self.patient_type = _combo(["", *PATIENT_TYPES])
+        self.indication_other.setPlaceholderText(self.tr("Required when Other is ticked"))
+        self.patient_type = _choice(["", *PATIENT_TYPES])
         self.payment_type = QComboBox()
         self.payment_type.addItem(self.tr("(as registered)"), "")
         for code, label in PAYMENT_TYPES.items():
             if code not in PAYMENT_LEGACY:
-                self.payment_type.addItem(label, code)
+                self.payment_type.addItem(ui(label), code)
         self.referring_doctor = QLineEdit()
         self.referring_phone = QLineEdit()
         actor = services.ctx.actor
@@ -117,8 +141,8 @@ class ReferralDialog(FormDialog):
             self.present_illness = _text_box(80)
             self.past_history = _text_box()
             self.treatment = _text_box()
-            self.transport = _combo(["", *TRANSPORT])
-            self.urgency = _combo(URGENCY)
+            self.transport = _choice(["", *TRANSPORT])
+            self.urgency = _choice(URGENCY)
             self.purpose = QLineEdit()
             self.cautions = QLineEdit()
             self.referring_doctor.setText(actor.display_name if actor else "")
@@ -129,7 +153,7 @@ class ReferralDialog(FormDialog):
                 ("urgency", self.tr("Urgency"), self.urgency),
                 ("indications", self.tr("Indications *"), grid_widget),
                 ("indication_other", self.tr("Other indication"), self.indication_other),
-                ("impression", self.tr("Working diagnosis (初步印象) *"), self.impression),
+                ("impression", self.tr("Working diagnosis *"), self.impression),
                 ("present_illness", self.tr("Present illness / reason *"), self.present_illness),
                 ("past_history", self.tr("Past history *"), self.past_history),
                 ("treatment", self.tr("Treatment so far *"), self.treatment),
@@ -163,8 +187,8 @@ class ReferralDialog(FormDialog):
             followup_layout.setContentsMargins(0, 0, 0, 0)
             followup_layout.addWidget(self.has_followup)
             followup_layout.addWidget(self.followup_date, 1)
-            self.followup_method = _combo(["门诊复查", "家庭随访", "电话随访"], editable=True)
-            self.outcome = _combo(["", *OUTCOMES])
+            self.followup_method = _choice(["门诊复查", "家庭随访", "电话随访"], editable=True)
+            self.outcome = _choice(["", *OUTCOMES])
             rows = [
                 ("from_institution", self.tr("Referring hospital *"), self.institution),
                 ("referred_on", self.tr("Date on the slip"), self.referred_on),
@@ -252,9 +276,9 @@ class ReferralDialog(FormDialog):
         self.present_illness.setPlainText(r.present_illness)
         self.past_history.setPlainText(r.past_history)
         self.treatment.setPlainText(r.treatment)
-        self.patient_type.setCurrentText(r.patient_type)
-        self.transport.setCurrentText(r.transport)
-        self.urgency.setCurrentText(r.urgency)
+        _choose(self.patient_type, r.patient_type)
+        _choose(self.transport, r.transport)
+        _choose(self.urgency, r.urgency)
         self.purpose.setText(r.purpose)
         self.cautions.setText(r.cautions)
         self.referring_doctor.setText(r.referring_doctor)
@@ -267,7 +291,7 @@ class ReferralDialog(FormDialog):
             patient_id=p.id if p else "",
             indications=[t for t, box in self.indication_boxes.items() if box.isChecked()],
             indication_other=self.indication_other.text(),
-            patient_type=self.patient_type.currentText(),
+            patient_type=_chosen(self.patient_type),
             payment_type=self.payment_type.currentData() or "",
             referring_doctor=self.referring_doctor.text(),
             referring_phone=self.referring_phone.text(),
@@ -280,8 +304,8 @@ class ReferralDialog(FormDialog):
             data.present_illness = self.present_illness.toPlainText()
             data.past_history = self.past_history.toPlainText()
             data.treatment = self.treatment.toPlainText()
-            data.transport = self.transport.currentText()
-            data.urgency = self.urgency.currentText()
+            data.transport = _chosen(self.transport)
+            data.urgency = _chosen(self.urgency)
             data.purpose = self.purpose.text()
             data.cautions = self.cautions.text()
         else:
@@ -295,8 +319,8 @@ class ReferralDialog(FormDialog):
             if self.has_followup.isChecked():
                 followup: date = self.followup_date.date().toPython()  # type: ignore[assignment]
                 data.followup_date = followup
-            data.followup_method = self.followup_method.currentText()
-            data.outcome = self.outcome.currentText()
+            data.followup_method = _chosen(self.followup_method)
+            data.outcome = _chosen(self.outcome)
         return data
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
@@ -321,7 +345,7 @@ class ReferralDialog(FormDialog):
             self.show_first_error(self.errors.show(exc.errors, self.general_error))
             return
         except PermissionDenied as exc:
-            self.general_error.setText(str(exc))
+            self.general_error.setText(ui_error(exc))
             self.general_error.show()
             return
         if self.direction is Direction.DOWN:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.backups import BackupService, Preview, RestoreRefused
+from app.ui.domain_text import ui_error
 
 
 def fill(text: str, *values: object) -> str:
@@ -152,7 +153,7 @@ class RestoreDialog(QDialog):
             self.preview = self.backups.preview(file)
         except RestoreRefused as exc:
             self.preview = None
-            self.summary.setText(str(exc))
+            self.summary.setText(ui_error(exc))
             return
         info = self.preview.info
         counts = info.counts
@@ -222,7 +223,7 @@ class RestoreDialog(QDialog):
         try:
             result = self.backups.restore(self.preview.info.path)
         except RestoreRefused as exc:
-            QMessageBox.critical(self, self.windowTitle(), str(exc))
+            QMessageBox.critical(self, self.windowTitle(), ui_error(exc))
             return
         self.restored = True
         safety = str(result.safety_backup or result.moved_aside or "")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -22,23 +22,38 @@ from app.domain.booking import booking_text
 from app.domain.errors import PermissionDenied
 from app.services.bundle import AppServices
 from app.services.followups import PatientVisit
+from app.ui.domain_text import ui
 
 EMERGENCY_COLOUR = QColor("#a93226")
 
 
 def visit_line(v: PatientVisit) -> str:
-    """How one visit reads in the timeline (domain words, as on the paper forms)."""
-    parts = [f"{v.visit_date:%Y-%m-%d}", f"{v.kind_name}随访", v.method_name]
+    """How one visit reads in the timeline (the paper forms' words, in the UI's language)."""
+    parts = [
+        f"{v.visit_date:%Y-%m-%d}",
+        QCoreApplication.translate("Timeline", "%1 follow-up").replace("%1", ui(v.kind_name)),
+        ui(v.method_name),
+    ]
     if v.sbp is not None and v.dbp is not None:
-        parts.append(f"血压 {v.sbp}/{v.dbp} mmHg")
+        parts.append(
+            QCoreApplication.translate("Timeline", "BP %1/%2 mmHg")
+            .replace("%1", str(v.sbp))
+            .replace("%2", str(v.dbp))
+        )
     if v.fasting_glucose is not None:
-        parts.append(f"空腹血糖 {v.fasting_glucose:g} mmol/L")
+        parts.append(
+            QCoreApplication.translate("Timeline", "Fasting glucose %1 mmol/L").replace(
+                "%1", f"{v.fasting_glucose:g}"
+            )
+        )
     if v.class_name:
-        parts.append(v.class_name)
+        parts.append(ui(v.class_name))
     if v.outcome:
-        parts.append(f"转归：{v.outcome}")
+        parts.append(
+            QCoreApplication.translate("Timeline", "Outcome: %1").replace("%1", ui(v.outcome))
+        )
     if v.emergency:
-        parts.append("危急情况，建议立即转诊")
+        parts.append(QCoreApplication.translate("Timeline", "Emergency signs: refer at once"))
     if v.doctor:
         parts.append(v.doctor)
     return "　".join(p for p in parts if p)
@@ -55,7 +70,9 @@ class TimelineDialog(QDialog):
         p = services.patients.get(patient_id)
         self.setWindowTitle(self.tr("Timeline of %1").replace("%1", p.name))
         self.resize(760, 460)
-        header = QLabel(f"{p.name}　{p.sex_label}　{p.age_text()}　{p.id_number}　{p.village}")
+        header = QLabel(
+            f"{p.name}　{ui(p.sex_label)}　{ui(p.age_text())}　{p.id_number}　{p.village}"
+        )
         header.setStyleSheet("font-weight: bold;")
         self.entries = QListWidget()
         self.entries.setObjectName("timelineEntries")
@@ -74,7 +91,8 @@ class TimelineDialog(QDialog):
             place = r.to_institution if r.direction == "up" else r.from_institution
             dept = f" {r.to_department}" if r.direction == "up" and r.to_department else ""
             what = r.impression if r.direction == "up" else r.diagnosis
-            kind = f"{r.direction_name}转诊　{r.status_name}"
+            kind = self.tr("%1 referral").replace("%1", ui(r.direction_name))
+            kind += "　" + ui(r.status_name)
             text = f"{when:%Y-%m-%d}　{kind}　{place}{dept}　{what}　{r.number}"
             if r.appointment_at is not None:
                 text += "　" + self.tr("Booked %1").replace(
@@ -136,7 +154,7 @@ class TimelineDialog(QDialog):
             QMessageBox.information(
                 self,
                 self.tr("Draft"),
-                self.tr("This slip is a draft: open it from the 转诊 page to finish it."),
+                self.tr("This slip is a draft: open it from the Referrals page to finish it."),
             )
             return None
         svc = self.services.referrals

@@ -40,6 +40,7 @@ from app.domain.errors import ValidationError
 from app.domain.followup import Medication, PlanKind, VisitInput
 from app.services.bundle import AppServices
 from app.services.followups import VisitResult
+from app.ui.domain_text import ui
 from app.ui.widgets.form_dialog import FormDialog
 from app.ui.widgets.form_errors import FieldErrors
 from app.ui.widgets.screen_fit import fit_to_screen, scroll_body
@@ -83,11 +84,17 @@ def _radios(options: list[str], name: str) -> tuple[QWidget, QButtonGroup]:
     lay.setContentsMargins(0, 0, 0, 0)
     g = QButtonGroup(w)
     for i, o in enumerate(options):
-        b = QRadioButton(o)
+        b = QRadioButton(ui(o))
         g.addButton(b, i)
         lay.addWidget(b)
     lay.addStretch(1)
     return w, g
+
+
+def _chosen(c: QComboBox) -> str:
+    """The stored (Chinese) value of an option list shown in the UI's language."""
+    data = c.currentData()
+    return data if isinstance(data, str) else c.currentText()
 
 
 class _Pair(QWidget):
@@ -98,16 +105,16 @@ class _Pair(QWidget):
         self.now, self.target = make(), make()
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(QLabel("当前"))
+        lay.addWidget(QLabel(self.tr("now")))
         lay.addWidget(self.now)
-        lay.addWidget(QLabel("目标"))
+        lay.addWidget(QLabel(self.tr("target")))
         lay.addWidget(self.target)
         lay.addWidget(QLabel(unit))
         lay.addStretch(1)
 
     def values(self):  # type: ignore[no-untyped-def]
         if isinstance(self.now, QComboBox):
-            return (self.now.currentText(), self.target.currentText())
+            return (_chosen(self.now), _chosen(self.target))
         return (_int(self.now), _int(self.target))
 
 
@@ -131,7 +138,9 @@ class VisitDialog(FormDialog):
         dm = self.kind is PlanKind.DIABETES
         chronic = self.kind in rules.CHRONIC
         self.setWindowTitle(
-            f"{rules.PLAN_KIND_NAMES[self.kind]}{self.tr(' follow-up')} — {self.patient_name}"
+            self.tr("%1 follow-up — %2")
+            .replace("%1", ui(rules.PLAN_KIND_NAMES[self.kind]))
+            .replace("%2", self.patient_name)
         )
         fit_to_screen(self, 820, 860)
 
@@ -176,7 +185,8 @@ class VisitDialog(FormDialog):
         self.heart_rate = _spin(20, 250)
         self.heart_rate.setObjectName("heart_rate")
         self.foot_pulse = QComboBox()
-        self.foot_pulse.addItems([""] + rules.FOOT_PULSE)
+        for item in ["", *rules.FOOT_PULSE]:
+            self.foot_pulse.addItem(ui(item), item)
         self.other_signs = QLineEdit()
         self.fasting_glucose = _dspin(0.5, 50)
         self.fasting_glucose.setObjectName("fasting_glucose")
@@ -190,11 +200,11 @@ class VisitDialog(FormDialog):
         self.classification.setObjectName("classification")
         self.insulin = QLineEdit()
         self.insulin.setObjectName("insulin")
-        self.insulin.setPlaceholderText(self.tr("Kind, e.g. 门冬胰岛素30"))
+        self.insulin.setPlaceholderText(self.tr("Kind, e.g. insulin aspart 30"))
         self.insulin_dose = QLineEdit()
         self.insulin_dose.setObjectName("insulin_dose")
         self.insulin_dose.setPlaceholderText(
-            self.tr("Usage and dose, e.g. 早12U 晚10U 餐前皮下注射")
+            self.tr("Usage and dose, e.g. 12 U morning, 10 U evening, before meals")
         )
         self.pregnant = QCheckBox(self.tr("Pregnant or breastfeeding"))
         self.pregnant.setObjectName("pregnant")
@@ -233,12 +243,13 @@ class VisitDialog(FormDialog):
             grid = QGridLayout(box)
             grid.setContentsMargins(0, 0, 0, 0)
             names = rules.DM_SYMPTOMS if dm else rules.HTN_SYMPTOMS
+            cols = self._columns([ui(n) for n in names])
             for i, n in enumerate(names):
-                cb = QCheckBox(n)
+                cb = QCheckBox(ui(n))
                 self.symptom_boxes[n] = cb
-                grid.addWidget(cb, i // 4, i % 4)
-            grid.addWidget(QLabel(self.tr("Other")), len(names) // 4 + 1, 0)
-            grid.addWidget(self.other_symptom, len(names) // 4 + 1, 1, 1, 3)
+                grid.addWidget(cb, i // cols, i % cols)
+            grid.addWidget(QLabel(self.tr("Other")), len(names) // cols + 1, 0)
+            grid.addWidget(self.other_symptom, len(names) // cols + 1, 1, 1, 3)
             self._row("symptoms", self.tr("Symptoms *"), box)
             bp = QWidget()
             h = QHBoxLayout(bp)
@@ -255,9 +266,9 @@ class VisitDialog(FormDialog):
             h = QHBoxLayout(wt)
             h.setContentsMargins(0, 0, 0, 0)
             for lbl, wdg in (
-                ("当前", self.weight),
-                ("目标", self.target_weight),
-                ("kg　身高", self.height_edit),
+                (self.tr("now"), self.weight),
+                (self.tr("target"), self.target_weight),
+                (self.tr("kg　Height"), self.height_edit),
                 ("cm　BMI", self.bmi),
             ):
                 h.addWidget(QLabel(lbl))
@@ -273,12 +284,12 @@ class VisitDialog(FormDialog):
 
             life = QGroupBox(self.tr("Lifestyle guidance (now / target)"))
             lf = QFormLayout(life)
-            self.smoking = _Pair(lambda: _spin(0, 100), "支/日")
-            self.drinking = _Pair(lambda: _spin(0, 50), "两/日")
-            self.ex_times = _Pair(lambda: _spin(0, 21), "次/周")
-            self.ex_minutes = _Pair(lambda: _spin(0, 300), "分钟/次")
+            self.smoking = _Pair(lambda: _spin(0, 100), self.tr("cigarettes/day"))
+            self.drinking = _Pair(lambda: _spin(0, 50), self.tr("liang (50 g)/day"))
+            self.ex_times = _Pair(lambda: _spin(0, 21), self.tr("times/week"))
+            self.ex_minutes = _Pair(lambda: _spin(0, 300), self.tr("minutes/time"))
             self.salt = _Pair(lambda: self._combo([""] + rules.SALT), "")
-            self.staple = _Pair(lambda: _spin(0, 2000), "克/天")
+            self.staple = _Pair(lambda: _spin(0, 2000), self.tr("g/day"))
             lf.addRow(self.tr("Smoking"), self.smoking)
             lf.addRow(self.tr("Drinking"), self.drinking)
             lf.addRow(self.tr("Exercise"), self.ex_times)
@@ -328,7 +339,7 @@ class VisitDialog(FormDialog):
             self.suggested.setObjectName("suggestedLabel")
             self.classification.addItem(self.tr("As suggested"), "")
             for c, n in rules.CLASS_NAMES.items():
-                self.classification.addItem(n, c.value)
+                self.classification.addItem(ui(n), c.value)
             cl = QWidget()
             h = QHBoxLayout(cl)
             h.setContentsMargins(0, 0, 0, 0)
@@ -385,7 +396,8 @@ class VisitDialog(FormDialog):
             fit_to_screen(self, 640, 460)
             self.findings.setMinimumHeight(100)
             self._row("findings", self.tr("Findings"), self.findings)
-            self.outcome.addItems([""] + rules.OUTCOMES)
+            for item in ["", *rules.OUTCOMES]:
+                self.outcome.addItem(ui(item), item)
             self._row("outcome", self.tr("Outcome"), self.outcome)
         self.next_date.setDate(
             self.visit_date.date().addDays(
@@ -440,13 +452,14 @@ class VisitDialog(FormDialog):
         box.setObjectName("emergencyChecks")
         grid = QGridLayout(box)
         items = rules.emergency_symptoms(self.kind)
+        cols = self._columns([ui(n) for n in items])
         for i, n in enumerate(items):
-            cb = QCheckBox(n)
+            cb = QCheckBox(ui(n))
             cb.setObjectName(f"emergency_{i}")
             cb.setStyleSheet("color: #a93226")
             self.emergency_boxes[n] = cb
-            grid.addWidget(cb, i // 4, i % 4)
-        row = (len(items) + 3) // 4
+            grid.addWidget(cb, i // cols, i % cols)
+        row = (len(items) + cols - 1) // cols
         grid.addWidget(self.pregnant, row, 0, 1, 2)
         if dm:
             checks = (
@@ -473,9 +486,16 @@ class VisitDialog(FormDialog):
         grid.addWidget(self.emergency_label, row + 2, 0, 1, 4)
         return box
 
+    def _columns(self, labels: list[str]) -> int:
+        """Four checkboxes a row as on the paper, fewer when the labels are long (English)
+        so the form never scrolls sideways."""
+        widest = max((self.fontMetrics().horizontalAdvance(t) for t in labels), default=0)
+        return max(2, min(4, 620 // (widest + 40)))
+
     def _combo(self, items: list[str]) -> QComboBox:
         c = QComboBox()
-        c.addItems(items)
+        for item in items:
+            c.addItem(ui(item), item)
         return c
 
     def _row(self, key: str, label: str, widget: QWidget) -> None:
@@ -502,7 +522,7 @@ class VisitDialog(FormDialog):
         )
         if self.kind not in rules.CHRONIC:
             v.findings = self.findings.toPlainText().strip()
-            v.outcome = self.outcome.currentText()
+            v.outcome = _chosen(self.outcome)
             return v
         dm = self.kind is PlanKind.DIABETES
         v.symptoms = [n for n, cb in self.symptom_boxes.items() if cb.isChecked()]
@@ -519,7 +539,7 @@ class VisitDialog(FormDialog):
             _val(self.height_edit),
         )
         if dm:
-            v.foot_pulse = self.foot_pulse.currentText()
+            v.foot_pulse = _chosen(self.foot_pulse)
             v.fasting_glucose, v.hba1c = _val(self.fasting_glucose), _val(self.hba1c)
             v.hypoglycemia = str(self.hypo.checkedId() + 1)
             v.staple_food = self.staple.values()
@@ -537,7 +557,7 @@ class VisitDialog(FormDialog):
         v.other_signs = self.other_signs.text().strip()
         v.smoking, v.drinking = self.smoking.values(), self.drinking.values()
         v.exercise_times, v.exercise_minutes = self.ex_times.values(), self.ex_minutes.values()
-        v.psych, v.compliance = self.psych.currentText(), self.compliance.currentText()
+        v.psych, v.compliance = _chosen(self.psych), _chosen(self.compliance)
         v.other_tests = self.other_tests.text().strip()
         v.adherence = str(self.adherence.checkedId() + 1)
         v.adverse_reaction = self.adverse.text().strip()
@@ -571,7 +591,7 @@ class VisitDialog(FormDialog):
         self.emergency_label.setText("；".join(reasons))
         self.emergency_label.setVisible(bool(reasons))
         c = rules.suggest_classification(self.kind, v, targets)
-        self.suggested.setText(self.tr("Suggested: ") + rules.CLASS_NAMES[c])
+        self.suggested.setText(self.tr("Suggested: ") + ui(rules.CLASS_NAMES[c]))
         # the next date follows the rule (about 3 months when 控制满意, 2 weeks otherwise)
         if v.visit_date is not None:
             due = rules.next_due(v.visit_date, c, self.services.followups.intervals, bool(reasons))
@@ -657,7 +677,7 @@ class VisitDialog(FormDialog):
 
             urgency = getattr(dlg, "urgency", None)
             if isinstance(urgency, QComboBox):
-                urgency.setCurrentText(URGENCY[1])
+                urgency.setCurrentIndex(max(0, urgency.findData(URGENCY[1])))
             box = getattr(dlg, "indication_boxes", {}).get(UP_INDICATIONS[0])
             if isinstance(box, QCheckBox):
                 box.setChecked(True)

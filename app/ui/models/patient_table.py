@@ -9,6 +9,7 @@ from PySide6.QtCore import QCoreApplication, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from app.services.patients import PatientRow, PatientService
+from app.ui.domain_text import ui
 from app.ui.models.paged import PagedTableModel
 
 
@@ -100,14 +101,14 @@ class PatientTableModel(PagedTableModel[PatientRow]):
             voided = QCoreApplication.translate("PatientTable", " (voided)") if p.deleted else ""
             return {
                 "name": p.name + voided,
-                "sex": p.sex_label,
+                "sex": ui(p.sex_label),
                 "age": str(p.age(self.today)),
                 "birth_date": p.birth_date.isoformat(),
                 "id_number": p.id_number,
                 "phone": p.phone,
                 "village": p.village,
                 "record_number": p.record_number,
-                "payment": p.payment_label,
+                "payment": ui(p.payment_label),
                 "sync": sync_label(p.sync_state),
             }[key]
         if role == Qt.ItemDataRole.ForegroundRole and p.deleted:

@@ -9,6 +9,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from app.domain.booking import booking_text
 from app.services.referrals import ReferralFilter, ReferralRow, ReferralService
+from app.ui.domain_text import ui
 from app.ui.models.paged import PagedTableModel
 from app.ui.models.patient_table import sync_brush, sync_label
 
@@ -91,8 +92,8 @@ class ReferralTableModel(PagedTableModel[ReferralRow]):
                 )
             return {
                 "number": r.number,
-                "direction": r.direction_name,
-                "status": r.status_name,
+                "direction": ui(r.direction_name),
+                "status": ui(r.status_name),
                 "patient": r.patient_name,
                 "destination": place,
                 "doctor": r.referring_doctor,

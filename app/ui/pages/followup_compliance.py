@@ -25,6 +25,7 @@ from app.domain.periods import year as year_period
 from app.domain.stats import DiseaseFigures, Standing
 from app.services.bundle import AppServices
 from app.ui import stats_text
+from app.ui.domain_text import ui
 
 DISEASES = [PlanKind.HYPERTENSION, PlanKind.DIABETES]  # the rows, in this order
 
@@ -126,7 +127,7 @@ class ComplianceView(QWidget):
         self.rates.setRowCount(len(figures))
         for r, d in enumerate(figures):
             cells = (
-                rules.PLAN_KIND_NAMES[PlanKind(d.kind)],
+                ui(rules.PLAN_KIND_NAMES[PlanKind(d.kind)]),
                 str(d.managed),
                 str(d.standard.numerator),
                 self._rate(d.standard.text, d.standard.reason),
@@ -142,7 +143,7 @@ class ComplianceView(QWidget):
                 row.name,
                 row.village,
                 row.phone,
-                rules.PLAN_KIND_NAMES[PlanKind(row.kind)],
+                ui(rules.PLAN_KIND_NAMES[PlanKind(row.kind)]),
                 row.doctor,
                 f"{row.face_to_face} / {row.required}",
                 f"{row.enrolled:%Y-%m-%d}",

@@ -33,6 +33,7 @@ from app.services.context import Changes
 from app.services.followups import WorkItem
 from app.ui.change_bus import ChangeBus
 from app.ui.clinic_dates import clinic_qdate
+from app.ui.domain_text import ui, ui_error
 from app.ui.widgets.flow_layout import FlowLayout
 
 WHICH = ["today", "week", "overdue", "all"]
@@ -199,11 +200,11 @@ class FollowUpsPage(QWidget):
                 it.name,
                 it.village,
                 it.phone,
-                rules.PLAN_KIND_NAMES[PlanKind(it.kind)],
+                ui(rules.PLAN_KIND_NAMES[PlanKind(it.kind)]),
                 it.doctor,
                 it.due.isoformat(),
                 str(it.days_overdue) if it.days_overdue else "",
-                it.contact_text,
+                ui(it.contact_text),
             ]
             for c, v in enumerate(values):
                 cell = QTableWidgetItem(v)
@@ -269,13 +270,13 @@ class FollowUpsPage(QWidget):
         it = self.current()
         if it is None:
             return
-        labels = list(rules.CONTACT_OUTCOMES.values())
+        labels = [ui(v) for v in rules.CONTACT_OUTCOMES.values()]
         label, ok = QInputDialog.getItem(
             self, self.tr("Contact outcome"), it.name, labels, 0, False
         )
         if not ok:
             return
-        outcome = next(k for k, v in rules.CONTACT_OUTCOMES.items() if v == label)
+        outcome = next(k for k, v in rules.CONTACT_OUTCOMES.items() if ui(v) == label)
         remind_on: date | None = None
         if outcome == "remind":
             text, ok = QInputDialog.getText(
@@ -297,7 +298,7 @@ class FollowUpsPage(QWidget):
         try:
             self.services.followups.record_contact(plan_id, outcome, remind_on)
         except ValidationError as e:
-            QMessageBox.warning(self, self.tr("Contact outcome"), str(e))
+            QMessageBox.warning(self, self.tr("Contact outcome"), ui_error(e))
             return False
         self.refresh()
         return True

@@ -20,13 +20,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.codes import SEX
 from app.domain.errors import PermissionDenied, ValidationError
 from app.domain.roles import Perm, allowed
 from app.services.bundle import AppServices
 from app.services.context import Changes, may
 from app.ui.change_bus import ChangeBus
 from app.ui.dialogs.patient_dialog import PatientDialog
+from app.ui.domain_text import ui, ui_error
 from app.ui.models.patient_table import PatientTableModel
+from app.ui.widgets.column_widths import set_column_widths
 from app.ui.widgets.status_note import select_record
 
 SEARCH_DELAY_MS = 150
@@ -73,8 +76,11 @@ class PatientsPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for col, width in enumerate((90, 50, 50, 100, 170, 120, 110, 150, 190)):
-            self.table.setColumnWidth(col, width)
+        set_column_widths(
+            self.table,
+            (90, 50, 50, 100, 170, 120, 110, 150, 190),
+            {1: [ui(name) for name in SEX.values()]},
+        )
 
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
@@ -190,7 +196,7 @@ class PatientsPage(QWidget):
         try:
             row = self.services.patients.restore(pid)
         except (ValidationError, PermissionDenied) as exc:
-            QMessageBox.warning(self, self.tr("Not restored"), str(exc))
+            QMessageBox.warning(self, self.tr("Not restored"), ui_error(exc))
             return
         self.model.refresh_rows({row.id})
         self._update_buttons()
@@ -274,4 +280,4 @@ class PatientsPage(QWidget):
         try:
             self.services.patients.void(pid, reason)
         except (ValidationError, PermissionDenied) as exc:
-            QMessageBox.warning(self, self.tr("Not voided"), str(exc))
+            QMessageBox.warning(self, self.tr("Not voided"), ui_error(exc))

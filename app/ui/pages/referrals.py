@@ -23,7 +23,14 @@ from PySide6.QtWidgets import (
 
 from app.domain.booking import booking_text
 from app.domain.errors import PermissionDenied, ValidationError
-from app.domain.referral import STATUS_NAMES, Direction, Side, Status, allowed_targets
+from app.domain.referral import (
+    DIRECTION_NAMES,
+    STATUS_NAMES,
+    Direction,
+    Side,
+    Status,
+    allowed_targets,
+)
 from app.domain.referral_feedback import OPEN as FEEDBACK_OPEN
 from app.services.bundle import AppServices
 from app.services.context import Changes, may
@@ -32,8 +39,10 @@ from app.ui.change_bus import ChangeBus
 from app.ui.clinic_dates import clinic_qdate, local_text
 from app.ui.dialogs.feedback_dialog import FeedbackDialog
 from app.ui.dialogs.referral_dialog import ReferralDialog
+from app.ui.domain_text import ui, ui_error
 from app.ui.models.referral_table import ReferralTableModel
 from app.ui.printing import PdfPreviewDialog
+from app.ui.widgets.column_widths import set_column_widths
 from app.ui.widgets.flow_layout import FlowLayout
 from app.ui.widgets.status_note import select_record
 
@@ -54,7 +63,7 @@ class ReferralsPage(QWidget):
         self.status.setObjectName("filterStatus")
         self.status.addItem(self.tr("All statuses"), None)
         for st, name in STATUS_NAMES.items():
-            self.status.addItem(name, st.value)
+            self.status.addItem(ui(name), st.value)
         self.use_dates = QCheckBox(self.tr("Filter by date"))
         self.use_dates.setObjectName("filterByDate")
         self.date_from = QDateEdit(clinic_qdate(self.services).addMonths(-3))
@@ -112,8 +121,14 @@ class ReferralsPage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
-        for col, width in enumerate((190, 50, 70, 80, 200, 80, 90, 130)):
-            self.table.setColumnWidth(col, width)
+        set_column_widths(
+            self.table,
+            (190, 50, 70, 80, 200, 80, 90, 130),
+            {
+                1: [ui(name) for name in DIRECTION_NAMES.values()],
+                2: [ui(name) for name in STATUS_NAMES.values()],
+            },
+        )
 
         # Both rows wrap on a narrow screen (1024×768, or longer English labels).
         dates = QWidget()
@@ -284,7 +299,7 @@ class ReferralsPage(QWidget):
             return
         menu = QMenu(self)
         for target in self._targets(r):
-            act = menu.addAction(STATUS_NAMES[target])
+            act = menu.addAction(ui(STATUS_NAMES[target]))
             act.triggered.connect(lambda _=False, t=target: self.change_status(r, t))
         menu.exec(self.status_button.mapToGlobal(self.status_button.rect().bottomLeft()))
 
@@ -294,14 +309,14 @@ class ReferralsPage(QWidget):
             reason, ok = QInputDialog.getText(
                 self,
                 self.tr("Reason"),
-                self.tr("Reason for “%1” (required):").replace("%1", STATUS_NAMES[target]),
+                self.tr("Reason for “%1” (required):").replace("%1", ui(STATUS_NAMES[target])),
             )
             if not ok:
                 return
         try:
             self.services.referrals.transition(r.id, target, reason)
         except (ValidationError, PermissionDenied) as exc:
-            QMessageBox.warning(self, self.tr("Status not changed"), str(exc))
+            QMessageBox.warning(self, self.tr("Status not changed"), ui_error(exc))
 
     def record_feedback(self) -> FeedbackDialog | None:
         """录入回执 for the selected upward referral (a small dialog; the list refreshes by the
@@ -320,14 +335,15 @@ class ReferralsPage(QWidget):
         county = self.tr(" (county hospital)")
         lines = []
         for h in self.services.referrals.history(r.id):
-            before = STATUS_NAMES[Status(h.from_status)] if h.from_status else ""
+            before = ui(STATUS_NAMES[Status(h.from_status)]) if h.from_status else ""
             side = county if h.side == "county" else ""
             reason = f"　{h.reason}" if h.reason else ""
             if h.kind != "status":  # a 回执 or an outcome check: the status did not move
-                lines.append(f"{local_text(self.services, h.at)}　{h.reason}　{h.actor}")
+                lines.append(f"{local_text(self.services, h.at)}　{ui(h.reason)}　{h.actor}")
                 continue
             lines.append(
-                f"{local_text(self.services, h.at)}　{before} → {STATUS_NAMES[Status(h.to_status)]}"
+                f"{local_text(self.services, h.at)}　{before} → "
+                f"{ui(STATUS_NAMES[Status(h.to_status)])}"
                 f"　{h.actor}{side}{reason}"
             )
         answers = []

@@ -23,6 +23,7 @@ from app.domain.roles import ROLE_NAMES, Perm, Role, allowed
 from app.services.bundle import AppServices
 from app.services.context import Changes
 from app.ui.change_bus import ChangeBus
+from app.ui.domain_text import ui, ui_error
 from app.ui.widgets.clinic_details_box import ClinicDetailsBox
 from app.ui.widgets.followup_intervals_box import FollowUpIntervalsBox
 from app.ui.widgets.followup_targets_box import FollowUpTargetsBox
@@ -54,7 +55,7 @@ class SettingsPage(QWidget):
         self.new_role = QComboBox()
         self.new_role.setObjectName("role")
         for role in (Role.DOCTOR, Role.NURSE, Role.ADMIN):
-            self.new_role.addItem(ROLE_NAMES[role], role.value)
+            self.new_role.addItem(ui(ROLE_NAMES[role]), role.value)
         self.new_password = QLineEdit()
         self.new_password.setObjectName("password")
         self.new_password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -99,7 +100,7 @@ class SettingsPage(QWidget):
         self.destinations = QPlainTextEdit()
         self.destinations.setObjectName("destinations")
         self.destinations.setPlaceholderText(
-            self.tr("One hospital per line: 来安县人民医院：内科、外科")
+            self.tr("One hospital per line: County Hospital: Internal medicine, Surgery")
         )
         self.destinations.setFixedHeight(90)
         self.save_destinations = QPushButton(self.tr("Save list"))
@@ -170,7 +171,7 @@ class SettingsPage(QWidget):
             self.services.referrals.set_destinations(table)
         except PermissionDenied as exc:
             self.destinations_message.setStyleSheet("color: #c0392b;")
-            self.destinations_message.setText(str(exc))
+            self.destinations_message.setText(ui_error(exc))
             return
         self.destinations_message.setStyleSheet("color: #1e8449;")
         self.destinations_message.setText(self.tr("Saved"))
@@ -214,7 +215,7 @@ class SettingsPage(QWidget):
             if user.must_change_password:
                 status += self.tr(" · must change password")
             for c, text in enumerate(
-                (user.username, user.display_name, ROLE_NAMES[user.role], status)
+                (user.username, user.display_name, ui(ROLE_NAMES[user.role]), status)
             ):
                 self.users_table.setItem(r, c, QTableWidgetItem(text))
             self._user_ids.append((user.id, user.active))
@@ -244,7 +245,7 @@ class SettingsPage(QWidget):
         try:
             temp = self.services.users.reset_password(user_id)
         except (ValidationError, PermissionDenied) as exc:
-            self.general_error.setText(str(exc))
+            self.general_error.setText(ui_error(exc))
             self.general_error.show()
             return
         self.general_error.hide()
@@ -271,7 +272,7 @@ class SettingsPage(QWidget):
             self.errors.show(exc.errors, self.general_error)
             return
         except PermissionDenied as exc:
-            self.general_error.setText(str(exc))
+            self.general_error.setText(ui_error(exc))
             self.general_error.show()
             return
         for w in (self.new_username, self.new_name, self.new_password):
@@ -285,5 +286,5 @@ class SettingsPage(QWidget):
         try:
             self.services.users.set_active(user_id, not active)
         except (ValidationError, PermissionDenied) as exc:
-            self.general_error.setText(str(exc))
+            self.general_error.setText(ui_error(exc))
             self.general_error.show()

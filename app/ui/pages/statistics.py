@@ -61,6 +61,7 @@ from app.services.context import Changes
 from app.ui import stats_text
 from app.ui.change_bus import ChangeBus
 from app.ui.dialogs.drill_dialog import DrillDialog
+from app.ui.domain_text import ui, ui_error
 from app.ui.tasks import TaskRunner
 from app.ui.widgets import export_note
 
@@ -475,7 +476,7 @@ class StatisticsPage(QWidget):
     def _failed(self, exc: Exception, generation: int) -> None:
         if generation == self._generation:
             self.status.setText(
-                self.tr("Could not compute the figures: %1").replace("%1", str(exc))
+                self.tr("Could not compute the figures: %1").replace("%1", ui_error(exc))
             )
 
     # -- showing -----------------------------------------------------------------------------
@@ -530,7 +531,7 @@ class StatisticsPage(QWidget):
             )
             self.indications.setRowCount(len(r.by_indication))
             for i, (k, n) in enumerate(r.by_indication):
-                self.indications.setItem(i, 0, QTableWidgetItem(k))
+                self.indications.setItem(i, 0, QTableWidgetItem(ui(k)))
                 self.indications.setItem(i, 1, QTableWidgetItem(str(n)))
         self._cards("referrals", referral_rows(f), earlier)
         x = f.followups
@@ -607,7 +608,7 @@ class StatisticsPage(QWidget):
             self.short.setRowCount(len(t.short))
             for i, p in enumerate(t.short):
                 for c, v in enumerate(
-                    (p.name, f"{p.hours:g}", f"{p.class_i:g}", f"{p.class_ii:g}", p.missing)
+                    (p.name, f"{p.hours:g}", f"{p.class_i:g}", f"{p.class_ii:g}", ui(p.missing))
                 ):
                     self.short.setItem(i, c, QTableWidgetItem(v))
         self._cards("training", training_rows(f), earlier)
@@ -718,6 +719,6 @@ class StatisticsPage(QWidget):
                 export_note.with_note(self.tr("Report saved: %1").replace("%1", str(p)))
             ),
             lambda exc: self.status.setText(
-                self.tr("The report was not saved: %1").replace("%1", str(exc))
+                self.tr("The report was not saved: %1").replace("%1", ui_error(exc))
             ),
         )

@@ -36,6 +36,7 @@ from app.services.context import Changes
 from app.services.sync_runner import ConnectionReport, Outcome, RoundReport
 from app.services.sync_status import SyncErrorRow
 from app.ui.change_bus import ChangeBus
+from app.ui.domain_text import ui, ui_error
 from app.ui.sync_scheduler import SyncScheduler, SyncStatus, local_time
 
 STATE_COLOURS = {
@@ -289,12 +290,12 @@ class SyncPage(QWidget):
             text = self.tr(
                 "The county hospital cannot be reached right now. Nothing is lost: the records "
                 "wait on this PC and are sent automatically when the connection is back. (%1)"
-            ).replace("%1", report.message)
+            ).replace("%1", ui(report.message))
             style = NEUTRAL
         elif report.outcome is Outcome.NOT_CONFIGURED:
             return
         else:
-            text, style = report.message, BAD
+            text, style = ui(report.message), BAD
         self.round_message.setStyleSheet(style)
         self.round_message.setText(text)
         self.reload_errors()
@@ -322,7 +323,7 @@ class SyncPage(QWidget):
             r = self.table.rowCount()
             self.table.insertRow(r)
             patient = row.patient_name or "—"
-            for c, text in enumerate((row.type_name, patient, row.message)):
+            for c, text in enumerate((ui(row.type_name), patient, ui(row.message))):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.table.setItem(r, c, item)
@@ -353,7 +354,7 @@ class SyncPage(QWidget):
             n = self.services.sync.retry(ids)
         except PermissionDenied as exc:
             self.retry_message.setStyleSheet(BAD)
-            self.retry_message.setText(str(exc))
+            self.retry_message.setText(ui_error(exc))
             return
         self.retry_message.setStyleSheet(NEUTRAL)
         self.retry_message.setText(
@@ -401,12 +402,12 @@ class SyncPage(QWidget):
                 allow_http=self.allow_http.isChecked(),
             )
         except (PermissionDenied, ValidationError) as exc:
-            self._settings_said(str(exc), BAD)
+            self._settings_said(ui_error(exc), BAD)
             return
         except OSError as exc:
             self._settings_said(
                 self.tr("The settings could not be saved: %1").replace(
-                    "%1", exc.strerror or str(exc)
+                    "%1", exc.strerror or ui_error(exc)
                 ),
                 BAD,
             )
@@ -437,12 +438,12 @@ class SyncPage(QWidget):
 
     def _tested(self, report: ConnectionReport) -> None:
         self.test_button.setEnabled(True)
-        self._settings_said(report.message, GOOD if report.outcome is Outcome.OK else BAD)
+        self._settings_said(ui(report.message), GOOD if report.outcome is Outcome.OK else BAD)
 
     def _test_failed(self, exc: Exception) -> None:
         self.test_button.setEnabled(True)
         if isinstance(exc, PermissionDenied):
-            self._settings_said(str(exc), BAD)
+            self._settings_said(ui_error(exc), BAD)
             return
         raise exc  # a bug: the crash handler logs it (the admin pressed the button)
 

@@ -39,6 +39,7 @@ from app.services.training import ActivityRow
 from app.ui.change_bus import ChangeBus
 from app.ui.clinic_dates import clinic_qdate
 from app.ui.dialogs.activity_dialog import ActivityDialog
+from app.ui.domain_text import ui, ui_error
 from app.ui.printing import PdfPreviewDialog
 from app.ui.widgets import export_note
 from app.ui.widgets.flow_layout import FlowLayout
@@ -106,7 +107,7 @@ class TrainingPage(QWidget):
         self.tabs.addTab(self._activities_tab(), self.tr("Activities"))
         self.tabs.addTab(self._attendance_tab(), self.tr("Sign-in"))
         self.tabs.addTab(self._roster_tab(), self.tr("Staff roster"))
-        self.tabs.addTab(self._support_tab(), self.tr("进修 / 对口支援"))
+        self.tabs.addTab(self._support_tab(), self.tr("Secondments / stationed support"))
         self.tabs.addTab(self._totals_tab(), self.tr("Totals"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
@@ -201,13 +202,15 @@ class TrainingPage(QWidget):
             [
                 [
                     f"{a.day:%Y-%m-%d} {a.start:%H:%M}",
-                    a.activity_type,
+                    ui(a.activity_type),
                     a.topic,
                     a.lecturer,
                     a.hours,
-                    f"{a.credit_class} {self.t.credits_of(a):g}" if a.credit_class != "无" else "—",
+                    f"{ui(a.credit_class)} {self.t.credits_of(a):g}"
+                    if a.credit_class != "无"
+                    else "—",
                     a.attended,
-                    a.status_name,
+                    ui(a.status_name),
                 ]
                 for a in rows
             ],
@@ -286,9 +289,12 @@ class TrainingPage(QWidget):
         self.attendance_table.horizontalHeader().setStretchLastSection(True)
         hint = QLabel(
             self.tr(
-                "Keys 1 出席 · 2 迟到 · 3 请假 · 4 缺席 mark the selected rows; "
-                "Ctrl+A selects everyone."
+                "Keys 1 %1 · 2 %2 · 3 %3 · 4 %4 mark the selected rows; Ctrl+A selects everyone."
             )
+            .replace("%1", ui(ATTENDANCE_NAMES[Attendance.PRESENT]))
+            .replace("%2", ui(ATTENDANCE_NAMES[Attendance.LATE]))
+            .replace("%3", ui(ATTENDANCE_NAMES[Attendance.LEAVE]))
+            .replace("%4", ui(ATTENDANCE_NAMES[Attendance.ABSENT]))
         )
         hint.setStyleSheet("color: #666;")
         self.all_present = QPushButton(self.tr("Everyone present"))
@@ -315,7 +321,7 @@ class TrainingPage(QWidget):
         if a is None:
             return
         self.attendance_activity = a
-        self.attendance_title.setText(f"{a.day:%Y-%m-%d}　{a.activity_type}　{a.topic}")
+        self.attendance_title.setText(f"{a.day:%Y-%m-%d}　{ui(a.activity_type)}　{a.topic}")
         lines = self.t.sheet(a.id)
         table = self.attendance_table
         table.setRowCount(len(lines))
@@ -327,7 +333,7 @@ class TrainingPage(QWidget):
             combo = QComboBox()
             combo.addItem(self.tr("(not entered)"), "")
             for mark, name in ATTENDANCE_NAMES.items():
-                combo.addItem(name, mark.value)
+                combo.addItem(ui(name), mark.value)
             combo.setCurrentIndex(max(0, combo.findData(line.status)))
             table.setCellWidget(r, 3, combo)
             when = QLineEdit(f"{line.signed_in_at:%H:%M}" if line.signed_in_at else "")
@@ -381,7 +387,7 @@ class TrainingPage(QWidget):
             self.t.record_attendance(a.id, marks, signed)
         except (ValidationError, PermissionDenied) as exc:
             self.attendance_message.setStyleSheet("color: #c0392b;")
-            self.attendance_message.setText(str(exc))
+            self.attendance_message.setText(ui_error(exc))
             return
         self.attendance_message.setStyleSheet("color: #1e8449;")
         self.attendance_message.setText(
@@ -405,7 +411,8 @@ class TrainingPage(QWidget):
         self.staff_dept = QLineEdit()
         self.staff_title = QLineEdit()
         self.staff_category = QComboBox()
-        self.staff_category.addItems(PRACTICE_CATEGORIES)
+        for name in PRACTICE_CATEGORIES:
+            self.staff_category.addItem(ui(name), name)
         self.staff_village = QCheckBox(self.tr("Village doctor"))
         self.add_staff_button = QPushButton(self.tr("Add to roster"))
         self.left_button = QPushButton(self.tr("Mark as left"))
@@ -437,7 +444,7 @@ class TrainingPage(QWidget):
         _fill(
             self.roster_table,
             [
-                [p.name, p.department, p.title, p.category, "✓" if p.village_doctor else ""]
+                [p.name, p.department, ui(p.title), ui(p.category), "✓" if p.village_doctor else ""]
                 for p in people
             ],
         )
@@ -450,11 +457,11 @@ class TrainingPage(QWidget):
                 self.staff_name.text(),
                 self.staff_dept.text(),
                 self.staff_title.text(),
-                self.staff_category.currentText(),
+                self.staff_category.currentData(),
                 self.staff_village.isChecked(),
             )
         except (ValidationError, PermissionDenied) as exc:
-            self.roster_message.setText(str(exc))
+            self.roster_message.setText(ui_error(exc))
             return
         self.roster_message.clear()
         self.staff_name.clear()
@@ -470,7 +477,7 @@ class TrainingPage(QWidget):
         try:
             self.t.staff_left(staff_id, self.services.ctx.today())
         except PermissionDenied as exc:
-            self.roster_message.setText(str(exc))
+            self.roster_message.setText(ui_error(exc))
 
     # -- 进修 and 对口支援 -----------------------------------------------------------------
     def _support_tab(self) -> QWidget:
@@ -492,11 +499,11 @@ class TrainingPage(QWidget):
                 self.tr("Sending unit"),
                 self.tr("From"),
                 self.tr("To"),
-                *SUPPORT_COUNTS.values(),
+                *(ui(v) for v in SUPPORT_COUNTS.values()),
             ]
         )
         self.stationing_table.setObjectName("stationingTable")
-        box = QGroupBox(self.tr("New 对口支援 record"))
+        box = QGroupBox(self.tr("New stationed-support record"))
         form = QFormLayout(box)
         self.st_doctor = QLineEdit()
         self.st_unit = QLineEdit()
@@ -512,7 +519,7 @@ class TrainingPage(QWidget):
         counts = QGridLayout()
         for i, (k, spin) in enumerate(self.st_counts.items()):
             spin.setRange(0, 100000)
-            counts.addWidget(QLabel(SUPPORT_COUNTS[k]), i // 3, (i % 3) * 2)
+            counts.addWidget(QLabel(ui(SUPPORT_COUNTS[k])), i // 3, (i % 3) * 2)
             counts.addWidget(spin, i // 3, (i % 3) * 2 + 1)
         form.addRow(counts)
         self.st_save = QPushButton(self.tr("Add record"))
@@ -520,7 +527,7 @@ class TrainingPage(QWidget):
         self.st_message.setStyleSheet("color: #c0392b;")
         form.addRow(self.st_save, self.st_message)
         self.st_save.clicked.connect(self.add_stationing)
-        sec_box = QGroupBox(self.tr("New 进修 record"))
+        sec_box = QGroupBox(self.tr("New secondment record"))
         sec_form = QGridLayout(sec_box)
         self.sec_staff = QComboBox()
         self.sec_host = QLineEdit(clinic.county_hospital if clinic else "")
@@ -551,10 +558,10 @@ class TrainingPage(QWidget):
         sec_form.addWidget(self.sec_message, 2, 1, 1, 7)
         self.sec_save.clicked.connect(self.add_secondment)
         layout = QVBoxLayout(w)
-        layout.addWidget(QLabel(self.tr("进修 (staff sent for training)")))
+        layout.addWidget(QLabel(self.tr("Secondments (staff sent for training)")))
         layout.addWidget(self.secondment_table)
         layout.addWidget(sec_box)
-        layout.addWidget(QLabel(self.tr("对口支援 (county doctors stationed here)")))
+        layout.addWidget(QLabel(self.tr("Stationed support (county doctors stationed here)")))
         layout.addWidget(self.stationing_table)
         layout.addWidget(box)
         return w
@@ -607,7 +614,7 @@ class TrainingPage(QWidget):
                 self.sec_appraisal.text(),
             )
         except (ValidationError, PermissionDenied) as exc:
-            self.sec_message.setText(str(exc))
+            self.sec_message.setText(ui_error(exc))
             return
         self.sec_message.clear()
 
@@ -623,7 +630,7 @@ class TrainingPage(QWidget):
                 {k: spin.value() for k, spin in self.st_counts.items()},
             )
         except (ValidationError, PermissionDenied) as exc:
-            self.st_message.setText(str(exc))
+            self.st_message.setText(ui_error(exc))
             return
         self.st_message.clear()
 
@@ -639,8 +646,8 @@ class TrainingPage(QWidget):
             [
                 self.tr("Name"),
                 self.tr("Hours"),
-                self.tr("I类 credits"),
-                self.tr("II类 credits"),
+                self.tr("Class I credits"),
+                self.tr("Class II credits"),
                 self.tr("Still missing"),
             ]
         )
@@ -659,7 +666,7 @@ class TrainingPage(QWidget):
         self.export_xlsx.clicked.connect(self.save_summary_xlsx)
         from app.services.training import requirement_text
 
-        note = QLabel(requirement_text(self.t.rules))
+        note = QLabel(ui(requirement_text(self.t.rules)))
         note.setWordWrap(True)
         self.requirement_note = note
         self.rules_button = QPushButton(self.tr("Credit rules…"))
@@ -692,7 +699,7 @@ class TrainingPage(QWidget):
         dialog = CreditRulesDialog(self.services, self)
 
         def applied() -> None:
-            self.requirement_note.setText(requirement_text(self.t.rules))
+            self.requirement_note.setText(ui(requirement_text(self.t.rules)))
             self.load_totals()
 
         dialog.accepted.connect(applied)
@@ -705,15 +712,18 @@ class TrainingPage(QWidget):
         people = self.t.person_year(year)
         rows: list[list[object]] = []
         for p in people:
-            text = p.status_text(self.t.rules)
+            text = ui(p.status_text(self.t.rules))
             rows.append([p.name, round(p.hours, 1), p.credits["I类"], p.credits["II类"], text])
         _fill(self.people_table, rows)
         _fill(
             self.types_table,
-            [[t, n, people_, round(h, 1)] for t, (n, people_, h) in self.t.by_type(year).items()],
+            [
+                [ui(t), n, people_, round(h, 1)]
+                for t, (n, people_, h) in self.t.by_type(year).items()
+            ],
         )
         figures = self.t.summary(year, self.quarter.currentData())
-        _fill(self.figures_table, [[label, n] for label, n in figures.rows()])
+        _fill(self.figures_table, [[ui(label), n] for label, n in figures.rows()])
 
     def show_summary_pdf(self) -> PdfPreviewDialog:
         pdf = self.t.summary_pdf(self.year.value(), self.quarter.currentData())

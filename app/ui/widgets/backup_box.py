@@ -19,6 +19,7 @@ from app.domain.roles import Perm, allowed
 from app.services.backups import BackupFailed, BackupService
 from app.services.bundle import AppServices
 from app.ui.dialogs.restore_dialog import fill
+from app.ui.domain_text import ui_error
 
 
 class BackupBox(QGroupBox):
@@ -98,7 +99,7 @@ class BackupBox(QGroupBox):
         try:
             path = self.backups.daily(force=True)
         except BackupFailed as exc:
-            self._say(str(exc), False)
+            self._say(ui_error(exc), False)
             return
         self._say(fill(self.tr("Backed up: %1"), str(path)), True)
 

@@ -20,6 +20,7 @@ from app.config import RANGES, Settings
 from app.domain.errors import PermissionDenied, ValidationError
 from app.domain.roles import Perm, allowed
 from app.services.bundle import AppServices
+from app.ui.domain_text import ui_error
 from app.ui.widgets.form_errors import FieldErrors
 
 
@@ -69,21 +70,24 @@ class ClinicDetailsBox(QGroupBox):
         grid.addWidget(QLabel(self.tr("Screen lock after")), 3, 0)
         idle_row = QHBoxLayout()
         idle_row.addWidget(self.idle_minutes)
-        idle_hint = QLabel(self.tr("without keyboard or mouse locks this PC's screen"))
-        idle_hint.setStyleSheet("color: #666;")
-        idle_row.addWidget(idle_hint, 1)
+        idle_row.addStretch(1)
         grid.addLayout(idle_row, 3, 1)
         grid.addWidget(QLabel(self.tr("Interface language")), 3, 2)
         language_row = QHBoxLayout()
         language_row.addWidget(self.language)
-        language_hint = QLabel(self.tr("applies when ClinicLink is started again"))
-        language_hint.setStyleSheet("color: #666;")
-        language_row.addWidget(language_hint, 1)
+        language_row.addStretch(1)
         grid.addLayout(language_row, 3, 3)
+        # The hints under their fields, wrapping: beside them they widened the page.
+        idle_hint = QLabel(self.tr("without keyboard or mouse locks this PC's screen"))
+        language_hint = QLabel(self.tr("applies when ClinicLink is started again"))
+        for col, hint in ((1, idle_hint), (3, language_hint)):
+            hint.setStyleSheet("color: #666;")
+            hint.setWordWrap(True)
+            grid.addWidget(hint, 4, col)
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
         buttons.addWidget(self.save_button)
-        grid.addLayout(buttons, 4, 0, 1, 4)
+        grid.addLayout(buttons, 5, 0, 1, 4)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
         self.refresh()
@@ -118,7 +122,7 @@ class ClinicDetailsBox(QGroupBox):
             return
         except PermissionDenied as exc:
             self.message.setStyleSheet("color: #c0392b;")
-            self.message.setText(str(exc))
+            self.message.setText(ui_error(exc))
             return
         # Re-read first: the sync settings may have been saved meanwhile.
         settings = Settings.load(self.services.data_dir)

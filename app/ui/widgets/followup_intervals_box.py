@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QSpinBox,
@@ -15,6 +16,8 @@ from app.config import RANGES
 from app.domain.errors import PermissionDenied, ValidationError
 from app.domain.roles import Perm, allowed
 from app.services.bundle import AppServices
+from app.ui.domain_text import ui_error
+from app.ui.widgets.flow_layout import FlowLayout
 from app.ui.widgets.form_errors import FieldErrors
 
 
@@ -47,6 +50,7 @@ class FollowUpIntervalsBox(QGroupBox):
         # one compact row: the settings page also holds the accounts table
         grid = QGridLayout(self)
         grid.addWidget(note, 0, 0, 1, 10)
+        fields = FlowLayout()  # wraps at 1024×768 and in English, never widens the page
         for n, (key, label, spin) in enumerate(
             (
                 ("followup_controlled_days", self.tr("Controlled"), self.controlled),
@@ -55,9 +59,14 @@ class FollowUpIntervalsBox(QGroupBox):
                 ("followup_rehab_days", self.tr("First rehabilitation visit"), self.rehab),
             )
         ):
-            grid.addWidget(QLabel(label), 1, n * 2)
-            grid.addWidget(spin, 1, n * 2 + 1)
+            pair = QWidget()  # a label stays with its field when the row wraps
+            pair_layout = QHBoxLayout(pair)
+            pair_layout.setContentsMargins(0, 0, 0, 0)
+            pair_layout.addWidget(QLabel(label))
+            pair_layout.addWidget(spin)
+            fields.addWidget(pair)
             grid.addWidget(self.errors.add(key, spin), 2 + n, 0, 1, 10)
+        grid.addLayout(fields, 1, 0, 1, 9)
         grid.addWidget(self.save_button, 1, 9)
         grid.addWidget(self.message, 6, 0, 1, 10)
         grid.setColumnStretch(8, 1)
@@ -101,7 +110,7 @@ class FollowUpIntervalsBox(QGroupBox):
             return
         except PermissionDenied as exc:
             self.message.setStyleSheet("color: #c0392b;")
-            self.message.setText(str(exc))
+            self.message.setText(ui_error(exc))
             return
         self.message.setStyleSheet("color: #1e8449;")
         self.message.setText(self.tr("Saved"))

@@ -21,6 +21,7 @@ from app.domain.errors import PermissionDenied, ValidationError
 from app.domain.followup_criteria import ControlTargets
 from app.domain.roles import Perm, allowed
 from app.services.bundle import AppServices
+from app.ui.domain_text import ui_error
 from app.ui.widgets.form_errors import FieldErrors
 
 # settings key -> ControlTargets field
@@ -137,7 +138,7 @@ class FollowUpTargetsBox(QGroupBox):
             return
         except PermissionDenied as exc:
             self.message.setStyleSheet("color: #c0392b;")
-            self.message.setText(str(exc))
+            self.message.setText(ui_error(exc))
             return
         self.message.setStyleSheet("color: #1e8449;")
         self.message.setText(self.tr("Saved"))

@@ -7,6 +7,7 @@ from functools import partial
 from PySide6.QtWidgets import QLabel, QWidget
 
 from app.domain.errors import FieldError
+from app.ui.domain_text import ui
 
 ERROR_STYLE = "color: #c0392b;"
 INVALID_PROPERTY = "invalid"
@@ -62,11 +63,12 @@ class FieldErrors:
         for err in errors:
             pair = self._fields.get(err.field)
             if pair is None:
-                unplaced.append(err.message)
+                unplaced.append(ui(err.message))
                 continue
             widget, label = pair
             text = label.text()
-            label.setText(f"{text}\n{err.message}" if text else err.message)
+            message = ui(err.message)
+            label.setText(f"{text}\n{message}" if text else message)
             label.show()
             widget.setProperty(INVALID_PROPERTY, True)
             # Scoped to the field itself, so a group (e.g. checkboxes) is framed, not each child.

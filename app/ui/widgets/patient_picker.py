@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from app.domain.errors import NotFound
 from app.services.bundle import AppServices
 from app.services.patients import PatientRow
+from app.ui.domain_text import ui
 
 
 class _SearchEdit(QLineEdit):
@@ -101,9 +102,9 @@ class PatientPicker(QWidget):
     def set_patient(self, p: PatientRow) -> None:
         self.patient = p
         self.results.hide()
+        id_text = p.id_number or self.tr("no ID card")
         self.chosen.setText(
-            f"{p.name}　{p.sex_label}　{p.age_text()}　{p.id_number or self.tr('no ID card')}"
-            f"　{p.phone}　{p.village}"
+            f"{p.name}　{ui(p.sex_label)}　{ui(p.age_text())}　{id_text}　{p.phone}　{p.village}"
         )
         self.picked.emit(p)
         self.changed.emit()

@@ -10,6 +10,7 @@ from app.domain.errors import PermissionDenied
 from app.domain.roles import Perm, allowed
 from app.services.bundle import AppServices
 from app.services.referral_feedback import save_not_arrived_days
+from app.ui.domain_text import ui_error
 
 
 class ReferralReminderBox(QWidget):
@@ -47,7 +48,7 @@ class ReferralReminderBox(QWidget):
             days = save_not_arrived_days(self.services.ctx, self.days.value())
         except (ValueError, PermissionDenied) as exc:
             self.message.setStyleSheet("color: #c0392b;")
-            self.message.setText(str(exc))
+            self.message.setText(ui_error(exc))
             return
         self.message.setStyleSheet("")
         self.message.setText(self.tr("Saved: %1 days").replace("%1", str(days)))

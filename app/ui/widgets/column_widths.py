@@ -1,0 +1,25 @@
+"""Table column widths that fit the UI's language: the widths tuned for Chinese, widened
+where a header or a label (an English status, a sex) would be cut."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from PySide6.QtWidgets import QTableView
+
+PADDING = 16  # the cell's margins and a little air
+
+
+def set_column_widths(
+    table: QTableView,
+    widths: Sequence[int],
+    labels: Mapping[int, Iterable[str]] | None = None,
+) -> None:
+    """Each column at least as wide as given, as its header, and as its longest label."""
+    header = table.horizontalHeader()
+    metrics = table.fontMetrics()
+    for col, width in enumerate(widths):
+        need = max(width, header.sectionSizeHint(col))
+        for text in (labels or {}).get(col, ()):
+            need = max(need, metrics.horizontalAdvance(text) + PADDING)
+        table.setColumnWidth(col, need)
