@@ -234,6 +234,8 @@ def followup_shots(
         body = dialog.findChild(QScrollArea).widget()
         body.grab().save(str(out / f"visit-{kind}-full-{lang}.png"))
         print(out / f"visit-{kind}-full-{lang}.png")
+        dialog.discard_draft()  # filled for the picture only: close without the 保存? question
+        dialog._baseline = None
         dialog.close()
 
     patient_id = plans["htn"].patient_id

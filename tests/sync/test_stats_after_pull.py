@@ -23,7 +23,7 @@ from tests.sync.helpers import add_patients
 @pytest.fixture
 def clinic(hub: Hub, tmp_path: Path, migrated_template: Path) -> Iterator[tuple]:  # type: ignore[type-arg]
     s = make_clinic(tmp_path, migrated_template, "A001")
-    c = HubClient(hub.url, register(hub, "A001"))
+    c = HubClient(hub.url, register(hub, "A001"), allow_http=True)  # the test hub is http
     yield s, c
     c.close()
 
