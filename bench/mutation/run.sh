@@ -6,6 +6,10 @@
 #   bash bench/mutation/run.sh services 'app.services.patients*'   # one module at a time
 #
 # Prints the survivors and the counts; the scratch copy (with mutants/) is kept and named.
+# MUTATION_WORKDIR=<that copy> reuses it: the committed tree is copied over it again (commit new
+# tests first), mutants of unchanged functions keep their results, and new tests are traced.
+# MUTATION_AGAIN=1 with it re-runs, against the tests as they are now, every mutant of the globs
+# that the earlier run left alive (survived, timeout, no test reached it).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 pass=${1:?usage: run.sh domain|services [mutant-glob ...]}
@@ -17,9 +21,29 @@ git ls-files -z | (cd "$root" && xargs -0 cp --parents -t "$work")
 cat "bench/mutation/$pass.toml" >> "$work/pyproject.toml"
 cd "$work"
 export QT_QPA_PLATFORM=offscreen
-nice -n 10 "$root/.venv/bin/mutmut" run --max-children "${MUTATION_CHILDREN:-2}" "$@" \
-  | tr '\r' '\n' | tail -n 1
-"$root/.venv/bin/mutmut" results || true
-"$root/.venv/bin/mutmut" export-cicd-stats >/dev/null && cat mutants/mutmut-cicd-stats.json
+mutmut=("$root/.venv/bin/mutmut")
+targets=("$@")
+if [[ -n "${MUTATION_AGAIN:-}" && -d mutants ]]; then
+  targets=()
+  while read -r name status; do
+    for glob in "${@:-*}"; do
+      # shellcheck disable=SC2053  # the glob is a pattern on purpose
+      if [[ $name == $glob && $status != killed ]]; then targets+=("$name"); fi
+    done
+  done < <("${mutmut[@]}" results --all true | sed -E 's/^ *([^:]+): (.*)$/\1 \2/')
+  echo "re-running ${#targets[@]} mutants left alive"
+  ((${#targets[@]})) || exit 0
+fi
+nice -n 10 "${mutmut[@]}" run --max-children "${MUTATION_CHILDREN:-2}" "${targets[@]}" \
+  | tr '\r' '\n' | grep -v '^ *$' | tail -n 1
+"${mutmut[@]}" results || true
+echo "per module: killed survived timeout no-tests not-checked score (killed+timeout of checked)"
+"${mutmut[@]}" results --all true | sed -E 's/^ *([^:]+): (.*)$/\1|\2/' | awk -F'|' '
+  { split($1, a, "."); m = a[1] "." a[2] "." a[3]; n[m, $2]++; mods[m] = 1 }
+  END { for (m in mods) {
+    k = n[m, "killed"]; s = n[m, "survived"]; t = n[m, "timeout"]; z = n[m, "no tests"]
+    c = n[m, "not checked"]; all = k + s + t + z
+    if (all) printf "%-28s %5d %5d %4d %5d %5d  %.1f %%\n", m, k, s, t, z, c, 100 * (k + t) / all
+  } }' | sort
 echo
 echo "scratch copy: $work"
