@@ -7,7 +7,9 @@
 #
 # Prints the survivors and the counts; the scratch copy (with mutants/) is kept and named.
 # MUTATION_WORKDIR=<that copy> reuses it: the committed tree is copied over it again (commit new
-# tests first), mutants of unchanged functions keep their results, and new tests are traced.
+# tests first; files keep their times), mutants of unchanged functions keep their results and
+# new tests are traced -- unless the pass's test selection (its .toml) changed: mutmut then
+# resets every result.
 # MUTATION_AGAIN=1 with it re-runs, against the tests as they are now, every mutant of the globs
 # that the earlier run left alive (survived, timeout, no test reached it).
 set -euo pipefail
@@ -17,7 +19,7 @@ shift
 root=$(pwd)
 work=${MUTATION_WORKDIR:-$(mktemp -d /tmp/cliniclink-mutation-XXXX)}
 mkdir -p "$work"
-git ls-files -z | (cd "$root" && xargs -0 cp --parents -t "$work")
+git ls-files -z | (cd "$root" && xargs -0 cp -p --parents -t "$work")
 cat "bench/mutation/$pass.toml" >> "$work/pyproject.toml"
 cd "$work"
 export QT_QPA_PLATFORM=offscreen

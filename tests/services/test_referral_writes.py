@@ -6,6 +6,7 @@ filters on clinic dates."""
 from __future__ import annotations
 
 import sqlite3
+import subprocess
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -13,12 +14,14 @@ from pathlib import Path
 import pytest
 
 from app.db.engine import db_path
+from app.db.referral_models import Referral, ReferralEvent
 from app.domain.errors import FieldError, NotFound, PermissionDenied, ValidationError
 from app.domain.patient import PatientInput
 from app.domain.referral import UP_INDICATIONS, Side, Status
 from app.services.bundle import AppServices
-from app.services.context import Changes
-from app.services.referrals import ReferralFilter, slip_data
+from app.services.context import Changes, ServiceContext
+from app.services.referral_feedback import save_not_arrived_days
+from app.services.referrals import ReferralFilter, ReferralService, slip_data
 from tests.conftest import login_as
 from tests.services.test_referrals import downward, upward
 
@@ -60,6 +63,11 @@ def refusal(call: Callable[[], object]) -> list[FieldError]:
     with pytest.raises(ValidationError) as err:
         call()
     return err.value.errors
+
+
+def ts(at: datetime) -> str:
+    """A moment as SQLite holds it."""
+    return at.isoformat(" ", timespec="microseconds")
 
 
 def table(data_dir: Path, sql: str, *args: object) -> list[tuple[object, ...]]:
@@ -132,6 +140,10 @@ def test_a_draft_submitted_from_the_form_starts_its_check_too(
     sent = services.referrals.update_draft(draft.id, upward(zhang), submit=True)
     assert (sent.status, sent.referred_at) == ("pending", T0)
     assert [p.referral_id for p in services.followups.plans(zhang)] == [draft.id]
+    assert [(h.to_status, h.reason) for h in services.referrals.history(draft.id)] == [
+        ("draft", ""),
+        ("pending", ""),
+    ]
 
 
 def test_history_keeps_who_when_which_side_and_why(
@@ -436,3 +448,159 @@ def test_destinations_are_kept_as_typed_without_blanks_or_repeats(
     rows = services.audit.search(action="edit").rows
     assert rows[0].record_type == "referral_destinations"
     assert "来安县中医院" in rows[0].detail
+
+
+def pdf_text(pdf: bytes) -> str:
+    out = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True)
+    return out.stdout.decode()
+
+
+def test_history_puts_a_county_answer_pulled_later_at_its_own_time(
+    services: AppServices, zhang: str, clock: Callable[[datetime], None]
+) -> None:
+    r = services.referrals.create_upward(upward(zhang))
+    clock(T0 + timedelta(hours=3))
+    services.referrals.transition(r.id, Status.CANCELLED, "患者拒绝")
+    with services.ctx.session() as s:  # the county's receipt at T0+1h, pulled at T0+5h
+        s.add(
+            ReferralEvent(
+                referral_id=r.id,
+                from_status="pending",
+                to_status="received",
+                side="county",
+                actor="县医院",
+                at=T0 + timedelta(hours=1),
+                clinic_code="COUNTY",
+                version=1,
+                created_at=T0 + timedelta(hours=5),
+                updated_at=T0 + timedelta(hours=5),
+                sync_state="synced",
+            )
+        )
+    assert [h.to_status for h in services.referrals.history(r.id)] == [
+        "draft",
+        "pending",
+        "received",
+        "cancelled",
+    ]
+
+
+def test_a_patients_timeline_is_newest_first(
+    services: AppServices, zhang: str, clock: Callable[[datetime], None]
+) -> None:
+    first = services.referrals.create_upward(upward(zhang), submit=False)
+    clock(T0 + timedelta(hours=1))
+    second = services.referrals.create_upward(upward(zhang), submit=False)
+    assert [r.id for r in services.referrals.timeline(zhang)] == [second.id, first.id]
+    clock(T0 + timedelta(hours=2))
+    sent = services.referrals.create_upward(upward(zhang))
+    clock(T0 + timedelta(hours=3))
+    services.referrals.transition(first.id, Status.PENDING)  # sent last, written first
+    assert [r.id for r in services.referrals.timeline(zhang)] == [first.id, sent.id, second.id]
+
+
+def test_the_doctor_filter_offers_the_clinics_own_referring_doctors(
+    services: AppServices, zhang: str
+) -> None:
+    services.referrals.create_upward(upward(zhang, referring_doctor="周医生"))
+    services.referrals.create_upward(upward(zhang, referring_doctor="李秀英"))
+    services.referrals.create_upward(upward(zhang, referring_doctor="周医生"))
+    services.referrals.create_upward(upward(zhang, referring_doctor=""), submit=False)
+    services.referrals.enter_downward(downward(zhang, referring_doctor="张主任"))  # county's
+    assert services.referrals.referring_doctors() == ["周医生", "李秀英"]
+
+
+def test_no_destinations_offered_before_the_county_hospital_is_known(
+    services: AppServices, data_dir: Path
+) -> None:
+    with sqlite3.connect(db_path(data_dir)) as c:
+        c.execute("UPDATE clinic SET county_hospital=''")
+    assert services.referrals.destinations() == {}
+
+
+def test_changing_the_destinations_is_audited(services: AppServices) -> None:
+    services.referrals.set_destinations({"来安县人民医院": ["内科"], "来安县中医院": ["针灸科"]})
+    [row] = services.audit.search(action="edit").rows
+    assert (row.record_type, row.detail) == (
+        "referral_destinations",
+        "institutions: 来安县人民医院、来安县中医院",
+    )
+
+
+def test_no_slip_header_before_setup(ctx: ServiceContext) -> None:
+    with pytest.raises(PermissionDenied, match="^本机尚未完成初始设置$"):
+        ReferralService(ctx).clinic_header()
+
+
+def test_the_preview_shows_what_the_next_print_will_be(
+    services: AppServices, zhang: str, clock: Callable[[datetime], None]
+) -> None:
+    r = services.referrals.create_upward(upward(zhang))
+    before = pdf_text(services.referrals.preview_pdf(r.id))
+    assert "补打" not in before and "2026年11月20日" in before
+    services.referrals.slip_pdf(r.id)
+    clock(T0 + timedelta(hours=2))
+    after = pdf_text(services.referrals.preview_pdf(r.id))
+    assert "（补打）" in after and "补打：2026-11-20 11:00" in after  # Beijing time
+    d = services.referrals.enter_downward(downward(zhang))
+    assert "（录入副本）" in pdf_text(services.referrals.preview_pdf(d.id))
+
+
+def test_the_slip_is_dated_in_the_clinics_own_time_zone(
+    services: AppServices, zhang: str, clock: Callable[[datetime], None]
+) -> None:
+    clock(datetime(2026, 11, 20, 17, 0))  # 01:00 on 21 Nov in Beijing, 23:00 on 20 Nov in Urumqi
+    r = services.referrals.create_upward(upward(zhang))
+    assert "2026年11月21日" in pdf_text(services.referrals.preview_pdf(r.id))
+    services.ctx.timezone = "Asia/Urumqi"
+    assert "2026年11月20日" in pdf_text(services.referrals.preview_pdf(r.id))
+
+
+def test_not_arrived_filter_agrees_with_the_flag(
+    services: AppServices, zhang: str, data_dir: Path, clock: Callable[[datetime], None]
+) -> None:
+    """The 已接收未到诊 list and the row's flag, on what the county and a 回执 left: the county's
+    receipt time counts before the clinic's 回执; only a 回执 saying received counts."""
+    now = T0 + timedelta(days=30)
+    old, recent = now - timedelta(days=10), now - timedelta(days=2)
+    cases = {
+        "county_old": (old, "", None),
+        "county_recent_receipt_old": (recent, "received", old),
+        "receipt_old": (None, "received", old),
+        "receipt_recent": (None, "received", recent),
+        "receipt_refused_old": (None, "rejected", old),
+    }
+    ids = {}
+    for name, (received_at, result, feedback_at) in cases.items():
+        r = services.referrals.create_upward(upward(zhang, to_doctor=name))
+        ids[name] = r.id
+        with sqlite3.connect(db_path(data_dir)) as c:
+            c.execute(
+                "UPDATE referrals SET received_at=?, feedback_result=?, feedback_at=? WHERE id=?",
+                (
+                    received_at and ts(received_at),
+                    result,
+                    feedback_at and ts(feedback_at),
+                    r.id,
+                ),
+            )
+    clock(now)
+    svc = services.referrals
+    listed = {r.id for r in svc.search(ReferralFilter(not_arrived_only=True))}
+    flagged = {r.id for r in svc.search() if r.not_arrived}
+    assert listed == flagged == {ids["county_old"], ids["receipt_old"]}
+
+
+def test_every_view_of_a_referral_flags_it_after_the_clinics_n_days(
+    services: AppServices, zhang: str, clock: Callable[[datetime], None]
+) -> None:
+    save_not_arrived_days(services.ctx, 3)
+    r = services.referrals.create_upward(upward(zhang))
+    services.referrals.transition(r.id, Status.RECEIVED, side=Side.COUNTY)
+    with services.ctx.session() as s:
+        s.get(Referral, r.id).received_at = T0  # type: ignore[union-attr]
+    clock(T0 + timedelta(days=4))
+    svc = services.referrals
+    assert svc.get(r.id).not_arrived and svc.by_number(r.number).not_arrived
+    assert [x.not_arrived for x in svc.timeline(zhang)] == [True]
+    assert [x.not_arrived for x in svc.search()] == [True]
