@@ -604,3 +604,46 @@ def test_every_view_of_a_referral_flags_it_after_the_clinics_n_days(
     assert svc.get(r.id).not_arrived and svc.by_number(r.number).not_arrived
     assert [x.not_arrived for x in svc.timeline(zhang)] == [True]
     assert [x.not_arrived for x in svc.search()] == [True]
+
+
+def test_a_clinic_in_another_time_zone_files_by_its_own_dates(
+    services: AppServices, zhang: str, clock: Callable[[datetime], None]
+) -> None:
+    """The clinic's settings name its zone (here UTC+6): a paper slip's date is midnight
+    there, and the list's date filter is on its days."""
+    services.ctx.timezone = "Asia/Urumqi"
+    d = services.referrals.enter_downward(downward(zhang, referred_on=date(2026, 11, 20)))
+    assert d.referred_at == datetime(2026, 11, 19, 18, 0)
+    clock(datetime(2026, 11, 20, 17, 0))  # 23:00 on 20 Nov there, already 21 Nov in Beijing
+    late = services.referrals.create_upward(upward(zhang))
+
+    def ids(f: ReferralFilter) -> set[str]:
+        return {r.id for r in services.referrals.search(f)}
+
+    day = date(2026, 11, 20)
+    assert ids(ReferralFilter(date_from=day, date_to=day)) == {d.id, late.id}
+    assert ids(ReferralFilter(date_from=date(2026, 11, 21))) == set()
+    assert ids(ReferralFilter(date_to=date(2026, 11, 19))) == set()
+
+
+def test_the_slip_says_who_wrote_it_and_starts_unprinted(
+    services: AppServices, zhang: str, data_dir: Path
+) -> None:
+    login_as(services, "doctor")
+    up = services.referrals.create_upward(upward(zhang))
+    d = services.referrals.enter_downward(downward(zhang))
+    assert table(data_dir, "SELECT created_by, print_count FROM referrals ORDER BY number") == [
+        ("doctor", 0),
+        ("doctor", 0),
+    ]
+    for r in (up, d):
+        _pdf, row, reprint = services.referrals.slip_pdf(r.id)
+        assert (row.print_count, reprint) == (1, False)
+    login_as(services, "admin")
+    rows = services.audit.search(patient="张三").rows
+    assert [(x.action, x.detail) for x in reversed(rows) if x.record_type == "referral"] == [
+        ("create", f"number: {up.number}"),
+        ("create", f"number: {d.number}"),
+        ("print", f"number: {up.number}；by: doctor"),
+        ("print", f"number: {d.number}；by: doctor"),
+    ]
