@@ -647,3 +647,18 @@ def test_the_slip_says_who_wrote_it_and_starts_unprinted(
         ("print", f"number: {up.number}；by: doctor"),
         ("print", f"number: {d.number}；by: doctor"),
     ]
+
+
+def test_overdue_from_exactly_14_days_after_sending_and_only_upward(
+    services: AppServices, zhang: str, clock: Callable[[datetime], None]
+) -> None:
+    """Times as the workstation itself writes them (the day-boundary test above edits them
+    in SQL): sent at T0, unanswered at T0 + 14 days to the second; a 回转单 is never overdue."""
+    up = services.referrals.create_upward(upward(zhang))
+    services.referrals.enter_downward(downward(zhang, referred_on=date(2026, 11, 1)))
+    svc = services.referrals
+    clock(T0 + timedelta(days=14) - timedelta(seconds=1))
+    assert svc.search(ReferralFilter(overdue_only=True)) == []
+    clock(T0 + timedelta(days=14))
+    assert [r.id for r in svc.search(ReferralFilter(overdue_only=True))] == [up.id]
+    assert [r.id for r in svc.search() if r.overdue] == [up.id]
