@@ -18,6 +18,7 @@ from app.services.patients import patient_columns, patient_row
 from app.services.recording import BulkRecorder
 
 NOW = datetime(2026, 11, 3, 7, 30)
+LATER = datetime(2026, 11, 3, 8, 30)
 
 
 def rows(data_dir: Path, sql: str, *args: object) -> list[dict[str, Any]]:
@@ -39,13 +40,16 @@ def test_bulk_writes_store_what_the_services_store(services: AppServices, data_d
 
     # one by one, through the service
     a = services.patients.create(first)
+    services.ctx.clock = lambda: LATER
     services.patients.update(a.id, moved)
     b = services.patients.create(second)
+    services.ctx.clock = lambda: NOW
 
     # the same, in bulk
     rec = BulkRecorder(services.ctx)
     clean = patient_rules.validate(first, services.ctx.today())
     row_a = rec.new("patients", "patient", {**patient_columns(clean), "void_reason": ""})
+    services.ctx.clock = lambda: LATER  # edited an hour later
     rec.edit(
         "patient",
         row_a["id"],

@@ -17,7 +17,8 @@ from app.db.engine import db_path
 from app.db.referral_models import Referral, ReferralEvent
 from app.domain.errors import FieldError, NotFound, PermissionDenied, ValidationError
 from app.domain.patient import PatientInput
-from app.domain.referral import UP_INDICATIONS, Side, Status
+from app.domain.referral import DOWN_INDICATIONS, UP_INDICATIONS, Side, Status
+from app.reports.referral_slip import SlipData
 from app.services.bundle import AppServices
 from app.services.context import Changes, ServiceContext
 from app.services.referral_feedback import save_not_arrived_days
@@ -662,3 +663,108 @@ def test_overdue_from_exactly_14_days_after_sending_and_only_upward(
     clock(T0 + timedelta(days=14))
     assert [r.id for r in svc.search(ReferralFilter(overdue_only=True))] == [up.id]
     assert [r.id for r in svc.search() if r.overdue] == [up.id]
+
+
+def test_every_field_of_the_slip_reaches_the_printed_form(
+    services: AppServices, zhang: str, clock: Callable[[datetime], None]
+) -> None:
+    up = services.referrals.create_upward(
+        upward(
+            zhang,
+            to_doctor="周医生",
+            indications=[UP_INDICATIONS[4], "其他"],
+            indication_other="家属要求",
+            payment_type="07",
+            purpose="明确诊断",
+            cautions="途中吸氧",
+            urgency="紧急",
+        )
+    )
+    assert slip_data(up, False) == SlipData(
+        number=up.number,
+        direction="up",
+        issuing_institution="桃花镇卫生院",
+        receiving_institution="来安县人民医院",
+        receiving_department="心血管内科",
+        receiving_doctor="周医生",
+        patient_name="张三",
+        patient_sex="2",
+        patient_age=76,
+        patient_id_number="11010519491231002X",
+        patient_record_number="34112210200100001",
+        patient_address="桃花村3组",
+        patient_phone="13812345678",
+        referral_date=date(2026, 11, 20),
+        referring_doctor="李秀英",
+        referring_phone="0550-5012345",
+        indications=[UP_INDICATIONS[4], "其他"],
+        indication_other="家属要求",
+        impression="高血压3级",
+        present_illness="胸闷3小时",
+        past_history="高血压10年",
+        treatment="硝酸甘油舌下含服",
+        patient_type="急诊",
+        payment_type="07",
+        transport="120",
+        purpose="明确诊断",
+        cautions="途中吸氧",
+        urgency="紧急",
+    )
+    d = services.referrals.enter_downward(
+        downward(
+            zhang,
+            patient_type="住院",
+            inpatient_no="ZY2026-0815",
+            icd10="I63.9",
+            followup_method="电话",
+            outcome="好转",
+        )
+    )
+    assert slip_data(d, True, datetime(2026, 11, 20, 10, 0), clinic_code="TH001") == SlipData(
+        number=d.number,
+        direction="down",
+        issuing_institution="来安县人民医院",
+        receiving_institution="桃花镇卫生院",
+        patient_name="张三",
+        patient_sex="2",
+        patient_age=76,
+        patient_id_number="11010519491231002X",
+        patient_record_number="34112210200100001",
+        patient_address="桃花村3组",
+        patient_phone="13812345678",
+        referral_date=date(2026, 11, 20),
+        referring_doctor="张主任",
+        referring_phone="0550-7001234",
+        indications=[DOWN_INDICATIONS[0]],
+        patient_type="住院",
+        payment_type="10",
+        urgency="普通",
+        diagnosis="脑梗死恢复期",
+        icd10="I63.9",
+        inpatient_no="ZY2026-0815",
+        exam_results="头颅MRI：左侧基底节区梗死灶",
+        treatment_plan="阿司匹林100mg qd；康复训练",
+        followup_date=date(2026, 12, 6),
+        followup_method="电话",
+        outcome="好转",
+        reprint=True,
+        printed_at=datetime(2026, 11, 20, 10, 0),
+        transcribed=True,
+    )
+
+
+def test_a_reprint_is_marked_with_its_time_on_the_chosen_paper(
+    services: AppServices, zhang: str, clock: Callable[[datetime], None], tmp_path: Path
+) -> None:
+    d = services.referrals.enter_downward(downward(zhang))
+    first, _row, _ = services.referrals.slip_pdf(d.id)
+    assert "补打" not in pdf_text(first) and "（录入副本）" in pdf_text(first)
+    clock(T0 + timedelta(hours=2))
+    second, _row, _ = services.referrals.slip_pdf(d.id, "A5")
+    text = pdf_text(second)
+    assert "（补打）" in text and "补打：2026-11-20 11:00" in text  # Beijing time
+    (tmp_path / "a5.pdf").write_bytes(second)
+    info = subprocess.run(
+        ["pdfinfo", str(tmp_path / "a5.pdf")], capture_output=True, text=True, check=True
+    ).stdout
+    assert "419.528 x 595.276 pts" in info  # A5
