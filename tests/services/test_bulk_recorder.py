@@ -136,3 +136,21 @@ def test_a_bench_dataset_row_is_what_the_service_stores(
     assert (synced["version"], synced["sync_state"], synced["deleted"]) == (3, "synced", False)
     no_id = patient_row(replace(clean, id_number="", phone=""), "x", "TH001", 1, NOW, NOW, True)
     assert (no_id["id_number"], no_id["id_number_rev"], no_id["phone_rev"]) == (None, None, "")
+
+
+def test_bulk_rows_with_different_columns_are_all_stored_whole(
+    services: AppServices, data_dir: Path
+) -> None:
+    """A seed gives some records a column the others leave to its default, and names tables
+    in its parents-first order whether or not it collected any of them."""
+    services.ctx.clock = lambda: NOW
+    rec = BulkRecorder(services.ctx)
+    rec.new("staff", "staff", {"name": "刘护士"})
+    rec.new("staff", "staff", {"name": "陈医生", "department": "公卫科", "village_doctor": True})
+    with services.ctx.session() as s:
+        rec.write(s, ["patients", "staff"])
+    assert rows(data_dir, "SELECT name, department, village_doctor FROM staff ORDER BY name") == [
+        {"name": "刘护士", "department": "", "village_doctor": 0},
+        {"name": "陈医生", "department": "公卫科", "village_doctor": 1},
+    ]
+    assert consistency_problems(db_path(data_dir)) == []

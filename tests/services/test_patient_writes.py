@@ -327,3 +327,14 @@ def test_a_row_opens_back_as_the_form_it_was_saved_from(services: AppServices) -
         notes="独居",
     )
     assert row.age(date(2026, 12, 30)) == 76 and row.age(date(2026, 12, 31)) == 77
+
+
+def test_restore_is_blocked_only_by_a_live_holder_of_the_same_number(
+    services: AppServices,
+) -> None:
+    services.patients.create(PatientInput(name="李四", id_number=LI_ID))  # another number
+    first = services.patients.create(zhang())
+    services.patients.void(first.id, "误作废")
+    again = services.patients.create(zhang(name="张叁"))  # the same number, voided too
+    services.patients.void(again.id, "重复建档")
+    assert not services.patients.restore(first.id).deleted
