@@ -768,3 +768,20 @@ def test_a_reprint_is_marked_with_its_time_on_the_chosen_paper(
         ["pdfinfo", str(tmp_path / "a5.pdf")], capture_output=True, text=True, check=True
     ).stdout
     assert "419.528 x 595.276 pts" in info  # A5
+
+
+def test_a_draft_for_a_resident_voided_since_cannot_be_submitted(
+    services: AppServices, zhang: str, data_dir: Path
+) -> None:
+    """The list's status menu offers 待接收 on a draft: it must refuse as the form does once
+    the resident's record was voided (and cancelling the draft stays possible)."""
+    draft = services.referrals.create_upward(upward(zhang), submit=False)
+    services.patients.void(zhang, "重复建档")
+    before = table(data_dir, "SELECT * FROM referrals")
+    assert refusal(lambda: services.referrals.transition(draft.id, Status.PENDING)) == [
+        FieldError("patient_id", "voided", "张三的档案已作废，不能开具转诊单")
+    ]
+    assert table(data_dir, "SELECT * FROM referrals") == before
+    assert services.followups.plans(zhang) == []
+    cancelled = services.referrals.transition(draft.id, Status.CANCELLED, "居民档案作废")
+    assert cancelled.status == "cancelled"
