@@ -555,6 +555,8 @@ def test_the_slip_is_dated_in_the_clinics_own_time_zone(
     assert "2026年11月21日" in pdf_text(services.referrals.preview_pdf(r.id))
     services.ctx.timezone = "Asia/Urumqi"
     assert "2026年11月20日" in pdf_text(services.referrals.preview_pdf(r.id))
+    printed, _row, _reprint = services.referrals.slip_pdf(r.id)
+    assert "2026年11月20日" in pdf_text(printed)
 
 
 def test_not_arrived_filter_agrees_with_the_flag(
