@@ -10,6 +10,7 @@ import subprocess
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -404,10 +405,9 @@ def test_the_list_filters_on_clinic_dates_and_each_key(
     c = services.referrals.create_upward(upward(zhang, referring_doctor="李秀英"))
     svc = services.referrals
 
-    def ids(**kw: object) -> list[str]:
-        return [
-            r.id for r in svc.search(ReferralFilter(**kw), sort="referred_at", descending=False)
-        ]  # type: ignore[arg-type]
+    def ids(**kw: Any) -> list[str]:
+        f = ReferralFilter(**kw)
+        return [r.id for r in svc.search(f, sort="referred_at", descending=False)]
 
     assert ids(date_from=date(2026, 11, 21)) == [b.id, c.id]
     assert ids(date_to=date(2026, 11, 20)) == [a.id]
