@@ -165,6 +165,7 @@ def test_history_keeps_who_when_which_side_and_why(
         ("pending", "received", "county", "王主任", T0 + timedelta(days=1)),
         ("received", "cancelled", "clinic", "李医生", T0 + timedelta(days=2)),
     ]
+    assert [h.reason for h in history[:3]] == ["", "", ""]
     assert history[-1].reason == "患" * 500 and history[-1].kind == "status"
     row = services.referrals.get(r.id)
     assert row.cancel_reason == "患" * 500 and row.status_name == "已取消"
@@ -313,7 +314,8 @@ def test_printing_counts_and_a_preview_does_not(services: AppServices, zhang: st
     assert (row.print_count, reprint) == (1, False)
     _row, reprint = services.referrals.slip(r.id, record_print=False)
     assert reprint and services.referrals.get(r.id).print_count == 1
-    assert services.referrals.preview_pdf(r.id, "A5").startswith(b"%PDF")
+    assert page_size(services.referrals.preview_pdf(r.id, "A5")) == "419.528 x 595.276 pts"
+    assert page_size(services.referrals.preview_pdf(r.id)) == "595.276 x 841.89 pts (A4)"
 
 
 def test_what_the_printed_slip_shows(
@@ -449,6 +451,12 @@ def test_destinations_are_kept_as_typed_without_blanks_or_repeats(
     rows = services.audit.search(action="edit").rows
     assert rows[0].record_type == "referral_destinations"
     assert "来安县中医院" in rows[0].detail
+
+
+def page_size(pdf: bytes) -> str:
+    info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True)
+    [line] = [x for x in info.stdout.decode().splitlines() if x.startswith("Page size:")]
+    return line.removeprefix("Page size:").strip()
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -765,11 +773,7 @@ def test_a_reprint_is_marked_with_its_time_on_the_chosen_paper(
     second, _row, _ = services.referrals.slip_pdf(d.id, "A5")
     text = pdf_text(second)
     assert "（补打）" in text and "补打：2026-11-20 11:00" in text  # Beijing time
-    (tmp_path / "a5.pdf").write_bytes(second)
-    info = subprocess.run(
-        ["pdfinfo", str(tmp_path / "a5.pdf")], capture_output=True, text=True, check=True
-    ).stdout
-    assert "419.528 x 595.276 pts" in info  # A5
+    assert page_size(second) == "419.528 x 595.276 pts"  # A5
 
 
 def test_a_draft_for_a_resident_voided_since_cannot_be_submitted(
@@ -787,3 +791,26 @@ def test_a_draft_for_a_resident_voided_since_cannot_be_submitted(
     assert services.followups.plans(zhang) == []
     cancelled = services.referrals.transition(draft.id, Status.CANCELLED, "居民档案作废")
     assert cancelled.status == "cancelled"
+
+
+def test_a_cancelled_draft_keeps_its_reason_and_was_never_sent(
+    services: AppServices, zhang: str
+) -> None:
+    draft = services.referrals.create_upward(upward(zhang), submit=False)
+    cancelled = services.referrals.transition(draft.id, Status.CANCELLED, " 写错了 ")
+    assert (cancelled.status, cancelled.cancel_reason, cancelled.referred_at) == (
+        "cancelled",
+        "写错了",
+        None,
+    )
+
+
+def test_a_downward_slip_names_the_county_doctor_who_received_it(
+    services: AppServices, zhang: str, data_dir: Path
+) -> None:
+    d = services.referrals.enter_downward(downward(zhang))
+    with sqlite3.connect(db_path(data_dir)) as c:  # as the county's copy brings it
+        c.execute(
+            "UPDATE referrals SET receiving_doctor='王医生', to_doctor='' WHERE id=?", (d.id,)
+        )
+    assert slip_data(services.referrals.get(d.id), False).receiving_doctor == "王医生"
