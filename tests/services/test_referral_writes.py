@@ -814,3 +814,31 @@ def test_a_downward_slip_names_the_county_doctor_who_received_it(
             "UPDATE referrals SET receiving_doctor='王医生', to_doctor='' WHERE id=?", (d.id,)
         )
     assert slip_data(services.referrals.get(d.id), False).receiving_doctor == "王医生"
+
+
+def test_each_status_change_is_audited_as_a_history_entry_of_its_slip(
+    services: AppServices, zhang: str
+) -> None:
+    r = services.referrals.create_upward(upward(zhang))
+    rows = services.audit.search(action="create").rows
+    events = [
+        (x.record_type, x.detail)
+        for x in reversed(rows)
+        if x.record_type not in ("patient", "user")
+    ]
+    assert events == [
+        ("referral", f"number: {r.number}"),
+        ("referral_event", f"referral: {r.number}"),
+        ("referral_event", f"referral: {r.number}"),
+        ("followup_plan", "kind: outcome"),
+    ]
+
+
+def test_reasons_are_kept_on_the_side_that_gave_them(services: AppServices, zhang: str) -> None:
+    up = services.referrals.create_upward(upward(zhang))
+    rejected = services.referrals.transition(up.id, Status.REJECTED, "床位已满", side=Side.COUNTY)
+    # the county's reason comes with its copy (rejected_reason), not as the clinic's cancel
+    assert (rejected.status, rejected.cancel_reason) == ("rejected", "")
+    d = services.referrals.enter_downward(downward(zhang))
+    refused = services.referrals.transition(d.id, Status.REJECTED, "拒" * 600)
+    assert refused.cancel_reason == "拒" * 500
