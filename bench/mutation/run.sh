@@ -24,20 +24,31 @@ cat "bench/mutation/$pass.toml" >> "$work/pyproject.toml"
 cd "$work"
 export QT_QPA_PLATFORM=offscreen
 mutmut=("$root/.venv/bin/mutmut")
-targets=("$@")
-if [[ -n "${MUTATION_AGAIN:-}" && -d mutants ]]; then
-  targets=()
-  while read -r name status; do
-    for glob in "${@:-*}"; do
+run() { nice -n 10 "${mutmut[@]}" run --max-children "${MUTATION_CHILDREN:-2}" "$@" \
+  | tr '\r' '\n' | grep -v '^ *$' | tail -n 1; }
+# Names of the mutants matching the globs (all of them without globs) whose result is one of
+# the statuses given.
+matching() {
+  local name status glob
+  while IFS='|' read -r name status; do
+    for glob in "${globs[@]:-*}"; do
       # shellcheck disable=SC2053  # the glob is a pattern on purpose
-      if [[ $name == $glob && $status != killed ]]; then targets+=("$name"); fi
+      if [[ $name == $glob ]] && [[ " $* " == *" $status "* ]]; then echo "$name"; fi
     done
-  done < <("${mutmut[@]}" results --all true | sed -E 's/^ *([^:]+): (.*)$/\1 \2/')
-  echo "re-running ${#targets[@]} mutants left alive"
-  ((${#targets[@]})) || exit 0
+  done < <("${mutmut[@]}" results --all true | sed -E 's/^ *([^:]+): (.*)$/\1|\2/; s/ /_/g')
+}
+globs=("$@")
+if [[ -n "${MUTATION_AGAIN:-}" && -d mutants ]]; then
+  mapfile -t again < <(matching survived timeout no_tests not_checked)
+  echo "re-running ${#again[@]} mutants left alive"
+  ((${#again[@]} == 0)) || run "${again[@]}"
+  # A function changed since the last run gets its mutants made again, their results reset
+  # ("not checked") after the list above was taken: run those too.
+  mapfile -t again < <(matching not_checked)
+  ((${#again[@]} == 0)) || { echo "and ${#again[@]} of changed functions"; run "${again[@]}"; }
+else
+  run "$@"
 fi
-nice -n 10 "${mutmut[@]}" run --max-children "${MUTATION_CHILDREN:-2}" "${targets[@]}" \
-  | tr '\r' '\n' | grep -v '^ *$' | tail -n 1
 "${mutmut[@]}" results || true
 echo "per module: killed survived timeout no-tests not-checked score (killed+timeout of checked)"
 "${mutmut[@]}" results --all true | sed -E 's/^ *([^:]+): (.*)$/\1|\2/' | awk -F'|' '
