@@ -258,6 +258,8 @@ def test_a_resident_without_id_number_is_restored(services: AppServices) -> None
     p = services.patients.create(PatientInput(name="无证", sex="1", birth_date=date(1950, 1, 1)))
     services.patients.void(p.id, "误作废")
     assert not services.patients.restore(p.id).deleted
+    # no ID card: the record shows an empty ID number, never a placeholder
+    assert services.patients.get(p.id).id_number == ""
 
 
 def test_only_an_administrator_restores(services: AppServices) -> None:
