@@ -514,8 +514,9 @@ class ReferralService:
         with self.ctx.session() as s:
             r = self._load(s, referral_id)
             if target is Status.PENDING:
-                # Submitting a draft: the slip must be complete.
+                # Submitting a draft: the slip must be complete, its resident still on file.
                 rules.validate(self._as_input(r), self.ctx.today())
+                self._patient(s, r.patient_id)
             self._move(s, r, target, side, reason)
             record_write(
                 s,

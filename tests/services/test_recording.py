@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import itertools
 import re
+import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import event
 
+from app.db.engine import db_path
 from app.domain.followup import PlanKind
 from app.domain.patient import PatientInput
 from app.services.bundle import AppServices
@@ -107,3 +110,29 @@ def test_the_watch_sees_a_second_transaction(services: AppServices, watch: Any) 
         services.patients.create(PatientInput(name="李四", sex="1", birth_date=date(1950, 1, 1)))
 
     assert watch(two) == [{"patients", "outbox", "audit_log"}] * 2
+
+
+def test_an_audit_row_names_who_acted_not_who_was_logged_in(
+    services: AppServices, data_dir: Path
+) -> None:
+    """At the shared PC: while the administrator is logged in, the nurse logs in, and someone
+    tries a name that does not exist. The audit page shows each under the name typed, and the
+    row's account is the nurse's, or none; never the administrator's."""
+    from tests.conftest import login_as
+
+    login_as(services, "nurse")
+    services.users.logout()
+    with pytest.raises(Exception, match="用户名或密码"):
+        services.users.login("ghost", "whatever-1")
+    login_as(services, "admin")
+    with sqlite3.connect(db_path(data_dir)) as c:
+        rows = c.execute(
+            "SELECT a.action, a.username, u.username FROM audit_log a "
+            "LEFT JOIN users u ON u.id = a.user_id "
+            "WHERE a.action IN ('login', 'login_failed') ORDER BY a.id"
+        ).fetchall()
+    assert rows[-3:] == [
+        ("login", "nurse", "nurse"),
+        ("login_failed", "ghost", None),
+        ("login", "admin", "admin"),
+    ]
