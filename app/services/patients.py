@@ -219,10 +219,6 @@ class PatientService:
         with self.ctx.reader() as s:
             return int(s.scalar(stmt) or 0)
 
-    def find_by_id_number(self, number: str, exclude_id: str | None = None) -> list[PatientRow]:
-        with self.ctx.reader() as s:
-            return self._same_id(s, number, exclude_id)
-
     @staticmethod
     def _same_id(s: Session, number: str, exclude_id: str | None) -> list[PatientRow]:
         if not number:
