@@ -195,6 +195,11 @@ class ClosedPeriodFigures:
         finally:
             pooled.close()
 
+    def clear(self) -> None:
+        """Forget what is kept in memory (what is stored in the database stays)."""
+        with self._lock:
+            self._kept.clear()
+
 
 # -- the stored form ---------------------------------------------------------------------------
 
