@@ -9,7 +9,7 @@ A restored backup brings its own tokens. Not synced.
 
 from __future__ import annotations
 
-from sqlalchemy import Integer, String
+from sqlalchemy import Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base
@@ -20,3 +20,16 @@ class StatsMark(Base):
     area: Mapped[str] = mapped_column(String(20), primary_key=True)  # referrals / followups
     year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     token: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class StatsKept(Base):
+    """Figures of a closed period (JSON) as counted under ``token`` of their area and year
+    by the counting code ``code``; used only while both still hold. Not synced."""
+
+    __tablename__ = "stats_kept"
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    area: Mapped[str] = mapped_column(String(20), nullable=False)
+    year: Mapped[int] = mapped_column(Integer, nullable=False)
+    token: Mapped[int] = mapped_column(Integer, nullable=False)
+    code: Mapped[str] = mapped_column(String(64), nullable=False)
+    figures: Mapped[str] = mapped_column(Text, nullable=False)

@@ -187,7 +187,11 @@ class StatsService:
         if self.ctx.clock() >= answers_due:
             key = ("referrals", period, tz)
             return self.closed.get(
-                "referrals", period.year, key, lambda: self._count_referrals(period)
+                "referrals",
+                period.year,
+                key,
+                lambda: self._count_referrals(period),
+                stored_as=ReferralFigures,
             )
         return self._count_referrals(period)
 
@@ -421,7 +425,11 @@ class StatsService:
             targets = self._targets()
             key = ("followups", period, self.ctx.timezone, targets)
             kept = self.closed.get(
-                "followups", period.year, key, lambda: self._count_followups(period, targets)
+                "followups",
+                period.year,
+                key,
+                lambda: self._count_followups(period, targets),
+                stored_as=FollowUpFigures,
             )
         else:
             kept = self._count_followups(period, self._targets())
