@@ -309,7 +309,7 @@ def sync_shots(services: AppServices, bus: ChangeBus, out: Path, lang: str) -> N
                 version=1,
                 change=slip.model_dump_json(),
                 error="字段 followup_date 的值 '2026-02-30' 无法识别"
-                "（day is out of range for month）",
+                "（不是有效的日期）",
                 at=services.ctx.clock(),
                 attempts=1,
             )

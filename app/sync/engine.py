@@ -138,6 +138,13 @@ def _parsers(cls: Any) -> dict[str, Callable[[str], Any]]:
     return out
 
 
+_EXPECTED: dict[Any, str] = {
+    _iso_date: "不是有效的日期",
+    datetime.fromisoformat: "不是有效的日期时间",
+    dt_time.fromisoformat: "不是有效的时间",
+}
+
+
 def _from_wire(cls: type, key: str, value: Any) -> Any:
     if value is None or not isinstance(value, str):
         return value
@@ -146,8 +153,10 @@ def _from_wire(cls: type, key: str, value: Any) -> Any:
         return value
     try:
         return parse(value)
-    except ValueError as e:  # name the field: the 同步 page shows this to the admin
-        raise ValueError(f"字段 {key} 的值 {value!r} 无法识别（{e}）") from e
+    except ValueError as e:  # name the field: the 同步 page shows this to the admin, in
+        # Chinese (never the parser's English reason; the log keeps that)
+        expected = _EXPECTED.get(parse, "格式不对")
+        raise ValueError(f"字段 {key} 的值 {value!r} 无法识别（{expected}）") from e
 
 
 @cache

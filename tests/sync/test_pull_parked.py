@@ -46,6 +46,8 @@ def test_unstorable_county_record_is_parked_listed_and_stored_once_corrected(
         (row,) = status.errors()
         assert row.record_id == bad and row.patient_name == "周玉梅"
         assert row.type_name == "县医院下发的转诊单" and "预约复诊或随访时间" in row.message
+        # what was wrong, in Chinese (the parser's English reason stays in the log)
+        assert "不是有效的日期" in row.message and "out of range" not in row.message
 
         # a round that changes nothing tries it again and keeps it
         res = eng.run_round()
