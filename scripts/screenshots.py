@@ -285,7 +285,7 @@ def sync_shots(services: AppServices, bus: ChangeBus, out: Path, lang: str) -> N
     services.users.login("admin", "admin123")
     with services.ctx.session() as s:  # what the hub answers for an over-long field
         for row in s.scalars(select(Outbox).where(Outbox.record_type == "patient").limit(2)):
-            row.state, row.error = "error", "字段 notes 过长（最多 20000 字）"
+            row.state, row.error = "error", "备注：过长（最多20000字）"  # as the hub says it
             rec = s.get(Patient, row.record_id)
             rec.sync_state, rec.sync_error = "error", row.error
         # and a downward slip from the county this PC could not store (kept, retried)
@@ -308,8 +308,7 @@ def sync_shots(services: AppServices, bus: ChangeBus, out: Path, lang: str) -> N
                 record_id=slip.id,
                 version=1,
                 change=slip.model_dump_json(),
-                error="字段 followup_date 的值 '2026-02-30' 无法识别"
-                "（不是有效的日期）",
+                error="字段 followup_date 的值 '2026-02-30' 无法识别（不是有效的日期）",
                 at=services.ctx.clock(),
                 attempts=1,
             )

@@ -207,6 +207,11 @@ def use_language(language: str) -> None:
     ui.cache_clear()
 
 
+def translating() -> bool:
+    """The UI is in another language than the domain's Chinese."""
+    return _catalogue is not None
+
+
 @lru_cache(maxsize=1)
 def english() -> Catalogue:
     return Catalogue.load(resource_path("translations", "en"))

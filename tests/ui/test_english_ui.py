@@ -418,3 +418,34 @@ def test_every_list_behind_a_figure_is_english_under_lang_en(  # type: ignore[no
         d.close()
     found = chinese_ui_text(texts, data_runs(data_dir, demo))
     assert found == [], "Chinese in the English UI:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize("kind", ["htn", "dm"])
+def test_the_visit_forms_emergency_readings_are_english_under_lang_en(  # type: ignore[no-untyped-def]
+    qtbot, demo: AppServices, data_dir: Path, english, kind: str
+) -> None:
+    """The live emergency hint under the readings (a threshold crossed as the doctor types)."""
+    from app.ui.dialogs.visit_dialog import VisitDialog
+
+    plan = next(it for it in demo.followups.worklist("all") if it.kind == kind)
+    d = VisitDialog(demo, plan.plan_id)
+    qtbot.addWidget(d)
+    d.show()
+    qtbot.waitExposed(d)
+    for box, typed in ((d.sbp, "186"), (d.dbp, "112")):
+        box.lineEdit().selectAll()
+        qtbot.keyClicks(box.lineEdit(), typed)
+    if kind == "dm":
+        d.fasting_glucose.lineEdit().selectAll()
+        qtbot.keyClicks(d.fasting_glucose.lineEdit(), "17.2")
+        d.heart_rate.lineEdit().selectAll()
+        qtbot.keyClicks(d.heart_rate.lineEdit(), "130")
+    qtbot.waitUntil(lambda: d.emergency_label.isVisible())
+    hint = d.emergency_label.text()
+    assert "Systolic 186 mmHg" in hint and "Diastolic 112 mmHg" in hint, hint
+    if kind == "dm":
+        assert "Glucose 17.2 mmol/L" in hint and "heart rate 130" in hint, hint
+    assert chinese_ui_text([("emergency hint", hint)], set()) == []
+    d.discard_draft()
+    d._baseline = None  # typed for the test only: close without the unsaved-changes question
+    d.close()

@@ -40,7 +40,7 @@ from app.domain.errors import ValidationError
 from app.domain.followup import Medication, PlanKind, VisitInput
 from app.services.bundle import AppServices
 from app.services.followups import VisitResult
-from app.ui.domain_text import ui
+from app.ui.domain_text import translating, ui
 from app.ui.widgets.form_dialog import FormDialog
 from app.ui.widgets.form_errors import FieldErrors
 from app.ui.widgets.screen_fit import fit_to_screen, scroll_body
@@ -588,7 +588,7 @@ class VisitDialog(FormDialog):
         )
         targets = self.services.followups.targets
         reasons = rules.emergency_reasons(self.kind, v, targets)
-        self.emergency_label.setText("；".join(reasons))
+        self.emergency_label.setText(ui("；".join(reasons)))
         self.emergency_label.setVisible(bool(reasons))
         c = rules.suggest_classification(self.kind, v, targets)
         self.suggested.setText(self.tr("Suggested: ") + ui(rules.CLASS_NAMES[c]))
@@ -642,7 +642,7 @@ class VisitDialog(FormDialog):
                 else self.tr("Referral advised.")
             )
             + "\n\n"
-            + summary
+            + self._prompt_detail(r, summary)
         )
         if QMessageBox.question(self, title, text) != QMessageBox.StandardButton.Yes:
             return
@@ -651,6 +651,14 @@ class VisitDialog(FormDialog):
             dlg.exec()
         else:
             QMessageBox.information(self, title, summary)
+
+    @staticmethod
+    def _prompt_detail(r: VisitResult, summary: str) -> str:
+        """What the question shows: the summary the Chinese slip is prefilled with, or, in
+        another UI language, the reasons in that language (the slip itself stays Chinese)."""
+        if not translating():
+            return summary
+        return "\n".join(ui(x) for x in (r.emergency or r.referral_reasons))
 
     def make_referral_dialog(self, summary: str, urgent: bool = False) -> QDialog | None:
         """The upward referral slip prefilled from this visit. From an emergency it is 紧急,

@@ -182,8 +182,12 @@ class SyncPage(QWidget):
         form.addRow(self.tr("Access token"), self.token)
         form.addRow(self.tr("CA certificate file"), ca_row)
         form.addRow("", self.allow_http)
+        # the message on a row of its own, the full width: a long one (the connection test's
+        # reason, in English at 1024×768) wraps onto lines the form makes room for, where
+        # squeezed beside the buttons its second line was cut off
+        form.addRow(self.settings_message)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.settings_message, 1)
+        buttons.addStretch(1)
         buttons.addWidget(self.test_button)
         buttons.addWidget(self.save_button)
         form.addRow(buttons)
