@@ -40,6 +40,7 @@ from app.db.training_models import (
     TrainingActivity,
     TrainingAttendance,
 )
+from app.domain.followup import VISIT_FORM_FIELDS
 from app.domain.referral import REFERRAL_FORM_FIELDS, Direction, Status, status_after_answers
 from app.domain.roles import OfficePerm, OfficeRole, Perm, office_allowed
 
@@ -269,7 +270,12 @@ TYPES: tuple[RecordType, ...] = (
         "followup_plan", FollowUpPlan, "随访计划", patient_field="patient_id", perms=_FOLLOWUP
     ),
     RecordType(
-        "followup_visit", FollowUpVisit, "随访记录", patient_field="patient_id", perms=_FOLLOWUP
+        "followup_visit",
+        FollowUpVisit,
+        "随访记录",
+        patient_field="patient_id",
+        form_fields=VISIT_FORM_FIELDS,
+        perms=_FOLLOWUP,
     ),
     RecordType(
         "followup_contact",

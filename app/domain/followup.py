@@ -201,6 +201,23 @@ class VisitInput:
     age: int | None = None  # completed years at the visit (the service fills it in)
 
 
+# The visit's own columns that its form shows and the printed 随访服务记录表 carries, in the
+# form's order (the record-type registry's ``form_fields`` of a follow-up visit). Every other
+# form field is kept in the visit's ``form`` (the whole ``VisitInput``). A field here that is
+# also a ``VisitInput`` field is stored as typed; ``classification`` (the doctor's override
+# or the suggested class) and ``next_date`` (capped by the rules) are worked out on save.
+VISIT_FORM_FIELDS = (
+    "visit_date",
+    "method",
+    "sbp",
+    "dbp",
+    "fasting_glucose",
+    "classification",
+    "next_date",
+    "doctor",
+)
+
+
 LIMITS = {  # physiologically possible ranges; outside them the value is a typing error
     "sbp": (50, 300, "收缩压"),
     "dbp": (20, 200, "舒张压"),

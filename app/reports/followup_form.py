@@ -86,6 +86,11 @@ def _number_boxes(number: str) -> Table:
     return t
 
 
+def _class_name(f: dict[str, Any]) -> str:
+    c = f.get("classification")
+    return rules.CLASS_NAMES.get(rules.Classification(c), "") if c else ""
+
+
 def ending_text(status: str, note: str) -> str:
     """What the 随访日期 row says for a patient lost to follow-up or dead (填表说明: 失访 the
     reason; 死亡 the date and cause)."""
@@ -199,11 +204,11 @@ def _rows(kind: PlanKind) -> list[tuple[str, str, Any]]:
             ("", "低血糖反应", lambda f: rules.HYPOGLYCEMIA.get(str(f.get("hypoglycemia")), ""))
         )
     rows += [
-        ("", "此次随访分类", lambda f: f.get("_class") or ""),
+        ("", "此次随访分类", _class_name),
         ("", "用药情况", meds),
         ("转诊", "原因", lambda f: f.get("referral_reason") or ""),
         ("转诊", "机构及科别", lambda f: f.get("referral_to") or ""),
-        ("", "下次随访日期", lambda f: str(f.get("_next") or "")),
+        ("", "下次随访日期", lambda f: str(f.get("next_date") or "")),
         ("", "随访医生签名", lambda f: f.get("doctor") or ""),
     ]
     return rows
@@ -228,14 +233,9 @@ def followup_year_pdf(
     forms: list[dict[str, Any]] = []
     for v in visits:
         f = dict(v.get("form") or {})
-        f["visit_date"] = v.get("visit_date", f.get("visit_date"))
-        f["method"] = v.get("method", f.get("method"))
-        f["_class"] = (
-            rules.CLASS_NAMES.get(rules.Classification(v["classification"]), "")
-            if v.get("classification")
-            else ""
-        )
-        f["_next"] = v.get("next_date") or ""
+        # the visit's own columns (the registry's form fields) win over the form as typed:
+        # the class and the next date are the ones worked out on save
+        f.update({name: v[name] for name in rules.VISIT_FORM_FIELDS if name in v})
         forms.append(f)
     if ending and ending_text(*ending):
         forms.append({"_ending": ending_text(*ending)})

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from app import registry
 from app.db.followup_models import ContactAttempt, FollowUpPlan, FollowUpVisit
 from app.db.models import Patient
 from app.domain import followup as rules
@@ -191,19 +192,18 @@ def visit_fields(
             due = v.next_date  # the doctor may book earlier than the rule
     else:
         due = v.next_date or day + timedelta(days=intervals.rehab_default)
+    # The visit's own columns its form shows (the registry's ``form_fields``), as typed but
+    # for the two worked out here; a column named there that the form does not have fails.
+    worked_out = {"classification": chosen.value if kind in rules.CHRONIC else "", "next_date": due}
     content = {
         "plan_id": plan_id,
         "patient_id": patient_id,
-        "visit_date": v.visit_date,
-        "method": v.method,
-        "classification": chosen.value if kind in rules.CHRONIC else "",
+        **{
+            name: worked_out[name] if name in worked_out else getattr(v, name)
+            for name in registry.entry(VISIT).form_fields
+        },
         "suggested_classification": suggested.value if kind in rules.CHRONIC else "",
-        "sbp": v.sbp,
-        "dbp": v.dbp,
-        "fasting_glucose": v.fasting_glucose,
         "emergency": bool(emergency),
-        "next_date": due,
-        "doctor": v.doctor,
         "form": json.dumps(asdict(v), ensure_ascii=False, default=str),
     }
     return content, chosen, suggested, emergency, advice
@@ -509,11 +509,8 @@ class FollowUpService:
             return [
                 {
                     "id": x.id,
-                    "visit_date": x.visit_date,
-                    "method": x.method,
-                    "classification": x.classification,
+                    **{name: getattr(x, name) for name in registry.entry(VISIT).form_fields},
                     "emergency": x.emergency,
-                    "next_date": x.next_date,
                     "form": json.loads(x.form),
                 }
                 for x in s.scalars(

@@ -6,6 +6,8 @@ clinic-owned); an entry naming a column that does not exist would silently prote
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from app import registry
@@ -56,6 +58,13 @@ def test_a_missing_entry_or_a_wrong_column_is_caught(monkeypatch: pytest.MonkeyP
     )
     with pytest.raises(AssertionError, match="recieved_by"):
         test_entry_names_only_columns_of_its_table(bad)
+    # a follow-up visit's form field that is not a column of its table (a form-only field
+    # such as the heart rate lives in the visit's ``form``, not in a column)
+    visit = registry.entry("followup_visit")
+    assert "doctor" in visit.form_fields
+    wrong = dataclasses.replace(visit, form_fields=(*visit.form_fields, "heart_rate"))
+    with pytest.raises(AssertionError, match="form_fields names no such column.*heart_rate"):
+        test_entry_names_only_columns_of_its_table(wrong)
 
 
 def test_lookups() -> None:

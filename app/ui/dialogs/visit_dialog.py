@@ -225,6 +225,7 @@ class VisitDialog(FormDialog):
         self.next_date.setCalendarPopup(True)
         self.next_date.setDisplayFormat("yyyy-MM-dd")
         self.doctor = QLineEdit(self.plan.doctor)
+        self.doctor.setObjectName("doctor")
         for w_ in (
             self.heart_rate,
             self.temperature,
