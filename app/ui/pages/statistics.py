@@ -282,7 +282,11 @@ class StatisticsPage(QWidget):
         self.indications.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.indications.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.indications.verticalHeader().hide()
-        self.indications.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # The count column as wide as its header in either language; the indication takes
+        # the rest (elided, with the full text in the cell's tooltip).
+        head = self.indications.horizontalHeader()
+        head.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        head.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.indications.setMaximumHeight(150)
         self.visit_chart = BarChart(self.tr("Follow-up visits done and due by month"))
         self.visit_chart.setObjectName("visitChart")
@@ -303,7 +307,9 @@ class StatisticsPage(QWidget):
         )
         self.short.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.short.verticalHeader().hide()
-        self.short.horizontalHeader().setStretchLastSection(True)
+        head = self.short.horizontalHeader()
+        head.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        head.setStretchLastSection(True)
         self.short_title = QLabel()
 
         self.cards: dict[str, QGridLayout] = {}
@@ -531,7 +537,9 @@ class StatisticsPage(QWidget):
             )
             self.indications.setRowCount(len(r.by_indication))
             for i, (k, n) in enumerate(r.by_indication):
-                self.indications.setItem(i, 0, QTableWidgetItem(ui(k)))
+                cell = QTableWidgetItem(ui(k))
+                cell.setToolTip(ui(k))
+                self.indications.setItem(i, 0, cell)
                 self.indications.setItem(i, 1, QTableWidgetItem(str(n)))
         self._cards("referrals", referral_rows(f), earlier)
         x = f.followups
@@ -610,7 +618,9 @@ class StatisticsPage(QWidget):
                 for c, v in enumerate(
                     (p.name, f"{p.hours:g}", f"{p.class_i:g}", f"{p.class_ii:g}", ui(p.missing))
                 ):
-                    self.short.setItem(i, c, QTableWidgetItem(v))
+                    cell = QTableWidgetItem(v)
+                    cell.setToolTip(v)
+                    self.short.setItem(i, c, cell)
         self._cards("training", training_rows(f), earlier)
 
     def _cards(self, area: str, rows: list[FigureRow], earlier: bool) -> None:
