@@ -102,3 +102,14 @@ def test_settings_names_and_headers_are_not_cut_at_1024_in_english(qtbot, window
         assert edit.text() and not cut_text(edit), edit.objectName()
     assert cut_headers(page.users_table) == []
     assert scrolls_sideways(page) == []
+
+
+def test_training_activities_fit_1024_in_english(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    page = window.show_key("training")
+    table = page.activity_table
+    qtbot.waitUntil(lambda: table.rowCount() > 0, timeout=15_000)
+    QApplication.processEvents()
+    assert cut_headers(table) == []
+    # every column on screen: no sideways scrolling; a cut topic keeps its text in a tooltip
+    assert table.horizontalScrollBar().maximum() == 0
+    assert table.item(0, 2).toolTip() == table.item(0, 2).text()
