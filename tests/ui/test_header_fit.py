@@ -113,3 +113,24 @@ def test_training_activities_fit_1024_in_english(qtbot, window) -> None:  # type
     # every column on screen: no sideways scrolling; a cut topic keeps its text in a tooltip
     assert table.horizontalScrollBar().maximum() == 0
     assert table.item(0, 2).toolTip() == table.item(0, 2).text()
+
+
+def test_twelve_chinese_months_are_not_cut_on_a_narrow_chart(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QColor, QFontMetrics
+
+    from app.ui.pages.statistics import LABEL_AIR, BarChart
+
+    chart = BarChart("上转、下转人次（按月）")
+    qtbot.addWidget(chart)
+    chart.resize(490, 260)  # the chart's width on the 统计 page at 1024×768
+    chart.show()
+    qtbot.waitExposed(chart)
+    months = [f"{m}月" for m in range(1, 13)]
+    chart.show_bars(months, [("上转", [1.0] * 12, QColor("blue"))], False)
+    QApplication.processEvents()
+    axis = chart.x_axis
+    assert axis is not None
+    # the slot Qt gives each label before it elides it
+    slot = chart.chart_.plotArea().width() / 13 - LABEL_AIR
+    widest = max(QFontMetrics(axis.labelsFont()).horizontalAdvance(m) for m in months)
+    assert widest <= slot or axis.labelsAngle() == -90

@@ -23,7 +23,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QMargins, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QMouseEvent, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -143,6 +143,9 @@ class FigureCard(QFrame):
         super().keyPressEvent(event)
 
 
+LABEL_AIR = 12  # the padding Qt keeps on both sides of a category label, and a little air
+
+
 class BarChart(QChartView):
     """Grouped bars; ``bar_clicked(series index, category index)`` when a bar is clicked."""
 
@@ -161,6 +164,8 @@ class BarChart(QChartView):
         self.series: QBarSeries | None = None
         self.sets: list[QBarSet] = []
         self.categories: list[str] = []
+        self.x_axis: QBarCategoryAxis | None = None
+        self.chart_.plotAreaChanged.connect(lambda _r: self._fit_labels())
 
     def show_bars(
         self, categories: list[str], sets: list[tuple[str, list[float], QColor]], percent: bool
@@ -197,6 +202,32 @@ class BarChart(QChartView):
         series.attachAxis(y)
         self.series = series
         self.categories = categories
+        self.x_axis = x
+        self._fit_labels()
+
+    def _fit_labels(self) -> None:
+        """Category labels whole: Qt cuts a label wider than its slot ("10月" became "1…" with
+        twelve months on a 1024×768 screen). A point or two smaller while that is enough,
+        otherwise upright at the normal size."""
+        x = self.x_axis
+        if x is None or not self.categories:
+            return
+        # Qt's slot: the plot width over one more than the categories, less a padding each side
+        slot = self.chart_.plotArea().width() / (len(self.categories) + 1) - LABEL_AIR
+        base = self.font()
+        font, angle = QFont(base), -90
+        for smaller in (0.0, 1.0, 2.0):
+            font = QFont(base)
+            font.setPointSizeF(max(6.0, base.pointSizeF() - smaller))
+            metrics = QFontMetrics(font)
+            if max(metrics.horizontalAdvance(c) for c in self.categories) <= slot:
+                angle = 0
+                break
+        if angle:
+            font = QFont(base)
+        if x.labelsAngle() != angle or x.labelsFont() != font:
+            x.setLabelsFont(font)
+            x.setLabelsAngle(angle)
 
 
 def _clear(layout: QGridLayout | QVBoxLayout) -> None:
