@@ -143,6 +143,7 @@ class FigureCard(QFrame):
         super().keyPressEvent(event)
 
 
+LABEL_COLOUR = QColor("#333333")
 LABEL_AIR = 12  # the padding Qt keeps on both sides of a category label, and a little air
 
 
@@ -180,6 +181,7 @@ class BarChart(QChartView):
             bar = QBarSet(name)
             bar.setColor(colour)
             bar.setBorderColor(colour)
+            bar.setLabelColor(LABEL_COLOUR)  # above the bar, on the chart's white: not white
             bar.append([float(v) for v in values])
             bar.clicked.connect(lambda index, i=i: self.bar_clicked.emit(i, index))
             series.append(bar)
@@ -195,9 +197,16 @@ class BarChart(QChartView):
         y = QValueAxis()
         top = max([max(v) for _n, v, _c in sets if v] + [0])
         # whole-number ticks: the top is a multiple of 4 above the highest bar (5 ticks)
-        y.setRange(0, 100 if percent else 4 * max(1, math.ceil(top * 1.1 / 4)))
         y.setLabelFormat("%d")
-        y.setTickCount(5)
+        if percent:
+            # ticks to 100 and room above it for a 100% bar's label
+            y.setRange(0, 112)
+            y.setTickType(QValueAxis.TickType.TicksDynamic)
+            y.setTickAnchor(0)
+            y.setTickInterval(25)
+        else:
+            y.setRange(0, 4 * max(1, math.ceil(top * 1.1 / 4)))
+            y.setTickCount(5)
         c.addAxis(y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(y)
         self.series = series
