@@ -134,3 +134,20 @@ def test_twelve_chinese_months_are_not_cut_on_a_narrow_chart(qtbot) -> None:  # 
     slot = chart.chart_.plotArea().width() / 13 - LABEL_AIR
     widest = max(QFontMetrics(axis.labelsFont()).horizontalAdvance(m) for m in months)
     assert widest <= slot or axis.labelsAngle() == -90
+
+
+def test_training_support_and_totals_headers_are_not_cut_at_1024_in_english(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    page = window.show_key("training")
+    tabs = page.findChild(QTabWidget)
+    cut: list[str] = []
+    for i in range(tabs.count()):
+        tabs.setCurrentIndex(i)
+        qtbot.wait(50)
+        for t in page.findChildren(QTableView):
+            if t.isVisible():
+                cut += cut_headers(t)
+    assert cut == []
+    # the totals fit without sideways scrolling; a cut cell keeps its text in a tooltip
+    for name in ("peopleTotals", "typeTotals", "summaryFigures"):
+        table = page.findChild(QTableView, name)
+        assert table.horizontalScrollBar().maximum() == 0, name
