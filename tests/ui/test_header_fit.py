@@ -151,3 +151,22 @@ def test_training_support_and_totals_headers_are_not_cut_at_1024_in_english(qtbo
     for name in ("peopleTotals", "typeTotals", "summaryFigures"):
         table = page.findChild(QTableView, name)
         assert table.horizontalScrollBar().maximum() == 0, name
+
+
+def test_no_table_header_on_any_page_is_cut_at_1024_in_english(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    from app.ui.pages import PAGES
+
+    cut: list[str] = []
+    for key, _title, _factory in PAGES:
+        page = window.show_key(key)
+        qtbot.wait(50)
+        tabs = [t for t in page.findChildren(QTabWidget) if t.isVisible()]
+        for tab in tabs or [None]:
+            for i in range(tab.count() if tab else 1):
+                if tab:
+                    tab.setCurrentIndex(i)
+                qtbot.wait(50)
+                for t in page.findChildren(QTableView):
+                    if t.isVisible():
+                        cut += [f"{key}: {c}" for c in cut_headers(t)]
+    assert sorted(set(cut)) == []
