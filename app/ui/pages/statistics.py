@@ -23,7 +23,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QMargins, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QMouseEvent, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -143,6 +143,10 @@ class FigureCard(QFrame):
         super().keyPressEvent(event)
 
 
+LABEL_COLOUR = QColor("#333333")
+LABEL_AIR = 12  # the padding Qt keeps on both sides of a category label, and a little air
+
+
 class BarChart(QChartView):
     """Grouped bars; ``bar_clicked(series index, category index)`` when a bar is clicked."""
 
@@ -161,6 +165,8 @@ class BarChart(QChartView):
         self.series: QBarSeries | None = None
         self.sets: list[QBarSet] = []
         self.categories: list[str] = []
+        self.x_axis: QBarCategoryAxis | None = None
+        self.chart_.plotAreaChanged.connect(lambda _r: self._fit_labels())
 
     def show_bars(
         self, categories: list[str], sets: list[tuple[str, list[float], QColor]], percent: bool
@@ -175,6 +181,7 @@ class BarChart(QChartView):
             bar = QBarSet(name)
             bar.setColor(colour)
             bar.setBorderColor(colour)
+            bar.setLabelColor(LABEL_COLOUR)  # above the bar, on the chart's white: not white
             bar.append([float(v) for v in values])
             bar.clicked.connect(lambda index, i=i: self.bar_clicked.emit(i, index))
             series.append(bar)
@@ -190,13 +197,46 @@ class BarChart(QChartView):
         y = QValueAxis()
         top = max([max(v) for _n, v, _c in sets if v] + [0])
         # whole-number ticks: the top is a multiple of 4 above the highest bar (5 ticks)
-        y.setRange(0, 100 if percent else 4 * max(1, math.ceil(top * 1.1 / 4)))
         y.setLabelFormat("%d")
-        y.setTickCount(5)
+        if percent:
+            # ticks to 100 and room above it for a 100% bar's label
+            y.setRange(0, 112)
+            y.setTickType(QValueAxis.TickType.TicksDynamic)
+            y.setTickAnchor(0)
+            y.setTickInterval(25)
+        else:
+            y.setRange(0, 4 * max(1, math.ceil(top * 1.1 / 4)))
+            y.setTickCount(5)
         c.addAxis(y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(y)
         self.series = series
         self.categories = categories
+        self.x_axis = x
+        self._fit_labels()
+
+    def _fit_labels(self) -> None:
+        """Category labels whole: Qt cuts a label wider than its slot ("10月" became "1…" with
+        twelve months on a 1024×768 screen). A point or two smaller while that is enough,
+        otherwise upright at the normal size."""
+        x = self.x_axis
+        if x is None or not self.categories:
+            return
+        # Qt's slot: the plot width over one more than the categories, less a padding each side
+        slot = self.chart_.plotArea().width() / (len(self.categories) + 1) - LABEL_AIR
+        base = self.font()
+        font, angle = QFont(base), -90
+        for smaller in (0.0, 1.0, 2.0):
+            font = QFont(base)
+            font.setPointSizeF(max(6.0, base.pointSizeF() - smaller))
+            metrics = QFontMetrics(font)
+            if max(metrics.horizontalAdvance(c) for c in self.categories) <= slot:
+                angle = 0
+                break
+        if angle:
+            font = QFont(base)
+        if x.labelsAngle() != angle or x.labelsFont() != font:
+            x.setLabelsFont(font)
+            x.setLabelsAngle(angle)
 
 
 def _clear(layout: QGridLayout | QVBoxLayout) -> None:
@@ -282,7 +322,11 @@ class StatisticsPage(QWidget):
         self.indications.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.indications.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.indications.verticalHeader().hide()
-        self.indications.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # The count column as wide as its header in either language; the indication takes
+        # the rest (elided, with the full text in the cell's tooltip).
+        head = self.indications.horizontalHeader()
+        head.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        head.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.indications.setMaximumHeight(150)
         self.visit_chart = BarChart(self.tr("Follow-up visits done and due by month"))
         self.visit_chart.setObjectName("visitChart")
@@ -303,7 +347,9 @@ class StatisticsPage(QWidget):
         )
         self.short.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.short.verticalHeader().hide()
-        self.short.horizontalHeader().setStretchLastSection(True)
+        head = self.short.horizontalHeader()
+        head.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        head.setStretchLastSection(True)
         self.short_title = QLabel()
 
         self.cards: dict[str, QGridLayout] = {}
@@ -531,7 +577,9 @@ class StatisticsPage(QWidget):
             )
             self.indications.setRowCount(len(r.by_indication))
             for i, (k, n) in enumerate(r.by_indication):
-                self.indications.setItem(i, 0, QTableWidgetItem(ui(k)))
+                cell = QTableWidgetItem(ui(k))
+                cell.setToolTip(ui(k))
+                self.indications.setItem(i, 0, cell)
                 self.indications.setItem(i, 1, QTableWidgetItem(str(n)))
         self._cards("referrals", referral_rows(f), earlier)
         x = f.followups
@@ -610,7 +658,9 @@ class StatisticsPage(QWidget):
                 for c, v in enumerate(
                     (p.name, f"{p.hours:g}", f"{p.class_i:g}", f"{p.class_ii:g}", ui(p.missing))
                 ):
-                    self.short.setItem(i, c, QTableWidgetItem(v))
+                    cell = QTableWidgetItem(v)
+                    cell.setToolTip(v)
+                    self.short.setItem(i, c, cell)
         self._cards("training", training_rows(f), earlier)
 
     def _cards(self, area: str, rows: list[FigureRow], earlier: bool) -> None:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -42,6 +43,7 @@ from app.ui.dialogs.activity_dialog import ActivityDialog
 from app.ui.domain_text import ui, ui_error
 from app.ui.printing import PdfPreviewDialog
 from app.ui.widgets import export_note
+from app.ui.widgets.column_widths import fit_columns, set_column_widths
 from app.ui.widgets.flow_layout import FlowLayout
 from app.ui.widgets.status_note import notify_saved
 
@@ -72,6 +74,8 @@ def _fill(table: QTableWidget, rows: list[list[object]]) -> None:
         for c, v in enumerate(values):
             item = QTableWidgetItem()
             item.setData(Qt.ItemDataRole.DisplayRole, v if isinstance(v, int | float) else str(v))
+            if isinstance(v, str) and v:
+                item.setToolTip(v)  # the whole text of a cell cut to its column
             table.setItem(r, c, item)
     table.setSortingEnabled(True)
 
@@ -151,8 +155,13 @@ class TrainingPage(QWidget):
             ]
         )
         self.activity_table.setObjectName("activityTable")
-        for col, width in enumerate((130, 130, 280, 90, 50, 70, 70)):
-            self.activity_table.setColumnWidth(col, width)
+        set_column_widths(self.activity_table, (130, 130, 280, 90, 50, 70, 70))
+        # At 1024×768 every column fits: the topic (free text) takes what the others leave,
+        # the status is as wide as its text.
+        head = self.activity_table.horizontalHeader()
+        head.setStretchLastSection(False)
+        head.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        head.setSectionResizeMode(7, QHeaderView.ResizeMode.ResizeToContents)
         self.activity_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.new_activity = QPushButton(self.tr("Plan activity"))
         self.edit_activity = QPushButton(self.tr("Edit"))
@@ -407,6 +416,7 @@ class TrainingPage(QWidget):
             ]
         )
         self.roster_table.setObjectName("rosterTable")
+        fit_columns(self.roster_table, stretch=4)
         self.staff_name = QLineEdit()
         self.staff_dept = QLineEdit()
         self.staff_title = QLineEdit()
@@ -503,6 +513,8 @@ class TrainingPage(QWidget):
             ]
         )
         self.stationing_table.setObjectName("stationingTable")
+        # more columns than a 1024×768 screen holds: it scrolls sideways, but no header is cut
+        set_column_widths(self.stationing_table, [90] * self.stationing_table.columnCount())
         box = QGroupBox(self.tr("New stationed-support record"))
         form = QFormLayout(box)
         self.st_doctor = QLineEdit()
@@ -652,14 +664,15 @@ class TrainingPage(QWidget):
             ]
         )
         self.people_table.setObjectName("peopleTotals")
+        fit_columns(self.people_table, stretch=4)
         self.types_table = _table(
             [self.tr("Type"), self.tr("Sessions"), self.tr("Attended"), self.tr("Hours")]
         )
         self.types_table.setObjectName("typeTotals")
-        self.types_table.setColumnWidth(0, 150)
+        fit_columns(self.types_table, stretch=0)
         self.figures_table = _table([self.tr("Figure"), self.tr("Count")])
         self.figures_table.setObjectName("summaryFigures")
-        self.figures_table.setColumnWidth(0, 200)
+        fit_columns(self.figures_table, stretch=0)
         self.export_pdf = QPushButton(self.tr("Summary as PDF…"))
         self.export_xlsx = QPushButton(self.tr("Summary as Excel…"))
         self.export_pdf.clicked.connect(self.show_summary_pdf)

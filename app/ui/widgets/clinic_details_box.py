@@ -4,6 +4,7 @@ idle-lock minutes."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -22,6 +23,18 @@ from app.domain.roles import Perm, allowed
 from app.services.bundle import AppServices
 from app.ui.domain_text import ui_error
 from app.ui.widgets.form_errors import FieldErrors
+
+NAME_PADDING = 16  # the field's frame and text margins
+
+
+def fit_name_width(edit: QLineEdit) -> None:
+    """A name field at least as wide as the name it holds (and some twenty characters when
+    shorter or empty), so a clinic's or hospital's full name is not cut; measured in the
+    field's own font, whatever the language."""
+    metrics = edit.fontMetrics()
+    floor = metrics.averageCharWidth() * 20
+    text = metrics.horizontalAdvance(edit.text())
+    edit.setMinimumWidth(min(max(floor, text), metrics.averageCharWidth() * 60) + NAME_PADDING)
 
 
 class ClinicDetailsBox(QGroupBox):
@@ -55,42 +68,57 @@ class ClinicDetailsBox(QGroupBox):
         self.message = QLabel()
         self.message.setObjectName("clinicMessage")
         self.message.setWordWrap(True)
-        # Compact (three rows): the settings page also holds the accounts table.
+        # One field a row, label on the left: two fields side by side squeezed the names
+        # (and pushed the page wider than a 1024×768 screen beside the backups box).
         grid = QGridLayout(self)
-        grid.addWidget(QLabel(self.tr("Clinic name")), 0, 0)
-        grid.addWidget(self.name, 0, 1)
-        grid.addWidget(QLabel(self.tr("County hospital")), 0, 2)
-        grid.addWidget(self.hospital, 0, 3)
-        grid.addWidget(self.errors.add("clinic_name", self.name), 1, 1)
-        grid.addWidget(self.errors.add("county_hospital", self.hospital), 1, 3)
-        grid.addWidget(QLabel(self.tr("Clinic code")), 2, 0)
-        grid.addWidget(self.code, 2, 1)
-        grid.addWidget(QLabel(self.tr("Data folder")), 2, 2)
-        grid.addWidget(QLabel(str(services.data_dir)), 2, 3)
-        grid.addWidget(QLabel(self.tr("Screen lock after")), 3, 0)
+        folder = QLabel(str(services.data_dir))
+        folder.setObjectName("dataFolder")
+        folder.setToolTip(str(services.data_dir))
+        folder.setWordWrap(True)  # a long Windows path wraps at its separators
+        folder.setTextInteractionFlags(
+            folder.textInteractionFlags() | Qt.TextInteractionFlag.TextSelectableByMouse
+        )
         idle_row = QHBoxLayout()
         idle_row.addWidget(self.idle_minutes)
-        idle_row.addStretch(1)
-        grid.addLayout(idle_row, 3, 1)
-        grid.addWidget(QLabel(self.tr("Interface language")), 3, 2)
+        idle_row.addWidget(
+            self._hint(self.tr("without keyboard or mouse locks this PC's screen")), 1
+        )
         language_row = QHBoxLayout()
         language_row.addWidget(self.language)
-        language_row.addStretch(1)
-        grid.addLayout(language_row, 3, 3)
-        # The hints under their fields, wrapping: beside them they widened the page.
-        idle_hint = QLabel(self.tr("without keyboard or mouse locks this PC's screen"))
-        language_hint = QLabel(self.tr("applies when ClinicLink is started again"))
-        for col, hint in ((1, idle_hint), (3, language_hint)):
-            hint.setStyleSheet("color: #666;")
-            hint.setWordWrap(True)
-            grid.addWidget(hint, 4, col)
+        language_row.addWidget(self._hint(self.tr("applies when ClinicLink is started again")), 1)
+        rows: list[tuple[str, QWidget | QHBoxLayout]] = [
+            (self.tr("Clinic name"), self.name),
+            ("", self.errors.add("clinic_name", self.name)),
+            (self.tr("County hospital"), self.hospital),
+            ("", self.errors.add("county_hospital", self.hospital)),
+            (self.tr("Clinic code"), self.code),
+            (self.tr("Data folder"), folder),
+            (self.tr("Screen lock after"), idle_row),
+            (self.tr("Interface language"), language_row),
+        ]
+        for row, (label, field) in enumerate(rows):
+            if label:
+                grid.addWidget(QLabel(label), row, 0)
+            if isinstance(field, QHBoxLayout):
+                grid.addLayout(field, row, 1)
+            else:
+                grid.addWidget(field, row, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
         buttons.addWidget(self.save_button)
-        grid.addLayout(buttons, 5, 0, 1, 4)
+        grid.addLayout(buttons, len(rows), 0, 1, 2)
         grid.setColumnStretch(1, 1)
-        grid.setColumnStretch(3, 1)
+        for edit in (self.name, self.hospital):
+            fit_name_width(edit)
+            edit.textChanged.connect(lambda _t, e=edit: fit_name_width(e))
         self.refresh()
+
+    @staticmethod
+    def _hint(text: str) -> QLabel:
+        hint = QLabel(text)
+        hint.setStyleSheet("color: #666;")
+        hint.setWordWrap(True)
+        return hint
 
     def is_admin(self) -> bool:
         actor = self.services.ctx.actor

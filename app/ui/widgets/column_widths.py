@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QHeaderView, QTableView
 
 PADDING = 16  # the cell's margins and a little air
 
@@ -23,3 +23,13 @@ def set_column_widths(
         for text in (labels or {}).get(col, ()):
             need = max(need, metrics.horizontalAdvance(text) + PADDING)
         table.setColumnWidth(col, need)
+
+
+def fit_columns(table: QTableView, stretch: int) -> None:
+    """Every column as wide as its header and cells, except ``stretch`` (the free text),
+    which takes the room left and is cut when short (its full text in the cell's tooltip):
+    the table then scrolls sideways only when its short columns alone are too wide."""
+    header = table.horizontalHeader()
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
