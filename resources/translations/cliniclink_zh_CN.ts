@@ -2326,12 +2326,16 @@ It is shown only now. {user} must choose a new password at the next login.</sour
         <translation>下转</translation>
     </message>
     <message>
-        <source>Upward, a year earlier</source>
+        <source>Upward, last year</source>
         <translation>上转（上年同期）</translation>
     </message>
     <message>
-        <source>Downward, a year earlier</source>
+        <source>Downward, last year</source>
         <translation>下转（上年同期）</translation>
+    </message>
+    <message>
+        <source>Attendances, last year</source>
+        <translation>培训人次（上年同期）</translation>
     </message>
     <message>
         <source>Done</source>
@@ -2364,10 +2368,6 @@ It is shown only now. {user} must choose a new password at the next login.</sour
     <message>
         <source>Attendances</source>
         <translation>培训人次</translation>
-    </message>
-    <message>
-        <source>Attendances, a year earlier</source>
-        <translation>培训人次（上年同期）</translation>
     </message>
     <message>
         <source>Short of credits in %1: %2 people</source>

@@ -560,12 +560,12 @@ class StatisticsPage(QWidget):
             if earlier and e is not None and e.referrals is not None:
                 sets += [
                     (
-                        self.tr("Upward, a year earlier"),
+                        self.tr("Upward, last year"),
                         [m.a for m in e.referrals.by_month],
                         LIGHT_BLUE,
                     ),
                     (
-                        self.tr("Downward, a year earlier"),
+                        self.tr("Downward, last year"),
                         [m.b for m in e.referrals.by_month],
                         LIGHT_ORANGE,
                     ),
@@ -642,7 +642,7 @@ class StatisticsPage(QWidget):
             if earlier and e is not None and e.training is not None:
                 sets.append(
                     (
-                        self.tr("Attendances, a year earlier"),
+                        self.tr("Attendances, last year"),
                         [m.b for m in e.training.by_month],
                         LIGHT_ORANGE,
                     )
