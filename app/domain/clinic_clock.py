@@ -26,6 +26,12 @@ def zone(name: str = DEFAULT_TIMEZONE) -> ZoneInfo:
         return ZoneInfo(DEFAULT_TIMEZONE)
 
 
+def zone_label(name: str = DEFAULT_TIMEZONE) -> str:
+    """How a printed page names the clinic's clock: 北京时间, or the zone a clinic elsewhere set."""
+    key = zone(name).key
+    return "北京时间" if key == DEFAULT_TIMEZONE else f"当地时间，{key}"
+
+
 def is_known_zone(name: str) -> bool:
     try:
         ZoneInfo(name)

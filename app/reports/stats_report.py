@@ -28,6 +28,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from app.domain import clinic_clock
 from app.domain.stats import (
     DEFINITIONS,
     NO_DATA,
@@ -48,6 +49,12 @@ BLUE, ORANGE, GREY = colors.HexColor("#2e6da4"), colors.HexColor("#e08a2c"), col
 
 def title_of(f: ClinicFigures) -> str:
     return f"{f.clinic}{f.period.label}医共体工作统计{f.period.report_name}"
+
+
+def period_text(f: ClinicFigures) -> str:
+    """The period's first and last day, and whose clock cuts it (北京时间 unless the clinic set
+    another zone), as the PDF and the xlsx print it."""
+    return f"{f.period.start:%Y-%m-%d} 至 {_last_day(f)}（{clinic_clock.zone_label(f.timezone)}）"
 
 
 def _last_day(f: ClinicFigures) -> str:
@@ -287,7 +294,7 @@ def report_pdf(f: ClinicFigures) -> bytes:
     story: list[object] = [
         Paragraph(markup(title_of(f)), st["title"]),
         Paragraph(
-            f"统计期：{f.period.start:%Y-%m-%d} 至 {_last_day(f)}（北京时间）"
+            f"统计期：{period_text(f)}"
             f"　对比：上年同期 {f.period.year_earlier().label}"
             f"　生成时间：{local_time_text(f.computed_at, f.timezone)}",
             st["sub"],
@@ -485,7 +492,10 @@ def report_xlsx(f: ClinicFigures) -> bytes:
     for k, v in (
         ("报表", title_of(f)),
         ("单位", f.clinic),
-        ("统计期", f"{f.period.start:%Y-%m-%d} 至 {_last_day(f)}（北京时间）"),
+        (
+            "统计期",
+            period_text(f),
+        ),
         ("对比", f"上年同期 {f.period.year_earlier().label}"),
         ("生成时间", local_time_text(f.computed_at, f.timezone)),
         ("规范管理判定", STANDARD_RULE),

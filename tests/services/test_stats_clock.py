@@ -49,3 +49,35 @@ def test_referral_periods_are_cut_at_the_clinics_own_midnight(
         local_time_text(f.computed_at, f.timezone)
         == f"{f.computed_at + timedelta(hours=6):%Y-%m-%d %H:%M}"
     )
+
+
+def test_the_report_names_the_clock_its_period_is_cut_by(
+    services: AppServices, data_dir: Path
+) -> None:
+    """北京时间 on the report of a clinic on China Standard Time; a clinic that set another
+    zone sees that zone named, not a Beijing cut it does not use (PDF and xlsx)."""
+    import io
+    import subprocess
+
+    from openpyxl import load_workbook
+
+    build(services, data_dir)
+
+    def printed(fmt: str) -> str:
+        data = services.stats.report(quarter(2026, 4), fmt)
+        if fmt == "pdf":
+            return subprocess.run(
+                ["pdftotext", "-", "-"], input=data, capture_output=True, check=True
+            ).stdout.decode()
+        book = load_workbook(io.BytesIO(data))
+        return "\n".join(
+            str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row
+        )
+
+    for fmt in ("pdf", "xlsx"):
+        assert "2026-10-01 至 2026-12-31（北京时间）" in printed(fmt), fmt
+    services.ctx.timezone = "Asia/Urumqi"
+    for fmt in ("pdf", "xlsx"):
+        text = printed(fmt)
+        assert "2026-10-01 至 2026-12-31（当地时间，Asia/Urumqi）" in text, fmt
+        assert "北京时间）" not in text, fmt
