@@ -4,12 +4,22 @@ A year holds ~40,000 managed patients and ~100,000 visits; building them in Pyth
 seconds, so SQLite does it: every patient managed for hypertension or diabetes in
 ``[year start, window end)``, their face-to-face visits, the visits due (pro rata from
 enrolment), the last reading and whether it is on target, and 失访. ``PER_PATIENT`` is the
-one definition: ``StatsService.standings`` lists its rows, ``kaohe_counts`` counts them.
+one definition: ``StatsService.standings`` lists its rows, ``kaohe_counts`` counts them,
+``kaohe_verdicts`` gives each patient's verdicts (for some residents only, when asked: the
+statement then reads their plans and visits alone, through the resident and plan indexes).
 The rules and thresholds are app/domain/stats.py's, passed in as parameters.
+
+A patient's current plan is the one started last (then changed last, then the greater record
+id); their last reading is the one of the latest visit date, then recorded last, then the
+higher reading (two readings of one day written at the same instant, as a bulk import can
+write them: the higher one counts). So the same records always give the same standing,
+however SQLite happens to read them (a whole year, or one resident recounted), and reading
+the visits' index alone is enough to decide it.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from typing import Any
 
@@ -27,30 +37,34 @@ from app.domain.stats import REQUIRED_VISITS_A_YEAR
 PER_PATIENT = """
 WITH plans AS (
   SELECT p.id, p.patient_id, p.kind, p.doctor, p.start_date, p.status,
-         p.start_date || ' ' || p.updated_at AS order_key,
+         p.start_date || ' ' || p.updated_at || ' ' || p.id AS order_key,
          CASE WHEN p.status = 'active' THEN NULL
               WHEN date(p.updated_at, {local}) >= :window_end THEN NULL
               ELSE date(p.updated_at, {local}) END AS ended
   FROM followup_plans p
   WHERE p.deleted = 0 AND p.kind IN ({kinds}) AND p.start_date < :window_end
     AND (p.status = 'active' OR p.updated_at >= :year_start_utc)
-    AND p.patient_id NOT IN (SELECT id FROM patients WHERE deleted = 1)
+    AND p.patient_id NOT IN (SELECT id FROM patients WHERE deleted = 1){only_patients}
 ), live AS MATERIALIZED (
   SELECT * FROM plans WHERE ended IS NULL OR ended >= :year_start
 ), visits AS MATERIALIZED (
   SELECT plan_id,
          sum(CASE WHEN method IN ({face_to_face}) THEN 1 ELSE 0 END) AS f2f,
          max(CASE WHEN sbp IS NOT NULL AND dbp IS NOT NULL
-                  THEN visit_date || ' ' || created_at END) AS bp_key,
+                  THEN visit_date || ' ' || created_at || ' ' || (10000 + sbp) || (10000 + dbp) END)
+           AS bp_key,
          sbp, dbp
   FROM followup_visits
-  WHERE deleted = 0 AND visit_date >= :year_start AND visit_date < :window_end
+  WHERE deleted = 0 AND visit_date >= :year_start AND visit_date < :window_end{only_plans}
   GROUP BY plan_id
 ), glucose AS MATERIALIZED (
-  SELECT plan_id, max(visit_date || ' ' || created_at) AS fpg_key, fasting_glucose
+  SELECT plan_id,
+         max(visit_date || ' ' || created_at || ' '
+             || (100000000 + CAST(round(fasting_glucose * 1000) AS INTEGER))) AS fpg_key,
+         fasting_glucose
   FROM followup_visits
   WHERE deleted = 0 AND visit_date >= :year_start AND visit_date < :window_end
-    AND fasting_glucose IS NOT NULL
+    AND fasting_glucose IS NOT NULL{only_plans}
   GROUP BY plan_id
 ), per_plan AS MATERIALIZED (
   SELECT l.*, coalesce(v.f2f, 0) AS f2f,
@@ -100,6 +114,14 @@ WITH plans AS (
 )
 """
 
+# a patient's verdicts in one number: 1 规范管理, 2 控制, 4 失访, 8 no reading in the year
+VERDICTS = """
+SELECT kind, patient_id,
+       (f2f >= required) + 2 * coalesce(on_target AND NOT lost, 0) + 4 * lost
+       + 8 * (reading_key IS NULL)
+FROM judged
+"""
+
 COUNTS = """
 SELECT kind, count(*), sum(f2f >= required), sum(on_target AND NOT lost), sum(lost),
        sum(reading_key IS NULL)
@@ -135,10 +157,23 @@ def _local_shift(period: Period, tz: str) -> tuple[str, dict[str, Any]]:
     return f"(CASE {cases} ELSE :shift{len(spans) - 1} END)", params
 
 
-def _sql(body: str, kinds: list[str], local: str) -> Any:
+ONLY_PATIENTS = "\n    AND p.patient_id IN (SELECT value FROM json_each(:only_patients))"
+ONLY_PLANS = "\n    AND plan_id IN (SELECT id FROM live)"
+
+
+def _sql(body: str, kinds: list[str], local: str, only: bool = False) -> Any:
     marks = ", ".join(f"'{k}'" for k in kinds if k.isalnum())  # plan kinds: fixed words
     f2f = ", ".join(f"'{m}'" for m in sorted(fu.FACE_TO_FACE) if m.isalnum())
-    return text(PER_PATIENT.format(kinds=marks, face_to_face=f2f, local=local) + body)
+    return text(
+        PER_PATIENT.format(
+            kinds=marks,
+            face_to_face=f2f,
+            local=local,
+            only_patients=ONLY_PATIENTS if only else "",
+            only_plans=ONLY_PLANS if only else "",
+        )
+        + body
+    )
 
 
 def _params(
@@ -165,10 +200,18 @@ def _params(
 
 
 def _statement(
-    body: str, period: Period, kinds: list[str], targets: ControlTargets | None, tz: str
+    body: str,
+    period: Period,
+    kinds: list[str],
+    targets: ControlTargets | None,
+    tz: str,
+    only: list[str] | None = None,
 ) -> tuple[Any, dict[str, Any]]:
     local, shifts = _local_shift(period, tz)
-    return _sql(body, kinds, local), {**_params(period, targets, tz), **shifts}
+    params = {**_params(period, targets, tz), **shifts}
+    if only is not None:
+        params["only_patients"] = json.dumps(only)
+    return _sql(body, kinds, local, only is not None), params
 
 
 def kaohe_counts(
@@ -182,6 +225,24 @@ def kaohe_counts(
     reading in the year."""
     rows = s.execute(*_statement(COUNTS, period, kinds, targets, tz))
     return {r[0]: tuple(int(x or 0) for x in r[1:]) for r in rows}
+
+
+STANDARD, CONTROLLED, LOST, UNVISITED = 1, 2, 4, 8
+
+
+def kaohe_verdicts(
+    s: Session,
+    period: Period,
+    kinds: list[str],
+    targets: ControlTargets | None = None,
+    tz: str = clinic_clock.DEFAULT_TIMEZONE,
+    only: list[str] | None = None,
+) -> list[tuple[str, str, int]]:
+    """Each managed patient's (kind, resident id, verdicts: STANDARD | CONTROLLED | LOST |
+    UNVISITED) — of the residents in ``only`` alone when given (what ``kaohe_counts`` counts,
+    patient by patient)."""
+    rows = s.execute(*_statement(VERDICTS, period, kinds, targets, tz, only))
+    return [(r[0], r[1], int(r[2])) for r in rows]
 
 
 def kaohe_rows(
