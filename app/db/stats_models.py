@@ -33,3 +33,15 @@ class StatsKept(Base):
     token: Mapped[int] = mapped_column(Integer, nullable=False)
     code: Mapped[str] = mapped_column(String(64), nullable=False)
     figures: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class StatsChange(Base):
+    """A resident whose 考核 standing may have changed (``patient_id``, or the resident of
+    ``plan_id`` as it is when read), in write order; written by triggers only (migration
+    0020a), read by app/services/stats_tally.py. Not synced."""
+
+    __tablename__ = "stats_changes"
+    __table_args__ = {"sqlite_autoincrement": True}
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    plan_id: Mapped[str | None] = mapped_column(String(36), nullable=True)

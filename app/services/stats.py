@@ -49,7 +49,7 @@ from app.domain.stats import (
 from app.services.context import ServiceContext
 from app.services.context import may as can
 from app.services.stats_cache import ClosedPeriodFigures
-from app.services.stats_kaohe import kaohe_counts, kaohe_rows
+from app.services.stats_kaohe import kaohe_rows
 from app.services.stats_referrals import (
     UNTICKED,
     department,
@@ -59,6 +59,7 @@ from app.services.stats_referrals import (
     referral_rows,
     tally,
 )
+from app.services.stats_tally import KaoheTally
 from app.services.training_counts import period_activities, training_figures
 
 
@@ -104,6 +105,8 @@ class StatsService:
         self._targets = targets or ControlTargets
         # figures of closed periods, kept until a record they are counted from changes
         self.closed = ClosedPeriodFigures(ctx)
+        # each managed patient's 考核 verdicts, brought up to date resident by resident
+        self.tally = KaoheTally()
 
     # -- the one entry point ---------------------------------------------------------------
     def figures(self, period: Period, *, with_earlier: bool = True) -> ClinicFigures:
@@ -293,8 +296,8 @@ class StatsService:
         the same rows ``standings`` lists)."""
         self.ctx.require_action("followup_visit", "view")
         chosen = targets or self._targets()
-        with self.ctx.reader() as s:
-            counts = kaohe_counts(s, period, _kinds(None), chosen, self.ctx.timezone)
+        with self.ctx.reader() as s:  # one snapshot: the log position and the verdicts
+            counts = self.tally.counts(s, period, _kinds(None), chosen, self.ctx.timezone)
         out = {}
         for kind in (PlanKind.HYPERTENSION, PlanKind.DIABETES):
             managed, standard, controlled, lost, unvisited = counts.get(kind.value, (0,) * 5)

@@ -217,6 +217,7 @@ COUNTING_MODULES = (
     "app.services.stats_kaohe",
     "app.services.stats_referrals",
     "app.services.stats_cache",
+    "app.services.stats_tally",
     "app.domain.stats",
     "app.domain.followup",
     "app.domain.followup_criteria",

@@ -55,12 +55,13 @@ def columns(conn: sqlite3.Connection, table: str) -> list[str]:
 
 
 def user_tables(conn: sqlite3.Connection) -> list[str]:
-    """Tables holding records (not stats_marks: its migration fills it, no record is in it)."""
+    """Tables holding records (not stats_marks: its migration fills it, no record is in it;
+    not stats_changes: a log of writes, as long as the writes that built the database)."""
     return [
         r[0]
         for r in conn.execute(
             "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
-            "AND name NOT IN ('alembic_version', 'stats_marks')"
+            "AND name NOT IN ('alembic_version', 'stats_marks', 'stats_changes')"
         )
     ]
 
