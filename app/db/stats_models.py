@@ -45,3 +45,16 @@ class StatsChange(Base):
     seq: Mapped[int] = mapped_column(Integer, primary_key=True)
     patient_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     plan_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+
+
+class StatsVerdictSet(Base):
+    """One period's stored 考核 verdicts (``name``: the period, kinds, targets and zone), as
+    counted by the code ``code`` up to ``position`` in stats_changes; ``verdicts``: per kind
+    and combination (1 规范管理, 2 控制, 4 失访, 8 no reading), the residents. Not synced."""
+
+    __tablename__ = "stats_verdict_sets"
+    name: Mapped[str] = mapped_column(String(400), primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), nullable=False)
+    position: Mapped[int] = mapped_column(Integer, nullable=False)
+    used: Mapped[int] = mapped_column(Integer, nullable=False)
+    verdicts: Mapped[str] = mapped_column(Text, nullable=False)

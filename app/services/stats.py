@@ -106,7 +106,7 @@ class StatsService:
         # figures of closed periods, kept until a record they are counted from changes
         self.closed = ClosedPeriodFigures(ctx)
         # each managed patient's 考核 verdicts, brought up to date resident by resident
-        self.tally = KaoheTally()
+        self.tally = KaoheTally(ctx)
 
     # -- the one entry point ---------------------------------------------------------------
     def figures(self, period: Period, *, with_earlier: bool = True) -> ClinicFigures:
@@ -296,8 +296,7 @@ class StatsService:
         the same rows ``standings`` lists)."""
         self.ctx.require_action("followup_visit", "view")
         chosen = targets or self._targets()
-        with self.ctx.reader() as s:  # one snapshot: the log position and the verdicts
-            counts = self.tally.counts(s, period, _kinds(None), chosen, self.ctx.timezone)
+        counts = self.tally.counts(period, _kinds(None), chosen, self.ctx.timezone)
         out = {}
         for kind in (PlanKind.HYPERTENSION, PlanKind.DIABETES):
             managed, standard, controlled, lost, unvisited = counts.get(kind.value, (0,) * 5)

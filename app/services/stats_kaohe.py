@@ -241,7 +241,7 @@ def kaohe_verdicts(
     """Each managed patient's (kind, resident id, verdicts: STANDARD | CONTROLLED | LOST |
     UNVISITED) — of the residents in ``only`` alone when given (what ``kaohe_counts`` counts,
     patient by patient)."""
-    rows = s.execute(*_statement(VERDICTS, period, kinds, targets, tz, only))
+    rows = s.execute(*_statement(VERDICTS, period, kinds, targets, tz, only)).all()
     return [(r[0], r[1], int(r[2])) for r in rows]
 
 

@@ -11,10 +11,19 @@ change a resident's standing, whoever writes. On the next look, only the residen
 since are counted again (app/services/stats_kaohe.py, the same statement restricted to
 them) and their verdicts replaced; the totals follow.
 
+The verdicts are also stored in the database (``stats_verdict_sets``, migration 0020c): one
+row per period with the position, a fingerprint of the counting code and the verdicts as
+text (~1.7 MB for a ten-year clinic's year), so the first look after the workstation starts
+reads them back and recounts only the residents named since. The row is replaced whole after
+each count or recount: what is stored is always one consistent state, whichever process
+wrote it last. The write is one short ``BEGIN IMMEDIATE`` transaction on the way back from
+the read, given up when the database is busy, read-only or full; the last ``stored``
+periods used are kept.
+
 Everything of one look is read in one read transaction (one snapshot): the log position,
-the residents named and their verdicts agree with each other. The whole period is counted
-again when:
-- nothing is kept yet for it (the first look in this process), or more than
+the residents named, the stored verdicts and the recounted ones agree with each other. The
+whole period is counted again when:
+- nothing is kept for it, in memory or stored by this code (the first look ever), or more than
   ``RECOUNT_ABOVE`` residents were named since (a pull or an import: one pass is cheaper);
 - the log lacks any row between the kept position and now (rows trimmed, or deleted by
   hand), or is behind the kept position (another database under the same path);
@@ -24,18 +33,24 @@ again when:
 
 from __future__ import annotations
 
+import json
+import logging
+import sqlite3
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 
 from sqlalchemy import text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from app.domain import clinic_clock
 from app.domain.followup_criteria import ControlTargets
 from app.domain.periods import Period
+from app.services.context import ServiceContext
+from app.services.stats_cache import STORE_WAIT_MS, code_fingerprint
 from app.services.stats_kaohe import CONTROLLED, LOST, STANDARD, UNVISITED, kaohe_verdicts
 
 TRIGGERS = (
@@ -50,6 +65,8 @@ TRIGGERS = (
     "stats_change_patient_delete",
     "stats_change_trim",
 )
+
+log = logging.getLogger(__name__)
 
 # Residents named since the kept position above which the whole period is counted again
 RECOUNT_ABOVE = 2000
@@ -77,20 +94,54 @@ class _Kept:
     each combination of verdicts (so the totals cost nothing to read)."""
 
     position: int
+    kinds: tuple[str, ...]
     verdicts: dict[tuple[str, str], int] = field(default_factory=dict)
-    by_resident: dict[str, list[str]] = field(default_factory=dict)  # resident -> kinds
     combos: Counter[tuple[str, int]] = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def of(cls, position: int, kinds: Iterable[str], rows: list[tuple[str, str, int]]) -> _Kept:
+        """A whole period's verdicts from ``rows`` (kind, resident, verdicts)."""
+        kept = cls(position, tuple(kinds))
+        kept.verdicts = {(r, k): v for k, r, v in rows}
+        kept.combos = Counter((k, v) for k, _r, v in rows)
+        return kept
 
     def replace(self, residents: Iterable[str], rows: Iterable[tuple[str, str, int]]) -> None:
         """Forget the verdicts of ``residents``, then take ``rows`` (kind, resident, verdicts)."""
         for resident in residents:
-            for kind in self.by_resident.pop(resident, ()):
-                self.combos[(kind, self.verdicts.pop((resident, kind)))] -= 1
+            for kind in self.kinds:
+                old = self.verdicts.pop((resident, kind), None)
+                if old is not None:
+                    self.combos[(kind, old)] -= 1
         for kind, resident, verdicts in rows:
+            old = self.verdicts.get((resident, kind))
+            if old is not None:
+                self.combos[(kind, old)] -= 1
             self.verdicts[(resident, kind)] = verdicts
-            self.by_resident.setdefault(resident, []).append(kind)
             self.combos[(kind, verdicts)] += 1
+
+    def packed(self) -> str:
+        """The verdicts as text: per kind and combination of verdicts, the residents."""
+        groups: dict[str, dict[str, list[str]]] = {}
+        for (resident, kind), v in self.verdicts.items():
+            groups.setdefault(kind, {}).setdefault(str(v), []).append(resident)
+        return json.dumps(
+            {k: {v: ",".join(rs) for v, rs in by.items()} for k, by in groups.items()},
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def unpacked(cls, position: int, kinds: Iterable[str], packed: str) -> _Kept:
+        groups = json.loads(packed)
+        rows = [
+            (str(kind), resident, int(v))
+            for kind, by in groups.items()
+            for v, residents in by.items()
+            for resident in residents.split(",")
+            if resident
+        ]
+        return cls.of(position, kinds, rows)
 
     def counts(self) -> Counts:
         out: dict[str, list[int]] = {}
@@ -106,59 +157,150 @@ class _Kept:
 
 class KaoheTally:
     """The 考核 counts of periods (``counts``), kept per patient and brought up to date from
-    the change log. ``size``: how many periods' verdicts are kept (least recently used go)."""
+    the change log. ``size``: how many periods' verdicts are kept in memory (least recently
+    used go); ``stored``: how many are kept in the database."""
 
-    def __init__(self, size: int = 4) -> None:
+    def __init__(self, ctx: ServiceContext, size: int = 4, stored: int = 6) -> None:
+        self.ctx = ctx
         self.size = size
+        self.stored = stored
         self._kept: OrderedDict[Hashable, _Kept] = OrderedDict()
         self._lock = threading.Lock()
         self.whole = 0  # how many times a whole period was counted
         self.residents = 0  # how many residents were counted again one by one
+        self.loaded = 0  # how many times a period's verdicts were read back from the database
 
     def counts(
         self,
-        s: Session,
         period: Period,
         kinds: list[str],
         targets: ControlTargets,
         tz: str = clinic_clock.DEFAULT_TIMEZONE,
     ) -> Counts:
         """Per kind: managed, 规范管理, 控制, 失访, no reading in the year — what
-        ``stats_kaohe.kaohe_counts`` counts, read inside the session ``s`` (one snapshot)."""
-        now = _position(s)
+        ``stats_kaohe.kaohe_counts`` counts."""
         key = (period, tuple(kinds), targets, tz)
+        name = repr(key)
         with self._lock:
             kept = self._kept.get(key)
             if kept is not None:
                 self._kept.move_to_end(key)
-        if now is None:  # no log: count the whole period, keep nothing
-            self.whole += 1
-            return _whole(s, period, kinds, targets, tz).counts()
-        if kept is not None:
-            with kept.lock:
-                if kept.position == now:
-                    return kept.counts()
-                named = _named_since(s, kept.position, now)
-                if named is not None and len(named) <= RECOUNT_ABOVE:
-                    if named:
-                        rows = kaohe_verdicts(s, period, kinds, targets, tz, only=sorted(named))
-                        kept.replace(named, rows)
-                        self.residents += len(named)
-                    kept.position = now
-                    return kept.counts()
-        self.whole += 1
-        fresh = _whole(s, period, kinds, targets, tz)
-        fresh.position = now
+        store: Callable[[], None] | None = None
+        with self.ctx.reader() as s:  # one snapshot: the position, the log, the verdicts
+            now = _position(s)
+            if now is None:  # no log: count the whole period, keep nothing
+                self.whole += 1
+                return _whole(s, period, kinds, targets, tz, 0).counts()
+            if kept is None:
+                kept = _load(s, name, kinds)
+                if kept is not None:
+                    self.loaded += 1
+            if kept is not None:
+                with kept.lock:
+                    base = kept.position
+                    named = None if base == now else _named_since(s, base, now)
+                    if base == now or (named is not None and len(named) <= RECOUNT_ABOVE):
+                        if named:
+                            rows = kaohe_verdicts(s, period, kinds, targets, tz, sorted(named))
+                            kept.replace(named, rows)
+                            self.residents += len(named)
+                        kept.position = now
+                        if named:
+                            store = partial(self._store, name, now, kept.packed())
+                        result = kept.counts()
+                    else:
+                        kept = None
+            if kept is None:
+                self.whole += 1
+                kept = _whole(s, period, kinds, targets, tz, now)
+                result = kept.counts()
+                store = partial(self._store, name, now, kept.packed())  # not shared yet
         with self._lock:
-            self._kept[key] = fresh
+            self._kept[key] = kept
             self._kept.move_to_end(key)
             while len(self._kept) > self.size:
                 self._kept.popitem(last=False)
-        return fresh.counts()
+        if store is not None:
+            store()
+        return result
 
     def clear(self) -> None:
+        """Forget what is kept in memory (what is stored in the database stays)."""
         with self._lock:
             self._kept.clear()
+
+    # -- in the database -------------------------------------------------------------------
+    def _store(self, name: str, position: int, packed: str) -> None:
+        """Store a period's verdicts (``packed``) as they were at ``position``: one row,
+        replaced whole, so what is stored is always one consistent state (rows written since
+        are in the log for whoever reads it back)."""
+
+        def write(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "INSERT INTO stats_verdict_sets (name, code, position, used, verdicts) VALUES "
+                "(?, ?, ?, (SELECT coalesce(max(used), 0) + 1 FROM stats_verdict_sets), ?) "
+                "ON CONFLICT (name) DO UPDATE SET code = excluded.code, "
+                "position = excluded.position, used = excluded.used, "
+                "verdicts = excluded.verdicts",
+                (name, code_fingerprint(), position, packed),
+            )
+            conn.execute(
+                "DELETE FROM stats_verdict_sets WHERE name IN (SELECT name FROM "
+                "stats_verdict_sets ORDER BY used DESC LIMIT -1 OFFSET ?)",
+                (self.stored,),
+            )
+
+        _write(self.ctx, write)
+
+
+def _load(s: Session, name: str, kinds: list[str]) -> _Kept | None:
+    """A period's verdicts as stored by this counting code, at their position; None when
+    there are none, they cannot be read back, or the database has no such table."""
+    try:
+        found = s.execute(
+            text(
+                "SELECT position, verdicts FROM stats_verdict_sets "
+                "WHERE name = :name AND code = :code"
+            ),
+            {"name": name, "code": code_fingerprint()},
+        ).one_or_none()
+    except DBAPIError:
+        return None
+    if found is None:
+        return None
+    try:
+        return _Kept.unpacked(int(found[0]), kinds, str(found[1]))
+    except (ValueError, TypeError, KeyError):
+        log.warning("stored 考核 verdicts could not be read back; counting them again")
+        return None
+
+
+def _write(ctx: ServiceContext, write: Callable[[sqlite3.Connection], None]) -> None:
+    """One short IMMEDIATE write on the way back from a read, given up at once when the
+    database is busy, read-only, full or not migrated: the figures are right either way."""
+    try:
+        pooled = ctx.engine.raw_connection()
+    except DBAPIError:
+        return
+    try:
+        conn = pooled.driver_connection  # sqlite3, autocommit: the statements as written
+        assert conn is not None
+        waits = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+        conn.execute(f"PRAGMA busy_timeout={STORE_WAIT_MS}")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                write(conn)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        finally:
+            conn.execute(f"PRAGMA busy_timeout={int(waits)}")
+    except sqlite3.Error as e:
+        log.info("考核 verdicts not stored (%s)", e)
+    finally:
+        pooled.close()
 
 
 def _position(s: Session) -> int | None:
@@ -183,7 +325,7 @@ def _named_since(s: Session, since: int, now: int) -> set[str] | None:
     return {str(r[0]) for r in s.execute(_NAMED, {"since": since, "now": now}) if r[0]}
 
 
-def _whole(s: Session, period: Period, kinds: list[str], targets: ControlTargets, tz: str) -> _Kept:
-    kept = _Kept(position=0)
-    kept.replace((), kaohe_verdicts(s, period, kinds, targets, tz))
-    return kept
+def _whole(
+    s: Session, period: Period, kinds: list[str], targets: ControlTargets, tz: str, position: int
+) -> _Kept:
+    return _Kept.of(position, kinds, kaohe_verdicts(s, period, kinds, targets, tz))

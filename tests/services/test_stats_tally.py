@@ -310,3 +310,61 @@ def test_every_log_trigger_exists_after_migrating(tmp_path: Path) -> None:
     with sqlite3.connect(path) as c:
         names = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type='trigger'")}
     assert set(TRIGGERS) <= names
+
+
+def restarted(services: AppServices) -> AppServices:
+    """The same database through services that keep nothing in memory (the workstation
+    started again)."""
+    return AppServices.create(services.ctx, services.data_dir)
+
+
+def test_after_a_restart_the_stored_verdicts_are_brought_up_to_date(
+    services: AppServices, data_dir: Path, data: Dataset
+) -> None:
+    kept(services, Y2026)
+    kept(services, month(2026, 6))
+    # written while the workstation was closed: a visit, a voided resident (plain SQL)
+    services.followups.record_visit(data.plans["mid"], visit(date(2026, 11, 25), 130, 80))
+    plain(data_dir, ("UPDATE patients SET deleted = 1 WHERE id = ?", (data.patients["jul"],)))
+    again = restarted(services)
+    for p in (Y2026, month(2026, 6)):
+        assert kept(again, p) == from_scratch(again, p)
+    assert again.stats.tally.loaded == 2 and again.stats.tally.whole == 0
+    assert again.stats.tally.residents > 0
+    # the change was stored too: the next start reads it back with nothing left to count
+    third = restarted(services)
+    assert kept(third, Y2026) == from_scratch(third, Y2026)
+    assert (third.stats.tally.loaded, third.stats.tally.whole, third.stats.tally.residents) == (
+        1,
+        0,
+        0,
+    )
+
+
+def test_stored_verdicts_of_other_code_or_a_busy_database_are_not_used(
+    services: AppServices, data_dir: Path, data: Dataset
+) -> None:
+    kept(services, Y2026)
+    plain(data_dir, ("UPDATE stats_verdict_sets SET code = 'another version'", ()))
+    again = restarted(services)
+    assert kept(again, Y2026) == from_scratch(again, Y2026)
+    assert (again.stats.tally.loaded, again.stats.tally.whole) == (0, 1)
+    # a database busy with another writer: the figures are right, nothing is stored
+    plain(data_dir, ("DELETE FROM stats_verdict_sets", ()))
+    busy = restarted(services)
+    with sqlite3.connect(db_path(data_dir), isolation_level=None) as other:
+        other.execute("BEGIN IMMEDIATE")
+        assert kept(busy, Y2026) == from_scratch(busy, Y2026)
+        other.execute("ROLLBACK")
+    with sqlite3.connect(db_path(data_dir)) as c:
+        assert c.execute("SELECT count(*) FROM stats_verdict_sets").fetchone()[0] == 0
+
+
+def test_only_the_last_periods_used_are_stored(services: AppServices, data: Dataset) -> None:
+    services.stats.tally.stored = 3
+    for m in range(1, 8):
+        kept(services, month(2026, m))
+    with sqlite3.connect(db_path(services.data_dir)) as c:
+        names = [r[0] for r in c.execute("SELECT name FROM stats_verdict_sets ORDER BY used")]
+    assert len(names) == 3
+    assert all("2026" in n for n in names) and "number=7" in names[-1]
