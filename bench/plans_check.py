@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sqlite3
 import time
 from contextlib import closing
@@ -69,8 +68,7 @@ def main() -> int:
             rows = conn.execute("EXPLAIN QUERY PLAN " + sql, params).fetchall()
         except sqlite3.Error as e:
             rows = [(0, 0, 0, f"error {e}")]
-        key = re.sub(r"\s+", " ", sql)
-        plans[key] = [r[3] for r in rows]
+        plans[sql] = [r[3] for r in rows]
     times = {}
     with ctx.reader() as s:
         for y in (2025, 2026):
