@@ -725,7 +725,7 @@ def _per_month(arm: str, n: int) -> str:
 def _visits_per_month(s: Session, period: Period) -> dict[str, tuple[int, int]]:
     """Per month (YYYY-MM) with visits: visits recorded, of them face to face."""
     codes, params = _bounds(period)
-    face = f"coalesce(sum(CASE WHEN method IN ({_FACE}) THEN 1 ELSE 0 END), 0)"
+    face = f"count(*) FILTER (WHERE method IN ({_FACE}))"
     every = _per_month(
         f"SELECT {{i}}, count(*), {face} FROM followup_visits"
         " WHERE deleted = 0 AND visit_date >= :d{i} AND visit_date < :d{j}",
