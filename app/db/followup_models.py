@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Float, ForeignKey, Index, String, Text
+from sqlalchemy import Float, ForeignKey, Index, String, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base, SyncColumns
@@ -17,6 +17,9 @@ class FollowUpPlan(SyncColumns, Base):
         Index("ix_followup_plans_worklist", "status", "next_due_date", "deleted", "patient_id"),
         Index("ix_followup_plans_patient", "patient_id"),
         Index("ix_followup_plans_referral", "referral_id"),
+        # the 统计 figures per month: the few voided plans (0020b; only a statement asking
+        # for deleted = 1 can use it); the start month index is below the class
+        Index("ix_followup_plans_voided", "deleted", "id", sqlite_where=text("deleted = 1")),
     )
     patient_id: Mapped[str] = mapped_column(ForeignKey("patients.id"), nullable=False)
     kind: Mapped[str] = mapped_column(String(10), nullable=False)
@@ -28,6 +31,11 @@ class FollowUpPlan(SyncColumns, Base):
     referral_id: Mapped[str] = mapped_column(String(36), nullable=False, default="")
     last_classification: Mapped[str] = mapped_column(String(2), nullable=False, default="")
     note: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+
+# the plans started per month (0020b): an index on the expression, so that only a statement
+# naming substr(start_date, 1, 7) can use it
+Index("ix_followup_plans_start_month", func.substr(FollowUpPlan.start_date, 1, 7))
 
 
 class FollowUpVisit(SyncColumns, Base):

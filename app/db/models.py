@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -96,6 +96,7 @@ class Patient(SyncColumns, Base):
         Index("ix_patients_record", "record_number"),
         Index("ix_patients_updated", "updated_at"),
         Index("ix_patients_live", "id", "deleted"),  # joins that skip voided residents
+        Index("ix_patients_voided", "deleted", "id", sqlite_where=text("deleted = 1")),  # 0020b
     )
     name: Mapped[str] = mapped_column(String(50), nullable=False)
     name_initials: Mapped[str] = mapped_column(String(60), nullable=False, default="")

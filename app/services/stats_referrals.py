@@ -37,39 +37,45 @@ def _norm(column: str) -> str:
 
 
 # '~' sorts after every digit: "no answer" in the smallest-of below.
+ON_SLIP = f"""min(coalesce({_norm("r.received_at")}, '~'),
+                 coalesce({_norm("r.arrived_at")}, '~'),
+                 coalesce({_norm("r.feedback_at")}, '~'))"""
+# the county's first answer in its history of a referral (NULL: none)
+COUNTY_ANSWER = f"""(SELECT {_norm("min(e.at)")} FROM referral_events e
+      WHERE e.referral_id = t.id AND e.side = 'county'
+        AND e.to_status IN ('{Status.RECEIVED.value}', '{Status.REJECTED.value}',
+                            '{Status.ARRIVED.value}'))"""
+
+# An upward referral is answered in time when its earliest answer — the county's receipt,
+# arrival or status change (on the slip or in its history), or a 回执 the clinic recorded;
+# with none of these, a refusal counts from when it reached us — is within 14 days.
+# The history is read only for a referral whose slip holds no answer in time (most do), and
+# ``chosen`` is a co-routine (``LIMIT -1`` keeps SQLite from inlining it), so each row's
+# normalised time is computed once, not once per month compared.
 PER_REFERRAL = f"""
-WITH chosen AS MATERIALIZED (
+WITH chosen AS (
   SELECT r.id, r.number, r.direction, r.status, r.referred_at, r.patient_name,
          r.to_department, r.indications, r.rejected_reason, r.updated_at,
-         {_norm("r.referred_at")} AS referred,
-         min(coalesce({_norm("r.received_at")}, '~'),
-             coalesce({_norm("r.arrived_at")}, '~'),
-             coalesce({_norm("r.feedback_at")}, '~'),
-             coalesce((SELECT {_norm("min(e.at)")} FROM referral_events e
-                       WHERE e.referral_id = r.id AND e.side = 'county'
-                         AND e.to_status IN ('{Status.RECEIVED.value}',
-                                             '{Status.REJECTED.value}',
-                                             '{Status.ARRIVED.value}')), '~')) AS first_answer
+         {_norm("r.referred_at")} AS referred, {ON_SLIP} AS on_slip
   FROM referrals r
   WHERE r.deleted = 0 AND r.referred_at >= :start AND r.referred_at < :end
     AND r.status NOT IN ('{Status.DRAFT.value}', '{Status.CANCELLED.value}')
-), answered AS MATERIALIZED (
-  SELECT *,
-         -- the earliest answer the clinic knows of: the county's receipt, arrival or status
-         -- change, or a 回执 it recorded; a refusal with no time: when it reached us
-         CASE WHEN first_answer != '~' THEN first_answer
-              WHEN coalesce(rejected_reason, '') != '' THEN {_norm("updated_at")}
-         END AS feedback_at,
-         date(referred, '+{FEEDBACK_DAYS} days') || substr(referred, 11) AS answer_by
+  LIMIT -1
+), timed AS (
+  SELECT *, date(referred, '+{FEEDBACK_DAYS} days') || substr(referred, 11) AS answer_by
   FROM chosen
 ), judged AS (
   SELECT *,
          CASE WHEN direction != 'up' THEN NULL
-              WHEN feedback_at IS NOT NULL AND feedback_at <= answer_by THEN 'in_time'
+              WHEN on_slip <= answer_by THEN 'in_time'
+              WHEN {COUNTY_ANSWER} <= answer_by THEN 'in_time'
+              WHEN on_slip = '~' AND coalesce(rejected_reason, '') != ''
+                   AND {_norm("updated_at")} <= answer_by
+                   AND {COUNTY_ANSWER} IS NULL THEN 'in_time'
               WHEN :now >= answer_by THEN 'late'
               ELSE 'waiting' END AS feedback,
          {{month}} AS month
-  FROM answered
+  FROM timed t
 )
 """
 

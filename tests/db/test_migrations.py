@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import warnings
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,11 @@ def test_from_empty_builds_the_whole_schema_and_matches_the_models(tmp_path: Pat
     assert result.to_revisions == migrate.script_heads()
     assert {"patients", "users", "outbox", "audit_log", "clinic"} <= tables(result.path)
     engine = make_engine(result.path)
-    with engine.connect() as conn:
+    with engine.connect() as conn, warnings.catch_warnings():
+        # an index on an expression (ix_followup_plans_start_month) is neither reflected
+        # nor compared by SQLAlchemy; tests/db/test_stats_indexes.py checks it instead
+        warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression")
+        warnings.filterwarnings("ignore", "autogenerate skipping metadata-specified expression")
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     engine.dispose()
     assert diff == [], f"models and migrations disagree: {diff}"
