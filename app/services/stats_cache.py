@@ -164,41 +164,61 @@ class ClosedPeriodFigures:
         write, given up at once when the database is busy, read-only or full."""
         figures = json.dumps(encode(value), ensure_ascii=False, separators=(",", ":"))
         params = (stored_key(key), area, year, token, code_fingerprint(), figures)
-        try:
-            pooled = self.ctx.engine.raw_connection()
-        except DBAPIError:
-            return
-        try:
-            conn = pooled.driver_connection  # sqlite3, autocommit: the statements as written
-            assert conn is not None
-            waits = conn.execute("PRAGMA busy_timeout").fetchone()[0]
-            conn.execute(f"PRAGMA busy_timeout={STORE_WAIT_MS}")
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-                try:
-                    # only while the token is still the year's (a write may have come since)
-                    conn.execute(
-                        "INSERT OR REPLACE INTO stats_kept "
-                        "(key, area, year, token, code, figures) "
-                        "SELECT ?, ?, ?, ?, ?, ? FROM stats_marks "
-                        "WHERE area = ? AND year = ? AND token = ?",
-                        (*params, area, year, token),
-                    )
-                    conn.execute("COMMIT")
-                except BaseException:
-                    conn.execute("ROLLBACK")
-                    raise
-            finally:
-                conn.execute(f"PRAGMA busy_timeout={int(waits)}")
-        except sqlite3.Error as e:  # busy, read-only, full, not migrated: just not stored
-            log.info("统计 figures not stored (%s)", e)
-        finally:
-            pooled.close()
+
+        def write(conn: sqlite3.Connection) -> None:
+            # only while the token is still the year's (a write may have come since)
+            conn.execute(
+                "INSERT OR REPLACE INTO stats_kept (key, area, year, token, code, figures) "
+                "SELECT ?, ?, ?, ?, ?, ? FROM stats_marks "
+                "WHERE area = ? AND year = ? AND token = ?",
+                (*params, area, year, token),
+            )
+
+        write_derived(self.ctx, write, "统计 figures")
 
     def clear(self) -> None:
         """Forget what is kept in memory (what is stored in the database stays)."""
         with self._lock:
             self._kept.clear()
+
+
+def write_derived(
+    ctx: ServiceContext, write: Callable[[sqlite3.Connection], None], what: str
+) -> None:
+    """Write figures derived from the records (stats_kept, stats_verdict_sets): one short
+    ``BEGIN IMMEDIATE`` transaction on the way back from a read, given up at once when the
+    database is busy, read-only, full or not migrated — the figures are right either way.
+
+    The commit is not flushed to disk (``synchronous=NORMAL`` for this one transaction; WAL
+    keeps the file intact): a power cut may lose it, which costs a recount, while an fsync
+    cost the clinic ~0.3 s of waiting on every look that stored something. The next commit of
+    a record (``synchronous=FULL``) flushes it with its own."""
+    try:
+        pooled = ctx.engine.raw_connection()
+    except DBAPIError:
+        return
+    try:
+        conn = pooled.driver_connection  # sqlite3, autocommit: the statements as written
+        assert conn is not None
+        waits = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+        synchronous = conn.execute("PRAGMA synchronous").fetchone()[0]
+        conn.execute(f"PRAGMA busy_timeout={STORE_WAIT_MS}")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                write(conn)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        finally:
+            conn.execute(f"PRAGMA busy_timeout={int(waits)}")
+            conn.execute(f"PRAGMA synchronous={int(synchronous)}")
+    except sqlite3.Error as e:  # busy, read-only, full, not migrated: just not stored
+        log.info("%s not stored (%s)", what, e)
+    finally:
+        pooled.close()
 
 
 # -- the stored form ---------------------------------------------------------------------------

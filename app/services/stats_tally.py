@@ -50,7 +50,7 @@ from app.domain import clinic_clock
 from app.domain.followup_criteria import ControlTargets
 from app.domain.periods import Period
 from app.services.context import ServiceContext
-from app.services.stats_cache import STORE_WAIT_MS, code_fingerprint
+from app.services.stats_cache import code_fingerprint, write_derived
 from app.services.stats_kaohe import CONTROLLED, LOST, STANDARD, UNVISITED, kaohe_verdicts
 
 TRIGGERS = (
@@ -90,58 +90,61 @@ Counts = dict[str, tuple[int, int, int, int, int]]
 
 @dataclass
 class _Kept:
-    """One period's verdicts per (resident, kind), and how many patients of each kind have
+    """One period's verdicts per kind and resident, and how many patients of each kind have
     each combination of verdicts (so the totals cost nothing to read)."""
 
     position: int
-    kinds: tuple[str, ...]
-    verdicts: dict[tuple[str, str], int] = field(default_factory=dict)
+    verdicts: dict[str, dict[str, int]] = field(default_factory=dict)  # kind -> resident -> v
     combos: Counter[tuple[str, int]] = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
-    def of(cls, position: int, kinds: Iterable[str], rows: list[tuple[str, str, int]]) -> _Kept:
+    def of(cls, position: int, rows: list[tuple[str, str, int]]) -> _Kept:
         """A whole period's verdicts from ``rows`` (kind, resident, verdicts)."""
-        kept = cls(position, tuple(kinds))
-        kept.verdicts = {(r, k): v for k, r, v in rows}
-        kept.combos = Counter((k, v) for k, _r, v in rows)
+        kept = cls(position)
+        for kind, resident, v in rows:
+            by = kept.verdicts.get(kind)
+            if by is None:
+                by = kept.verdicts[kind] = {}
+            by[resident] = v
+        kept.combos = Counter((kind, v) for kind, _r, v in rows)
         return kept
 
     def replace(self, residents: Iterable[str], rows: Iterable[tuple[str, str, int]]) -> None:
         """Forget the verdicts of ``residents``, then take ``rows`` (kind, resident, verdicts)."""
         for resident in residents:
-            for kind in self.kinds:
-                old = self.verdicts.pop((resident, kind), None)
+            for kind, by in self.verdicts.items():
+                old = by.pop(resident, None)
                 if old is not None:
                     self.combos[(kind, old)] -= 1
-        for kind, resident, verdicts in rows:
-            old = self.verdicts.get((resident, kind))
+        for kind, resident, v in rows:
+            by = self.verdicts.setdefault(kind, {})
+            old = by.get(resident)
             if old is not None:
                 self.combos[(kind, old)] -= 1
-            self.verdicts[(resident, kind)] = verdicts
-            self.combos[(kind, verdicts)] += 1
+            by[resident] = v
+            self.combos[(kind, v)] += 1
 
     def packed(self) -> str:
         """The verdicts as text: per kind and combination of verdicts, the residents."""
-        groups: dict[str, dict[str, list[str]]] = {}
-        for (resident, kind), v in self.verdicts.items():
-            groups.setdefault(kind, {}).setdefault(str(v), []).append(resident)
-        return json.dumps(
-            {k: {v: ",".join(rs) for v, rs in by.items()} for k, by in groups.items()},
-            separators=(",", ":"),
-        )
+        out: dict[str, dict[str, str]] = {}
+        for kind, by in self.verdicts.items():
+            groups: dict[int, list[str]] = {}
+            for resident, v in by.items():
+                groups.setdefault(v, []).append(resident)
+            out[kind] = {str(v): ",".join(rs) for v, rs in groups.items()}
+        return json.dumps(out, separators=(",", ":"))
 
     @classmethod
-    def unpacked(cls, position: int, kinds: Iterable[str], packed: str) -> _Kept:
-        groups = json.loads(packed)
-        rows = [
-            (str(kind), resident, int(v))
-            for kind, by in groups.items()
-            for v, residents in by.items()
-            for resident in residents.split(",")
-            if resident
-        ]
-        return cls.of(position, kinds, rows)
+    def unpacked(cls, position: int, packed: str) -> _Kept:
+        kept = cls(position)
+        for kind, groups in json.loads(packed).items():
+            by = kept.verdicts.setdefault(str(kind), {})
+            for v, text_ in groups.items():
+                residents = [r for r in str(text_).split(",") if r]
+                by.update(dict.fromkeys(residents, int(v)))
+                kept.combos[(str(kind), int(v))] += len(residents)
+        return kept
 
     def counts(self) -> Counts:
         out: dict[str, list[int]] = {}
@@ -192,7 +195,7 @@ class KaoheTally:
                 self.whole += 1
                 return _whole(s, period, kinds, targets, tz, 0).counts()
             if kept is None:
-                kept = _load(s, name, kinds)
+                kept = _load(s, name)
                 if kept is not None:
                     self.loaded += 1
             if kept is not None:
@@ -250,10 +253,10 @@ class KaoheTally:
                 (self.stored,),
             )
 
-        _write(self.ctx, write)
+        write_derived(self.ctx, write, "考核 verdicts")
 
 
-def _load(s: Session, name: str, kinds: list[str]) -> _Kept | None:
+def _load(s: Session, name: str) -> _Kept | None:
     """A period's verdicts as stored by this counting code, at their position; None when
     there are none, they cannot be read back, or the database has no such table."""
     try:
@@ -269,38 +272,10 @@ def _load(s: Session, name: str, kinds: list[str]) -> _Kept | None:
     if found is None:
         return None
     try:
-        return _Kept.unpacked(int(found[0]), kinds, str(found[1]))
-    except (ValueError, TypeError, KeyError):
+        return _Kept.unpacked(int(found[0]), str(found[1]))
+    except (ValueError, TypeError, KeyError, AttributeError):
         log.warning("stored 考核 verdicts could not be read back; counting them again")
         return None
-
-
-def _write(ctx: ServiceContext, write: Callable[[sqlite3.Connection], None]) -> None:
-    """One short IMMEDIATE write on the way back from a read, given up at once when the
-    database is busy, read-only, full or not migrated: the figures are right either way."""
-    try:
-        pooled = ctx.engine.raw_connection()
-    except DBAPIError:
-        return
-    try:
-        conn = pooled.driver_connection  # sqlite3, autocommit: the statements as written
-        assert conn is not None
-        waits = conn.execute("PRAGMA busy_timeout").fetchone()[0]
-        conn.execute(f"PRAGMA busy_timeout={STORE_WAIT_MS}")
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                write(conn)
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-        finally:
-            conn.execute(f"PRAGMA busy_timeout={int(waits)}")
-    except sqlite3.Error as e:
-        log.info("考核 verdicts not stored (%s)", e)
-    finally:
-        pooled.close()
 
 
 def _position(s: Session) -> int | None:
@@ -328,4 +303,4 @@ def _named_since(s: Session, since: int, now: int) -> set[str] | None:
 def _whole(
     s: Session, period: Period, kinds: list[str], targets: ControlTargets, tz: str, position: int
 ) -> _Kept:
-    return _Kept.of(position, kinds, kaohe_verdicts(s, period, kinds, targets, tz))
+    return _Kept.of(position, kaohe_verdicts(s, period, kinds, targets, tz))

@@ -349,6 +349,12 @@ def test_stored_verdicts_of_other_code_or_a_busy_database_are_not_used(
     again = restarted(services)
     assert kept(again, Y2026) == from_scratch(again, Y2026)
     assert (again.stats.tally.loaded, again.stats.tally.whole) == (0, 1)
+    # a stored row that cannot be read back: counted again, never a wrong figure
+    for broken in ("[1, 2]", '{"htn": {"x": "a,b"}}', "not json"):
+        plain(data_dir, ("UPDATE stats_verdict_sets SET verdicts = ?", (broken,)))
+        later = restarted(services)
+        assert kept(later, Y2026) == from_scratch(later, Y2026)
+        assert (later.stats.tally.loaded, later.stats.tally.whole) == (0, 1)
     # a database busy with another writer: the figures are right, nothing is stored
     plain(data_dir, ("DELETE FROM stats_verdict_sets", ()))
     busy = restarted(services)
