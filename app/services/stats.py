@@ -31,9 +31,11 @@ from app.db.models import Clinic, Patient
 from app.domain import clinic_clock
 from app.domain import followup as fu
 from app.domain import training as tr
+from app.domain.errors import PermissionDenied
 from app.domain.followup import PlanKind, PlanStatus
 from app.domain.followup_criteria import ControlTargets
 from app.domain.periods import Period
+from app.domain.periods import year as year_period
 from app.domain.referral import FEEDBACK_DAYS, Direction, Status
 from app.domain.stats import (
     ClinicFigures,
@@ -128,6 +130,17 @@ class StatsService:
             earlier=earlier,
             timezone=self.ctx.timezone,
         )
+
+    def prepare(self) -> None:
+        """Count this year's and last year's figures ahead of the 统计 page (which opens on
+        this year beside the year before), so that they are kept when it asks for them.
+        Nothing for a user who may not see the 统计 figures."""
+        this_year = year_period(self.ctx.today().year)
+        try:
+            for p in (this_year, this_year.year_earlier()):
+                self.figures(p, with_earlier=False)
+        except PermissionDenied:
+            return
 
     def report(self, period: Period, fmt: str, shown: ClinicFigures | None = None) -> bytes:
         """The month's, quarter's or year's report as ``pdf`` or ``xlsx`` bytes.

@@ -96,7 +96,6 @@ class _Kept:
     position: int
     verdicts: dict[str, dict[str, int]] = field(default_factory=dict)  # kind -> resident -> v
     combos: Counter[tuple[str, int]] = field(default_factory=Counter)
-    lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def of(cls, position: int, rows: list[tuple[str, str, int]]) -> _Kept:
@@ -169,6 +168,7 @@ class KaoheTally:
         self.stored = stored
         self._kept: OrderedDict[Hashable, _Kept] = OrderedDict()
         self._lock = threading.Lock()
+        self._counting: dict[Hashable, threading.Lock] = {}
         self.whole = 0  # how many times a whole period was counted
         self.residents = 0  # how many residents were counted again one by one
         self.loaded = 0  # how many times a period's verdicts were read back from the database
@@ -183,6 +183,21 @@ class KaoheTally:
         """Per kind: managed, 规范管理, 控制, 失访, no reading in the year — what
         ``stats_kaohe.kaohe_counts`` counts."""
         key = (period, tuple(kinds), targets, tz)
+        with self._lock:
+            counting = self._counting.setdefault(key, threading.Lock())
+        # one look at a period at a time: a second one (the page while the figures are
+        # prepared in the background) waits, then finds them kept
+        with counting:
+            return self._counts(key, period, kinds, targets, tz)
+
+    def _counts(
+        self,
+        key: Hashable,
+        period: Period,
+        kinds: list[str],
+        targets: ControlTargets,
+        tz: str,
+    ) -> Counts:
         name = repr(key)
         with self._lock:
             kept = self._kept.get(key)
@@ -199,25 +214,23 @@ class KaoheTally:
                 if kept is not None:
                     self.loaded += 1
             if kept is not None:
-                with kept.lock:
-                    base = kept.position
-                    named = None if base == now else _named_since(s, base, now)
-                    if base == now or (named is not None and len(named) <= RECOUNT_ABOVE):
-                        if named:
-                            rows = kaohe_verdicts(s, period, kinds, targets, tz, sorted(named))
-                            kept.replace(named, rows)
-                            self.residents += len(named)
-                        kept.position = now
-                        if named:
-                            store = partial(self._store, name, now, kept.packed())
-                        result = kept.counts()
-                    else:
-                        kept = None
+                base = kept.position
+                named = None if base == now else _named_since(s, base, now)
+                if base == now or (named is not None and len(named) <= RECOUNT_ABOVE):
+                    if named:
+                        rows = kaohe_verdicts(s, period, kinds, targets, tz, sorted(named))
+                        kept.replace(named, rows)
+                        self.residents += len(named)
+                        store = partial(self._store, name, now, kept.packed())
+                    kept.position = now
+                    result = kept.counts()
+                else:
+                    kept = None
             if kept is None:
                 self.whole += 1
                 kept = _whole(s, period, kinds, targets, tz, now)
                 result = kept.counts()
-                store = partial(self._store, name, now, kept.packed())  # not shared yet
+                store = partial(self._store, name, now, kept.packed())
         with self._lock:
             self._kept[key] = kept
             self._kept.move_to_end(key)

@@ -25,6 +25,10 @@ from app.ui.pages import PAGES
 from app.ui.sync_scheduler import SyncScheduler, SyncStatus
 from app.ui.tasks import TaskRunner
 
+# after login, when the 统计 figures of this year and the year before are prepared (the
+# main window's own first reads go first)
+PREPARE_FIGURES_AFTER_MS = 3000
+
 # "admin": the hub refused the token or wants an upgrade; only an administrator can fix it.
 SYNC_COLOURS = {
     "ok": "#1e8449",
@@ -134,6 +138,17 @@ class MainWindow(QMainWindow):
         self._add_account_actions()
         self.nav.setCurrentRow(0)
         QTimer.singleShot(0, self.reopen_drafts)  # forms left half filled by a crash
+        # the 统计 page's first look (this year and the year before) prepared in the background
+        QTimer.singleShot(PREPARE_FIGURES_AFTER_MS, self.prepare_figures)
+
+    def prepare_figures(self) -> None:
+        """Count this year's and last year's 统计 figures ahead of the page, on the low-priority
+        thread: the first count after an update (or ever) takes a second or two on a large
+        clinic; later ones are quick, and the page then shows its figures at once."""
+        if self.locked:
+            return
+        stats = self.services.stats
+        self.tasks.run(stats.prepare, lambda _none: None, lambda _exc: None, idle=True)
 
     def reopen_drafts(self) -> list:  # type: ignore[type-arg]
         from app.ui.draft_reopen import reopen_kept_drafts

@@ -1,6 +1,8 @@
 """The one background-work helper: run a callable off the GUI thread, get the result by signal.
 
-Database work goes to a pool of one thread (SQLite likes one writer); network work to another.
+Database work goes to a pool of one thread (SQLite likes one writer); network work to another;
+work that only prepares something ahead of time (reads, never in a user's way) to a third, of
+one low-priority thread, so it neither waits behind nor delays what a user asked for.
 Results come back on the GUI thread through a queued signal, so callbacks may touch widgets.
 """
 
@@ -11,7 +13,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,9 @@ class TaskRunner(QObject):
         self.db_pool.setMaxThreadCount(1)
         self.net_pool = QThreadPool(self)
         self.net_pool.setMaxThreadCount(2)
+        self.idle_pool = QThreadPool(self)
+        self.idle_pool.setMaxThreadCount(1)
+        self.idle_pool.setThreadPriority(QThread.Priority.LowPriority)
         self._live: set[_Relay] = set()
 
     def run(
@@ -55,6 +60,7 @@ class TaskRunner(QObject):
         on_error: Callable[[Exception], None] | None = None,
         *,
         network: bool = False,
+        idle: bool = False,
     ) -> None:
         relay = _Relay()
         self._live.add(relay)
@@ -74,7 +80,8 @@ class TaskRunner(QObject):
 
         relay.done.connect(finish_ok)
         relay.failed.connect(finish_err)
-        (self.net_pool if network else self.db_pool).start(_Job(fn, relay))
+        pool = self.net_pool if network else self.idle_pool if idle else self.db_pool
+        pool.start(_Job(fn, relay))
 
     def busy(self) -> bool:
         """Work queued or running whose result has not been delivered yet."""
@@ -82,4 +89,8 @@ class TaskRunner(QObject):
 
     def wait(self, msecs: int = 30000) -> bool:
         """Wait for queued work (used at shutdown and in tests)."""
-        return self.db_pool.waitForDone(msecs) and self.net_pool.waitForDone(msecs)
+        return (
+            self.db_pool.waitForDone(msecs)
+            and self.net_pool.waitForDone(msecs)
+            and self.idle_pool.waitForDone(msecs)
+        )

@@ -128,3 +128,28 @@ def test_the_screen_definitions_are_the_reports_wording() -> None:
         assert english == DEFINITIONS[key], key  # the UI runs in Chinese in these tests
     assert set(stats_text.definitions()) == set(DEFINITIONS)
     assert QCoreApplication.translate("StatsFigures", "Upward referrals") == "上转人次"
+
+
+def test_the_figures_are_prepared_after_login_and_the_page_shows_them_without_counting(
+    qtbot: QtBot, services: AppServices, bus: ChangeBus, data: Dataset, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """After login the main window counts this year and the year before on its low-priority
+    thread; the 统计 page then finds both kept and counts nothing again."""
+    from app.ui import main_window as mw
+
+    monkeypatch.setattr(mw, "PREPARE_FIGURES_AFTER_MS", 50)
+    w = mw.MainWindow(services, bus)
+    qtbot.addWidget(w)
+    w.show()
+    tally = services.stats.tally
+    qtbot.waitUntil(lambda: tally.whole == 2 and not w.tasks.busy(), timeout=20_000)
+    counted = services.stats.closed.counted
+    page = w.show_key("statistics")
+    assert isinstance(page, StatisticsPage)
+    qtbot.waitUntil(lambda: page.figures is not None and not page._earlier_pending, timeout=20_000)
+    assert page.figures is not None and page.figures.period == year(2026)
+    assert (tally.whole, services.stats.closed.counted) == (2, counted)
+    assert page.card("上转人次").value.text() != ""
+    w.tasks.wait()
+    w.sync.stop()
+
