@@ -4,6 +4,7 @@ figure opens the records behind it, an empty period says so, reports are written
 from __future__ import annotations
 
 import subprocess
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -153,3 +154,15 @@ def test_the_figures_are_prepared_after_login_and_the_page_shows_them_without_co
     w.tasks.wait()
     w.sync.stop()
 
+
+def test_the_page_opens_on_the_clinics_year_not_the_pcs(
+    qtbot: QtBot, services: AppServices, bus: ChangeBus, data: Dataset
+) -> None:
+    # 1 January 2027, 00:30 in Beijing, while a PC on UTC still says 31 December 2026
+    services.ctx.clock = lambda: datetime(2026, 12, 31, 16, 30)
+    p = StatisticsPage(services, bus)
+    qtbot.addWidget(p)
+    assert p.period() == year(2027)
+    p.kind.setCurrentIndex(0)  # month
+    assert p.period().code == "2027-01"
+    p.tasks.wait()

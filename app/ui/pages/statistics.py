@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtCharts import (
@@ -267,7 +266,7 @@ class StatisticsPage(QWidget):
         self._earlier_pending = False
         self._loaded = False
         self._stale = False
-        today = date.today()
+        today = self.services.ctx.today()  # the clinic's date, not the PC's
 
         self.kind = QComboBox()
         self.kind.setObjectName("periodKind")
@@ -429,7 +428,7 @@ class StatisticsPage(QWidget):
         self.number.blockSignals(True)
         self.number.clear()
         kind = PeriodKind(self.kind.currentData())
-        today = date.today()
+        today = self.services.ctx.today()  # the clinic's date, not the PC's
         if kind is PeriodKind.MONTH:
             for m in range(1, 13):
                 self.number.addItem(self.tr("Month %1").replace("%1", str(m)), m)
