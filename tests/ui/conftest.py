@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 
 import pytest
@@ -64,3 +65,12 @@ def unsaved_forms_discarded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(form_dialog, "ask_unsaved", discard)
     return asked
+
+
+@pytest.fixture(autouse=True)
+def qt_garbage_collected_here() -> Iterator[None]:
+    """Collect a test's cyclic garbage (widgets among it) on the GUI thread when it ends:
+    left to chance, Python may collect it on a background job's thread in the next test,
+    and a Qt widget deleted off the GUI thread crashes the process."""
+    yield
+    gc.collect()
