@@ -4,6 +4,7 @@ figure opens the records behind it, an empty period says so, reports are written
 from __future__ import annotations
 
 import subprocess
+import threading
 from datetime import datetime
 from pathlib import Path
 
@@ -165,4 +166,26 @@ def test_the_page_opens_on_the_clinics_year_not_the_pcs(
     assert p.period() == year(2027)
     p.kind.setCurrentIndex(0)  # month
     assert p.period().code == "2027-01"
+    p.tasks.wait()
+
+
+def test_the_year_before_may_arrive_first_and_is_still_shown_beside_the_period(
+    qtbot: QtBot, services: AppServices, bus: ChangeBus, data: Dataset
+) -> None:
+    """The year before is counted on the other thread, beside the period: when it is done
+    first (the database thread still busy), it waits for the period's figures."""
+    p = StatisticsPage(services, bus)
+    qtbot.addWidget(p)
+    gate = threading.Event()
+    p.tasks.run(lambda: gate.wait(20))  # the database thread busy with something else
+    p.compare.setChecked(True)
+    p.show()
+    qtbot.waitUntil(lambda: p._earlier_first is not None, timeout=20_000)
+    assert p.figures is None  # the year before is in, the period not yet
+    with qtbot.waitSignal(p.figures_shown, timeout=20_000):
+        gate.set()
+    assert p.figures is not None and p.figures.period == year(2026)
+    assert p.figures.earlier is not None and p.figures.earlier.period == year(2025)
+    assert not p._earlier_pending
+    assert p.card("上转人次").earlier.text().startswith("上年同期")
     p.tasks.wait()

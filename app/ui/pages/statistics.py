@@ -264,6 +264,8 @@ class StatisticsPage(QWidget):
         self.drill_dialog: DrillDialog | None = None
         self._generation = 0
         self._earlier_pending = False
+        self._earlier_first: tuple[int, ClinicFigures] | None = None  # came before the period
+        self._figures_generation = 0
         self._loaded = False
         self._stale = False
         today = self.services.ctx.today()  # the clinic's date, not the PC's
@@ -486,7 +488,9 @@ class StatisticsPage(QWidget):
         period = self.period()
         self.status.setText(self.tr("Computing %1…").replace("%1", period.code))
         stats = self.services.stats
-        # the period first, on screen as soon as it is counted; then the year before it
+        # the period on screen as soon as it is counted; the year before it counted beside it
+        # on the other (low-priority) thread: SQLite counts without the GIL, so on two cores
+        # a first count of both takes the time of one
         self._earlier_pending = True
         self.tasks.run(
             lambda: stats.figures(period, with_earlier=False),
@@ -497,21 +501,33 @@ class StatisticsPage(QWidget):
             lambda: stats.figures(period.year_earlier(), with_earlier=False),
             lambda e: self._earlier_computed(e, generation),
             lambda exc: self._failed(exc, generation),
+            idle=True,
         )
 
     def _computed(self, figures: ClinicFigures, generation: int) -> None:
         if generation != self._generation:
             return  # the user chose another period meanwhile
+        early = self._earlier_first
+        self._earlier_first = None
+        if early is not None and early[0] == generation:  # the year before came first
+            figures = replace(figures, earlier=early[1])
+            self._earlier_pending = False
         self.figures = figures
+        self._figures_generation = generation
         self.status.setText(
             self.tr("%1, computed at %2")
             .replace("%1", figures.period.code)
             .replace("%2", local_time_text(figures.computed_at, figures.timezone)[11:])
         )
         self._show_figures()
+        if not self._earlier_pending:
+            self.figures_shown.emit()
 
     def _earlier_computed(self, earlier: ClinicFigures, generation: int) -> None:
-        if generation != self._generation or self.figures is None:
+        if generation != self._generation:
+            return
+        if self.figures is None or self._figures_generation != generation:
+            self._earlier_first = (generation, earlier)  # kept for the period's figures
             return
         self._earlier_pending = False
         self.figures = replace(self.figures, earlier=earlier)
