@@ -39,6 +39,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from datetime import datetime
 from pathlib import Path
@@ -212,7 +213,15 @@ def main(argv: list[str] | None = None) -> int:
         stats.figures(p, with_earlier=False)
 
     def as_the_page_asks(p=period) -> None:  # type: ignore[no-untyped-def]
-        """The page's two background jobs: the year, then the year before it."""
+        """The page's two background jobs: the year, and the year before it on the other
+        thread beside it (the CPU time is then both threads')."""
+        with ThreadPoolExecutor(1) as other:
+            before = other.submit(stats.figures, p.year_earlier(), with_earlier=False)
+            stats.figures(p, with_earlier=False)
+            before.result()
+
+    def one_after_the_other(p=period) -> None:  # type: ignore[no-untyped-def]
+        """The same two jobs on one thread (as the page ran them before), to compare."""
         stats.figures(p, with_earlier=False)
         stats.figures(p.year_earlier(), with_earlier=False)
 
@@ -225,6 +234,10 @@ def main(argv: list[str] | None = None) -> int:
         cases[f"dashboard_{label}_and_year_before_first_ever"] = (
             first_ever,
             lambda p=p: as_the_page_asks(p),
+        )
+        cases[f"dashboard_{label}_and_year_before_first_ever_one_thread"] = (
+            first_ever,
+            lambda p=p: one_after_the_other(p),
         )
         cases[f"dashboard_{label}_and_year_before_restart"] = (
             restart,
