@@ -16,6 +16,7 @@ from app.db.engine import db_path
 from app.db.migrate import open_database
 from app.demo import ACCOUNTS, seed_demo, seed_records
 from app.demo_data import ResidentGenerator
+from app.domain import clinic_clock
 from app.domain.idcard import parse
 from app.services.bundle import AppServices
 from app.services.context import ServiceContext
@@ -68,7 +69,6 @@ def test_generated_residents_are_valid_and_varied() -> None:
 
 def test_annual_summary_of_the_demo_matches_an_independent_count(tmp_path: Path) -> None:
     """The summary figures against a count made straight from the rows with plain SQL."""
-    from datetime import date
 
     open_database(tmp_path)
     services = AppServices.create(
@@ -76,7 +76,7 @@ def test_annual_summary_of_the_demo_matches_an_independent_count(tmp_path: Path)
     )
     seed_demo(services, patients=20)
     services.users.login("admin", "admin123")
-    year = date.today().year
+    year = clinic_clock.today().year
     figures = dict(services.training.summary(year).rows())
     with sqlite3.connect(db_path(tmp_path)) as c:
 

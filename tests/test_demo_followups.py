@@ -4,12 +4,12 @@ this week and overdue, a year of visits behind them, and someone short of four v
 from __future__ import annotations
 
 import sqlite3
-from datetime import date
 from pathlib import Path
 
 from app.db.engine import db_path
 from app.db.migrate import open_database
 from app.demo import seed_demo
+from app.domain import clinic_clock
 from app.services.bundle import AppServices
 from app.services.context import ServiceContext
 from tests.conftest import fast_hasher
@@ -23,7 +23,7 @@ def test_demo_has_every_worklist_and_a_year_of_visits(tmp_path: Path) -> None:
     seed_demo(services, patients=30)
     services.users.login("doctor", "doctor123")
     fu = services.followups
-    today = date.today()
+    today = clinic_clock.today()
     lists = {w: fu.worklist(w) for w in ("today", "week", "overdue")}
     assert all(lists.values()), {w: len(v) for w, v in lists.items()}
     assert {it.kind for it in lists["overdue"]} & {"htn", "dm"}

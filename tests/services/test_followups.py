@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.db.engine import db_path
+from app.domain import clinic_clock
 from app.domain.errors import PermissionDenied, ValidationError
 from app.domain.followup import Classification, PlanKind, PlanStatus, VisitInput
 from app.domain.patient import PatientInput
@@ -158,7 +159,7 @@ def test_referrals_create_their_plans(services: AppServices, patient: str) -> No
             referring_phone="139",
         )
     )
-    booked = date.today() + timedelta(days=10)
+    booked = clinic_clock.today() + timedelta(days=10)
     down = services.referrals.enter_downward(
         ReferralInput(
             direction=Direction.DOWN,
@@ -174,7 +175,8 @@ def test_referrals_create_their_plans(services: AppServices, patient: str) -> No
     )
     plans = {p.referral_id: p for p in services.followups.plans(patient)}
     assert plans[up.id].kind == "outcome"
-    assert plans[up.id].next_due_date == up.referred_at.date() + timedelta(days=14)  # type: ignore[union-attr]
+    referred = clinic_clock.local_date(up.referred_at)  # type: ignore[arg-type]
+    assert plans[up.id].next_due_date == referred + timedelta(days=14)
     assert plans[down.id].kind == "rehab" and plans[down.id].next_due_date == booked
     services.referrals.transition(down.id, Status.RECEIVED)
     assert len(services.followups.plans(patient)) == 2  # not created twice

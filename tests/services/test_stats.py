@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from app.db.engine import db_path
+from app.domain import clinic_clock
 from app.domain.followup import PlanKind, PlanStatus, VisitInput
 from app.domain.idcard import make_number
 from app.domain.patient import PatientInput
@@ -546,7 +547,7 @@ def test_kaohe_on_the_demo_clinic_equals_plain_sql(tmp_path: Path) -> None:
     )
     seed_demo(demo)  # the demo clinic as setup --demo builds it
     demo.users.login("doctor", "doctor123")
-    this_year = date.today().year
+    this_year = clinic_clock.today().year
     try:
         for y in (this_year, this_year - 1):
             f = demo.stats.followup_figures(year(y))
@@ -576,7 +577,7 @@ def test_the_control_rate_follows_the_provinces_targets(tmp_path: Path) -> None:
     )
     seed_demo(demo)
     demo.users.login("admin", "admin123")
-    this = year(date.today().year)
+    this = year(clinic_clock.today().year)
     try:
         before = demo.stats.followup_figures(this)
         demo.followups.set_targets(

@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QGroupBox, QMessageBox, QPushButton
 
+from app.domain import clinic_clock
 from app.domain.followup import PlanKind, VisitInput
 from app.domain.patient import PatientInput
 from app.domain.referral import DOWN_INDICATIONS, Direction, ReferralInput
@@ -40,7 +41,7 @@ def _fill_htn(d: VisitDialog, sbp: int, dbp: int) -> None:
 def test_overdue_list_shows_late_patient_and_drops_them_after_the_visit(
     qtbot, services: AppServices, bus: ChangeBus, patient: str, message_boxes
 ) -> None:
-    today = date.today()
+    today = clinic_clock.today()
     services.followups.create_plan(
         patient,
         PlanKind.HYPERTENSION,
@@ -72,7 +73,7 @@ def test_bad_values_are_refused_with_the_field_named(
     qtbot, services: AppServices, patient: str
 ) -> None:
     plan = services.followups.create_plan(
-        patient, PlanKind.HYPERTENSION, date.today() - timedelta(days=30)
+        patient, PlanKind.HYPERTENSION, clinic_clock.today() - timedelta(days=30)
     )
     d = VisitDialog(services, plan.id)
     qtbot.addWidget(d)
@@ -87,7 +88,7 @@ def test_sbp_185_prompts_a_prefilled_upward_referral(
     qtbot, services: AppServices, patient: str, message_boxes, monkeypatch
 ) -> None:
     plan = services.followups.create_plan(
-        patient, PlanKind.HYPERTENSION, date.today() - timedelta(days=30)
+        patient, PlanKind.HYPERTENSION, clinic_clock.today() - timedelta(days=30)
     )
     d = VisitDialog(services, plan.id)
     qtbot.addWidget(d)
@@ -113,7 +114,7 @@ def test_sbp_185_prompts_a_prefilled_upward_referral(
 
 def test_dm_form_and_rehab_form_build(qtbot, services: AppServices, patient: str) -> None:
     dm = services.followups.create_plan(
-        patient, PlanKind.DIABETES, date.today() - timedelta(days=30)
+        patient, PlanKind.DIABETES, clinic_clock.today() - timedelta(days=30)
     )
     d = VisitDialog(services, dm.id)
     qtbot.addWidget(d)
@@ -127,7 +128,7 @@ def test_dm_form_and_rehab_form_build(qtbot, services: AppServices, patient: str
     d.save()
     assert d.saved is not None
     rehab = services.followups.create_plan(
-        patient, PlanKind.REHAB, date.today() - timedelta(days=5)
+        patient, PlanKind.REHAB, clinic_clock.today() - timedelta(days=5)
     )
     r = VisitDialog(services, rehab.id)
     qtbot.addWidget(r)
@@ -140,7 +141,7 @@ def test_dm_form_and_rehab_form_build(qtbot, services: AppServices, patient: str
 def test_downward_referral_creates_its_plan_on_the_worklist(
     qtbot, services: AppServices, bus: ChangeBus, patient: str
 ) -> None:
-    booked = date.today() + timedelta(days=3)
+    booked = clinic_clock.today() + timedelta(days=3)
     services.referrals.enter_downward(
         ReferralInput(
             direction=Direction.DOWN,
@@ -211,7 +212,7 @@ def test_a_new_plan_is_made_in_the_dialog_and_is_due_today(
 
 
 def _overdue_page(qtbot, services: AppServices, bus: ChangeBus, patient: str) -> FollowUpsPage:
-    today = date.today()
+    today = clinic_clock.today()
     services.followups.create_plan(
         patient, PlanKind.HYPERTENSION, today - timedelta(days=200), "李医生", today - timedelta(3)
     )
@@ -286,7 +287,7 @@ def test_a_death_is_recorded_with_its_date_and_cause(
 def test_compliance_tab_lists_who_is_short_and_the_control_rates(
     qtbot, services: AppServices, bus: ChangeBus, patient: str
 ) -> None:
-    today = date.today()
+    today = clinic_clock.today()
     year = today.year
     born = date(1958, 5, 1)
     other = services.patients.create(
@@ -340,7 +341,7 @@ def test_compliance_tab_lists_who_is_short_and_the_control_rates(
 def test_the_printed_form_is_of_the_year_chosen(
     qtbot, services: AppServices, bus: ChangeBus, patient: str
 ) -> None:
-    today = date.today()
+    today = clinic_clock.today()
     last = today.year - 1
     fu = services.followups
     plan = fu.create_plan(patient, PlanKind.HYPERTENSION, date(last - 1, 1, 1), "李医生")
@@ -405,7 +406,7 @@ def test_dm_emergency_inputs_flag_at_once_and_prompt_a_referral(
     qtbot, services: AppServices, patient: str, message_boxes, monkeypatch, change, reason
 ) -> None:
     plan = services.followups.create_plan(
-        patient, PlanKind.DIABETES, date.today() - timedelta(days=30)
+        patient, PlanKind.DIABETES, clinic_clock.today() - timedelta(days=30)
     )
     d = VisitDialog(services, plan.id)
     qtbot.addWidget(d)
@@ -443,7 +444,7 @@ def test_dm_insulin_kind_and_dose_are_kept_and_printed(
     qtbot, services: AppServices, bus: ChangeBus, patient: str
 ) -> None:
     plan = services.followups.create_plan(
-        patient, PlanKind.DIABETES, date.today() - timedelta(days=30)
+        patient, PlanKind.DIABETES, clinic_clock.today() - timedelta(days=30)
     )
     d = VisitDialog(services, plan.id)
     qtbot.addWidget(d)
@@ -459,7 +460,7 @@ def test_dm_insulin_kind_and_dose_are_kept_and_printed(
     assert (form["insulin"], form["insulin_dose"]) == ("门冬胰岛素30", "早12U 晚10U")
     page = FollowUpsPage(services, bus)
     qtbot.addWidget(page)
-    text = _pdf_text(page.year_form_pdf(plan.id, date.today().year))
+    text = _pdf_text(page.year_form_pdf(plan.id, clinic_clock.today().year))
     assert "门冬胰岛素30" in text and "早12U" in text
 
 
@@ -493,7 +494,7 @@ def test_a_long_overdue_list_says_how_many_in_all(
     import app.ui.pages.followups as page_module
 
     monkeypatch.setattr(page_module, "WORKLIST_PAGE", 3)
-    today = date.today()
+    today = clinic_clock.today()
     for i in range(5):
         pid = services.patients.create(
             PatientInput(name=f"王{i}", sex="1", birth_date=date(1950, 1, 1 + i)),
@@ -532,7 +533,7 @@ def test_enter_in_a_visit_field_does_not_save_and_ctrl_s_does(
     qtbot, services: AppServices, patient: str
 ) -> None:
     plan = services.followups.create_plan(
-        patient, PlanKind.HYPERTENSION, date.today() - timedelta(days=30)
+        patient, PlanKind.HYPERTENSION, clinic_clock.today() - timedelta(days=30)
     )
     d = VisitDialog(services, plan.id)
     qtbot.addWidget(d)

@@ -12,6 +12,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QComboBox, QWidget
 
+from app.domain import clinic_clock
 from app.domain.followup import PlanKind
 from app.domain.patient import PatientInput
 from app.domain.referral import Direction
@@ -46,7 +47,9 @@ def test_attendance_keys_work_at_once_and_move_to_the_next_person(
     for name in ("王芳", "李强", "赵敏"):
         services.training.add_staff(name, "内科")
     services.training.plan_activity(
-        ActivityInput(day=date.today(), start=time(14), end=time(16), hours=2, topic="心电图判读")
+        ActivityInput(
+            day=clinic_clock.today(), start=time(14), end=time(16), hours=2, topic="心电图判读"
+        )
     )
     page = main_window.show_key("training")
     page.activity_table.selectRow(0)
@@ -90,7 +93,7 @@ def test_enter_and_down_from_patient_search_reach_the_results_and_enter_opens(
 def test_village_filter_filters_as_you_type(qtbot, services: AppServices, bus: ChangeBus) -> None:  # type: ignore[no-untyped-def]
     from app.ui.pages.followups import FollowUpsPage
 
-    today = date.today()
+    today = clinic_clock.today()
     for name, village in (("张三", "桃花村"), ("李四", "杏花村")):
         pid = services.patients.create(
             PatientInput(name=name, village=village, birth_date=date(1950, 1, 1), sex="1")

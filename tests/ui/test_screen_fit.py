@@ -5,12 +5,13 @@ and every button it shows must lie inside the window, and the window inside that
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, time
+from datetime import time
 
 import pytest
 from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QLabel, QWidget
 
+from app.domain import clinic_clock
 from app.domain.followup import PlanKind
 from app.domain.patient import PatientInput
 from app.domain.referral import Direction
@@ -106,7 +107,7 @@ def test_visit_dialog_fits(
 ) -> None:
     from app.ui.dialogs.visit_dialog import VisitDialog
 
-    plan = services.followups.create_plan(patient, kind, date.today(), "李医生")
+    plan = services.followups.create_plan(patient, kind, clinic_clock.today(), "李医生")
     d = VisitDialog(services, plan.id)
     qtbot.addWidget(d)
     assert_fits(qtbot, d, screen)
@@ -117,7 +118,9 @@ def test_plan_dialogs_fit(
 ) -> None:
     from app.ui.dialogs.plan_dialog import EndPlanDialog, PlanDialog
 
-    plan = services.followups.create_plan(patient, PlanKind.HYPERTENSION, date.today(), "李医生")
+    plan = services.followups.create_plan(
+        patient, PlanKind.HYPERTENSION, clinic_clock.today(), "李医生"
+    )
     for d in (PlanDialog(services), EndPlanDialog(services, plan.id)):
         qtbot.addWidget(d)
         assert_fits(qtbot, d, screen)
@@ -140,7 +143,9 @@ def test_print_preview_fits(
     from app.ui.printing import PdfPreviewDialog
 
     a = services.training.plan_activity(
-        ActivityInput(day=date.today(), start=time(9), end=time(11), hours=2, topic="病例讨论")
+        ActivityInput(
+            day=clinic_clock.today(), start=time(9), end=time(11), hours=2, topic="病例讨论"
+        )
     )
     pdf = services.training.signin_sheet_pdf(a.id)
     d = PdfPreviewDialog("签到表", pdf)

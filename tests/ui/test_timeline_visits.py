@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from pytestqt.qtbot import QtBot
 
+from app.domain import clinic_clock
 from app.domain.followup import PlanKind, VisitInput
 from app.domain.patient import PatientInput
 from app.domain.referral import DOWN_INDICATIONS, Direction, ReferralInput
@@ -19,7 +20,7 @@ from tests.conftest import login_as
 def test_timeline_lists_visits_and_referrals_newest_first(
     qtbot: QtBot, services: AppServices, bus: ChangeBus
 ) -> None:
-    today = date.today()
+    today = clinic_clock.today()
     p = services.patients.create(PatientInput(name="张三", id_number="11010519491231002X"))
     ten_days_ago = today - timedelta(days=10)
     services.referrals.enter_downward(
@@ -92,8 +93,10 @@ def test_a_nurse_sees_the_visits_too(qtbot: QtBot, services: AppServices, bus: C
     empty = TimelineDialog(services, p.id)
     qtbot.addWidget(empty)
     assert empty.entries.item(0).text() == "暂无转诊和随访记录。"
-    plan = services.followups.create_plan(p.id, PlanKind.REHAB, date.today(), "李医生")
-    services.followups.record_visit(plan.id, VisitInput(visit_date=date.today(), outcome="恢复"))
+    plan = services.followups.create_plan(p.id, PlanKind.REHAB, clinic_clock.today(), "李医生")
+    services.followups.record_visit(
+        plan.id, VisitInput(visit_date=clinic_clock.today(), outcome="恢复")
+    )
     login_as(services, "nurse")
     dialog = TimelineDialog(services, p.id)
     qtbot.addWidget(dialog)
@@ -111,7 +114,7 @@ def test_enter_on_a_timeline_entry_opens_the_slip_or_the_visits_form(
     from app.ui.printing import PdfPreviewDialog
     from tests.services.test_referrals import upward
 
-    today = date.today()
+    today = clinic_clock.today()
     p = services.patients.create(PatientInput(name="张三", id_number="11010519491231002X"))
     slip = services.referrals.create_upward(upward(p.id))
     plan = services.followups.create_plan(

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import QDate, Qt, QTime
 from PySide6.QtWidgets import QComboBox, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from app.domain import clinic_clock
 from app.services.bundle import AppServices
 from app.ui.change_bus import ChangeBus
 from app.ui.pages.training import TrainingPage
@@ -26,7 +25,7 @@ def test_plan_print_mark_and_see_totals(
     page = TrainingPage(services, bus)
     qtbot.addWidget(page)
     page.show()
-    page.year.setValue(date.today().year)
+    page.year.setValue(clinic_clock.today().year)
     assert people_hours(page) == {"王芳": "0", "李强": "0", "赵敏": "0"}
 
     dialog = page.plan_activity()
@@ -36,7 +35,7 @@ def test_plan_print_mark_and_see_totals(
     dialog.end.setTime(QTime(13, 0))
     dialog.save()
     assert "主题" in dialog.errors.text("topic") and "晚于开始" in dialog.errors.text("end")
-    assert services.training.activities(date.today().year) == []
+    assert services.training.activities(clinic_clock.today().year) == []
     dialog.topic.setText("基层高血压规范化管理")
     dialog.day.setDate(QDate.currentDate())
     dialog.end.setTime(QTime(17, 0))
@@ -90,7 +89,9 @@ def test_deleting_an_activity_with_sign_in_asks_first(
 
     sid = services.training.add_staff("王芳").id
     a = services.training.plan_activity(
-        ActivityInput(day=date.today(), start=time(9), end=time(11), hours=2, topic="病例讨论")
+        ActivityInput(
+            day=clinic_clock.today(), start=time(9), end=time(11), hours=2, topic="病例讨论"
+        )
     )
     services.training.record_attendance(a.id, {sid: Attendance.PRESENT})
     page = TrainingPage(services, bus)
@@ -103,7 +104,7 @@ def test_deleting_an_activity_with_sign_in_asks_first(
     )
     page.void_selected()
     assert asked and "病例讨论" in asked[0]
-    assert len(services.training.activities(date.today().year)) == 1  # kept
+    assert len(services.training.activities(clinic_clock.today().year)) == 1  # kept
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     page.void_selected()
     qtbot.waitUntil(lambda: page.activity_table.rowCount() == 0)
@@ -121,7 +122,9 @@ def test_sign_in_time_and_secondment_from_the_page(
 
     services.training.add_staff("王芳", "内科")
     services.training.plan_activity(
-        ActivityInput(day=date.today(), start=time(14), end=time(16), hours=2, topic="心电图判读")
+        ActivityInput(
+            day=clinic_clock.today(), start=time(14), end=time(16), hours=2, topic="心电图判读"
+        )
     )
     page = TrainingPage(services, bus)
     qtbot.addWidget(page)
@@ -135,10 +138,10 @@ def test_sign_in_time_and_secondment_from_the_page(
     when.setText("25:99")
     page.store_attendance()
     assert "王芳" in page.attendance_message.text()  # named, nothing saved
-    assert services.training.activities(date.today().year)[0].attended == 0
+    assert services.training.activities(clinic_clock.today().year)[0].attended == 0
     when.setText("14:20")
     page.store_attendance()
-    line = services.training.sheet(services.training.activities(date.today().year)[0].id)[0]
+    line = services.training.sheet(services.training.activities(clinic_clock.today().year)[0].id)[0]
     assert (line.status, f"{line.signed_in_at:%H:%M}") == ("late", "14:20")
     # 进修 from the form
     page.sec_staff.setCurrentIndex(0)

@@ -7,13 +7,13 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-from datetime import date
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QScrollArea
 
+from app.domain import clinic_clock
 from app.domain.followup import PlanKind
 from app.domain.patient import PatientInput
 from app.domain.referral import Direction
@@ -125,7 +125,9 @@ def test_esc_on_a_changed_referral_slip_asks(qtbot, services, patient, answer) -
 
 
 def test_esc_on_a_changed_visit_asks(qtbot, services, patient, answer) -> None:  # type: ignore[no-untyped-def]
-    plan = services.followups.create_plan(patient, PlanKind.HYPERTENSION, date.today(), "李医生")
+    plan = services.followups.create_plan(
+        patient, PlanKind.HYPERTENSION, clinic_clock.today(), "李医生"
+    )
     d = VisitDialog(services, plan.id)
     qtbot.addWidget(d)
     d.show()
@@ -226,7 +228,9 @@ def test_the_next_start_reopens_the_half_filled_forms(
 ) -> None:  # type: ignore[no-untyped-def]
     from app.ui.main_window import MainWindow
 
-    plan = services.followups.create_plan(patient, PlanKind.HYPERTENSION, date.today(), "李医生")
+    plan = services.followups.create_plan(
+        patient, PlanKind.HYPERTENSION, clinic_clock.today(), "李医生"
+    )
     slip = ReferralDialog(services, Direction.UP)
     visit = VisitDialog(services, plan.id)
     for d in (slip, visit):

@@ -4,13 +4,14 @@ upward referral with indication 1 ticked and the findings in 主要现病史."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QCheckBox, QDialog, QGroupBox, QLineEdit
 
+from app.domain import clinic_clock
 from app.domain.followup import DM_EMERGENCY_LIST, HTN_EMERGENCY_LIST, PlanKind
 from app.domain.patient import PatientInput
 from app.domain.referral import UP_INDICATIONS
@@ -38,7 +39,7 @@ def _click(qtbot, box: QCheckBox) -> None:  # type: ignore[no-untyped-def]
 
 
 def _dialog(qtbot, services: AppServices, patient: str, kind: PlanKind) -> VisitDialog:  # type: ignore[no-untyped-def]
-    plan = services.followups.create_plan(patient, kind, date.today() - timedelta(days=30))
+    plan = services.followups.create_plan(patient, kind, clinic_clock.today() - timedelta(days=30))
     d = VisitDialog(services, plan.id)
     qtbot.addWidget(d)
     d.show()

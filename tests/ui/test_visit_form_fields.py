@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import registry
+from app.domain import clinic_clock
 from app.domain.followup import PlanKind
 from app.domain.patient import PatientInput
 from app.services.bundle import AppServices
@@ -68,7 +69,7 @@ def _date(widget: QWidget, d: date) -> None:
     widget.setDate(QDate(d.year, d.month, d.day))
 
 
-VISIT = date.today() - timedelta(days=9)
+VISIT = clinic_clock.today() - timedelta(days=9)
 # field -> (enter it in its widget, what the printed form then shows, on which row)
 ENTERED: dict[str, tuple[Callable[..., None], str, str]] = {
     "visit_date": (lambda bot, w: _date(w, VISIT), VISIT.isoformat(), "随访日期"),
@@ -99,7 +100,7 @@ def test_each_form_field_has_a_widget_and_reaches_the_printed_form(
     patient = services.patients.create(
         PatientInput(name="张三", id_number="11010519491231002X", village="桃花村")
     ).id
-    plan = services.followups.create_plan(patient, kind, date.today() - timedelta(days=30))
+    plan = services.followups.create_plan(patient, kind, clinic_clock.today() - timedelta(days=30))
     d = VisitDialog(services, plan.id)
     qtbot.addWidget(d)
     d.show()
