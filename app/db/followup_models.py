@@ -15,7 +15,18 @@ class FollowUpPlan(SyncColumns, Base):
     __table_args__ = (
         # the worklist and its count read this index only (0008)
         Index("ix_followup_plans_worklist", "status", "next_due_date", "deleted", "patient_id"),
-        Index("ix_followup_plans_patient", "patient_id"),
+        # a resident's plans, with what the 考核 statement reads of them (0021a)
+        Index(
+            "ix_followup_plans_patient",
+            "patient_id",
+            "kind",
+            "deleted",
+            "start_date",
+            "status",
+            "updated_at",
+            "doctor",
+            "id",
+        ),
         Index("ix_followup_plans_referral", "referral_id"),
         # the 统计 figures per month: the few voided plans (0020b; only a statement asking
         # for deleted = 1 can use it); the start month index is below the class
@@ -55,6 +66,19 @@ class FollowUpVisit(SyncColumns, Base):
             "created_at",
         ),
         Index("ix_followup_visits_next", "next_date", "plan_id", "deleted"),
+        # a resident's visits by plan and date, with the readings: the 考核 statement (0021a)
+        Index(
+            "ix_followup_visits_patient",
+            "patient_id",
+            "plan_id",
+            "deleted",
+            "visit_date",
+            "created_at",
+            "sbp",
+            "dbp",
+            "fasting_glucose",
+            "method",
+        ),
     )
     plan_id: Mapped[str] = mapped_column(ForeignKey("followup_plans.id"), nullable=False)
     patient_id: Mapped[str] = mapped_column(ForeignKey("patients.id"), nullable=False)

@@ -95,7 +95,8 @@ class Patient(SyncColumns, Base):
         Index("ix_patients_phone_rev", "phone_rev"),
         Index("ix_patients_record", "record_number"),
         Index("ix_patients_updated", "updated_at"),
-        Index("ix_patients_live", "id", "deleted"),  # joins that skip voided residents
+        # joins that skip voided residents; the birth date for the 考核 age rule (0021a)
+        Index("ix_patients_live", "id", "deleted", "birth_date"),
         Index("ix_patients_voided", "deleted", "id", sqlite_where=text("deleted = 1")),  # 0020b
     )
     name: Mapped[str] = mapped_column(String(50), nullable=False)
