@@ -9,6 +9,8 @@ from __future__ import annotations
 import sys
 
 from app.cli import main
+from app.db.sqlite_setup import without_memory_statistics
 
 if __name__ == "__main__":
+    without_memory_statistics()  # before any database is opened
     sys.exit(main())

@@ -47,6 +47,7 @@ from pathlib import Path
 from common import DEFAULT_DATA, save, summary  # noqa: I001
 
 from app.db.engine import db_path
+from app.db.sqlite_setup import without_memory_statistics
 from app.domain.periods import year as year_period
 from app.domain.roles import Role
 from app.services.bundle import AppServices
@@ -136,6 +137,7 @@ class Writes:
 
 
 def main(argv: list[str] | None = None) -> int:
+    without_memory_statistics()  # as python -m app does, before any database is opened
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--repeat", type=int, default=15)
