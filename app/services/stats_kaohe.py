@@ -81,7 +81,7 @@ WITH spans AS (
   FROM followup_plans p
   WHERE p.deleted = 0 AND +p.kind IN ({kinds}) AND p.start_date < :window_end
     AND (p.status = 'active' OR p.updated_at >= :year_start_utc)
-    AND ({ended} IS NULL OR {ended} >= :year_start){only_patients}
+    AND ({ended} IS NULL OR {ended} >= :year_start){only_patients}{span}
   GROUP BY p.patient_id, p.kind
 ), people AS (
   SELECT s.patient_id, s.kind, s.enrolled, s.f2f, s.reading_key, s.current, pa.birth_date,
@@ -172,9 +172,16 @@ ENDED = (
     " ELSE date(p.updated_at, {local}) END)"
 )
 ONLY_PATIENTS = "\n    AND p.patient_id IN (SELECT value FROM json_each(:only_patients))"
+FROM_RESIDENT = "\n    AND p.patient_id >= :from_resident"
+BELOW_RESIDENT = "\n    AND p.patient_id < :below_resident"
+
+# Residents by record id: from the first, below the second (None: no bound)
+Span = tuple[str | None, str | None]
 
 
-def _sql(body: str, kinds: list[str], local: str, only: bool = False) -> Any:
+def _sql(
+    body: str, kinds: list[str], local: str, only: bool = False, span: Span = (None, None)
+) -> Any:
     marks = ", ".join(f"'{k}'" for k in kinds if k.isalnum())  # plan kinds: fixed words
     f2f = ", ".join(f"'{m}'" for m in sorted(fu.FACE_TO_FACE) if m.isalnum())
     return text(
@@ -183,6 +190,8 @@ def _sql(body: str, kinds: list[str], local: str, only: bool = False) -> Any:
             face_to_face=f2f,
             ended=ENDED.format(local=local),
             only_patients=ONLY_PATIENTS if only else "",
+            span=(FROM_RESIDENT if span[0] is not None else "")
+            + (BELOW_RESIDENT if span[1] is not None else ""),
         )
         + body
     )
@@ -218,12 +227,14 @@ def _statement(
     targets: ControlTargets | None,
     tz: str,
     only: list[str] | None = None,
+    span: Span = (None, None),
 ) -> tuple[Any, dict[str, Any]]:
     local, shifts = _local_shift(period, tz)
     params = {**_params(period, targets, tz), **shifts}
     if only is not None:
         params["only_patients"] = json.dumps(only)
-    return _sql(body, kinds, local, only is not None), params
+    params["from_resident"], params["below_resident"] = span
+    return _sql(body, kinds, local, only is not None, span), params
 
 
 def kaohe_counts(
@@ -249,12 +260,25 @@ def kaohe_verdicts(
     targets: ControlTargets | None = None,
     tz: str = clinic_clock.DEFAULT_TIMEZONE,
     only: list[str] | None = None,
+    span: Span = (None, None),
 ) -> list[tuple[str, str, int]]:
     """Each managed patient's (kind, resident id, verdicts: STANDARD | CONTROLLED | LOST |
-    UNVISITED) — of the residents in ``only`` alone when given (what ``kaohe_counts`` counts,
-    patient by patient)."""
-    rows = s.execute(*_statement(VERDICTS, period, kinds, targets, tz, only)).all()
+    UNVISITED) — of the residents in ``only`` alone when given, of those whose record id is
+    in ``span`` when given (what ``kaohe_counts`` counts, patient by patient)."""
+    rows = s.execute(*_statement(VERDICTS, period, kinds, targets, tz, only, span)).all()
     return [(k, r, int(v)) for k, v, rs in rows for r in json.loads(rs)]
+
+
+def middle_resident(s: Session) -> str | None:
+    """The resident in the middle of the plans in resident order (None: no plans): where a
+    whole count splits into two halves of about the same work."""
+    found = s.execute(
+        text(
+            "SELECT patient_id FROM followup_plans ORDER BY patient_id "
+            "LIMIT 1 OFFSET (SELECT count(*) / 2 FROM followup_plans)"
+        )
+    ).scalar()
+    return None if found is None else str(found)
 
 
 def kaohe_rows(

@@ -39,6 +39,7 @@ import sqlite3
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Hashable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -51,7 +52,14 @@ from app.domain.followup_criteria import ControlTargets
 from app.domain.periods import Period
 from app.services.context import ServiceContext
 from app.services.stats_cache import code_fingerprint, write_derived
-from app.services.stats_kaohe import CONTROLLED, LOST, STANDARD, UNVISITED, kaohe_verdicts
+from app.services.stats_kaohe import (
+    CONTROLLED,
+    LOST,
+    STANDARD,
+    UNVISITED,
+    kaohe_verdicts,
+    middle_resident,
+)
 
 TRIGGERS = (
     "stats_change_plan_insert",
@@ -172,6 +180,7 @@ class KaoheTally:
         self.whole = 0  # how many times a whole period was counted
         self.residents = 0  # how many residents were counted again one by one
         self.loaded = 0  # how many times a period's verdicts were read back from the database
+        self.halves_recounted = 0  # second halves counted again (a write came between)
 
     def counts(
         self,
@@ -208,7 +217,7 @@ class KaoheTally:
             now = _position(s)
             if now is None:  # no log: count the whole period, keep nothing
                 self.whole += 1
-                return _whole(s, period, kinds, targets, tz, 0).counts()
+                return self._whole(s, period, kinds, targets, tz, None).counts()
             if kept is None:
                 kept = _load(s, name)
                 if kept is not None:
@@ -228,7 +237,7 @@ class KaoheTally:
                     kept = None
             if kept is None:
                 self.whole += 1
-                kept = _whole(s, period, kinds, targets, tz, now)
+                kept = self._whole(s, period, kinds, targets, tz, now)
                 result = kept.counts()
                 store = partial(self._store, name, now, kept.packed())
         with self._lock:
@@ -239,6 +248,39 @@ class KaoheTally:
         if store is not None:
             store()
         return result
+
+    def _whole(
+        self,
+        s: Session,
+        period: Period,
+        kinds: list[str],
+        targets: ControlTargets,
+        tz: str,
+        position: int | None,
+    ) -> _Kept:
+        """The whole period's verdicts as ``s`` sees it (at ``position`` in the log), counted
+        in two halves of the residents at once: this thread counts the first half in ``s``,
+        a second thread the other half in a read transaction of its own (SQLite counts
+        without holding Python's lock, so on two cores this takes about half the time). The
+        second half is used only if its transaction saw the log at the same position, i.e.
+        the same records; otherwise (a write came between) it is counted again in ``s``."""
+        count = partial(kaohe_verdicts, period=period, kinds=kinds, targets=targets, tz=tz)
+        middle = middle_resident(s) if position is not None else None
+        if middle is None:
+            return _Kept.of(position or 0, count(s))
+
+        def other_half() -> tuple[int | None, list[tuple[str, str, int]]]:
+            with self.ctx.reader() as other:
+                return _position(other), count(other, span=(middle, None))
+
+        with ThreadPoolExecutor(1, thread_name_prefix="kaohe-half") as pool:
+            second = pool.submit(other_half)
+            rows = count(s, span=(None, middle))
+            seen, others = second.result()
+        if seen != position:
+            self.halves_recounted += 1
+            others = count(s, span=(middle, None))
+        return _Kept.of(position or 0, rows + others)
 
     def clear(self) -> None:
         """Forget what is kept in memory (what is stored in the database stays)."""
@@ -311,9 +353,3 @@ def _named_since(s: Session, since: int, now: int) -> set[str] | None:
     if int(s.execute(_SINCE, {"since": since, "now": now}).scalar_one()) != now - since:
         return None
     return {str(r[0]) for r in s.execute(_NAMED, {"since": since, "now": now}) if r[0]}
-
-
-def _whole(
-    s: Session, period: Period, kinds: list[str], targets: ControlTargets, tz: str, position: int
-) -> _Kept:
-    return _Kept.of(position, kaohe_verdicts(s, period, kinds, targets, tz))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import sqlite3
+import threading
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
@@ -21,7 +22,7 @@ from app.db.engine import db_path
 from app.domain.followup import PlanStatus
 from app.domain.periods import Period, month, year
 from app.services.bundle import AppServices
-from app.services.stats_kaohe import kaohe_counts
+from app.services.stats_kaohe import kaohe_counts, middle_resident
 from app.services.stats_tally import TRIGGERS
 from tests.services.test_stats import Dataset, build, visit
 
@@ -374,3 +375,41 @@ def test_only_the_last_periods_used_are_stored(services: AppServices, data: Data
         names = [r[0] for r in c.execute("SELECT name FROM stats_verdict_sets ORDER BY used")]
     assert len(names) == 3
     assert all("2026" in n for n in names) and "number=7" in names[-1]
+
+
+def test_a_whole_count_in_two_halves_is_one_snapshot_even_when_a_write_comes_between(
+    services: AppServices, data_dir: Path, data: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A period counted from scratch is counted in two halves of the residents at once, the
+    second in a read transaction of its own. A visit recorded after the first half's
+    snapshot but before the second's must not be counted in this look (the look's figures
+    are of one moment), and must be counted in the next."""
+    stats = services.stats
+    with services.ctx.reader() as s:
+        middle = middle_resident(s)
+    assert middle is not None
+    # a resident of the second half with a plan of 2026 (the halves split the residents)
+    second = [k for k, pid in data.patients.items() if pid >= middle and k in data.plans]
+    assert second, "the dataset must have a managed resident in each half"
+    key = next(k for k in second if k in ("old", "mid", "lost", "none", "jul"))
+    before = from_scratch(services, Y2026)
+
+    real_reader = services.ctx.reader
+    opened: list[bool] = []
+
+    def reader_after_a_write():  # type: ignore[no-untyped-def]
+        # the second half's transaction (its own thread): a visit lands just before it
+        if threading.current_thread().name.startswith("kaohe-half") and not opened:
+            opened.append(True)
+            services.followups.record_visit(data.plans[key], visit(date(2026, 11, 28), 200, 120))
+        return real_reader()
+
+    monkeypatch.setattr(services.ctx, "reader", reader_after_a_write)
+    first_look = kept(services, Y2026)
+    monkeypatch.undo()
+    assert opened, "the second half was counted in a transaction of its own"
+    assert stats.tally.halves_recounted >= 1
+    assert first_look == before  # the look's figures are of the moment it started
+    after = from_scratch(services, Y2026)
+    assert after != before  # 200/120 on the 28th: no longer controlled (or newly read)
+    assert kept(services, Y2026) == after  # the next look counts the visit
