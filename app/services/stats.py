@@ -127,16 +127,28 @@ class StatsService:
                 before = pool.submit(self.figures, period.year_earlier(), with_earlier=False)
                 own = self.figures(period, with_earlier=False)
                 return replace(own, earlier=before.result())
-        return ClinicFigures(
-            clinic=self._clinic_name(),
-            period=period,
-            computed_at=now,
-            referrals=self.referral_figures(period) if may("referral") else None,
-            followups=self.followup_figures(period) if may("followup_visit") else None,
-            training=self.training_figures(period) if may("training_activity") else None,
-            earlier=None,
-            timezone=self.ctx.timezone,
-        )
+        # the follow-ups (the 考核, most of the work) on a second thread while this one counts
+        # the referrals, the training and today's overdue count: as above, SQLite counts
+        # them at once (app/db/sqlite_setup.py)
+        with ThreadPoolExecutor(1, thread_name_prefix="stats-followups") as pool:
+            followups = None
+            if may("followup_visit"):
+                counting = pool.submit(self._followups, period)
+                overdue = self._overdue_now()
+            referrals = self.referral_figures(period) if may("referral") else None
+            training = self.training_figures(period) if may("training_activity") else None
+            if may("followup_visit"):
+                followups = replace(counting.result(), overdue_now=overdue)
+            return ClinicFigures(
+                clinic=self._clinic_name(),
+                period=period,
+                computed_at=now,
+                referrals=referrals,
+                followups=followups,
+                training=training,
+                earlier=None,
+                timezone=self.ctx.timezone,
+            )
 
     def prepare(self) -> None:
         """Count this year's and last year's figures ahead of the 统计 page (which opens on
@@ -416,8 +428,16 @@ class StatsService:
             return int(s.scalar(stmt) or 0)
 
     def followup_figures(self, period: Period) -> FollowUpFigures:
+        return replace(self._followups(period), overdue_now=self._overdue_now())
+
+    def _overdue_now(self) -> int:
+        """The worklist's overdue count: a figure of today, never kept."""
         self.ctx.require_action("followup_visit", "view")
-        overdue = self._overdue_count(self.ctx.today()) if self._overdue_count else 0
+        return self._overdue_count(self.ctx.today()) if self._overdue_count else 0
+
+    def _followups(self, period: Period) -> FollowUpFigures:
+        """The period's follow-up figures but the overdue count (kept while it is closed)."""
+        self.ctx.require_action("followup_visit", "view")
         if self.ctx.today() >= period.end:  # closed: none of its figures moves with the clock
             targets = self._targets()
             key = ("followups", period, self.ctx.timezone, targets)
@@ -430,19 +450,23 @@ class StatsService:
             )
         else:
             kept = self._count_followups(period, self._targets())
-        return replace(kept, overdue_now=overdue)  # a figure of today, never kept
+        return kept
 
     def _count_followups(self, period: Period, targets: ControlTargets) -> FollowUpFigures:
-        visits = self._monthly_visits(period)
-        dues = self._monthly_due(period)
+        # the 考核 (most of the work) on its own thread while this one counts the rest
+        with ThreadPoolExecutor(1, thread_name_prefix="stats-kaohe") as pool:
+            counting = pool.submit(self.kaohe, period, targets)
+            visits = self._monthly_visits(period)
+            dues = self._monthly_due(period)
+            lost = self._lost_count(period)
+            kaohe = counting.result()
         months = [m.code for m in period.months()]
-        kaohe = self.kaohe(period, targets)
         return FollowUpFigures(
             visits_done=sum(n for n, _f in visits.values()),
             face_to_face=sum(f for _n, f in visits.values()),
             visits_due=sum(dues.values()),
             overdue_now=0,
-            lost=self._lost_count(period),
+            lost=lost,
             by_month=[MonthRow(m, visits.get(m, (0, 0))[0], dues.get(m, 0)) for m in months],
             htn=kaohe[PlanKind.HYPERTENSION.value],
             dm=kaohe[PlanKind.DIABETES.value],
