@@ -31,6 +31,7 @@ from app.config import Settings
 from app.domain.errors import KnownError
 from app.resources import resource_path
 from app.ui import domain_text
+from app.ui.gui_gc import GuiGarbageCollector
 
 if TYPE_CHECKING:
     from app.services.bundle import AppServices
@@ -383,6 +384,7 @@ def run_gui(data_dir: Path, *, lang: str | None, demo: bool, smoke: bool) -> int
     app.setApplicationName("ClinicLink")
     app.setOrganizationName("ClinicLink")
     app.setQuitOnLastWindowClosed(False)  # the login → main window hand-over closes a window
+    GuiGarbageCollector(app)  # cycles are collected on this thread, never a worker's
     settings = Settings.load(data_dir)
     if lang and lang != settings.language:
         settings.language = lang
