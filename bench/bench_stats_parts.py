@@ -42,6 +42,12 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=11)
     parser.add_argument("--years", default="2025,2026")
     args = parser.parse_args()
+    try:  # as python -m app does, before any database is opened (a checkout before it: not)
+        from app.db.sqlite_setup import without_memory_statistics
+    except ImportError:
+        pass
+    else:
+        without_memory_statistics()
     ctx = ServiceContext.open(args.data, clock=lambda: NOW)
     ctx.actor = Actor("bench", "bench", "bench", Role.ADMIN)
     stats = AppServices.create(ctx, args.data).stats
@@ -56,6 +62,7 @@ def main() -> int:
                 else len({x.patient_id for x in stats._lost(p)})
             ),
             "referral figures": lambda p=p: stats._count_referrals(p),
+            "overdue now": lambda: stats._overdue_count(stats.ctx.today()),
         }
         total = 0.0
         for name, fn in parts.items():

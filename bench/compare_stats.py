@@ -1,6 +1,7 @@
 """Check that two checkouts count the same 统计 figures on the 10-year dataset.
 
     .venv/bin/python bench/compare_stats.py --app-root OTHER_CHECKOUT [--data DIR] [--years A-B]
+        [--other-data DIR]
 
 Runs ``StatsService`` of this checkout and of ``--app-root`` (each in its own process, on the
 same database, with the bench's "now") over every month, quarter and year in ``--years`` and
@@ -85,10 +86,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--app-root", type=Path, required=True)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--years", default="2017-2026")
+    parser.add_argument("--other-data", type=Path, default=None)
     args = parser.parse_args(argv)
     first, last = (int(x) for x in args.years.split("-"))
     mine = dump(ROOT, args.data, first, last)
-    theirs = dump(args.app_root.resolve(), args.data, first, last)
+    theirs = dump(args.app_root.resolve(), args.other_data or args.data, first, last)
     differences = [k for k in sorted(mine) if mine[k] != theirs.get(k)]
     for code in differences[:5]:
         a, b = mine[code], theirs[code]
