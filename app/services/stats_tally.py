@@ -9,7 +9,8 @@ zone, control targets and plan kinds, with the position in ``stats_changes`` the
 counted at. Triggers (migration 0020a) add a row to that log for every write that can
 change a resident's standing, whoever writes. On the next look, only the residents named
 since are counted again (app/services/stats_kaohe.py, the same statement restricted to
-them) and their verdicts replaced; the totals follow.
+them) and their verdicts replaced; the totals follow. A whole period is counted in two halves
+of the residents at once, on two threads, in one snapshot (``KaoheTally._whole``).
 
 The verdicts are also stored in the database (``stats_verdict_sets``, migration 0020c): one
 row per period with the position, a fingerprint of the counting code and the verdicts as
@@ -261,9 +262,11 @@ class KaoheTally:
         """The whole period's verdicts as ``s`` sees it (at ``position`` in the log), counted
         in two halves of the residents at once: this thread counts the first half in ``s``,
         a second thread the other half in a read transaction of its own (SQLite counts
-        without holding Python's lock, so on two cores this takes about half the time). The
+        without holding Python's lock and, with its memory count off, app/db/sqlite_setup.py,
+        without a lock of its own, so on two cores this takes about half the time). The
         second half is used only if its transaction saw the log at the same position, i.e.
-        the same records; otherwise (a write came between) it is counted again in ``s``."""
+        the same records; otherwise (a write came between, or its read failed) it is counted
+        again in ``s``."""
         count = partial(kaohe_verdicts, period=period, kinds=kinds, targets=targets, tz=tz)
         middle = middle_resident(s) if position is not None else None
         if middle is None:
@@ -276,7 +279,11 @@ class KaoheTally:
         with ThreadPoolExecutor(1, thread_name_prefix="kaohe-half") as pool:
             second = pool.submit(other_half)
             rows = count(s, span=(None, middle))
-            seen, others = second.result()
+            try:
+                seen, others = second.result()
+            except DBAPIError:
+                log.warning("考核: the second half could not be read; counting it here")
+                seen, others = None, []
         if seen != position:
             self.halves_recounted += 1
             others = count(s, span=(middle, None))

@@ -413,3 +413,23 @@ def test_a_whole_count_in_two_halves_is_one_snapshot_even_when_a_write_comes_bet
     after = from_scratch(services, Y2026)
     assert after != before  # 200/120 on the 28th: no longer controlled (or newly read)
     assert kept(services, Y2026) == after  # the next look counts the visit
+
+
+def test_a_second_half_that_cannot_be_read_is_counted_in_the_first_transaction(
+    services: AppServices, data: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    real_reader = services.ctx.reader
+
+    def failing_on_the_second_thread():  # type: ignore[no-untyped-def]
+        if threading.current_thread().name.startswith("kaohe-half"):
+            raise OperationalError("SELECT", {}, Exception("disk I/O error"))
+        return real_reader()
+
+    expected = from_scratch(services, Y2026)
+    monkeypatch.setattr(services.ctx, "reader", failing_on_the_second_thread)
+    figures = kept(services, Y2026)
+    monkeypatch.undo()
+    assert figures == expected
+    assert services.stats.tally.halves_recounted == 1
