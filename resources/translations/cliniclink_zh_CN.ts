@@ -2347,7 +2347,7 @@ It is shown only now. {user} must choose a new password at the next login.</sour
     </message>
     <message>
         <source>HTN standard</source>
-        <translation>高血压规范管理率</translation>
+        <translation>高血压​规范管理率</translation>
     </message>
     <message>
         <source>BP control</source>
@@ -2355,7 +2355,7 @@ It is shown only now. {user} must choose a new password at the next login.</sour
     </message>
     <message>
         <source>DM standard</source>
-        <translation>糖尿病规范管理率</translation>
+        <translation>糖尿病​规范管理率</translation>
     </message>
     <message>
         <source>Glucose control</source>

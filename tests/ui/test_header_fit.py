@@ -170,3 +170,132 @@ def test_no_table_header_on_any_page_is_cut_at_1024_in_english(qtbot, window) ->
                     if t.isVisible():
                         cut += [f"{key}: {c}" for c in cut_headers(t)]
     assert sorted(set(cut)) == []
+
+
+def test_the_numbers_above_neighbouring_bars_do_not_run_together(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Twelve months of a large clinic (four-digit counts, two bars a month) on the chart's
+    width at 1024×768: side by side the numbers would run into one another, so none is
+    drawn and each bar tells its number under the mouse. Numbers that fit are drawn; the
+    four rates fit once the bars are a little wider."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QColor, QFontMetrics
+    from PySide6.QtWidgets import QToolTip
+
+    from app.ui.pages.statistics import BarChart
+
+    chart = BarChart("已随访与应随访次数（按月）")
+    qtbot.addWidget(chart)
+    chart.resize(490, 300)
+    chart.show()
+    qtbot.waitExposed(chart)
+    months = [f"{m}月" for m in range(1, 13)]
+    done = [8012.0 + 37 * m for m in range(12)]
+    due = [7990.0 + 41 * m for m in range(12)]
+    chart.show_bars(
+        months, [("已随访", done, QColor("blue")), ("应随访", due, QColor("red"))], False
+    )
+    QApplication.processEvents()
+    series = chart.series
+    assert series is not None
+    metrics = QFontMetrics(chart.sets[0].labelFont())
+    widest = max(metrics.horizontalAdvance(chart.value_text(v)) for v in done + due)
+    pitch = chart.chart_.plotArea().width() / 12 * series.barWidth() / 2
+    assert widest > pitch and not series.isLabelsVisible()
+    # the value axis in round steps above the tallest bar (8,441): 0, 2500, … 10000
+    (values,) = chart.chart_.axes(Qt.Orientation.Vertical)
+    assert (values.min(), values.max()) == (0, 10000)
+    chart.sets[1].hovered.emit(True, 3)  # the mouse on April's 应随访 bar
+    assert QToolTip.text() == "4月 · 应随访: 8113"
+    chart.sets[1].hovered.emit(False, 3)
+
+    chart.show_bars(months, [("已随访", [9.0] * 12, QColor("blue"))], False)
+    QApplication.processEvents()
+    assert chart.series is not None and chart.series.isLabelsVisible()
+
+    # a small clinic's two-digit counts, two a month: drawn, a point smaller, apart
+    small = [("已随访", [17.0] * 12, QColor("blue")), ("应随访", [16.0] * 12, QColor("red"))]
+    chart.show_bars(months, small, False)
+    QApplication.processEvents()
+    series = chart.series
+    assert series is not None and series.isLabelsVisible()
+    metrics = QFontMetrics(chart.sets[0].labelFont())
+    pitch = chart.chart_.plotArea().width() / 12 * series.barWidth() / 2
+    assert metrics.horizontalAdvance("17") < pitch
+
+    rates = [
+        ("2026", [24.1, 34.3, 21.3, 33.4], QColor("blue")),
+        ("2025", [20.4, 33.3, 18.5, 33.6], QColor("gray")),
+    ]
+    chart.show_bars(
+        ["高血压规范管理率", "血压控制率", "糖尿病规范管理率", "血糖控制率"], rates, True
+    )
+    QApplication.processEvents()
+    series = chart.series
+    assert series is not None and series.isLabelsVisible()
+    pitch = chart.chart_.plotArea().width() / 4 * series.barWidth() / 2
+    assert (
+        max(
+            QFontMetrics(chart.sets[0].labelFont()).horizontalAdvance(chart.value_text(v))
+            for v in [24.1, 34.3, 21.3, 33.4, 20.4, 33.3, 18.5, 33.6]
+        )
+        <= pitch
+    )
+
+
+def axis_texts(chart) -> list[str]:  # type: ignore[no-untyped-def]
+    """The texts the chart draws (its title, axis labels, numbers, legend), as Qt laid them out."""
+    from PySide6.QtWidgets import QGraphicsSimpleTextItem, QGraphicsTextItem
+
+    out = []
+    for item in chart.chart_.scene().items():
+        if isinstance(item, QGraphicsTextItem):
+            out.append(item.toPlainText())
+        elif isinstance(item, QGraphicsSimpleTextItem):
+            out.append(item.text())
+    return [t for t in out if t]
+
+
+def test_long_chinese_categories_are_whole_on_a_narrow_chart(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The 规范管理率与控制率 chart at its width on a 1024×768 screen: "高血压规范管理率" was cut
+    to "高血压规范..."; now it breaks where its translation marks (U+200B), or in the middle."""
+    from PySide6.QtGui import QColor
+
+    from app.ui.pages.statistics import BarChart
+
+    chart = BarChart("规范管理率与控制率（%）")
+    qtbot.addWidget(chart)
+    chart.resize(490, 300)
+    chart.show()
+    qtbot.waitExposed(chart)
+    rates = [("2026", [24.1, 34.3, 21.3, 33.4], QColor("blue"))]
+    marked = ["高血压\u200b规范管理率", "血压控制率", "糖尿病\u200b规范管理率", "血糖控制率"]
+    chart.show_bars(marked, rates, True)
+    QApplication.processEvents()
+    texts = axis_texts(chart)
+    assert not [t for t in texts if t.endswith("...") or t.endswith("…")], texts
+    assert "高血压\n规范管理率" in texts and "血压控制率" in texts
+
+    chart.show_bars(
+        ["高血压规范管理率", "血压控制率", "糖尿病规范管理率", "血糖控制率"], rates, True
+    )
+    QApplication.processEvents()
+    texts = axis_texts(chart)
+    assert not [t for t in texts if t.endswith("...") or t.endswith("…")], texts
+    assert "高血压规\n范管理率" in texts
+
+
+@pytest.mark.parametrize(
+    ("label", "lines"),
+    [
+        ("高血压\u200b规范管理率", ["高血压", "规范管理率"]),  # where the translation marks it
+        ("Glucose control", ["Glucose", "control"]),
+        ("心血管内科", ["心血管", "内科"]),
+        ("内分泌科", ["内分泌", "科"]),
+        ("普外科", ["普外科"]),  # too short to break
+        ("高血压规范管理率", ["高血压规", "范管理率"]),  # nothing to go by: the middle
+    ],
+)
+def test_a_long_category_breaks_where_a_reader_would(label: str, lines: list[str]) -> None:
+    from app.ui.pages.statistics import _two_lines
+
+    assert _two_lines(label) == lines

@@ -9,6 +9,7 @@ records says so; a rate without a denominator shows "—" and why.
 
 from __future__ import annotations
 
+import html
 import math
 from dataclasses import replace
 from pathlib import Path
@@ -22,7 +23,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QMargins, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QMouseEvent, QPainter
+from PySide6.QtGui import QColor, QCursor, QFont, QFontMetrics, QKeyEvent, QMouseEvent, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -39,6 +40,7 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -143,7 +145,8 @@ class FigureCard(QFrame):
 
 
 LABEL_COLOUR = QColor("#333333")
-LABEL_AIR = 12  # the padding Qt keeps on both sides of a category label, and a little air
+LABEL_AIR = 10  # what Qt keeps around a category label (see BarChart._fit_labels)
+VALUE_AIR = 1  # pixels between two neighbouring numbers above the bars
 
 
 class BarChart(QChartView):
@@ -165,6 +168,8 @@ class BarChart(QChartView):
         self.sets: list[QBarSet] = []
         self.categories: list[str] = []
         self.x_axis: QBarCategoryAxis | None = None
+        self.percent = False
+        self.values: list[float] = []
         self.chart_.plotAreaChanged.connect(lambda _r: self._fit_labels())
 
     def show_bars(
@@ -183,6 +188,7 @@ class BarChart(QChartView):
             bar.setLabelColor(LABEL_COLOUR)  # above the bar, on the chart's white: not white
             bar.append([float(v) for v in values])
             bar.clicked.connect(lambda index, i=i: self.bar_clicked.emit(i, index))
+            bar.hovered.connect(lambda over, index, i=i: self._hovered(over, i, index))
             series.append(bar)
             self.sets.append(bar)
         series.setLabelsVisible(True)
@@ -204,38 +210,141 @@ class BarChart(QChartView):
             y.setTickAnchor(0)
             y.setTickInterval(25)
         else:
-            y.setRange(0, 4 * max(1, math.ceil(top * 1.1 / 4)))
+            y.setRange(0, 4 * _round_step(top * 1.1 / 4))
             y.setTickCount(5)
         c.addAxis(y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(y)
         self.series = series
         self.categories = categories
         self.x_axis = x
+        self.percent = percent
+        self.values = [v for _n, vs, _c in sets for v in vs]
         self._fit_labels()
 
     def _fit_labels(self) -> None:
         """Category labels whole: Qt cuts a label wider than its slot ("10月" became "1…" with
-        twelve months on a 1024×768 screen). A point or two smaller while that is enough,
-        otherwise upright at the normal size."""
+        twelve months, "高血压规范管理率" became "高血压规范…" with four categories, on a 1024×768
+        screen). A point or two smaller while that is enough; else on two lines, a point or
+        two smaller while needed; else upright at the normal size."""
         x = self.x_axis
         if x is None or not self.categories:
             return
-        # Qt's slot: the plot width over one more than the categories, less a padding each side
-        slot = self.chart_.plotArea().width() / (len(self.categories) + 1) - LABEL_AIR
+        # Qt's room for a label, measured (widths 490-900, 3-12 categories): about the plot
+        # width over two more than the categories, less LABEL_AIR
+        slot = self.chart_.plotArea().width() / (len(self.categories) + 2) - LABEL_AIR
         base = self.font()
-        font, angle = QFont(base), -90
-        for smaller in (0.0, 1.0, 2.0):
-            font = QFont(base)
-            font.setPointSizeF(max(6.0, base.pointSizeF() - smaller))
-            metrics = QFontMetrics(font)
-            if max(metrics.horizontalAdvance(c) for c in self.categories) <= slot:
-                angle = 0
+        font, angle, shown = QFont(base), -90, list(self.categories)
+        for two_lines in (False, True):
+            for smaller in (0.0, 1.0, 2.0):
+                font = QFont(base)
+                font.setPointSizeF(max(6.0, base.pointSizeF() - smaller))
+                metrics = QFontMetrics(font)
+                lines = [
+                    _two_lines(c) if two_lines and metrics.horizontalAdvance(c) > slot else [c]
+                    for c in self.categories
+                ]
+                if max(metrics.horizontalAdvance(part) for c in lines for part in c) <= slot:
+                    angle = 0
+                    break
+            if angle == 0:
+                if two_lines:
+                    shown = [
+                        "<br>".join(html.escape(part) for part in c) if len(c) > 1 else c[0]
+                        for c in lines
+                    ]
                 break
         if angle:
             font = QFont(base)
+        if x.categories() != shown:
+            for old, new in zip(x.categories(), shown, strict=True):
+                x.replace(old, new)
         if x.labelsAngle() != angle or x.labelsFont() != font:
             x.setLabelsFont(font)
             x.setLabelsAngle(angle)
+        self._fit_values()
+
+    def value_text(self, value: float) -> str:
+        """A bar's label as Qt writes it ("@value": six significant digits)."""
+        return f"{value:.6g}" + ("%" if self.percent else "")
+
+    def _fit_values(self) -> None:
+        """The numbers above the bars only where they stand apart: side by side needs the
+        widest within the distance between two bars' centres (two neighbouring counts ran into
+        one another, "16" "16" read "1616"). Bars a little wider, and the numbers a point or
+        two smaller, when that is enough; else no numbers on the bars: each bar tells its
+        number when the mouse is on it."""
+        series = self.series
+        if series is None or not self.values or not self.sets:
+            return
+        width = self.chart_.plotArea().width()
+        if width <= 0:
+            return
+        base = QBarSet("").labelFont()
+        chosen: tuple[float, QFont] | None = None
+        for bar_width in (0.5, 0.8):  # of a category's room (Qt's default 0.5)
+            pitch = width / len(self.categories) * bar_width / len(self.sets)
+            for smaller in (0.0, 1.0, 2.0):
+                font = QFont(base)
+                font.setPointSizeF(max(6.0, base.pointSizeF() - smaller))
+                metrics = QFontMetrics(font)
+                widest = max(metrics.horizontalAdvance(self.value_text(v)) for v in self.values)
+                if widest + VALUE_AIR <= pitch:
+                    chosen = (bar_width, font)
+                    break
+            if chosen:
+                break
+        bar_width, font = chosen or (0.5, base)
+        if series.barWidth() != bar_width:
+            series.setBarWidth(bar_width)
+        for bar in self.sets:
+            if bar.labelFont() != font:
+                bar.setLabelFont(font)
+        if series.isLabelsVisible() != (chosen is not None):
+            series.setLabelsVisible(chosen is not None)
+
+    def _hovered(self, over: bool, set_index: int, index: int) -> None:
+        """A bar's category, series and number, by the mouse (also where no number is shown)."""
+        if not over or not 0 <= set_index < len(self.sets) or not 0 <= index < len(self.categories):
+            QToolTip.hideText()
+            return
+        bar = self.sets[set_index]
+        label = self.categories[index].replace(ZERO_WIDTH_SPACE, "")
+        text = f"{label} · {bar.label()}: {self.value_text(bar.at(index))}"
+        QToolTip.showText(QCursor.pos(), text)
+
+
+def _round_step(at_least: float) -> int:
+    """The smallest round whole number (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of
+    ten) of at least ``at_least``: the value axis's step, so its ticks read 6000, 12000, …"""
+    for power in range(0, 16):
+        for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8):
+            step = m * 10**power
+            if step == int(step) and step >= at_least:
+                return int(step)
+    return max(1, math.ceil(at_least))
+
+
+DEPARTMENT_ENDINGS = ("内科", "外科", "科")
+ZERO_WIDTH_SPACE = "\u200b"  # in a label's translation: where it may break (U+200B)
+
+
+def _two_lines(label: str) -> list[str]:
+    """A category label in two lines: at the break its translation marks with a zero-width
+    space, else at the space nearest the middle (English), else before a department's
+    内科 / 外科 / 科, else in the middle; a label too short to break stays whole."""
+    if len(label) < 4:
+        return [label]
+    middle = len(label) / 2
+    for mark in (ZERO_WIDTH_SPACE, " "):
+        cuts = [i for i, ch in enumerate(label) if ch == mark]
+        if cuts:
+            cut = min(cuts, key=lambda i: abs(i - middle))
+            return [label[:cut], label[cut + 1 :]]
+    for ending in DEPARTMENT_ENDINGS:  # a department: 心血管 / 内科, 内分泌 / 科
+        if label.endswith(ending) and len(label) - len(ending) >= 2:
+            return [label[: -len(ending)], ending]
+    cut = math.ceil(middle)
+    return [label[:cut], label[cut:]]
 
 
 def _clear(layout: QGridLayout | QVBoxLayout) -> None:
