@@ -29,6 +29,7 @@ from reportlab.platypus import (
 )
 
 from app.domain import clinic_clock
+from app.domain.axis import round_step
 from app.domain.stats import (
     DEFINITIONS,
     NO_DATA,
@@ -136,7 +137,7 @@ def _count_label(v: float) -> str:
 
 
 def _integer_axis(chart: VerticalBarChart, top: float) -> None:
-    step = max(1, math.ceil(top / 5))
+    step = round_step(top / 5)
     chart.valueAxis.valueMin = 0
     chart.valueAxis.valueStep = step
     chart.valueAxis.valueMax = step * (math.ceil(top / step) + (1 if top else 5))

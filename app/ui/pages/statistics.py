@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.axis import round_step
 from app.domain.periods import Period, PeriodKind
 from app.domain.stats import (
     ClinicFigures,
@@ -210,7 +211,7 @@ class BarChart(QChartView):
             y.setTickAnchor(0)
             y.setTickInterval(25)
         else:
-            y.setRange(0, 4 * _round_step(top * 1.1 / 4))
+            y.setRange(0, 4 * round_step(top * 1.1 / 4))
             y.setTickCount(5)
         c.addAxis(y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(y)
@@ -311,17 +312,6 @@ class BarChart(QChartView):
         label = self.categories[index].replace(ZERO_WIDTH_SPACE, "")
         text = f"{label} · {bar.label()}: {self.value_text(bar.at(index))}"
         QToolTip.showText(QCursor.pos(), text)
-
-
-def _round_step(at_least: float) -> int:
-    """The smallest round whole number (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of
-    ten) of at least ``at_least``: the value axis's step, so its ticks read 6000, 12000, …"""
-    for power in range(0, 16):
-        for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8):
-            step = m * 10**power
-            if step == int(step) and step >= at_least:
-                return int(step)
-    return max(1, math.ceil(at_least))
 
 
 DEPARTMENT_ENDINGS = ("内科", "外科", "科")
