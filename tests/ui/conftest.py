@@ -67,10 +67,22 @@ def unsaved_forms_discarded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return asked
 
 
+@pytest.fixture(autouse=True, scope="session")
+def no_collection_on_a_worker() -> Iterator[None]:
+    """As the workstation does (app/ui/gui_gc.py, installed by run_gui, which these tests do
+    not go through): no automatic collection of cycles, which could run on a background
+    job's thread (the 统计 figures count on several) and delete a Qt widget there — a crash
+    ("Garbage-collecting" in a worker's stack, seen in CI). Each test's garbage is collected
+    on the GUI thread when it ends (below)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    yield
+    if enabled:
+        gc.enable()
+
+
 @pytest.fixture(autouse=True)
 def qt_garbage_collected_here() -> Iterator[None]:
-    """Collect a test's cyclic garbage (widgets among it) on the GUI thread when it ends:
-    left to chance, Python may collect it on a background job's thread in the next test,
-    and a Qt widget deleted off the GUI thread crashes the process."""
+    """Collect a test's cyclic garbage (widgets among it) on the GUI thread when it ends."""
     yield
     gc.collect()
