@@ -285,9 +285,11 @@ class ReferralService:
         self.ctx.require_action(RECORD_TYPE, "view")
         cols: list[Any] = [SORTS.get(sort, Referral.referred_at)]
         if sort == "number":
-            # A day's sequence grows past 999: shorter numbers of the same day come first, so
-            # …-999 sorts before …-1000 (as a number, not as text).
-            cols = [func.length(Referral.number), Referral.number]
+            # By clinic and day (the number without its sequence), then the sequence as a
+            # number: a day's sequence grows past 999, and …-999 comes before …-1000 (as
+            # text it would not), and a busy day's …-1000 before the next day's …-001.
+            day = func.rtrim(Referral.number, "0123456789")
+            cols = [day, func.length(Referral.number), Referral.number]
         cols.append(Referral.id)
         order = [c.desc() if descending else c.asc() for c in cols]
         stmt = self._filtered(f or ReferralFilter()).order_by(*order).offset(offset).limit(limit)

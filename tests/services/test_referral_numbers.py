@@ -52,13 +52,20 @@ def test_998_to_1001_in_a_row_then_listed_in_order(
     renumber(data_dir, first.id, "TH001-20261201-998")
     made = [services.referrals.create_upward(upward(patient_id)).number for _ in range(3)]
     assert made == ["TH001-20261201-999", "TH001-20261201-1000", "TH001-20261201-1001"]
-    # Another day's numbers and the 9xx/1xxx of this day sort as numbers, not as text.
+    # the days before and after, with their first slips
+    before = services.referrals.create_upward(upward(patient_id))
+    renumber(data_dir, before.id, "TH001-20261130-002")
+    services.ctx.clock = lambda: datetime(2026, 12, 1, 16, 5)  # 00:05 on 2 December, Beijing
+    assert services.referrals.create_upward(upward(patient_id)).number == "TH001-20261202-001"
+    # The 9xx/1xxx of a day sort as numbers, not as text, and within their day.
     listed = [r.number for r in services.referrals.search(ReferralFilter(), sort="number")]
     assert listed == [
+        "TH001-20261202-001",
         "TH001-20261201-1001",
         "TH001-20261201-1000",
         "TH001-20261201-999",
         "TH001-20261201-998",
+        "TH001-20261130-002",
     ]
     ascending = services.referrals.search(ReferralFilter(), sort="number", descending=False)
     assert [r.number for r in ascending] == list(reversed(listed))
