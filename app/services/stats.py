@@ -131,14 +131,11 @@ class StatsService:
         # the referrals, the training and today's overdue count: as above, SQLite counts
         # them at once (app/db/sqlite_setup.py)
         with ThreadPoolExecutor(1, thread_name_prefix="stats-followups") as pool:
-            followups = None
-            if may("followup_visit"):
-                counting = pool.submit(self._followups, period)
-                overdue = self._overdue_now()
+            counting = pool.submit(self._followups, period) if may("followup_visit") else None
+            overdue = self._overdue_now() if counting else 0
             referrals = self.referral_figures(period) if may("referral") else None
             training = self.training_figures(period) if may("training_activity") else None
-            if may("followup_visit"):
-                followups = replace(counting.result(), overdue_now=overdue)
+            followups = replace(counting.result(), overdue_now=overdue) if counting else None
             return ClinicFigures(
                 clinic=self._clinic_name(),
                 period=period,
