@@ -171,6 +171,7 @@ class BarChart(QChartView):
         self.x_axis: QBarCategoryAxis | None = None
         self.percent = False
         self.values: list[float] = []
+        self.value_font = QBarSet("").labelFont()  # Qt's own, before a point or two off
         self.chart_.plotAreaChanged.connect(lambda _r: self._fit_labels())
 
     def show_bars(
@@ -280,7 +281,7 @@ class BarChart(QChartView):
         width = self.chart_.plotArea().width()
         if width <= 0:
             return
-        base = QBarSet("").labelFont()
+        base = self.value_font
         chosen: tuple[float, QFont] | None = None
         for bar_width in (0.5, 0.8):  # of a category's room (Qt's default 0.5)
             pitch = width / len(self.categories) * bar_width / len(self.sets)
