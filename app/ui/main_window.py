@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -24,6 +26,8 @@ from app.ui.domain_text import ui
 from app.ui.pages import PAGES
 from app.ui.sync_scheduler import SyncScheduler, SyncStatus
 from app.ui.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
 
 # after login, when the 统计 figures of this year and the year before are prepared (the
 # main window's own first reads go first)
@@ -147,8 +151,12 @@ class MainWindow(QMainWindow):
         clinic; later ones are quick, and the page then shows its figures at once."""
         if self.locked:
             return
-        stats = self.services.stats
-        self.tasks.run(stats.prepare, lambda _none: None, lambda _exc: None, idle=True)
+
+        def failed(exc: Exception) -> None:  # the page counts again, and shows its own error
+            detail = getattr(exc, "__traceback_text__", exc)
+            log.warning("统计 figures not prepared in the background: %s", detail)
+
+        self.tasks.run(self.services.stats.prepare, lambda _none: None, failed, idle=True)
 
     def reopen_drafts(self) -> list:  # type: ignore[type-arg]
         from app.ui.draft_reopen import reopen_kept_drafts

@@ -156,6 +156,30 @@ def test_the_figures_are_prepared_after_login_and_the_page_shows_them_without_co
     w.sync.stop()
 
 
+def test_figures_that_could_not_be_prepared_after_login_are_logged(
+    qtbot: QtBot, services: AppServices, bus: ChangeBus, monkeypatch, caplog
+) -> None:  # type: ignore[no-untyped-def]
+    """A failure of the background preparation is not shown (the page counts again when it
+    is opened, and shows its own error), but it is written to the log, not lost."""
+    import logging
+
+    from app.ui import main_window as mw
+
+    def broken() -> None:
+        raise RuntimeError("磁盘 I/O 错误")
+
+    monkeypatch.setattr(mw, "PREPARE_FIGURES_AFTER_MS", 10)
+    monkeypatch.setattr(services.stats, "prepare", broken)
+    caplog.set_level(logging.WARNING, logger="app.ui.main_window")
+    w = mw.MainWindow(services, bus)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: "not prepared" in caplog.text, timeout=10_000)
+    assert "磁盘 I/O 错误" in caplog.text and "Traceback" in caplog.text
+    w.tasks.wait()
+    w.sync.stop()
+
+
 def test_the_page_opens_on_the_clinics_year_not_the_pcs(
     qtbot: QtBot, services: AppServices, bus: ChangeBus, data: Dataset
 ) -> None:
