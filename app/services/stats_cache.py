@@ -41,6 +41,7 @@ from typing import Any, TypeVar
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from app.db import sqlconn
 from app.services.context import ServiceContext
 
 T = TypeVar("T")
@@ -215,7 +216,7 @@ def write_derived(
         finally:
             conn.execute(f"PRAGMA busy_timeout={int(waits)}")
             conn.execute(f"PRAGMA synchronous={int(synchronous)}")
-    except sqlite3.Error as e:  # busy, read-only, full, not migrated: just not stored
+    except sqlconn.Error as e:  # busy, read-only, full, not migrated: just not stored
         log.info("%s not stored (%s)", what, e)
     finally:
         pooled.close()

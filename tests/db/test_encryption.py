@@ -378,3 +378,26 @@ def test_a_wrap_copied_to_another_name_or_altered_does_not_open(services: AppSer
     kf.save(data_dir)
     assert not encryption.unlock(data_dir, "admin", ADMIN_PASSWORD)
     assert encryption.needs_key(data_dir)
+
+
+def test_figures_of_an_encrypted_database_while_another_program_holds_its_write_lock(
+    services: AppServices, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The 统计 figures store what they counted on the way back (stats_cache.write_derived).
+    On an encrypted database the driver is sqlcipher3, whose errors are not sqlite3's: a busy
+    database must still only mean "not stored", not a failed look."""
+    from app.domain.periods import year
+
+    data_dir, _result = encrypted_clinic(services)
+    s = reopen(data_dir)
+    s.users.login("admin", ADMIN_PASSWORD)
+    holder = sqlconn.connect(db_path(data_dir), key=sqlconn.active_key())
+    holder.execute("BEGIN IMMEDIATE")  # another program writing, for longer than we wait
+    try:
+        figures = s.stats.figures(year(2026))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert figures.referrals is not None and figures.followups is not None
+    assert "not stored" in caplog.text
+    s.ctx.dispose()
